@@ -1,0 +1,11 @@
+//! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
+
+pub mod directory;
+pub mod geo;
+pub mod needs;
+pub mod postcode;
+pub mod time_of_day;
+pub mod validation;
+
+pub use directory::Service;
+pub use needs::{NEEDS, Need, NeedDomain, NeedId};

@@ -1,0 +1,105 @@
+//! Knit's persistence: one [`Store`] API over SQLite (the default, one file) and
+//! PostgreSQL (for several instances), with a migrations folder for each backend.
+//!
+//! The database is the one source of truth. Everything a page shows is read through
+//! this API, and every multi-step change happens in one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use knit_domain::Service;
+use knit_domain::directory::Organization;
+use knit_domain::geo::LatLon;
+use knit_domain::postcode::Postcode;
+use uuid::Uuid;
+
+mod error;
+
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+}
+
+/// A postcode, or a sector or district centroid, with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostcodePoint {
+    pub postcode: Postcode,
+    pub position: LatLon,
+}
+
+/// A named place (a town, village or neighbourhood) people may search near.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub position: LatLon,
+}
+
+/// "Report a problem with this page", kept for the place leads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemReport {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub what: String,
+    pub reported_at: DateTime<Utc>,
+    pub resolved: bool,
+}
+
+/// Filters for reading services page by page (API listings and exports).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    pub organization_id: Option<Uuid>,
+    pub modified_after: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- the directory ---
+
+    /// Adds or replaces each service (and its organisation) by id, all in one transaction:
+    /// either every service is stored or none is.
+    async fn put_services(&self, services: &[Service]) -> Result<ImportSummary>;
+
+    /// One fully nested service, including confidential places: callers showing it to the
+    /// public use [`Service::public_view`].
+    async fn service(&self, id: Uuid) -> Result<Option<Service>>;
+
+    /// Fully nested services with these ids, in the order of `ids`; unknown ids are skipped.
+    async fn services_by_id(&self, ids: &[Uuid]) -> Result<Vec<Service>>;
+
+    /// Up to `limit` services in id order, starting after `after`: the way to walk the whole
+    /// directory without holding it all at once.
+    async fn services_after(&self, after: Option<Uuid>, limit: u32, filter: &ServiceFilter) -> Result<Vec<Service>>;
+
+    async fn count_services(&self, filter: &ServiceFilter) -> Result<u64>;
+
+    async fn organization(&self, id: Uuid) -> Result<Option<Organization>>;
+
+    /// Organisations in name order, a page at a time (offset and limit).
+    async fn organizations(&self, offset: u64, limit: u32) -> Result<Vec<Organization>>;
+
+    async fn count_organizations(&self) -> Result<u64>;
+
+    // --- places ---
+
+    /// Adds or replaces postcodes in one transaction; returns how many were written.
+    async fn put_postcodes(&self, points: &[PostcodePoint]) -> Result<u64>;
+
+    /// The position of exactly this postcode, sector or district, if known.
+    async fn postcode(&self, postcode: &Postcode) -> Result<Option<LatLon>>;
+
+    async fn put_places(&self, places: &[Place]) -> Result<()>;
+
+    /// A place whose name matches, ignoring case.
+    async fn place(&self, name: &str) -> Result<Option<Place>>;
+
+    // --- feedback ---
+
+    async fn report_problem(&self, service_id: Uuid, what: &str) -> Result<ProblemReport>;
+
+    async fn problem_reports(&self) -> Result<Vec<ProblemReport>>;
+}
