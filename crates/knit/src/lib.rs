@@ -1,0 +1,3 @@
+//! The `knit` command: the binary that serves Knit and looks after its data.
+
+pub mod demo;

@@ -1,0 +1,1 @@
+//! The Open Referral UK conformance test. (Being written.)
