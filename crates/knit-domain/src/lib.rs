@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod geo;
+pub mod hsds;
 pub mod needs;
 pub mod postcode;
 pub mod time_of_day;
