@@ -4,6 +4,7 @@
 //! holds only what ranking and filtering need; pages load the services they show from
 //! the store.
 
+pub mod catalogue;
 pub mod directory_index;
 pub mod matcher;
 
