@@ -4,6 +4,7 @@ pub mod directory;
 pub mod geo;
 pub mod hsds;
 pub mod needs;
+pub mod opening;
 pub mod postcode;
 pub mod time_of_day;
 pub mod validation;
