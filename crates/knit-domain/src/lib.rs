@@ -6,6 +6,7 @@ pub mod hsds;
 pub mod needs;
 pub mod opening;
 pub mod postcode;
+pub mod synthetic;
 pub mod time_of_day;
 pub mod validation;
 
