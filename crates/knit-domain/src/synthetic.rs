@@ -641,7 +641,7 @@ fn service(
         description.push_str(&format!(" We can also help with {}.", rng.pick(topics)));
     }
     description.push(' ');
-    let extra: &str = rng.pick(EXTRAS);
+    let extra: &str = EXTRAS[rng.below(EXTRAS.len())];
     description.push_str(extra);
 
     // About one in seven services has no place to visit: a phone line or a website.
