@@ -131,7 +131,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "Call in Time telephone befriending",
+        name: "Chatterline telephone befriending",
         org: "age-well",
         description: "A regular phone call from the same friendly volunteer, at a time that suits you. For people who would rather chat on the phone or live too far out for visits.",
         needs: &["loneliness", "older-people"],
@@ -139,7 +139,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         times: &[weekly(MON_FRI, "10:00", "16:00")],
         min_age: Some(60),
         how: "Ring us to sign up.",
-        page: "/call-in-time",
+        page: "/chatterline",
         ..BASE
     },
     Entry {
@@ -182,6 +182,21 @@ pub(super) static ENTRIES: &[Entry] = &[
         fees: "Pay for what you eat",
         how: "Just come in.",
         area: "Pellow Cross",
+        ..BASE
+    },
+    Entry {
+        name: "Faxbury Reading Room social afternoon",
+        org: "sallowby-parish",
+        description: "Every other Tuesday the Reading Room opens for tea, cards, a quiz and a natter, in a village with no shop or pub. The Good Neighbours can bring you if you can't walk down.",
+        needs: &["social-groups", "loneliness", "older-people"],
+        way_in: DropIn,
+        at: &["faxbury-rooms"],
+        times: &[fortnightly("TU", "2026-11-10", "14:00", "16:00")],
+        fees: "50p for tea",
+        prices: &[("Tea and biscuits", 0.50)],
+        how: "Just come along.",
+        area: "Faxbury",
+        page: "/reading-room",
         ..BASE
     },
     Entry {
@@ -244,8 +259,8 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "ReLove Furniture Barn",
-        org: "relove",
+        name: "Second Home Furniture Barn",
+        org: "second-home",
         description: "Good-quality second-hand furniture, beds, cookers and washing machines, all safety-checked, at low prices. Delivery anywhere in the valley.",
         needs: &["household-goods"],
         way_in: DropIn,
@@ -258,7 +273,7 @@ pub(super) static ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "Furniture packs for new tenancies",
-        org: "relove",
+        org: "second-home",
         description: "A free starter pack of a bed, table and chairs, sofa, cooker and kitchen basics for people moving out of homelessness or a refuge into an empty home.",
         needs: &["household-goods", "homelessness"],
         way_in: ReferralNeeded,

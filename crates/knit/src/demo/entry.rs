@@ -3,11 +3,12 @@
 //! (ids, nested places, taxonomy links, schedule wording) is worked out here, the same
 //! way on every run, so ids and dates never change between runs.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use knit_domain::directory::{
     Accessibility, Address, CostOption, Delivery, Frequency, Language, Location, LocationType,
     Organization, Phone, Schedule, ServiceArea, ServiceAtLocation, ServiceStatus, WayIn,
 };
+use knit_domain::opening;
 use knit_domain::time_of_day::TimeOfDay;
 use knit_domain::{NeedId, Service};
 use uuid::Uuid;
@@ -111,13 +112,24 @@ pub(super) enum Every {
     Season(&'static str, &'static str),
 }
 
-/// One regular opening. A closing time before the opening time runs overnight.
+/// One regular opening. A closing time before the opening time runs overnight; no times
+/// at all means open all day.
 #[derive(Clone, Copy)]
 pub(super) struct When {
     pub days: &'static str,
     pub opens: &'static str,
     pub closes: &'static str,
     pub every: Every,
+}
+
+/// Open around the clock on these days: no hours, which HSDS reads as all day.
+pub(super) const fn all_day(days: &'static str) -> When {
+    When {
+        days,
+        opens: "",
+        closes: "",
+        every: Every::Week,
+    }
 }
 
 pub(super) const fn weekly(days: &'static str, opens: &'static str, closes: &'static str) -> When {
@@ -247,86 +259,6 @@ fn online_location(service_name: &str, url: &str) -> Location {
     }
 }
 
-const WEEKDAYS: [(&str, &str); 7] = [
-    ("MO", "Monday"),
-    ("TU", "Tuesday"),
-    ("WE", "Wednesday"),
-    ("TH", "Thursday"),
-    ("FR", "Friday"),
-    ("SA", "Saturday"),
-    ("SU", "Sunday"),
-];
-
-fn weekday(code: &str) -> &'static str {
-    WEEKDAYS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, name)| *name)
-        .unwrap_or_else(|| panic!("demo day \"{code}\" is not MO..SU"))
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn days_in_words(days: &str) -> String {
-    match days {
-        "MO,TU,WE,TH,FR,SA,SU" => "Every day".to_owned(),
-        "MO,TU,WE,TH,FR" => "Monday to Friday".to_owned(),
-        "SA,SU" => "Weekends".to_owned(),
-        _ => and_list(
-            &days
-                .split(',')
-                .map(|d| format!("{}s", weekday(d)))
-                .collect::<Vec<_>>(),
-        ),
-    }
-}
-
-fn monthly_in_words(day: &str) -> String {
-    let (ordinal, code) = day.split_at(day.len() - 2);
-    let which = match ordinal {
-        "1" => "first",
-        "2" => "second",
-        "3" => "third",
-        "4" => "fourth",
-        "-1" => "last",
-        _ => panic!("demo monthly day \"{day}\" needs an ordinal 1 to 4 or -1"),
-    };
-    format!("The {which} {} of each month", weekday(code))
-}
-
-fn long_date(d: NaiveDate) -> String {
-    format!("{} {}", d.day(), d.format("%B %Y"))
-}
-
-/// The plain-English line a resident reads, such as "Tuesdays, 10am to 12:30pm".
-fn schedule_in_words(when: &When) -> String {
-    let (opens, closes) = (time(when.opens), time(when.closes));
-    let hours = if (opens.minutes(), closes.minutes()) == (0, 23 * 60 + 59) {
-        "24 hours".to_owned()
-    } else if closes <= opens {
-        format!("{} to {} the next morning", opens.plain(), closes.plain())
-    } else {
-        format!("{} to {}", opens.plain(), closes.plain())
-    };
-    match when.every {
-        Every::Week => format!("{}, {hours}", days_in_words(when.days)),
-        Every::Fortnight(_) => format!("Every other {}, {hours}", weekday(when.days)),
-        Every::Month => format!("{}, {hours}", monthly_in_words(when.days)),
-        Every::Season(from, to) => format!(
-            "{}, {hours}, from {} to {}",
-            days_in_words(when.days),
-            long_date(date(from)),
-            long_date(date(to))
-        ),
-    }
-}
-
 fn schedule(service_id: Uuid, index: usize, when: &When) -> Schedule {
     let (freq, interval, dtstart, valid) = match when.every {
         Every::Week => (Frequency::Weekly, None, None, None),
@@ -334,7 +266,8 @@ fn schedule(service_id: Uuid, index: usize, when: &When) -> Schedule {
         Every::Month => (Frequency::Monthly, None, None, None),
         Every::Season(from, to) => (Frequency::Weekly, None, None, Some((date(from), date(to)))),
     };
-    Schedule {
+    let hours = |t: &str| (!t.is_empty()).then(|| time(t));
+    let mut schedule = Schedule {
         id: Uuid::new_v5(&service_id, format!("schedule/{index}").as_bytes()),
         service_id: Some(service_id),
         valid_from: valid.map(|(from, _)| from),
@@ -345,11 +278,14 @@ fn schedule(service_id: Uuid, index: usize, when: &When) -> Schedule {
         interval,
         byday: Some(when.days.to_owned()),
         bymonthday: None,
-        opens_at: Some(time(when.opens)),
-        closes_at: Some(time(when.closes)),
-        description: Some(schedule_in_words(when)),
+        opens_at: hours(when.opens),
+        closes_at: hours(when.closes),
+        description: None,
         notes: None,
-    }
+    };
+    // Worded by the same rule the pages use, so the stored text never disagrees with them.
+    schedule.description = Some(opening::plain_english(&schedule));
+    schedule
 }
 
 fn language_name(code: &str) -> &'static str {

@@ -3,7 +3,7 @@
 use knit_domain::directory::Delivery::{InPerson, Online, Phone};
 use knit_domain::directory::WayIn::{DropIn, ReferralNeeded};
 
-use super::entry::{BASE, Entry, NO_PHONE, fortnightly, monthly, seasonal, weekly};
+use super::entry::{BASE, Entry, NO_PHONE, all_day, fortnightly, monthly, seasonal, weekly};
 use super::{EVERY_DAY, MON_FRI, WINTER_FROM, WINTER_TO};
 
 pub(super) static ENTRIES: &[Entry] = &[
@@ -391,10 +391,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         description: "If you have nowhere safe to sleep tonight and the Town Hall is closed, ring this number. The duty officer can arrange emergency accommodation.",
         needs: &["homelessness"],
         phone: "01632 960001",
-        times: &[
-            weekly(MON_FRI, "17:00", "09:00"),
-            weekly("SA,SU", "00:00", "23:59"),
-        ],
+        times: &[weekly(MON_FRI, "17:00", "09:00"), all_day("SA,SU")],
         how: "Phone the duty officer.",
         page: "/housing-options",
         ..BASE
@@ -468,8 +465,8 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "Care and Repair handyperson service",
-        org: "care-repair",
+        name: "Home Safe handyperson service",
+        org: "home-safe",
         description: "A trusted handyperson for small jobs that make a home safe: fitting grab rails and key safes, fixing dripping taps, putting up curtain rails and changing smoke alarm batteries. No job too small.",
         needs: &["home-repairs", "older-people", "help-at-home"],
         delivery: &[InPerson],
@@ -483,7 +480,7 @@ pub(super) static ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "Home adaptations and Disabled Facilities Grants",
-        org: "care-repair",
+        org: "home-safe",
         description: "Help with bigger changes so a disabled person can stay at home: stairlifts, level-access showers, ramps and wider doors. We manage the grant application and the builders for you.",
         needs: &["home-repairs", "disability"],
         way_in: ReferralNeeded,

@@ -58,7 +58,7 @@ orgs! {
         "Support for children and adults in the Kestle Valley after someone close to them has died.";
     "harbour", "Harbour Domestic Abuse Service", "harbourdas.example", "0808 157 0200", CHARITY, 1987,
         "Safety, support and refuge for anyone affected by domestic abuse, and their children.";
-    "victim-support", "Kestle Valley Victim Support", "kvvictimsupport.example", "0808 157 0300", CHARITY, 2001,
+    "victims", "Kestle Valley Victims' Service", "kvvictims.example", "0808 157 0300", CHARITY, 2001,
         "Free, confidential support for anyone affected by crime, whether or not it was reported.";
     "youth-trust", "Kestleford Youth Trust", "kestlefordyouth.example", "01632 960210", CIO, 2005,
         "Youth work for 11 to 19 year olds (up to 25 with a disability) across Kestleford and the villages.";
@@ -72,13 +72,13 @@ orgs! {
         "Volunteer-run cafés where people living with dementia and those who care for them can relax together.";
     "age-well", "Age Well Kestleford", "agewellkestleford.example", "01632 960240", CHARITY, 1972,
         "Helping older people in the Kestle Valley to live well, stay independent and keep in touch.";
-    "care-repair", "Kestleford Care and Repair", "kestlefordcarerepair.example", "01632 960250", CHARITY, 1994,
+    "home-safe", "Kestleford Home Safe", "kestlefordhomesafe.example", "01632 960250", CHARITY, 1994,
         "Repairs, adaptations and energy improvements so older and disabled people can stay safe at home.";
     "transport", "Kestle Valley Community Transport", "kvcommunitytransport.example", "01632 960260", CHARITY, 1986,
         "Door-to-door transport for people who cannot easily use buses, driven by staff and volunteers.";
-    "relove", "ReLove Furniture", "relovefurniture.example", "01632 960270", CIC, 2009,
+    "second-home", "Second Home Furniture", "secondhomefurniture.example", "01632 960270", CIC, 2009,
         "Gives good used furniture and appliances a second home, and trains volunteers on the way.";
-    "walking", "Kestleford Walking for Health", "kestlefordwalks.example", "07700 900130", GROUP, 2010,
+    "walking", "Kestleford Health Walks", "kestlefordwalks.example", "07700 900130", GROUP, 2010,
         "Free, friendly, led walks for every pace.";
     "meadows-5k", "Kestle Meadows Saturday 5k", "meadows5k.example", "", GROUP, 2015,
         "A free, timed 5k around Kestle Meadows every Saturday, run by volunteers.";
@@ -114,7 +114,7 @@ orgs! {
         "Counselling for couples, families and individuals, and family mediation.";
     "independent-living", "Kestleford Independent Living Centre", "kestlefordilc.example", "01632 960380", CHARITY, 1993,
         "Run by disabled people: advice, equipment to try and support to live independently.";
-    "breathe-easy", "Breathe Easy Kestleford", "breatheeasykestleford.example", "07700 900170", GROUP, 2009,
+    "better-breathing", "Better Breathing Kestleford", "betterbreathing.example", "07700 900170", GROUP, 2009,
         "A friendly support group for people living with lung conditions, and their families.";
     "st-aldhelm", "St Aldhelm's Church, Kestleford", "staldhelms.example", "01632 960390", CHARITY, 1120,
         "The parish church in the middle of town, open every day.";

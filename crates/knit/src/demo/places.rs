@@ -130,7 +130,7 @@ venues! {
     "leisure-centre", "Kestle Valley Leisure Centre", "Station Road", "Station Quarter", TOWN, "KF1 3DG", 51.2398, -1.9746,
         "Pool hoist, changing places toilet and lift to the studio.",
         "Free car park; route 2 stops outside.";
-    "furniture-barn", "ReLove Furniture Barn", "Unit 6, Westway Trading Estate", "Station Quarter", TOWN, "KF1 3FL", 51.2441, -1.9791,
+    "furniture-barn", "Second Home Furniture Barn", "Unit 6, Westway Trading Estate", "Station Quarter", TOWN, "KF1 3FL", 51.2441, -1.9791,
         "Everything is on one level; staff will help you load.",
         "Westway stop on route 4; customer parking in the yard.";
     // Northfield, KF2 1 and KF2 2.

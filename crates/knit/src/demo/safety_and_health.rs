@@ -3,7 +3,7 @@
 use knit_domain::directory::Delivery::{InPerson, Online, Phone};
 use knit_domain::directory::WayIn::{DropIn, ReferralNeeded};
 
-use super::entry::{BASE, Entry, NO_PHONE, fortnightly, monthly, weekly};
+use super::entry::{BASE, Entry, NO_PHONE, all_day, fortnightly, monthly, weekly};
 use super::{EVERY_DAY, MON_FRI};
 
 pub(super) static ENTRIES: &[Entry] = &[
@@ -25,7 +25,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         needs: &["domestic-abuse", "homelessness"],
         way_in: ReferralNeeded,
         at: &["refuge"],
-        times: &[weekly(EVERY_DAY, "00:00", "23:59")],
+        times: &[all_day(EVERY_DAY)],
         who: "Women escaping domestic abuse, with their children.",
         how: "Ring the Harbour helpline, or ask the police, the council or any support worker to refer you.",
         page: "/refuge",
@@ -56,8 +56,8 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "Victim Support line",
-        org: "victim-support",
+        name: "Victims' support line",
+        org: "victims",
         description: "Free, confidential support after any crime, from burglary and fraud to assault, whether or not you told the police. We help you cope, understand the justice process and feel safe at home again.",
         needs: &["victim-support", "mental-health"],
         times: &[
@@ -69,7 +69,7 @@ pub(super) static ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "Scams and fraud support for older people",
-        org: "victim-support",
+        org: "victims",
         description: "If you've been scammed, or keep getting suspicious calls and letters, a volunteer visits to help you report it, get money back where possible and fit a call blocker.",
         needs: &["victim-support", "older-people"],
         delivery: &[InPerson, Phone],
@@ -245,6 +245,18 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
+        name: "Quiet space and listening ear at St Aldhelm's",
+        org: "st-aldhelm",
+        description: "The church is open every day as a quiet place to sit, light a candle or think. On weekday mornings a trained volunteer is there if you would like to talk, whether or not you have any faith.",
+        needs: &["bereavement", "loneliness"],
+        way_in: DropIn,
+        at: &["st-aldhelm"],
+        times: &[weekly(MON_FRI, "09:30", "12:30")],
+        how: "Just come in; the volunteer wears a green lanyard.",
+        page: "/quiet-space",
+        ..BASE
+    },
+    Entry {
         name: "Online bereavement group",
         org: "cedar",
         description: "A fortnightly evening video group for bereaved adults who can't get to the café or prefer to join from home.",
@@ -271,7 +283,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "Walking for Health: Kestle Meadows",
+        name: "Health walk: Kestle Meadows",
         org: "walking",
         description: "A gentle hour-long walk on level paths around the meadows, at the pace of the slowest walker, ending with a cuppa at the café. A lovely way to get moving and meet people.",
         needs: &["physical-activity", "loneliness", "nature"],
@@ -283,7 +295,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "Walking for Health: Brindcombe ridge walk",
+        name: "Health walk: Brindcombe ridge walk",
         org: "walking",
         description: "A two-hour countryside walk with some hills and stiles and fine views over the valley, led by trained volunteers.",
         needs: &["physical-activity", "nature"],
@@ -491,7 +503,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         ..BASE
     },
     Entry {
-        name: "SMART recovery meeting",
+        name: "Tuesday evening recovery meeting",
         org: "recovery",
         description: "A weekly mutual-aid meeting using practical tools to manage urges and build a life you don't want to escape from. For any addictive behaviour.",
         needs: &["alcohol-drugs", "mental-health", "gambling"],
@@ -500,12 +512,12 @@ pub(super) static ENTRIES: &[Entry] = &[
         times: &[weekly("TU", "18:30", "20:00")],
         min_age: Some(18),
         how: "Just come along.",
-        page: "/smart",
+        page: "/tuesday-meeting",
         ..BASE
     },
     Entry {
-        name: "Breathe Easy lung support group",
-        org: "breathe-easy",
+        name: "Better Breathing lung support group",
+        org: "better-breathing",
         description: "A friendly monthly meeting for people with COPD, asthma and other lung conditions, with speakers, singing for lung health and a lot of tea.",
         needs: &["long-term-conditions", "social-groups"],
         way_in: DropIn,

@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, NaiveTime};
 use knit_domain::directory::{Delivery, Frequency, LocationType, ServiceStatus, WayIn};
+use knit_domain::opening;
 use knit_domain::postcode::Postcode;
 use knit_domain::validation::{check_service, tidy};
 use knit_domain::{NEEDS, Service};
@@ -335,39 +336,46 @@ fn the_directory_survives_a_json_round_trip() {
 }
 
 #[test]
-fn schedules_read_as_people_say_them() {
+fn opening_times_mean_what_the_listings_say() {
     let services = directory();
-    let said = |name: &str| {
-        let service = services
+    let find = |name: &str| {
+        services
             .iter()
             .find(|s| s.name == name)
-            .unwrap_or_else(|| panic!("{name}"));
-        service
-            .schedules
-            .iter()
-            .filter_map(|s| s.description.clone())
-            .collect::<Vec<_>>()
+            .unwrap_or_else(|| panic!("{name}"))
     };
-    assert_eq!(
-        said("Food bank: St Aldhelm's (Tuesdays)"),
-        ["Tuesdays, 10am to 12:30pm"]
+    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a date");
+    let at = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("a time");
+    for schedule in services.iter().flat_map(|s| &s.schedules) {
+        assert_eq!(
+            schedule.description.as_deref(),
+            Some(opening::plain_english(schedule).as_str())
+        );
+    }
+
+    // Fortnightly on Fridays from 6 November.
+    let wyke = &find("Food bank: Wyke Carrow Chapel (fortnightly)").schedules[0];
+    assert!(
+        opening::occurs_on(wyke, day("2026-11-06")) && opening::occurs_on(wyke, day("2026-11-20"))
     );
-    assert_eq!(
-        said("Kestle Valley Listening Line"),
-        ["Every day, 6pm to 6am the next morning"]
+    assert!(!opening::occurs_on(wyke, day("2026-11-13")));
+    // The first Tuesday of the month.
+    let cafe = &find("Bereavement café").schedules[0];
+    assert!(
+        opening::occurs_on(cafe, day("2026-11-03")) && !opening::occurs_on(cafe, day("2026-11-10"))
     );
-    assert_eq!(
-        said("Bereavement café"),
-        ["The first Tuesday of each month, 2pm to 4pm"]
+    // Winter only.
+    let warm = &find("Warm Welcome at Brindcombe Village Hall").schedules;
+    assert!(opening::is_open_at(warm, day("2026-12-02"), at(11)));
+    assert!(!opening::is_open_at(warm, day("2027-04-07"), at(11)));
+    // Overnight, and around the clock.
+    let line = &find("Kestle Valley Listening Line").schedules;
+    assert!(
+        opening::is_open_at(line, day("2026-11-03"), at(23))
+            && !opening::is_open_at(line, day("2026-11-03"), at(12))
     );
-    assert_eq!(
-        said("Online bereavement group"),
-        ["Every other Wednesday, 7:30pm to 9pm"]
-    );
-    assert_eq!(
-        said("Warm Welcome at Brindcombe Village Hall"),
-        ["Wednesdays, 10am to 2pm, from 2 November 2026 to 27 March 2027"]
-    );
+    let refuge = &find("Harbour House refuge").schedules;
+    assert!(opening::is_open_at(refuge, day("2026-12-25"), at(3)));
 }
 
 /// The invented "KF" area must not exist in the real UK, or a demo address could point at
@@ -396,4 +404,39 @@ fn the_demo_postcode_area_is_not_a_real_one() {
         .collect();
     assert!(real_areas.contains("SN"), "the outcode file looks wrong");
     assert!(!real_areas.contains("KF"), "KF is a real postcode area");
+}
+
+#[test]
+fn every_organisation_and_venue_is_used_and_every_address_names_a_known_place() {
+    let services = directory();
+    let org_names: BTreeSet<&str> = services
+        .iter()
+        .filter_map(|s| s.organization.as_ref())
+        .map(|o| o.name.as_str())
+        .collect();
+    for org in super::organisations::ORGS {
+        assert!(org_names.contains(org.name), "{} runs nothing", org.name);
+    }
+    let locations: Vec<_> = services
+        .iter()
+        .flat_map(|s| &s.service_at_locations)
+        .filter_map(|s| s.location.as_ref())
+        .collect();
+    for venue in super::places::VENUES {
+        assert!(
+            locations
+                .iter()
+                .any(|l| l.name.as_deref() == Some(venue.name)),
+            "{} is unused",
+            venue.name
+        );
+    }
+    let place_names: BTreeSet<String> = places().into_iter().map(|p| p.name).collect();
+    for address in locations.iter().flat_map(|l| &l.addresses) {
+        assert!(
+            place_names.contains(&address.city),
+            "{} is not a demo place",
+            address.city
+        );
+    }
 }
