@@ -70,7 +70,7 @@ pub fn parse_byday(byday: &str) -> Vec<ByDay> {
         .collect()
 }
 
-fn month_days(byday: &str) -> Vec<i8> {
+fn parse_month_days(byday: &str) -> Vec<i8> {
     byday
         .split(',')
         .filter_map(|d| d.trim().parse::<i8>().ok())
@@ -83,129 +83,205 @@ fn last_day_of_month(date: NaiveDate) -> u32 {
     (first + Months::new(1) - Days::new(1)).day()
 }
 
-/// Whether `date` is the `ordinal`th `weekday` of its month (negative counts from the end).
-fn is_nth_weekday(date: NaiveDate, weekday: Weekday, ordinal: i8) -> bool {
-    if date.weekday() != weekday {
-        return false;
-    }
-    let from_start = (date.day() as i8 - 1) / 7 + 1;
-    let from_end = -(((last_day_of_month(date) - date.day()) as i8) / 7 + 1);
-    ordinal == from_start || ordinal == from_end
-}
-
 fn interval(schedule: &Schedule) -> u32 {
     schedule.interval.map_or(1, |i| u32::from(i.max(1)))
 }
 
-/// Whether a session of this schedule starts on `date`.
-pub fn occurs_on(schedule: &Schedule, date: NaiveDate) -> bool {
-    let starts = schedule
-        .dtstart
-        .into_iter()
-        .chain(schedule.valid_from)
-        .max();
-    let ends = schedule.until.into_iter().chain(schedule.valid_to).min();
-    if starts.is_some_and(|s| date < s) || ends.is_some_and(|e| date > e) {
-        return false;
-    }
-    let days = schedule
-        .byday
-        .as_deref()
-        .map(parse_byday)
-        .unwrap_or_default();
-    let every = interval(schedule);
-    match schedule.freq {
-        Some(Frequency::Monthly) => {
-            // Without DTSTART an interval has nothing to count from, so every month counts:
-            // better to show a session that may not run than hide one that does.
-            if every > 1
-                && let Some(start) = schedule.dtstart
+fn weekday_bit(day: Weekday) -> u8 {
+    1 << day.num_days_from_monday()
+}
+
+/// A schedule compiled for quick questions: what the index keeps for each service, so
+/// "open now" over a million services reads bits instead of RRULE text. Built from a
+/// [`Schedule`] with `From`; every rule about what a schedule means lives here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opening {
+    /// The first and last days a session may start (DTSTART, UNTIL and the season).
+    starts: Option<NaiveDate>,
+    ends: Option<NaiveDate>,
+    /// What an interval counts from.
+    anchor: Option<NaiveDate>,
+    monthly: bool,
+    interval: u16,
+    /// Weekdays every week (weekly rules) or every such day of the month (monthly).
+    every_week: u8,
+    /// Monthly ordinal days: for each weekday, bit n-1 for the nth (1..=5) and bit 4+m for
+    /// the mth from the end (1..=5).
+    nth: [u16; 7],
+    /// Monthly dates: bit d-1 for day d (1..=31), bit 30+m for the mth from the end.
+    month_days: u64,
+    /// Minutes after midnight; a schedule without hours runs 0 to 1440.
+    opens: u16,
+    closes: u16,
+}
+
+impl From<&Schedule> for Opening {
+    fn from(schedule: &Schedule) -> Opening {
+        let starts = schedule
+            .dtstart
+            .into_iter()
+            .chain(schedule.valid_from)
+            .max();
+        let ends = schedule.until.into_iter().chain(schedule.valid_to).min();
+        let monthly = schedule.freq == Some(Frequency::Monthly);
+        let days = schedule
+            .byday
+            .as_deref()
+            .map(parse_byday)
+            .unwrap_or_default();
+        let mut every_week = 0u8;
+        let mut nth = [0u16; 7];
+        for day in &days {
+            let w = day.weekday.num_days_from_monday() as usize;
+            match day.ordinal {
+                Some(n) if monthly && n > 0 => nth[w] |= 1 << (n - 1),
+                Some(n) if monthly => nth[w] |= 1 << (4 - n),
+                // A weekly rule with an ordinal is malformed; the weekday still says most.
+                _ => every_week |= weekday_bit(day.weekday),
+            }
+        }
+        let mut month_days = 0u64;
+        if monthly {
+            for d in schedule
+                .bymonthday
+                .as_deref()
+                .map(parse_month_days)
+                .unwrap_or_default()
             {
-                let months =
-                    (date.year() - start.year()) * 12 + date.month() as i32 - start.month() as i32;
-                if months.rem_euclid(every as i32) != 0 {
+                month_days |= if d > 0 { 1 << (d - 1) } else { 1 << (30 - d) };
+            }
+            if days.is_empty() && month_days == 0 {
+                // A bare monthly rule repeats on DTSTART's date, and with no DTSTART never.
+                if let Some(start) = schedule.dtstart {
+                    month_days = 1 << (start.day() - 1);
+                }
+            }
+        } else if days.is_empty() {
+            // No days given: a weekly rule repeats on DTSTART's weekday; a schedule with no
+            // rule at all gives hours that hold every day.
+            every_week = match (schedule.freq, schedule.dtstart) {
+                (Some(Frequency::Weekly), Some(start)) => weekday_bit(start.weekday()),
+                _ => 0x7F,
+            };
+        }
+        let (opens, closes) = match (schedule.opens_at, schedule.closes_at) {
+            (Some(open), Some(close)) => (open.minutes(), close.minutes()),
+            _ => (0, 24 * 60),
+        };
+        Opening {
+            starts,
+            ends,
+            anchor: schedule.dtstart,
+            monthly,
+            interval: interval(schedule) as u16,
+            every_week,
+            nth,
+            month_days,
+            opens,
+            closes,
+        }
+    }
+}
+
+impl Opening {
+    /// Whether a session starts on `date`.
+    pub fn occurs_on(&self, date: NaiveDate) -> bool {
+        if self.starts.is_some_and(|s| date < s) || self.ends.is_some_and(|e| date > e) {
+            return false;
+        }
+        let weekday = date.weekday();
+        // Without DTSTART an interval has nothing to count from, so every week or month
+        // counts: better to show a session that may not run than hide one that does.
+        let every = i64::from(self.interval);
+        if self.monthly {
+            if let Some(start) = self.anchor.filter(|_| every > 1) {
+                let months = i64::from(date.year() - start.year()) * 12 + i64::from(date.month())
+                    - i64::from(start.month());
+                if months.rem_euclid(every) != 0 {
                     return false;
                 }
             }
-            let month_days = schedule
-                .bymonthday
-                .as_deref()
-                .map(month_days)
-                .unwrap_or_default();
-            let last = last_day_of_month(date) as i8;
-            let on_month_day = month_days.iter().any(|&d| {
-                if d > 0 {
-                    d == date.day() as i8
-                } else {
-                    last + d + 1 == date.day() as i8
-                }
-            });
-            let on_ordinal_day = days.iter().any(|d| match d.ordinal {
-                Some(n) => is_nth_weekday(date, d.weekday, n),
-                // A monthly rule naming a plain weekday means every such day of the month.
-                None => d.weekday == date.weekday(),
-            });
-            if days.is_empty() && month_days.is_empty() {
-                schedule.dtstart.is_some_and(|s| s.day() == date.day())
-            } else {
-                on_month_day || on_ordinal_day
+            if self.every_week & weekday_bit(weekday) != 0 {
+                return true;
             }
-        }
-        Some(Frequency::Weekly) | None => {
-            if every > 1
-                && let Some(start) = schedule.dtstart
-            {
+            let last = last_day_of_month(date);
+            let from_end = last - date.day(); // 0 on the last day
+            let ordinals = self.nth[weekday.num_days_from_monday() as usize];
+            let nth_from_start = (date.day() - 1) / 7; // 0 for the first
+            let nth_from_end = from_end / 7;
+            ordinals & (1 << nth_from_start) != 0
+                || ordinals & (1 << (5 + nth_from_end)) != 0
+                || self.month_days & (1 << (date.day() - 1)) != 0
+                || self.month_days & (1 << (31 + from_end)) != 0
+        } else {
+            if let Some(start) = self.anchor.filter(|_| every > 1) {
                 let week_of =
                     |d: NaiveDate| d - Days::new(u64::from(d.weekday().num_days_from_monday()));
                 let weeks = (week_of(date) - week_of(start)).num_days() / 7;
-                if weeks.rem_euclid(i64::from(every)) != 0 {
+                if weeks.rem_euclid(every) != 0 {
                     return false;
                 }
             }
-            if days.is_empty() {
-                // No days given: a weekly rule repeats on DTSTART's weekday; a schedule with
-                // no rule at all gives hours that hold every day.
-                match (schedule.freq, schedule.dtstart) {
-                    (Some(Frequency::Weekly), Some(start)) => start.weekday() == date.weekday(),
-                    _ => true,
-                }
-            } else {
-                days.iter().any(|d| d.weekday == date.weekday())
-            }
+            self.every_week & weekday_bit(weekday) != 0
         }
     }
-}
 
-/// Opening and closing minutes after midnight; a schedule without hours is open all day.
-fn hours(schedule: &Schedule) -> (u32, u32) {
-    match (schedule.opens_at, schedule.closes_at) {
-        (Some(open), Some(close)) => (u32::from(open.minutes()), u32::from(close.minutes())),
-        _ => (0, 24 * 60),
+    /// Closing at or before opening means the session runs past midnight.
+    pub fn is_overnight(&self) -> bool {
+        self.closes <= self.opens
     }
-}
 
-fn is_overnight(schedule: &Schedule) -> bool {
-    let (open, close) = hours(schedule);
-    close <= open
-}
+    /// Whether a session is running at this local date and time. An overnight session
+    /// belongs to the day it opens.
+    pub fn is_open_at(&self, date: NaiveDate, time: NaiveTime) -> bool {
+        let now = (time.num_seconds_from_midnight() / 60) as u16;
+        if self.is_overnight() {
+            (now >= self.opens && self.occurs_on(date))
+                || (now < self.closes
+                    && date
+                        .pred_opt()
+                        .is_some_and(|yesterday| self.occurs_on(yesterday)))
+        } else {
+            now >= self.opens && now < self.closes && self.occurs_on(date)
+        }
+    }
 
-fn minutes_of(time: NaiveTime) -> u32 {
-    time.num_seconds_from_midnight() / 60
+    /// The weekdays a session can start on, Monday as bit 0 (seasons aside).
+    pub fn weekday_mask(&self) -> u8 {
+        let mut mask = self.every_week;
+        for (w, ordinals) in self.nth.iter().enumerate() {
+            if *ordinals != 0 {
+                mask |= 1 << w;
+            }
+        }
+        // "The 15th of the month" falls on any weekday.
+        if self.month_days != 0 {
+            mask = 0x7F;
+        }
+        mask
+    }
+
+    /// The start of the first session at or after `from` within [`LOOKAHEAD_DAYS`].
+    fn next_start(&self, from: NaiveDateTime) -> Option<NaiveDateTime> {
+        let opens = NaiveTime::from_num_seconds_from_midnight_opt(u32::from(self.opens) * 60, 0)?;
+        let mut date = from.date();
+        for _ in 0..=LOOKAHEAD_DAYS {
+            if self.ends.is_some_and(|e| date > e) {
+                return None;
+            }
+            let start = date.and_time(opens);
+            if start >= from && self.occurs_on(date) {
+                return Some(start);
+            }
+            date = date.succ_opt()?;
+        }
+        None
+    }
 }
 
 /// Whether this one schedule has a session running at this local date and time.
 pub fn schedule_open_at(schedule: &Schedule, date: NaiveDate, time: NaiveTime) -> bool {
-    let (open, close) = hours(schedule);
-    let now = minutes_of(time);
-    if is_overnight(schedule) {
-        (now >= open && occurs_on(schedule, date))
-            || (now < close
-                && date
-                    .pred_opt()
-                    .is_some_and(|yesterday| occurs_on(schedule, yesterday)))
-    } else {
-        now >= open && now < close && occurs_on(schedule, date)
-    }
+    Opening::from(schedule).is_open_at(date, time)
 }
 
 /// Whether any of the schedules has a session running at this UK local date and time.
@@ -216,61 +292,37 @@ pub fn is_open_at(schedules: &[Schedule], date: NaiveDate, time: NaiveTime) -> b
 /// Whether a session can start on this weekday at all (ignoring seasons, which a weekday
 /// filter cannot know about).
 pub fn opens_on(schedules: &[Schedule], day: Weekday) -> bool {
-    schedules.iter().any(|s| weekdays(s).contains(&day))
+    schedules
+        .iter()
+        .any(|s| Opening::from(s).weekday_mask() & weekday_bit(day) != 0)
 }
 
-/// The weekdays a schedule's sessions can start on.
+/// The weekdays a schedule's sessions can start on, Monday first.
 pub fn weekdays(schedule: &Schedule) -> Vec<Weekday> {
-    let days = schedule
-        .byday
-        .as_deref()
-        .map(parse_byday)
-        .unwrap_or_default();
-    if !days.is_empty() {
-        return WEEK
-            .iter()
-            .copied()
-            .filter(|w| days.iter().any(|d| d.weekday == *w))
-            .collect();
-    }
-    let monthly_by_date = schedule.freq == Some(Frequency::Monthly);
-    match (schedule.freq, schedule.dtstart) {
-        // "The 15th of the month" falls on any weekday.
-        _ if monthly_by_date && schedule.bymonthday.is_some() => WEEK.to_vec(),
-        (Some(_), Some(start)) => vec![start.weekday()],
-        _ => WEEK.to_vec(),
-    }
+    let mask = Opening::from(schedule).weekday_mask();
+    WEEK.iter()
+        .copied()
+        .filter(|w| mask & weekday_bit(*w) != 0)
+        .collect()
 }
 
 /// The earliest moment at or after `from` when a session is running: `from` itself when
 /// one is running now, otherwise the start of the next session, looking
 /// [`LOOKAHEAD_DAYS`] ahead.
 pub fn next_opening(schedules: &[Schedule], from: NaiveDateTime) -> Option<NaiveDateTime> {
-    if is_open_at(schedules, from.date(), from.time()) {
+    let openings: Vec<Opening> = schedules.iter().map(Opening::from).collect();
+    next_opening_of(&openings, from)
+}
+
+/// [`next_opening`] for compiled schedules.
+pub fn next_opening_of(openings: &[Opening], from: NaiveDateTime) -> Option<NaiveDateTime> {
+    if openings
+        .iter()
+        .any(|o| o.is_open_at(from.date(), from.time()))
+    {
         return Some(from);
     }
-    let mut best: Option<NaiveDateTime> = None;
-    for schedule in schedules {
-        let (open, _) = hours(schedule);
-        let opens = NaiveTime::from_num_seconds_from_midnight_opt(open * 60, 0)
-            .expect("minutes within a day");
-        let mut date = from.date();
-        for _ in 0..=LOOKAHEAD_DAYS {
-            let start = date.and_time(opens);
-            if best.is_some_and(|b| start >= b) {
-                break;
-            }
-            if start >= from && occurs_on(schedule, date) {
-                best = Some(start);
-                break;
-            }
-            match date.succ_opt() {
-                Some(next) => date = next,
-                None => break,
-            }
-        }
-    }
-    best
+    openings.iter().filter_map(|o| o.next_start(from)).min()
 }
 
 fn day_name(day: Weekday) -> &'static str {
@@ -367,7 +419,7 @@ pub fn plain_english(schedule: &Schedule) -> String {
         .map(parse_byday)
         .unwrap_or_default();
     let every = interval(schedule);
-    let overnight = schedule.opens_at.is_some() && is_overnight(schedule);
+    let overnight = schedule.opens_at.is_some() && Opening::from(schedule).is_overnight();
     let when = match schedule.freq {
         Some(Frequency::Monthly) => {
             let mut parts: Vec<String> = days
@@ -381,7 +433,7 @@ pub fn plain_english(schedule: &Schedule) -> String {
                 schedule
                     .bymonthday
                     .as_deref()
-                    .map(month_days)
+                    .map(parse_month_days)
                     .unwrap_or_default()
                     .into_iter()
                     .map(day_of_month_word),
