@@ -426,6 +426,11 @@ pub trait KnitTerm: Sized + Copy + PartialEq + 'static {
         Self::ALL.iter().copied().find(|t| t.code() == code)
     }
 
+    fn taxonomy_id() -> Uuid {
+        let uri = format!("https://knit.example/{}", Self::TAXONOMY);
+        Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes())
+    }
+
     fn term_id(self) -> Uuid {
         let uri = format!("https://knit.example/{}/{}", Self::TAXONOMY, self.code());
         Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes())
@@ -439,7 +444,7 @@ pub trait KnitTerm: Sized + Copy + PartialEq + 'static {
             description: self.label().to_owned(),
             parent_id: None,
             taxonomy: Some(Self::TAXONOMY.to_owned()),
-            taxonomy_id: None,
+            taxonomy_id: Some(Self::taxonomy_id()),
             vocabulary: Some(Self::TAXONOMY.to_owned()),
             term_uri: None,
         }

@@ -2,11 +2,13 @@
 //! kept in id order so API pages are stable. Word search comes from the directory index;
 //! the catalogue narrows and pages.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc, Weekday};
 use knit_domain::Service;
 use knit_domain::directory::Frequency;
+use knit_domain::geo::LatLon;
+use knit_domain::opening;
 use knit_domain::time_of_day::TimeOfDay;
 use uuid::Uuid;
 
@@ -21,6 +23,8 @@ struct Entry {
     maximum_age: Option<u16>,
     /// Opening windows (opens, closes) by weekday, Monday first.
     windows: [Vec<(TimeOfDay, TimeOfDay)>; 7],
+    /// Public places (service_at_location id, position if mapped); confidential ones left out.
+    places: Vec<(Uuid, Option<LatLon>)>,
 }
 
 /// The Open Referral API's filters. All given filters must hold (AND).
@@ -29,12 +33,15 @@ pub struct CatalogueFilter {
     pub taxonomy_term_id: Option<Uuid>,
     /// A taxonomy's id, or its name ("knit-needs").
     pub taxonomy: Option<TaxonomyRef>,
-    /// The service must admit some age in this range.
+    /// As ORUK defines it: the service's minimum age is at least this (no limit counts as 0).
     pub minimum_age: Option<u16>,
+    /// As ORUK defines it: the service has a maximum age, and it is at most this.
     pub maximum_age: Option<u16>,
+    /// The service has an opening on this weekday…
     pub day: Option<Weekday>,
-    /// The service must be open at some moment between these times (on `day` if given).
+    /// …that starts at or after this time…
     pub start_time: Option<TimeOfDay>,
+    /// …and ends at or before this one.
     pub end_time: Option<TimeOfDay>,
     pub organization_id: Option<Uuid>,
     pub modified_after: Option<DateTime<Utc>>,
@@ -49,20 +56,15 @@ pub enum TaxonomyRef {
 #[derive(Debug, Default)]
 pub struct Catalogue {
     entries: BTreeMap<Uuid, Entry>,
+    /// service_at_location id to service id, for the public places only.
+    place_owner: HashMap<Uuid, Uuid>,
 }
 
-fn weekday_of(code: &str) -> Option<Weekday> {
-    let day = &code[code.len().saturating_sub(2)..];
-    Some(match day {
-        "MO" => Weekday::Mon,
-        "TU" => Weekday::Tue,
-        "WE" => Weekday::Wed,
-        "TH" => Weekday::Thu,
-        "FR" => Weekday::Fri,
-        "SA" => Weekday::Sat,
-        "SU" => Weekday::Sun,
-        _ => return None,
-    })
+/// Only places within `metres` of `centre`.
+#[derive(Debug, Clone, Copy)]
+pub struct Proximity {
+    pub centre: LatLon,
+    pub metres: f64,
 }
 
 impl Entry {
@@ -73,7 +75,7 @@ impl Entry {
             if !matches!(schedule.freq, Some(Frequency::Weekly | Frequency::Monthly)) {
                 continue;
             }
-            for day in schedule.byday.iter().flat_map(|b| b.split(',')).filter_map(weekday_of) {
+            for day in opening::weekdays(schedule) {
                 windows[day.num_days_from_monday() as usize].push((opens, closes));
             }
         }
@@ -91,17 +93,26 @@ impl Entry {
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             windows,
+            places: service
+                .service_at_locations
+                .iter()
+                .filter(|sal| sal.location.as_ref().is_some_and(|l| !l.confidential))
+                .map(|sal| {
+                    let l = sal.location.as_ref().expect("filtered to those with a location");
+                    let position = l.latitude.zip(l.longitude).and_then(|(lat, lon)| LatLon::new(lat, lon).ok());
+                    (sal.id, position)
+                })
+                .collect(),
         }
     }
 
-    fn open_between(&self, day: Option<Weekday>, from: TimeOfDay, to: TimeOfDay) -> bool {
-        let days: Vec<usize> = match day {
+    fn has_opening(&self, f: &CatalogueFilter) -> bool {
+        let days: Vec<usize> = match f.day {
             Some(d) => vec![d.num_days_from_monday() as usize],
             None => (0..7).collect(),
         };
         days.into_iter().flat_map(|d| &self.windows[d]).any(|&(opens, closes)| {
-            // An overnight opening (closes before it opens) runs on past midnight.
-            if closes <= opens { to >= opens || from < closes } else { opens <= to && from < closes }
+            f.start_time.is_none_or(|start| opens >= start) && f.end_time.is_none_or(|end| closes <= end)
         })
     }
 
@@ -112,15 +123,9 @@ impl Entry {
             Some(TaxonomyRef::Id(id)) => self.taxonomy_ids.contains(id),
             Some(TaxonomyRef::Name(name)) => self.taxonomy_names.iter().any(|n| n == name),
         };
-        let ages = f.maximum_age.is_none_or(|max| self.minimum_age.is_none_or(|m| m <= max))
-            && f.minimum_age.is_none_or(|min| self.maximum_age.is_none_or(|m| m >= min));
-        let times = if f.day.is_some() || f.start_time.is_some() || f.end_time.is_some() {
-            let from = f.start_time.unwrap_or(TimeOfDay::from_hm(0, 0).expect("midnight"));
-            let to = f.end_time.unwrap_or(TimeOfDay::from_hm(23, 59).expect("a minute to midnight"));
-            self.open_between(f.day, from, to)
-        } else {
-            true
-        };
+        let ages = f.minimum_age.is_none_or(|min| self.minimum_age.unwrap_or(0) >= min)
+            && f.maximum_age.is_none_or(|max| self.maximum_age.is_some_and(|m| m <= max));
+        let times = f.day.is_none() && f.start_time.is_none() && f.end_time.is_none() || self.has_opening(f);
         let organization = f.organization_id.is_none_or(|o| o == self.organization_id);
         let modified = f.modified_after.is_none_or(|after| self.last_modified.is_some_and(|m| m > after));
         term && taxonomy && ages && times && organization && modified
@@ -134,15 +139,58 @@ impl Catalogue {
 
     /// Adds or replaces a service; services that are not listed are taken out.
     pub fn upsert(&mut self, service: &Service) {
+        self.remove(service.id);
         if service.status.is_listed() {
-            self.entries.insert(service.id, Entry::of(service));
-        } else {
-            self.entries.remove(&service.id);
+            let entry = Entry::of(service);
+            for (place, _) in &entry.places {
+                self.place_owner.insert(*place, service.id);
+            }
+            self.entries.insert(service.id, entry);
         }
     }
 
     pub fn remove(&mut self, id: Uuid) {
-        self.entries.remove(&id);
+        if let Some(old) = self.entries.remove(&id) {
+            for (place, _) in old.places {
+                self.place_owner.remove(&place);
+            }
+        }
+    }
+
+    /// The listed service a public service_at_location belongs to.
+    pub fn place_owner(&self, service_at_location: Uuid) -> Option<Uuid> {
+        self.place_owner.get(&service_at_location).copied()
+    }
+
+    /// Public places of services passing the filter, as (service_at_location, service),
+    /// in service id order; the total and the requested page.
+    pub fn places_page(
+        &self,
+        filter: &CatalogueFilter,
+        ranked: Option<&[Uuid]>,
+        near: Option<Proximity>,
+        page: u64,
+        per_page: u64,
+    ) -> (u64, Vec<(Uuid, Uuid)>) {
+        let (_, services) = self.page(filter, ranked, 1, u64::MAX);
+        let within = |position: &Option<LatLon>| match (near, position) {
+            (None, _) => true,
+            (Some(p), Some(at)) => p.centre.distance_km(*at) * 1000.0 <= p.metres,
+            (Some(_), None) => false,
+        };
+        let all = services.iter().flat_map(|service| {
+            self.entries[service].places.iter().filter(|(_, at)| within(at)).map(move |(place, _)| (*place, *service))
+        });
+        let skip = page.saturating_sub(1).saturating_mul(per_page);
+        let mut total = 0u64;
+        let mut out = Vec::new();
+        for pair in all {
+            if skip <= total && (out.len() as u64) < per_page {
+                out.push(pair);
+            }
+            total += 1;
+        }
+        (total, out)
     }
 
     pub fn len(&self) -> usize {
@@ -164,7 +212,7 @@ impl Catalogue {
         let mut total = 0u64;
         let mut out = Vec::new();
         let mut take = |id: Uuid| {
-            if skip <= total && out.len() < per_page as usize {
+            if skip <= total && (out.len() as u64) < per_page {
                 out.push(id);
             }
             total += 1;
@@ -248,14 +296,16 @@ mod tests {
         assert_eq!(ids(&c, &tuesday), [1, 2]);
         let tuesday_morning = CatalogueFilter {
             start_time: Some("09:00".parse().unwrap()),
-            end_time: Some("11:00".parse().unwrap()),
+            end_time: Some("13:00".parse().unwrap()),
             ..tuesday.clone()
         };
         assert_eq!(ids(&c, &tuesday_morning), [1], "the night shelter opens at 7pm");
-        let late = CatalogueFilter { start_time: Some("23:00".parse().unwrap()), ..tuesday };
-        assert_eq!(ids(&c, &late), [2], "overnight opening runs past midnight");
-        let child = CatalogueFilter { minimum_age: Some(4), maximum_age: Some(4), ..Default::default() };
-        assert_eq!(ids(&c, &child), [1, 3]);
+        let evening = CatalogueFilter { start_time: Some("18:00".parse().unwrap()), ..tuesday };
+        assert_eq!(ids(&c, &evening), [2]);
+        let under_fives = CatalogueFilter { maximum_age: Some(5), ..Default::default() };
+        assert_eq!(ids(&c, &under_fives), [3]);
+        let adults = CatalogueFilter { minimum_age: Some(18), ..Default::default() };
+        assert_eq!(ids(&c, &adults), [2]);
         let food = CatalogueFilter {
             taxonomy_term_id: Some(NeedId::parse("food").unwrap().term_id()),
             ..Default::default()

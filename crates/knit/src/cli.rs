@@ -1,0 +1,137 @@
+//! The command line. Every command exits non-zero with a one-line reason on failure.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::config::{DEFAULT_BIND, DEFAULT_DATA_DIR};
+
+#[derive(Debug, Parser)]
+#[command(name = "knit", version, about = "Knit connects people to the help around them.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where Knit keeps its files (the SQLite database by default).
+    #[arg(long, env = "KNIT_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
+    pub data_dir: PathBuf,
+    /// The database: postgres://… for PostgreSQL; by default a SQLite file in the data directory.
+    #[arg(long, env = "KNIT_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the website and the APIs.
+    Serve {
+        #[arg(long, env = "KNIT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        /// The site's name, shown on every page.
+        #[arg(long, env = "KNIT_SITE_NAME", default_value = "Knit")]
+        site_name: String,
+        /// The area the directory covers, as residents would say it.
+        #[arg(long, env = "KNIT_SITE_AREA", default_value = "your area")]
+        site_area: String,
+    },
+    /// Start Knit with its demo town on a fresh SQLite file, and print the address.
+    Demo {
+        #[arg(long, env = "KNIT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+    },
+    /// Create or update the database tables, then stop.
+    Migrate,
+    /// Bring data in.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write data out.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Search the directory, exactly as the website does.
+    Search {
+        /// A postcode, a place name, or LAT,LON.
+        #[arg(long)]
+        near: Option<String>,
+        /// Only services meeting this need (an id from the needs taxonomy, such as food).
+        #[arg(long)]
+        need: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// One JSON array of results, each with id, name, score and distance_km.
+        #[arg(long)]
+        json: bool,
+        words: Vec<String>,
+    },
+    /// Turn people's own words into needs.
+    Match {
+        /// Read {"id", "text"} lines on standard input, write {"id", "needs"} lines.
+        #[arg(long)]
+        jsonl: bool,
+        /// Text to match, when not reading JSON lines.
+        text: Vec<String>,
+    },
+    /// Write a synthetic HSDS file of N services, for scale tests and benchmarks.
+    Generate {
+        #[arg(long)]
+        services: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write; standard output if not given.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Measure the needs matcher or search relevance against examples.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// An HSDS 3.0 JSON array of compiled services. All or nothing.
+    Hsds { file: PathBuf },
+    /// A CSV with postcode, latitude and longitude columns (ONS Postcode Directory or
+    /// Code-Point Open style); "-" reads standard input.
+    Postcodes { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The whole directory as an HSDS 3.0 JSON array; standard output if no file is given.
+    Hsds { file: Option<PathBuf> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Precision, recall and F1 of the shown needs, and recall@3, over {"id","text","needs"} lines.
+    Needs { file: PathBuf },
+}
+
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KNIT_LOG").unwrap_or_else(|_| "knit=info,warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let global = cli.global;
+    match cli.command {
+        Command::Serve { bind, site_name, site_area } => {
+            commands::serve::serve(&global, &bind, knit_web::Site { name: site_name, area: site_area }).await
+        }
+        Command::Demo { bind } => commands::serve::demo(&global, &bind).await,
+        Command::Migrate => commands::data::migrate(&global).await,
+        Command::Import(ImportCommand::Hsds { file }) => commands::data::import_hsds(&global, &file).await,
+        Command::Import(ImportCommand::Postcodes { file }) => commands::postcodes::import(&global, &file).await,
+        Command::Export(ExportCommand::Hsds { file }) => commands::data::export_hsds(&global, file.as_deref()).await,
+        Command::Search { near, need, page, json, words } => {
+            commands::search::run(&global, near, need, page, json, words.join(" ")).await
+        }
+        Command::Match { jsonl, text } => commands::matching::run(jsonl, &text.join(" ")),
+        Command::Generate { services, seed, output } => commands::data::generate(services, seed, output.as_deref()),
+        Command::Eval(EvalCommand::Needs { file }) => commands::matching::evaluate(&file),
+    }
+}

@@ -1,0 +1,180 @@
+//! The command-line contract scripts rely on, run as a real process.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::{Backend, postgres_url, shared_dir};
+
+fn knit(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_knit"));
+    command.args(args).env("KNIT_DATA_DIR", data_dir).env_remove("KNIT_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.env("KNIT_DATABASE_URL", url);
+    }
+    command.output().expect("knit runs")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// A database for one CLI story: a SQLite file, or a private PostgreSQL schema.
+struct Database {
+    url: Option<String>,
+    schema: Option<(String, String)>,
+}
+
+impl Database {
+    async fn new(backend: Backend) -> Database {
+        match backend {
+            Backend::Sqlite => Database { url: None, schema: None },
+            Backend::Postgres => {
+                let server = postgres_url().unwrap();
+                let (_, schema) = knit_store::open_postgres_isolated(&server).await.unwrap();
+                let separator = if server.contains('?') { '&' } else { '?' };
+                let url = format!("{server}{separator}options=-c%20search_path%3D{schema}");
+                Database { url: Some(url), schema: Some((server, schema)) }
+            }
+        }
+    }
+
+    async fn drop(self) {
+        if let Some((server, schema)) = self.schema {
+            knit_store::drop_postgres_schema(&server, &schema).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn elmbridge_imports_and_a_food_bank_ranks_first() {
+    let Some(shared) = shared_dir() else { return };
+    let file = shared.join("data/elmbridge/services.json");
+    for backend in crate::support::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::new(backend).await;
+        let url = db.url.as_deref();
+        let import = knit(dir.path(), url, &["import", "hsds", file.to_str().unwrap()]);
+        assert!(import.status.success(), "{backend:?}: {}", text(&import));
+        assert!(text(&import).contains("159 added, 0 updated, 0 rejected"), "{}", text(&import));
+        let again = knit(dir.path(), url, &["import", "hsds", file.to_str().unwrap()]);
+        assert!(text(&again).contains("0 added, 159 updated"), "import is idempotent by id: {}", text(&again));
+
+        let search = knit(dir.path(), url, &["search", "--json", "food", "bank"]);
+        assert!(search.status.success(), "{}", text(&search));
+        let results: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+        let first = &results[0];
+        assert!(first["name"].as_str().unwrap().to_lowercase().contains("food"), "{backend:?}: {first}");
+        for key in ["id", "name", "score"] {
+            assert!(!first[key].is_null(), "{key} in {first}");
+        }
+        let near = knit(dir.path(), url, &["search", "--json", "--near", "53.303,-2.372", "food", "bank"]);
+        let results: serde_json::Value = serde_json::from_slice(&near.stdout).unwrap();
+        assert!(results[0]["distance_km"].is_number(), "{}", text(&near));
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn export_imports_back_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.json");
+    std::fs::write(&demo, knit_domain::hsds::write_services(&knit::demo::directory())).unwrap();
+    assert!(knit(dir.path(), None, &["import", "hsds", demo.to_str().unwrap()]).status.success());
+    let exported = dir.path().join("export.json");
+    let out = knit(dir.path(), None, &["export", "hsds", exported.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let reimport = knit(other.path(), None, &["import", "hsds", exported.to_str().unwrap()]);
+    assert!(reimport.status.success(), "{}", text(&reimport));
+    let again = other.path().join("again.json");
+    assert!(knit(other.path(), None, &["export", "hsds", again.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read_to_string(&exported).unwrap(), std::fs::read_to_string(&again).unwrap());
+}
+
+#[test]
+fn a_bad_file_is_refused_whole_and_the_database_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    let services = knit::demo::directory();
+    std::fs::write(&good, knit_domain::hsds::write_services(&services[..3])).unwrap();
+    assert!(knit(dir.path(), None, &["import", "hsds", good.to_str().unwrap()]).status.success());
+
+    let mut broken: serde_json::Value = serde_json::to_value(&services[3..6]).unwrap();
+    broken[1]["schedules"] = serde_json::json!([{"id": "not-a-uuid"}]);
+    broken[2]["name"] = serde_json::json!("");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, broken.to_string()).unwrap();
+    let out = knit(dir.path(), None, &["import", "hsds", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("$[1].schedules[0].id"), "{said}");
+    assert!(said.contains("$[2].name"), "{said}");
+    assert!(said.contains("nothing was imported"), "{said}");
+
+    let export = knit(dir.path(), None, &["export", "hsds"]);
+    let kept: Vec<serde_json::Value> = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(kept.len(), 3, "the database is as it was");
+
+    for (args, says) in [
+        (vec!["import", "hsds", "/nonexistent.json"], "could not read"),
+        (vec!["import", "postcodes", "/nonexistent.csv"], "could not open"),
+        (vec!["search", "--near", "ZZ99 9ZZ", "food"], "We don't know the postcode"),
+        (vec!["match"], "give some text"),
+    ] {
+        let out = knit(dir.path(), None, &args);
+        assert!(!out.status.success(), "{args:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.starts_with("knit: ") && said.contains(says), "{args:?}: {said}");
+        assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
+    }
+}
+
+#[test]
+fn postcodes_import_and_partial_postcodes_fall_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("postcodes.csv");
+    std::fs::write(&csv, "postcode,latitude,longitude\nKF9 1AA,51.30,-1.90\nKF9 1AB,51.32,-1.92\nKF9 2AA,51.40,-2.00\n").unwrap();
+    let out = knit(dir.path(), None, &["import", "postcodes", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Imported 6 postcodes"), "3 postcodes, 2 sectors, 1 district: {}", text(&out));
+    let demo = dir.path().join("demo.json");
+    std::fs::write(&demo, knit_domain::hsds::write_services(&knit::demo::directory())).unwrap();
+    assert!(knit(dir.path(), None, &["import", "hsds", demo.to_str().unwrap()]).status.success());
+    for near in ["KF9 1AA", "KF9 1", "KF9", "KF9 1ZZ"] {
+        let out = knit(dir.path(), None, &["search", "--json", "--near", near, "food"]);
+        assert!(out.status.success(), "{near}: {}", text(&out));
+    }
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "postcode,latitude,longitude\nKF9 1AA,51.3,-1.9\nNOPE,1,2\n").unwrap();
+    let out = knit(dir.path(), None, &["import", "postcodes", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("line 3"), "{}", text(&out));
+}
+
+#[test]
+fn match_speaks_the_jsonl_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_knit"))
+        .args(["match", "--jsonl"])
+        .env("KNIT_DATA_DIR", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\": \"a\", \"text\": \"the bailiffs are at the door\"}\n{\"id\": \"b\", \"text\": \"\"}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["needs"][0]["id"], "debt");
+    assert!(lines[0]["needs"][0]["because"].as_array().is_some_and(|b| !b.is_empty()));
+    assert_eq!(lines[1]["needs"], serde_json::json!([]));
+}
