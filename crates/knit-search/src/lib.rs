@@ -9,4 +9,4 @@ pub mod directory_index;
 pub mod matcher;
 
 pub use directory_index::{DirectoryIndex, Hit, Reason, SearchQuery, SearchResults};
-pub use matcher::{Matcher, NeedMatch};
+pub use matcher::{JsonlError, Matcher, NeedMatch, run_jsonl};

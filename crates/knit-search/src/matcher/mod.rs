@@ -1,6 +1,40 @@
-//! The needs matcher: a person's own words to the kinds of help they need. (Being written.)
+//! The needs matcher: a person's own words to the kinds of help they need.
+//!
+//! "My ex keeps turning up, the bailiffs are at the door and I can't sleep" becomes
+//! domestic abuse, debt advice and mental health support, each with the words that
+//! triggered it, so Knit can say "we picked up: bailiffs -> debt advice". The text is only
+//! read: nothing here stores it, logs it or sends it anywhere.
+//!
+//! How: the text is tokenised ([`text`]), each word mapped to a vocabulary term by its stem
+//! or, if misspelt, by a known word one edit away ([`lexicon`]); the phrases of the
+//! [`vocabulary`] are matched ([`pattern`]); cues that are denied ([`negation`]) or that
+//! describe what the person offers rather than needs ([`giving`]) are dropped; the rest
+//! add up per need, and urgent needs rank first.
+
+pub mod evaluation;
+mod giving;
+mod jsonl;
+mod lexicon;
+mod negation;
+mod pattern;
+mod text;
+mod vocabulary;
+
+use std::collections::HashMap;
 
 use knit_domain::NeedId;
+
+pub use jsonl::{JsonlError, run_jsonl};
+
+use lexicon::{Lexicon, Term};
+use pattern::{Pattern, Span, Word};
+use vocabulary::{Cue, CueKind};
+
+/// A need is shown when the evidence for it reaches this score.
+pub const SHOW_THRESHOLD: f32 = 0.5;
+
+/// A misspelt word is slightly weaker evidence than the word spelt right.
+const CORRECTED_WORD_FACTOR: f32 = 0.9;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NeedMatch {
@@ -11,16 +45,296 @@ pub struct NeedMatch {
     pub because: Vec<String>,
 }
 
-#[derive(Debug, Default)]
-pub struct Matcher {}
+/// One vocabulary phrase, compiled.
+struct CompiledPhrase {
+    pattern: Pattern,
+    cue: usize,
+}
 
-impl Matcher {
-    pub fn new() -> Matcher {
-        Matcher::default()
-    }
+struct CompiledCue {
+    needs: Vec<(NeedId, f32)>,
+    kind: CueKind,
+    urgent: bool,
+}
 
-    /// The needs to show for this text, best first.
-    pub fn match_text(&self, _text: &str) -> Vec<NeedMatch> {
-        Vec::new()
+/// Turns free text into needs. Build it once ([`Matcher::new`] compiles the vocabulary) and
+/// share it: matching takes `&self`.
+pub struct Matcher {
+    lexicon: Lexicon,
+    cues: Vec<CompiledCue>,
+    phrases: Vec<CompiledPhrase>,
+    /// Phrases by the terms they can start with.
+    by_first_term: HashMap<Term, Vec<usize>>,
+    /// Phrases that start with a prefix (`depress*`), tried at every word.
+    prefix_first: Vec<usize>,
+    always_urgent: Vec<NeedId>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("cues", &self.cues.len())
+            .field("phrases", &self.phrases.len())
+            .finish_non_exhaustive()
     }
 }
+
+impl Default for Matcher {
+    fn default() -> Matcher {
+        Matcher::new()
+    }
+}
+
+/// One cue found in the text and not cancelled.
+struct Found {
+    cue: usize,
+    span: Span,
+    corrected: bool,
+}
+
+impl Matcher {
+    /// Compiles the built-in vocabulary.
+    ///
+    /// # Panics
+    /// If the vocabulary names a need that is not in the taxonomy or holds a malformed
+    /// phrase; a unit test compiles it, so this cannot reach a release.
+    pub fn new() -> Matcher {
+        let mut lexicon = Lexicon::new();
+        let mut cues = Vec::new();
+        let mut phrases = Vec::new();
+        for cue in vocabulary::cues() {
+            let index = cues.len();
+            cues.push(compile_cue(cue));
+            for phrase in cue.phrases {
+                let pattern = Pattern::compile(phrase, &mut lexicon, &vocabulary::class)
+                    .unwrap_or_else(|e| panic!("vocabulary phrase {}", e.0));
+                phrases.push(CompiledPhrase {
+                    pattern,
+                    cue: index,
+                });
+            }
+        }
+        let mut by_first_term: HashMap<Term, Vec<usize>> = HashMap::new();
+        let mut prefix_first = Vec::new();
+        for (i, phrase) in phrases.iter().enumerate() {
+            match phrase.pattern.first_terms() {
+                Some(terms) => {
+                    for term in terms {
+                        by_first_term.entry(term).or_default().push(i);
+                    }
+                }
+                None => prefix_first.push(i),
+            }
+        }
+        let always_urgent = vocabulary::ALWAYS_URGENT
+            .iter()
+            .map(|id| need_id(id))
+            .collect();
+        Matcher {
+            lexicon,
+            cues,
+            phrases,
+            by_first_term,
+            prefix_first,
+            always_urgent,
+        }
+    }
+
+    /// The needs to show for this text, best first: urgent needs, then by score.
+    pub fn match_text(&self, text: &str) -> Vec<NeedMatch> {
+        let mut ranked = self.rank_text(text);
+        ranked.retain(|m| m.score >= SHOW_THRESHOLD);
+        ranked
+    }
+
+    /// Every need with any evidence in the text, best first, including those too weak to
+    /// show. For search hints and for measuring the ranking.
+    pub fn rank_text(&self, text: &str) -> Vec<NeedMatch> {
+        let words = self.words(text);
+        let found = self.find(&words);
+        self.score(text, &words, &found)
+    }
+
+    fn words(&self, text: &str) -> Vec<(Word, bool)> {
+        text::tokenize(text)
+            .into_iter()
+            .map(|token| {
+                let lookup = if token.is_boundary() {
+                    None
+                } else {
+                    self.lexicon.lookup(&token.norm)
+                };
+                let filler = pattern::is_filler(&token.norm);
+                let corrected = lookup.is_some_and(|l| l.corrected);
+                (
+                    Word {
+                        token,
+                        term: lookup.map(|l| l.term),
+                        filler,
+                    },
+                    corrected,
+                )
+            })
+            .collect()
+    }
+
+    fn find(&self, words: &[(Word, bool)]) -> Vec<Found> {
+        let plain: Vec<Word> = words.iter().map(|(w, _)| w.clone()).collect();
+        let mut found: Vec<Found> = Vec::new();
+        for (at, word) in plain.iter().enumerate() {
+            if word.token.is_boundary() {
+                continue;
+            }
+            let indexed = word.term.and_then(|t| self.by_first_term.get(&t));
+            let candidates = indexed.into_iter().flatten().chain(&self.prefix_first);
+            for &p in candidates {
+                let phrase = &self.phrases[p];
+                if let Some(span) = phrase.pattern.match_at(&plain, at) {
+                    let corrected = words[span.first..=span.last].iter().any(|(_, c)| *c);
+                    found.push(Found {
+                        cue: phrase.cue,
+                        span,
+                        corrected,
+                    });
+                }
+            }
+        }
+        // The longest phrase speaks for its words: "carer's allowance" is benefits (and
+        // says so), not a second, separate mention of a carer.
+        let spans: Vec<Span> = found.iter().map(|f| f.span).collect();
+        found.retain(|f| {
+            !spans.iter().any(|o| {
+                !o.has_gap
+                    && o.first <= f.span.first
+                    && f.span.last <= o.last
+                    && (o.last - o.first) > (f.span.last - f.span.first)
+            })
+        });
+        found.retain(|f| !negation::is_negated(&plain, f.span, self.cues[f.cue].kind));
+        // What sits inside an offer is what the person gives.
+        let offers: Vec<(usize, usize)> = found
+            .iter()
+            .filter(|f| self.cues[f.cue].kind == CueKind::Offer)
+            .map(|f| (f.span.first, giving::offer_scope_end(&plain, f.span.last)))
+            .collect();
+        found.retain(|f| {
+            self.cues[f.cue].kind == CueKind::Offer
+                || !offers
+                    .iter()
+                    .any(|&(start, end)| f.span.first >= start && f.span.first < end)
+        });
+        found
+    }
+
+    fn score(&self, text: &str, words: &[(Word, bool)], found: &[Found]) -> Vec<NeedMatch> {
+        struct Evidence {
+            /// Product of (1 - weight) over distinct cues: the chance every cue is wrong.
+            doubt: f32,
+            /// Best weight seen for each cue, so repeating a word adds nothing.
+            cues: Vec<(usize, f32)>,
+            because: Vec<(f32, std::ops::Range<usize>, String)>,
+            urgent: bool,
+        }
+        let mut by_need: HashMap<NeedId, Evidence> = HashMap::new();
+        for f in found {
+            let cue = &self.cues[f.cue];
+            let start = words[f.span.first].0.token.span.start;
+            let end = words[f.span.last].0.token.span.end;
+            let quoted = text[start..end].to_owned();
+            for &(need, weight) in &cue.needs {
+                let weight = if f.corrected {
+                    weight * CORRECTED_WORD_FACTOR
+                } else {
+                    weight
+                };
+                let evidence = by_need.entry(need).or_insert(Evidence {
+                    doubt: 1.0,
+                    cues: Vec::new(),
+                    because: Vec::new(),
+                    urgent: false,
+                });
+                match evidence.cues.iter_mut().find(|(c, _)| *c == f.cue) {
+                    Some((_, best)) if *best >= weight => {}
+                    Some((_, best)) => {
+                        evidence.doubt = evidence.doubt / (1.0 - *best) * (1.0 - weight);
+                        *best = weight;
+                    }
+                    None => {
+                        evidence.doubt *= 1.0 - weight;
+                        evidence.cues.push((f.cue, weight));
+                    }
+                }
+                evidence.urgent |= cue.urgent;
+                evidence.because.push((weight, start..end, quoted.clone()));
+            }
+        }
+        let mut matches: Vec<(bool, NeedMatch)> = by_need
+            .into_iter()
+            .map(|(need, mut evidence)| {
+                // Strongest evidence first, then in the order the person said it; words
+                // already quoted as part of stronger evidence are not quoted twice.
+                evidence
+                    .because
+                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
+                let mut quoted: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+                for (_, span, quote) in evidence.because {
+                    let overlaps = quoted.iter().any(|(s, q)| {
+                        (s.start < span.end && span.start < s.end) || q.eq_ignore_ascii_case(&quote)
+                    });
+                    if !overlaps {
+                        quoted.push((span, quote));
+                    }
+                }
+                let urgent = evidence.urgent || self.always_urgent.contains(&need);
+                let score = (1.0 - evidence.doubt).clamp(0.0, 1.0);
+                let because = quoted.into_iter().map(|(_, q)| q).collect();
+                (
+                    urgent,
+                    NeedMatch {
+                        need,
+                        score,
+                        because,
+                    },
+                )
+            })
+            .collect();
+        matches.sort_by(|(ua, a), (ub, b)| {
+            let shown_a = a.score >= SHOW_THRESHOLD;
+            let shown_b = b.score >= SHOW_THRESHOLD;
+            (shown_b && *ub)
+                .cmp(&(shown_a && *ua))
+                .then(b.score.total_cmp(&a.score))
+                .then(a.need.index().cmp(&b.need.index()))
+        });
+        matches.into_iter().map(|(_, m)| m).collect()
+    }
+}
+
+fn need_id(id: &str) -> NeedId {
+    NeedId::parse(id).unwrap_or_else(|e| panic!("vocabulary: {e}"))
+}
+
+fn compile_cue(cue: &Cue) -> CompiledCue {
+    CompiledCue {
+        needs: cue
+            .needs
+            .iter()
+            .map(|&(id, weight)| (need_id(id), weight))
+            .collect(),
+        kind: cue.kind,
+        urgent: cue.urgent,
+    }
+}
+
+/// Every need in the taxonomy has vocabulary; checked by a test.
+#[cfg(test)]
+fn needs_without_cues() -> Vec<NeedId> {
+    knit_domain::NEEDS
+        .iter()
+        .map(|n| n.id)
+        .filter(|id| !vocabulary::cues().any(|c| c.needs.iter().any(|(n, _)| *n == id.as_str())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+//! The giving side: "I used to be a chef, I'd love to cook for people" is an offer of
+//! help, so it points to volunteering and not to food or healthy eating.
+//!
+//! An offer cue opens a scope that runs to the end of its sentence, or to a "but", or to a
+//! comma after which the person starts talking about themself again ("..., I'm lonely").
+//! Needs found inside that scope are what the person offers, so they are not shown.
+
+use super::pattern::Word;
+
+/// Words after a comma that start a new thought about the person, closing the offer.
+const NEW_SUBJECT: &[&str] = &[
+    "i", "we", "my", "me", "he", "she", "they", "but", "it", "our",
+];
+
+const CONTRASTS: &[&str] = &["but", "though", "although", "however", "except"];
+
+/// The end (exclusive word index) of the offer scope opened by a cue ending at `last`.
+pub(crate) fn offer_scope_end(words: &[Word], last: usize) -> usize {
+    let mut pos = last + 1;
+    while let Some(word) = words.get(pos) {
+        let norm = word.token.norm.as_str();
+        if word.token.is_boundary() {
+            let next = words.get(pos + 1).map(|w| w.token.norm.as_str());
+            let continues = norm == "," && next.is_some_and(|n| !NEW_SUBJECT.contains(&n));
+            if !continues {
+                return pos;
+            }
+        } else if CONTRASTS.contains(&norm) {
+            return pos;
+        }
+        pos += 1;
+    }
+    pos
+}

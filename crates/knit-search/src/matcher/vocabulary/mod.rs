@@ -1,0 +1,322 @@
+//! What the matcher knows: for each need, the words, phrases and situations a UK social
+//! prescriber would recognise in it, written from knowledge of those situations (not
+//! fitted to any example file). One file per area of life, as on the home page.
+//!
+//! Each [`Cue`] names the needs it points to with a weight: how sure one mention alone
+//! makes us. Around 0.9 a cue settles the need on its own ("bailiffs"); around 0.6 it is
+//! enough alone but ranks below stronger evidence; at 0.3 to 0.45 it only shows together
+//! with another cue for the same need. Phrase syntax is in `super::pattern`.
+
+mod care;
+mod community;
+mod family;
+mod health;
+mod housing;
+mod money;
+mod practical;
+mod safety;
+mod work;
+
+/// How negation bears on a cue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CueKind {
+    /// Something bad in itself ("bailiffs", "depressed", "drinking"): any nearby negation
+    /// ("no", "never", "don't") cancels it.
+    Problem,
+    /// A topic or something a person lacks ("benefits", "food", "a job"): "no food" and
+    /// "haven't got a job" are the need itself, so only a plain denial cancels it ("my
+    /// benefits are fine", "it's not the money", "don't need food").
+    Topic,
+    /// An offer to give time or skills: it points to volunteering or community action and
+    /// the rest of its clause is about what the person gives, not what they need.
+    Offer,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cue {
+    pub phrases: &'static [&'static str],
+    pub needs: &'static [(&'static str, f32)],
+    pub kind: CueKind,
+    /// Safety first: a need this cue finds ranks above every need that is not urgent.
+    pub urgent: bool,
+}
+
+impl Cue {
+    pub const fn problem(
+        needs: &'static [(&'static str, f32)],
+        phrases: &'static [&'static str],
+    ) -> Cue {
+        Cue {
+            phrases,
+            needs,
+            kind: CueKind::Problem,
+            urgent: false,
+        }
+    }
+
+    pub const fn topic(
+        needs: &'static [(&'static str, f32)],
+        phrases: &'static [&'static str],
+    ) -> Cue {
+        Cue {
+            phrases,
+            needs,
+            kind: CueKind::Topic,
+            urgent: false,
+        }
+    }
+
+    pub const fn offer(
+        needs: &'static [(&'static str, f32)],
+        phrases: &'static [&'static str],
+    ) -> Cue {
+        Cue {
+            phrases,
+            needs,
+            kind: CueKind::Offer,
+            urgent: false,
+        }
+    }
+
+    pub const fn urgent(self) -> Cue {
+        Cue {
+            urgent: true,
+            ..self
+        }
+    }
+}
+
+/// Needs that are urgent whatever words found them.
+pub(crate) const ALWAYS_URGENT: &[&str] = &["domestic-abuse"];
+
+/// Every cue, area by area.
+pub(crate) fn cues() -> impl Iterator<Item = &'static Cue> {
+    [
+        money::CUES,
+        housing::CUES,
+        safety::CUES,
+        health::CUES,
+        care::CUES,
+        family::CUES,
+        work::CUES,
+        practical::CUES,
+        community::CUES,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Named word classes usable in phrases as `@name`.
+pub(crate) fn class(name: &str) -> Option<&'static [&'static str]> {
+    CLASSES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, members)| *members)
+}
+
+const CLASSES: &[(&str, &[&str])] = &[
+    (
+        "partner",
+        &[
+            "partner",
+            "husband",
+            "wife",
+            "boyfriend",
+            "girlfriend",
+            "ex",
+            "fella",
+            "bloke",
+            "missus",
+            "hubby",
+            "fiance",
+            "fiancee",
+            "spouse",
+        ],
+    ),
+    (
+        "he",
+        &[
+            "he",
+            "she",
+            "partner",
+            "husband",
+            "wife",
+            "boyfriend",
+            "girlfriend",
+            "ex",
+            "they",
+        ],
+    ),
+    (
+        "relative",
+        &[
+            "mum",
+            "mam",
+            "mom",
+            "mother",
+            "dad",
+            "father",
+            "nan",
+            "nana",
+            "nanna",
+            "gran",
+            "granny",
+            "grandma",
+            "grandad",
+            "granddad",
+            "grandfather",
+            "grandmother",
+            "husband",
+            "wife",
+            "partner",
+            "son",
+            "daughter",
+            "brother",
+            "sister",
+            "aunt",
+            "auntie",
+            "uncle",
+            "parents",
+            "parent",
+            "grandparents",
+            "nephew",
+            "niece",
+            "fella",
+            "hubby",
+            "missus",
+            "child",
+            "kid",
+            "friend",
+            "neighbour",
+            "him",
+            "her",
+        ],
+    ),
+    (
+        "elder",
+        &[
+            "mum",
+            "mam",
+            "mom",
+            "mother",
+            "dad",
+            "father",
+            "nan",
+            "nana",
+            "nanna",
+            "gran",
+            "granny",
+            "grandma",
+            "grandad",
+            "granddad",
+            "grandfather",
+            "grandmother",
+            "husband",
+            "wife",
+            "parents",
+            "aunt",
+            "auntie",
+            "uncle",
+        ],
+    ),
+    (
+        "cared",
+        &[
+            "mum",
+            "mam",
+            "mom",
+            "mother",
+            "dad",
+            "father",
+            "nan",
+            "nana",
+            "nanna",
+            "gran",
+            "granny",
+            "grandma",
+            "grandad",
+            "granddad",
+            "grandfather",
+            "grandmother",
+            "husband",
+            "wife",
+            "partner",
+            "parents",
+            "aunt",
+            "auntie",
+            "uncle",
+            "brother",
+            "sister",
+            "son",
+            "daughter",
+            "friend",
+            "neighbour",
+            "hubby",
+            "missus",
+            "him",
+            "her",
+        ],
+    ),
+    (
+        "oldage",
+        &[
+            "65", "66", "67", "68", "69", "70", "71", "72", "73", "74", "75", "76", "77", "78",
+            "79", "80", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92",
+            "93", "94", "95", "96", "97", "98", "99", "100", "101", "102", "103",
+        ],
+    ),
+    (
+        "teenage",
+        &["11", "12", "13", "14", "15", "16", "17", "18", "19"],
+    ),
+    (
+        "child",
+        &[
+            "son",
+            "daughter",
+            "child",
+            "children",
+            "kid",
+            "kids",
+            "boy",
+            "girl",
+            "lad",
+            "bairn",
+            "bairns",
+            "teenager",
+            "teen",
+            "youngest",
+            "eldest",
+            "stepson",
+            "stepdaughter",
+            "grandson",
+            "granddaughter",
+            "toddler",
+        ],
+    ),
+    (
+        "drink",
+        &[
+            "drink", "drinking", "drunk", "booze", "boozing", "alcohol", "cans", "vodka", "wine",
+            "lager", "cider", "pints",
+        ],
+    ),
+    (
+        "money",
+        &[
+            "money", "cash", "funds", "quid", "pounds", "penny", "pennies", "dosh",
+        ],
+    ),
+    (
+        "bills",
+        &[
+            "bills",
+            "bill",
+            "rent",
+            "mortgage",
+            "gas",
+            "electric",
+            "electricity",
+        ],
+    ),
+];
