@@ -355,15 +355,12 @@ fn opening_times_mean_what_the_listings_say() {
 
     // Fortnightly on Fridays from 6 November.
     let wyke = &find("Food bank: Wyke Carrow Chapel (fortnightly)").schedules[0];
-    assert!(
-        opening::occurs_on(wyke, day("2026-11-06")) && opening::occurs_on(wyke, day("2026-11-20"))
-    );
-    assert!(!opening::occurs_on(wyke, day("2026-11-13")));
+    let open = |d: &str, h: u32| opening::schedule_open_at(wyke, day(d), at(h));
+    assert!(open("2026-11-06", 15) && open("2026-11-20", 15) && !open("2026-11-13", 15));
     // The first Tuesday of the month.
     let cafe = &find("Bereavement café").schedules[0];
-    assert!(
-        opening::occurs_on(cafe, day("2026-11-03")) && !opening::occurs_on(cafe, day("2026-11-10"))
-    );
+    let open = |d: &str, h: u32| opening::schedule_open_at(cafe, day(d), at(h));
+    assert!(open("2026-11-03", 15) && !open("2026-11-10", 15));
     // Winter only.
     let warm = &find("Warm Welcome at Brindcombe Village Hall").schedules;
     assert!(opening::is_open_at(warm, day("2026-12-02"), at(11)));
