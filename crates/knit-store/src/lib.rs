@@ -4,6 +4,8 @@
 //! The database is the one source of truth. Everything a page shows is read through
 //! this API, and every multi-step change happens in one transaction.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use knit_domain::Service;
@@ -13,8 +15,12 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 mod error;
+mod open;
+mod postgres;
+mod sqlite;
 
 pub use error::StoreError;
+pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -73,9 +79,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Up to `limit` services in id order, starting after `after`: the way to walk the whole
     /// directory without holding it all at once.
-    async fn services_after(&self, after: Option<Uuid>, limit: u32, filter: &ServiceFilter) -> Result<Vec<Service>>;
+    async fn services_after(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+        filter: &ServiceFilter,
+    ) -> Result<Vec<Service>>;
 
     async fn count_services(&self, filter: &ServiceFilter) -> Result<u64>;
+
+    /// Removes a service and everything nested in it (its locations and organisation stay,
+    /// as other services may share them). Returns whether there was such a service.
+    async fn delete_service(&self, id: Uuid) -> Result<bool>;
 
     async fn organization(&self, id: Uuid) -> Result<Option<Organization>>;
 
@@ -99,7 +114,24 @@ pub trait Store: Send + Sync + 'static {
 
     // --- feedback ---
 
+    /// Keeps a report about a listed service; [`StoreError::NotFound`] when there is no such
+    /// service.
     async fn report_problem(&self, service_id: Uuid, what: &str) -> Result<ProblemReport>;
 
+    /// Every report, oldest first.
     async fn problem_reports(&self) -> Result<Vec<ProblemReport>>;
+
+    /// Marks a report dealt with. Returns whether there was such a report.
+    async fn resolve_problem(&self, id: Uuid) -> Result<bool>;
+
+    // --- the database itself ---
+
+    /// "sqlite" or "postgres".
+    fn backend_name(&self) -> &'static str;
+
+    /// Whether the database answers: for health checks.
+    async fn ping(&self) -> Result<()>;
 }
+
+/// A store shared across tasks, as [`open`] returns it.
+pub type SharedStore = Arc<dyn Store>;

@@ -1,0 +1,127 @@
+//! The PostgreSQL backend, for several instances over one database.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection, PgConnection, Pool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::{Result, StoreError};
+
+// The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql_store.rs"]
+mod sql_store;
+
+pub(crate) use sql_store::SqlStore as PostgresStore;
+
+type DB = Postgres;
+
+type Key = Uuid;
+
+fn key(id: Uuid) -> Key {
+    id
+}
+
+fn uuid_of(key: Key) -> Uuid {
+    key
+}
+
+/// `timestamptz`, which keeps microseconds: a finer time comes back rounded down to them.
+type Stamp = DateTime<Utc>;
+
+fn stamp(time: DateTime<Utc>) -> Stamp {
+    time
+}
+
+fn time_of(stamp: Stamp) -> Result<DateTime<Utc>> {
+    Ok(stamp)
+}
+
+const NAME: &str = "postgres";
+
+const CONNECTIONS: u32 = 8;
+
+async fn begin_write(pool: &Pool<DB>) -> Result<Transaction<'static, DB>> {
+    Ok(pool.begin().await?)
+}
+
+async fn begin_read(pool: &Pool<DB>) -> Result<Transaction<'static, DB>> {
+    // One snapshot for all the statements that load a batch of services.
+    Ok(pool
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?)
+}
+
+fn connect_options(url: &str) -> Result<PgConnectOptions> {
+    PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))
+}
+
+/// Test schemas are named by [`crate::open_postgres_isolated`]; nothing else is accepted,
+/// as the name is written into SQL.
+fn check_schema_name(schema: &str) -> Result<()> {
+    let ok = schema.starts_with("knit_test_")
+        && schema
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Connect(format!(
+            "{schema:?} is not a test schema"
+        )))
+    }
+}
+
+pub(crate) async fn create_schema(url: &str, schema: &str) -> Result<()> {
+    check_schema_name(schema)?;
+    let mut conn = PgConnection::connect_with(&connect_options(url)?)
+        .await
+        .map_err(|e| StoreError::Connect(e.to_string()))?;
+    sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+pub(crate) async fn drop_schema(url: &str, schema: &str) -> Result<()> {
+    check_schema_name(schema)?;
+    let mut conn = PgConnection::connect_with(&connect_options(url)?)
+        .await
+        .map_err(|e| StoreError::Connect(e.to_string()))?;
+    sqlx::query(AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+    )))
+    .execute(&mut conn)
+    .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+impl PostgresStore {
+    /// Connects to `url` and applies the migrations; with `schema`, everything lives in that
+    /// schema (tests use it to keep apart).
+    pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<PostgresStore> {
+        let mut options = connect_options(url)?;
+        if let Some(schema) = schema {
+            check_schema_name(schema)?;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PoolOptions::<DB>::new()
+            .max_connections(CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        Ok(PostgresStore {
+            writer: pool.clone(),
+            reader: pool,
+        })
+    }
+}

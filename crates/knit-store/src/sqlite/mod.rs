@@ -1,0 +1,115 @@
+//! The SQLite backend: one file, in WAL mode with full syncs and foreign keys on.
+//!
+//! Writes go through a pool of one connection and start with `BEGIN IMMEDIATE`, so writers
+//! queue in the process instead of failing with "database is locked"; reads use their own
+//! connections, each read a snapshot of its own.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::pool::PoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Pool, Sqlite, Transaction};
+use uuid::Uuid;
+
+use crate::{Result, StoreError};
+
+// The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql_store.rs"]
+mod sql_store;
+
+pub(crate) use sql_store::SqlStore as SqliteStore;
+
+type DB = Sqlite;
+
+/// Ids are stored as lowercase hyphenated text, whose text order is the uuid order.
+type Key = uuid::fmt::Hyphenated;
+
+fn key(id: Uuid) -> Key {
+    id.hyphenated()
+}
+
+fn uuid_of(key: Key) -> Uuid {
+    key.into_uuid()
+}
+
+/// Times are RFC 3339 text in UTC with nine fractional digits: every stamp has the same
+/// width, so comparing the text compares the times.
+type Stamp = String;
+
+fn stamp(time: DateTime<Utc>) -> Stamp {
+    time.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+fn time_of(stamp: Stamp) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&stamp)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("{stamp:?} is not a time")))
+}
+
+const NAME: &str = "sqlite";
+
+/// How long a write waits for another process's write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+const READERS: u32 = 4;
+
+async fn begin_write(pool: &Pool<DB>) -> Result<Transaction<'static, DB>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+async fn begin_read(pool: &Pool<DB>) -> Result<Transaction<'static, DB>> {
+    // A deferred transaction reads from one snapshot, taken at its first read.
+    Ok(pool.begin().await?)
+}
+
+impl SqliteStore {
+    /// Opens (creating if need be) the SQLite database named by `url` — `sqlite://path`,
+    /// `sqlite:path` or a plain file path — and applies the migrations.
+    pub(crate) async fn open(url: &str) -> Result<SqliteStore> {
+        let options = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?
+        } else {
+            SqliteConnectOptions::new()
+                .filename(url)
+                .create_if_missing(true)
+        };
+        if let Some(dir) = Path::new(options.get_filename()).parent()
+            && !dir.as_os_str().is_empty()
+            && !url.contains("mode=memory")
+            && !url.contains(":memory:")
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Connect(format!("cannot create the folder {}: {e}", dir.display()))
+            })?;
+        }
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            // 64 MiB of page cache per connection: reading the whole directory at start
+            // should not go back to the file for the same pages.
+            .pragma("cache_size", "-65536");
+        let connect = |max: u32| {
+            PoolOptions::<DB>::new()
+                .max_connections(max)
+                .min_connections(1)
+                .connect_with(options.clone())
+        };
+        let writer = connect(1)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        let reader = connect(READERS)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        Ok(SqliteStore { writer, reader })
+    }
+}
