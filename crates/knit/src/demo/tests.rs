@@ -16,7 +16,7 @@ use super::entry::as_of;
 use super::{TOWN, centre, directory, places, postcodes};
 
 fn is_phone_only(s: &Service) -> bool {
-    s.service_at_locations.is_empty() && !s.phones.is_empty()
+    s.service_at_locations.is_empty() && !s.phones.is_empty() && s.delivery() == [Delivery::Phone]
 }
 
 fn is_online_only(s: &Service) -> bool {
@@ -25,6 +25,7 @@ fn is_online_only(s: &Service) -> bool {
             .iter()
             .filter_map(|sal| sal.location.as_ref())
             .all(|l| l.location_type == LocationType::Virtual && l.url.is_some())
+        && s.delivery() == [Delivery::Online]
 }
 
 #[test]
