@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
+        .route("/api/", get(api::api_root))
         .route("/static/knit.css", get(stylesheet))
         .route("/static/exit.js", get(exit_script))
         .route("/healthz", get(|| async { "ok" }))

@@ -14,6 +14,9 @@ pub fn routes() -> Router<AppState> {
     oruk::routes()
 }
 
+/// `/api/` with its slash: nesting answers only `/api`, and clients use both.
+pub use oruk::root as api_root;
+
 /// An error as the API gives it: a status and `{"error": "…"}`.
 pub fn json_error(status: StatusCode, message: &str) -> Response {
     (

@@ -194,7 +194,7 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-async fn root(headers: HeaderMap) -> ApiResult {
+pub async fn root(headers: HeaderMap) -> ApiResult {
     ok(json!({
         "version": "HSDS-UK-3.0",
         "profile": PROFILE,

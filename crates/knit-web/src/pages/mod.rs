@@ -6,11 +6,10 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::{Form, Router, routing::get, routing::post};
+use axum::{Router, routing::get, routing::post};
 use knit_domain::directory::{Delivery, KnitTerm, WayIn};
 use knit_domain::needs::{NeedDomain, NeedId};
 use knit_search::Reason;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::directory_search::{self, Found, SearchOutcome, SearchRequest};
@@ -319,30 +318,28 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-#[derive(Deserialize)]
-struct ReportForm {
-    what: String,
-}
-
 /// Longest report kept; the form says so too.
 const MAX_REPORT_CHARS: usize = 2000;
 
 async fn report_problem(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    form: Result<Form<ReportForm>, axum::extract::rejection::FormRejection>,
+    body: axum::body::Bytes,
 ) -> Response {
     let site = &state.site;
     let Ok(id) = Uuid::parse_str(&id) else {
         return error_page(site, &WebError::NotFound("We couldn't find that service.".into()));
     };
-    let Ok(Form(form)) = form else {
-        return error_page(
-            site,
-            &WebError::BadRequest("We couldn't read your report. Please go back and type it again.".into()),
-        );
+    // Read strictly: text that is not UTF-8 is refused, not stored with replacement marks.
+    let unreadable = || WebError::BadRequest("We couldn't read your report. Please go back and type it again.".into());
+    let Some(what) = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|raw| form_urlencoded_pairs(raw).ok())
+        .map(|pairs| pairs.into_iter().find(|(k, _)| k == "what").map(|(_, v)| v).unwrap_or_default())
+    else {
+        return error_page(site, &unreadable());
     };
-    let what = form.what.trim();
+    let what = what.trim();
     if what.is_empty() {
         return error_page(site, &WebError::BadRequest("Tell us what is wrong with the page.".into()));
     }
