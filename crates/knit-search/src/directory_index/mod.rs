@@ -1,0 +1,691 @@
+//! The directory index: every listed service as a compact record (needs, ways in, ages,
+//! places, compiled opening times) plus an inverted index of stemmed words, searched by
+//! BM25 with field weights, Knit's own need vocabulary, typo tolerance and distance.
+//!
+//! One search function serves the website, the API and the command line, so they always
+//! agree. The index keeps only what ranking and filtering need; pages load the services
+//! they show from the store.
+
+mod analyzer;
+mod needs_vocabulary;
+pub mod relevance;
+mod terms;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use knit_domain::directory::{Delivery, WayIn};
+use knit_domain::geo::LatLon;
+use knit_domain::opening::Opening;
+use knit_domain::{NEEDS, NeedId, Service};
+use uuid::Uuid;
+
+use analyzer::Token;
+use needs_vocabulary::NeedsVocabulary;
+use terms::{Reach, Terms, WEIGHT_SCALE};
+
+/// What a person asked for. Everything is optional and combines with AND.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// The words typed, as typed.
+    pub words: String,
+    /// Needs inferred from the words by the matcher, with its confidence: they widen what
+    /// the words find ("skint" finds money advice) without being a filter.
+    pub need_hints: Vec<(NeedId, f32)>,
+    /// Only services meeting one of these needs (browse by need).
+    pub needs: Vec<NeedId>,
+    pub near: Option<LatLon>,
+    /// With `near`: only services within this distance, or that need no visit.
+    pub within_km: Option<f64>,
+    /// Only services whose age limits admit this age.
+    pub age: Option<u16>,
+    pub free_only: bool,
+    /// Only services open at some time on this weekday.
+    pub day: Option<Weekday>,
+    /// Only services open at this UK local date and time ("open now").
+    pub open_at: Option<(NaiveDate, NaiveTime)>,
+    pub way_in: Option<WayIn>,
+    pub delivery: Option<Delivery>,
+    /// 1-based.
+    pub page: u32,
+    /// 0 means [`DEFAULT_PER_PAGE`].
+    pub per_page: u32,
+}
+
+/// Results per page when the query does not say.
+pub const DEFAULT_PER_PAGE: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// How many services matched in all, across every page.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: Uuid,
+    pub score: f32,
+    /// To the nearest public place of the service; None without `near` or for services
+    /// with no place to visit.
+    pub distance_km: Option<f64>,
+    pub reasons: Vec<Reason>,
+}
+
+/// Why a service matched, for "why this result" on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// These words of the query were found (after stemming or typo correction, the word
+    /// as the service writes it).
+    Words(Vec<String>),
+    /// The service meets a need the query names or suggests.
+    Need(NeedId),
+}
+
+/// How much each part of a listing counts when its words match.
+mod field_weight {
+    pub const NAME: f32 = 3.0;
+    pub const ALTERNATE_NAME: f32 = 2.0;
+    pub const ORGANISATION: f32 = 1.5;
+    pub const DESCRIPTION: f32 = 1.0;
+    pub const OTHER_TERMS: f32 = 1.0;
+    pub const ELIGIBILITY: f32 = 0.5;
+    pub const PLACE: f32 = 0.5;
+}
+
+/// BM25's usual constants: how fast repeated words stop adding, and how much long
+/// listings are discounted.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// What a need the words name is worth, against a strong word match of about 5.
+const NEED_WEIGHT: f32 = 4.0;
+/// What a need the matcher suggests is worth at full confidence.
+const HINT_WEIGHT: f32 = 3.0;
+/// Distance halves relevance at about 30 km: near matters, but a much better match a
+/// few miles further away still wins.
+const DISTANCE_SCALE_KM: f64 = 10.0;
+/// A phone line or website is ranked as if it were this far away: reachable from
+/// anywhere, but no substitute for somewhere round the corner.
+const REMOTE_AS_IF_KM: f64 = 5.0;
+/// Rebuild the postings once this share of slots belongs to removed services.
+const DEAD_SHARE_BEFORE_COMPACTING: f64 = 0.25;
+
+const FLAG_LIVE: u8 = 1;
+const FLAG_FREE: u8 = 2;
+
+/// One service as the index keeps it: 48 bytes plus its places and openings.
+#[derive(Debug, Clone)]
+struct Record {
+    id: Uuid,
+    needs: u64,
+    /// Field-weighted word count, for BM25's length discount.
+    length: f32,
+    first_place: u32,
+    first_opening: u32,
+    places: u8,
+    openings: u8,
+    min_age: u8,
+    /// 255 when there is no upper limit.
+    max_age: u8,
+    /// Weekdays it opens on, Monday as bit 0.
+    days: u8,
+    delivery: u8,
+    way_in: u8,
+    flags: u8,
+}
+
+impl Record {
+    fn is_live(&self) -> bool {
+        self.flags & FLAG_LIVE != 0
+    }
+}
+
+fn need_bit(need: NeedId) -> u64 {
+    1 << need.index()
+}
+
+fn delivery_bit(delivery: Delivery) -> u8 {
+    match delivery {
+        Delivery::InPerson => 1,
+        Delivery::Phone => 2,
+        Delivery::Online => 4,
+    }
+}
+
+fn way_in_code(way_in: Option<WayIn>) -> u8 {
+    match way_in {
+        None => 0,
+        Some(WayIn::DropIn) => 1,
+        Some(WayIn::SelfRefer) => 2,
+        Some(WayIn::ReferralNeeded) => 3,
+    }
+}
+
+fn weekday_bit(day: Weekday) -> u8 {
+    1 << day.num_days_from_monday()
+}
+
+#[derive(Debug)]
+pub struct DirectoryIndex {
+    records: Vec<Record>,
+    slots: HashMap<Uuid, u32>,
+    /// (lat, lon) of public places, f32 is ample (about a metre).
+    places: Vec<[f32; 2]>,
+    openings: Vec<Opening>,
+    terms: Terms,
+    /// Slots of the services meeting each need, in [`NEEDS`] order.
+    need_slots: Vec<Vec<u32>>,
+    live: usize,
+    total_length: f64,
+    vocabulary: NeedsVocabulary,
+}
+
+impl Default for DirectoryIndex {
+    fn default() -> DirectoryIndex {
+        DirectoryIndex {
+            records: Vec::new(),
+            slots: HashMap::new(),
+            places: Vec::new(),
+            openings: Vec::new(),
+            terms: Terms::default(),
+            need_slots: vec![Vec::new(); NEEDS.len()],
+            live: 0,
+            total_length: 0.0,
+            vocabulary: NeedsVocabulary::new(),
+        }
+    }
+}
+
+/// One word of the query and the dictionary terms it reaches.
+struct QueryWord {
+    weight: f32,
+    reach: Vec<Reach>,
+}
+
+impl DirectoryIndex {
+    pub fn new() -> DirectoryIndex {
+        DirectoryIndex::default()
+    }
+
+    /// An index of these services (those not listed are left out).
+    pub fn from_services<'a>(services: impl IntoIterator<Item = &'a Service>) -> DirectoryIndex {
+        let mut index = DirectoryIndex::new();
+        for service in services {
+            index.upsert(service);
+        }
+        index
+    }
+
+    /// Adds or replaces one service. Services that are not listed (inactive, defunct)
+    /// are removed instead.
+    pub fn upsert(&mut self, service: &Service) {
+        if let Some(&slot) = self.slots.get(&service.id) {
+            self.retire(slot);
+        }
+        if !service.status.is_listed() {
+            return;
+        }
+        let slot = self.records.len() as u32;
+        let mut words: HashMap<String, (f32, String)> = HashMap::new();
+        let mut length = 0.0;
+        let mut add = |text: &str, weight: f32| {
+            for Token { word, stem } in analyzer::tokens(text) {
+                length += weight;
+                let entry = words.entry(stem).or_insert((0.0, word));
+                entry.0 += weight;
+            }
+        };
+        add(&service.name, field_weight::NAME);
+        if let Some(alternate) = &service.alternate_name {
+            add(alternate, field_weight::ALTERNATE_NAME);
+        }
+        if let Some(organisation) = &service.organization {
+            add(&organisation.name, field_weight::ORGANISATION);
+        }
+        if let Some(description) = &service.description {
+            add(description, field_weight::DESCRIPTION);
+        }
+        if let Some(eligibility) = &service.eligibility_description {
+            add(eligibility, field_weight::ELIGIBILITY);
+        }
+        for attribute in &service.attributes {
+            // Knit's own vocabularies are searched through their meaning, not their words.
+            if let Some(term) = &attribute.taxonomy_term
+                && !term
+                    .vocabulary
+                    .as_deref()
+                    .is_some_and(|v| v.starts_with("knit-"))
+            {
+                add(&term.name, field_weight::OTHER_TERMS);
+            }
+        }
+        let first_place = self.places.len() as u32;
+        for location in service.public_locations() {
+            if let Some(name) = &location.name {
+                add(name, field_weight::PLACE);
+            }
+            for address in &location.addresses {
+                add(&address.city, field_weight::PLACE);
+            }
+            if let (Some(lat), Some(lon)) = (location.latitude, location.longitude)
+                && self.places.len() - (first_place as usize) < usize::from(u8::MAX)
+            {
+                self.places.push([lat as f32, lon as f32]);
+            }
+        }
+        for (stem, (weight, surface)) in &words {
+            self.terms.add(stem, surface, slot, *weight);
+        }
+        let first_opening = self.openings.len() as u32;
+        let mut days = 0u8;
+        for schedule in service.schedules.iter().take(usize::from(u8::MAX)) {
+            let opening = Opening::from(schedule);
+            days |= opening.weekday_mask();
+            self.openings.push(opening);
+        }
+        let mut needs = 0u64;
+        for need in service.needs() {
+            needs |= need_bit(need);
+            self.need_slots[need.index()].push(slot);
+        }
+        let clamp_age = |age: u16| age.min(254) as u8;
+        self.records.push(Record {
+            id: service.id,
+            needs,
+            length,
+            first_place,
+            first_opening,
+            places: (self.places.len() - first_place as usize) as u8,
+            openings: (self.openings.len() - first_opening as usize) as u8,
+            min_age: service.minimum_age.map_or(0, clamp_age),
+            max_age: service.maximum_age.map_or(255, clamp_age),
+            days,
+            delivery: service
+                .delivery()
+                .into_iter()
+                .map(delivery_bit)
+                .fold(0, |a, b| a | b),
+            way_in: way_in_code(service.way_in()),
+            flags: FLAG_LIVE | if service.is_free() { FLAG_FREE } else { 0 },
+        });
+        self.slots.insert(service.id, slot);
+        self.live += 1;
+        self.total_length += f64::from(length);
+    }
+
+    pub fn remove(&mut self, id: Uuid) {
+        if let Some(&slot) = self.slots.get(&id) {
+            self.retire(slot);
+        }
+    }
+
+    fn retire(&mut self, slot: u32) {
+        let record = &mut self.records[slot as usize];
+        if !record.is_live() {
+            return;
+        }
+        record.flags &= !FLAG_LIVE;
+        self.slots.remove(&record.id);
+        self.live -= 1;
+        self.total_length -= f64::from(record.length);
+        let dead = self.records.len() - self.live;
+        if dead > 64 && dead as f64 > self.records.len() as f64 * DEAD_SHARE_BEFORE_COMPACTING {
+            self.compact();
+        }
+    }
+
+    /// Drops what removed services left behind and renumbers the rest, keeping order.
+    fn compact(&mut self) {
+        let mut new_slot = vec![None; self.records.len()];
+        let mut records = Vec::with_capacity(self.live);
+        let mut places = Vec::with_capacity(self.places.len());
+        let mut openings = Vec::with_capacity(self.openings.len());
+        for (old, record) in self.records.iter().enumerate() {
+            if !record.is_live() {
+                continue;
+            }
+            new_slot[old] = Some(records.len() as u32);
+            let mut record = record.clone();
+            let first_place = record.first_place as usize;
+            let first_opening = record.first_opening as usize;
+            record.first_place = places.len() as u32;
+            places.extend_from_slice(
+                &self.places[first_place..first_place + usize::from(record.places)],
+            );
+            record.first_opening = openings.len() as u32;
+            openings.extend_from_slice(
+                &self.openings[first_opening..first_opening + usize::from(record.openings)],
+            );
+            records.push(record);
+        }
+        self.terms.compact(&new_slot);
+        for slots in &mut self.need_slots {
+            *slots = slots.iter().filter_map(|&s| new_slot[s as usize]).collect();
+        }
+        self.slots = records
+            .iter()
+            .enumerate()
+            .map(|(slot, r)| (r.id, slot as u32))
+            .collect();
+        self.records = records;
+        self.places = places;
+        self.openings = openings;
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// An estimate of the heap the index holds, for benchmarks and the status page.
+    pub fn memory_bytes(&self) -> usize {
+        self.records.capacity() * std::mem::size_of::<Record>()
+            + self.slots.capacity() * (std::mem::size_of::<(Uuid, u32)>() + 1)
+            + self.places.capacity() * std::mem::size_of::<[f32; 2]>()
+            + self.openings.capacity() * std::mem::size_of::<Opening>()
+            + self
+                .need_slots
+                .iter()
+                .map(|s| s.capacity() * 4)
+                .sum::<usize>()
+            + self.terms.heap_bytes()
+    }
+
+    /// How many distinct stemmed words the index knows.
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    fn query_words(&self, words: &str) -> Vec<QueryWord> {
+        let all: Vec<String> = analyzer::words(words).collect();
+        let meaningful: Vec<&String> = all.iter().filter(|w| !analyzer::is_stop_word(w)).collect();
+        // A query of nothing but small words ("what is on") still means something.
+        let chosen: Vec<&String> = if meaningful.is_empty() {
+            all.iter().collect()
+        } else {
+            meaningful
+        };
+        let mut out: Vec<QueryWord> = Vec::new();
+        for word in &chosen {
+            let stem = analyzer::stem(word);
+            out.push(QueryWord {
+                weight: analyzer::weight_of(word),
+                reach: self.terms.reach(&stem),
+            });
+        }
+        // "food bank" also finds "foodbank".
+        for pair in chosen.windows(2) {
+            let joined = format!("{}{}", pair[0], pair[1]);
+            if let Some(term) = self.terms.id(&analyzer::stem(&joined)) {
+                out.push(QueryWord {
+                    weight: 1.0,
+                    reach: vec![Reach { term, factor: 1.0 }],
+                });
+            }
+        }
+        out
+    }
+
+    pub fn search(&self, query: &SearchQuery) -> SearchResults {
+        let per_page = if query.per_page == 0 {
+            DEFAULT_PER_PAGE
+        } else {
+            query.per_page
+        } as usize;
+        let page = query.page.max(1) as usize;
+        let words = self.query_words(&query.words);
+        let has_words = !words.is_empty();
+
+        // How strongly each need is asked for, by the words or the matcher.
+        let mut need_boost = [0f32; 64];
+        let mut boosted = 0u64;
+        if has_words {
+            for (i, strength) in self
+                .vocabulary
+                .strengths(&query.words)
+                .into_iter()
+                .enumerate()
+            {
+                if strength > 0.0 {
+                    need_boost[i] = NEED_WEIGHT * strength;
+                    boosted |= 1 << i;
+                }
+            }
+        }
+        for (need, confidence) in &query.need_hints {
+            let i = need.index();
+            need_boost[i] = need_boost[i].max(HINT_WEIGHT * confidence.clamp(0.0, 1.0));
+            boosted |= 1 << i;
+        }
+        let wanted_needs: u64 = query
+            .needs
+            .iter()
+            .map(|n| need_bit(*n))
+            .fold(0, |a, b| a | b);
+
+        // Gather candidates with their word scores.
+        let mut score = vec![0f32; self.records.len()];
+        let mut candidates: Vec<u32> = Vec::new();
+        let n = self.live.max(1) as f32;
+        let average_length = (self.total_length / self.live.max(1) as f64).max(1.0) as f32;
+        for word in &words {
+            let several = word.reach.len() > 1;
+            let mut best: HashMap<u32, f32> = HashMap::new();
+            for reach in &word.reach {
+                let postings = &self.terms.postings[reach.term as usize];
+                let df = postings.slots.len() as f32;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                for (&slot, &weight) in postings.slots.iter().zip(&postings.weights) {
+                    let record = &self.records[slot as usize];
+                    if !record.is_live() {
+                        continue;
+                    }
+                    let tf = f32::from(weight) / WEIGHT_SCALE;
+                    let norm = K1 * (1.0 - B + B * record.length / average_length);
+                    let s = word.weight * reach.factor * idf * tf * (K1 + 1.0) / (tf + norm);
+                    if several {
+                        let entry = best.entry(slot).or_insert(0.0);
+                        *entry = entry.max(s);
+                    } else {
+                        if score[slot as usize] == 0.0 {
+                            candidates.push(slot);
+                        }
+                        score[slot as usize] += s;
+                    }
+                }
+            }
+            for (slot, s) in best {
+                if score[slot as usize] == 0.0 {
+                    candidates.push(slot);
+                }
+                score[slot as usize] += s;
+            }
+        }
+        // Services meeting an asked-for need are found even when their words differ.
+        let mut seed = |slot: u32, candidates: &mut Vec<u32>| {
+            if score[slot as usize] == 0.0 {
+                score[slot as usize] = f32::MIN_POSITIVE;
+                candidates.push(slot);
+            }
+        };
+        if boosted != 0 {
+            for (i, slots) in self.need_slots.iter().enumerate() {
+                if boosted & (1 << i) != 0 {
+                    for &slot in slots {
+                        seed(slot, &mut candidates);
+                    }
+                }
+            }
+        } else if !has_words {
+            if wanted_needs != 0 {
+                for (i, slots) in self.need_slots.iter().enumerate() {
+                    if wanted_needs & (1 << i) != 0 {
+                        for &slot in slots {
+                            seed(slot, &mut candidates);
+                        }
+                    }
+                }
+            } else {
+                candidates = (0..self.records.len() as u32).collect();
+            }
+        }
+
+        // Filter, then rank.
+        let mut ranked: Vec<(f32, u32, Option<f64>)> = Vec::new();
+        for slot in candidates {
+            let record = &self.records[slot as usize];
+            if !self.passes(record, query, wanted_needs) {
+                continue;
+            }
+            let distance = query.near.and_then(|near| self.distance_km(record, near));
+            if let (Some(within), Some(d)) = (query.within_km, distance)
+                && d > within
+            {
+                continue;
+            }
+            let relevance = score[slot as usize] + best_boost(record.needs & boosted, &need_boost);
+            let effective = distance.unwrap_or(REMOTE_AS_IF_KM);
+            let rank = match (has_words || boosted != 0, query.near.is_some()) {
+                (true, true) => {
+                    relevance * (1.0 / (1.0 + effective / DISTANCE_SCALE_KM).sqrt()) as f32
+                }
+                (true, false) => relevance,
+                (false, true) => (1.0 / (1.0 + effective)) as f32,
+                (false, false) => 1.0,
+            };
+            ranked.push((rank, slot, distance));
+        }
+        let total = ranked.len();
+        let order = |a: &(f32, u32, Option<f64>), b: &(f32, u32, Option<f64>)| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                self.records[a.1 as usize]
+                    .id
+                    .cmp(&self.records[b.1 as usize].id)
+            })
+        };
+        let end = (page * per_page).min(total);
+        let start = ((page - 1) * per_page).min(end);
+        if end < total && end > 0 {
+            ranked.select_nth_unstable_by(end - 1, order);
+            ranked.truncate(end);
+        }
+        ranked.sort_unstable_by(order);
+        let hits = ranked[start..end]
+            .iter()
+            .map(|&(rank, slot, distance_km)| Hit {
+                id: self.records[slot as usize].id,
+                score: rank,
+                distance_km,
+                reasons: self.reasons(
+                    slot,
+                    &words,
+                    (boosted | wanted_needs) & self.records[slot as usize].needs,
+                ),
+            })
+            .collect();
+        SearchResults { total, hits }
+    }
+
+    fn passes(&self, record: &Record, query: &SearchQuery, wanted_needs: u64) -> bool {
+        if !record.is_live() || (wanted_needs != 0 && record.needs & wanted_needs == 0) {
+            return false;
+        }
+        if let Some(age) = query.age {
+            let age = age.min(254) as u8;
+            if age < record.min_age || age > record.max_age {
+                return false;
+            }
+        }
+        if query.free_only && record.flags & FLAG_FREE == 0 {
+            return false;
+        }
+        if query
+            .day
+            .is_some_and(|day| record.days & weekday_bit(day) == 0)
+        {
+            return false;
+        }
+        if query
+            .way_in
+            .is_some_and(|w| way_in_code(Some(w)) != record.way_in)
+        {
+            return false;
+        }
+        if query
+            .delivery
+            .is_some_and(|d| record.delivery & delivery_bit(d) == 0)
+        {
+            return false;
+        }
+        if let Some((date, time)) = query.open_at
+            && !self
+                .openings_of(record)
+                .iter()
+                .any(|o| o.is_open_at(date, time))
+        {
+            return false;
+        }
+        true
+    }
+
+    fn openings_of(&self, record: &Record) -> &[Opening] {
+        let first = record.first_opening as usize;
+        &self.openings[first..first + usize::from(record.openings)]
+    }
+
+    fn distance_km(&self, record: &Record, near: LatLon) -> Option<f64> {
+        let first = record.first_place as usize;
+        self.places[first..first + usize::from(record.places)]
+            .iter()
+            .map(|&[lat, lon]| {
+                near.distance_km(LatLon {
+                    lat: f64::from(lat),
+                    lon: f64::from(lon),
+                })
+            })
+            .min_by(f64::total_cmp)
+    }
+
+    fn reasons(&self, slot: u32, words: &[QueryWord], needs: u64) -> Vec<Reason> {
+        let mut found: Vec<String> = Vec::new();
+        for word in words {
+            for reach in &word.reach {
+                if self.terms.postings[reach.term as usize].contains(slot) {
+                    let surface = self.terms.surface(reach.term).to_owned();
+                    if !found.contains(&surface) {
+                        found.push(surface);
+                    }
+                    break;
+                }
+            }
+        }
+        let mut reasons = Vec::new();
+        if !found.is_empty() {
+            reasons.push(Reason::Words(found));
+        }
+        for need in NEEDS {
+            if needs & need_bit(need.id) != 0 {
+                reasons.push(Reason::Need(need.id));
+            }
+        }
+        reasons
+    }
+}
+
+/// A service meeting several asked-for needs is counted by the strongest.
+fn best_boost(needs: u64, boost: &[f32; 64]) -> f32 {
+    let mut best = 0f32;
+    let mut rest = needs;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        best = best.max(boost[i]);
+        rest &= rest - 1;
+    }
+    best
+}
