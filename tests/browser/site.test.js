@@ -1,0 +1,304 @@
+// Knit's public pages in a real headless Chromium, the way a resident uses them: on a small
+// phone, with and without JavaScript. Every page is checked with axe-core against WCAG 2.2 AA,
+// must fit 320 CSS pixels, offer "Exit this page", set no cookies and call no other host.
+//
+// Run through ./run.sh, which starts `knit demo` and sets KNIT_BASE_URL.
+
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.KNIT_BASE_URL;
+if (!BASE) {
+  throw new Error('KNIT_BASE_URL is not set: run tests/browser/run.sh, which starts knit demo');
+}
+const ORIGIN = new URL(BASE).origin;
+const EXIT_TARGET = 'https://www.bbc.co.uk/weather';
+const NARROW = { width: 320, height: 720 };
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core'), 'utf8');
+// axe is served as if from Knit itself, so the site's strict Content-Security-Policy
+// (script-src 'self') can stay on while it is injected.
+const AXE_URL = `${ORIGIN}/__browser-tests__/axe.min.js`;
+const DAY_NAME = /Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|every day|weekday/i;
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/// A resident's browser: a narrow phone screen, JavaScript on or off. Requests to any other
+/// host are recorded and never reach the network; the exit target answers locally.
+async function openVisitor({ javaScriptEnabled }) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: NARROW });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === AXE_URL) return serveAxe(route);
+    if (new URL(url).origin === ORIGIN) return route.continue();
+    if (url.startsWith(EXIT_TARGET)) {
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Weather</title>' });
+    }
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const foreign = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    const web = url.protocol === 'http:' || url.protocol === 'https:';
+    if (web && url.origin !== ORIGIN && !request.url().startsWith(EXIT_TARGET)) {
+      foreign.push(request.url());
+    }
+  });
+  return { context, page, foreign, javaScriptEnabled };
+}
+
+function serveAxe(route) {
+  return route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE });
+}
+
+async function visit(visitor, path) {
+  const response = await visitor.page.goto(new URL(path, BASE).href);
+  assert.ok(response, `no response for ${path}`);
+  return response;
+}
+
+/// The accessibility violations axe finds on the page, as readable lines.
+async function axeViolations(page) {
+  const results = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
+    WCAG_TAGS,
+  );
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/// axe cannot run in a page whose scripts are disabled, so the page as served without
+/// JavaScript is reloaded, scripts removed, into a scripted page at the same address.
+async function axeViolationsWithoutScripts(url, html) {
+  const context = await browser.newContext({ viewport: NARROW });
+  try {
+    await context.route('**/*', (route) => {
+      const request = route.request();
+      if (request.url() === AXE_URL) return serveAxe(route);
+      if (request.url() === url && request.resourceType() === 'document') {
+        const body = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+      }
+      if (new URL(request.url()).origin === ORIGIN) return route.continue();
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.addScriptTag({ url: AXE_URL });
+    return await axeViolations(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/// What every page owes a resident: no accessibility violations, no sideways scrolling at
+/// 320 px, and a way to leave quickly.
+async function checkPage(visitor, what) {
+  const { page } = visitor;
+  let violations;
+  if (visitor.javaScriptEnabled) {
+    await page.addScriptTag({ url: AXE_URL });
+    violations = await axeViolations(page);
+  } else {
+    violations = await axeViolationsWithoutScripts(page.url(), await page.content());
+  }
+  assert.deepEqual(violations, [], `${what}: axe (WCAG 2.2 AA) finds problems`);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= NARROW.width, `${what}: ${scrollWidth}px wide, so it scrolls sideways at 320px`);
+  const exit = page.getByRole('link', { name: 'Exit this page' });
+  assert.equal(await exit.count(), 1, `${what}: one "Exit this page" link`);
+  assert.equal(await exit.getAttribute('href'), EXIT_TARGET, `${what}: exit goes to the weather`);
+  assert.ok(await exit.isVisible(), `${what}: the exit link is visible`);
+}
+
+async function resultCount(page) {
+  return page.locator('ol.results > li').count();
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+
+  test(`a resident finds free food help and reports a problem, ${mode}`, async () => {
+    const visitor = await openVisitor({ javaScriptEnabled });
+    const { page, context } = visitor;
+    try {
+      const home = await visit(visitor, '/');
+      assert.equal(home.status(), 200);
+      await assert.doesNotReject(page.getByRole('heading', { level: 1 }).waitFor());
+      assert.ok(await page.getByRole('heading', { name: 'Browse by need' }).isVisible());
+      const needLinks = page.locator('a[href^="/search?need="]');
+      assert.ok((await needLinks.count()) >= 10, 'the home page links to the needs to browse');
+      await checkPage(visitor, 'home');
+
+      await page.getByLabel('What do you need help with?').fill('food');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.waitForURL(/\/search\?/);
+      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /\d/);
+      assert.ok((await resultCount(page)) > 0, 'a search for food finds something');
+      assert.match(await page.locator('ol.results > li').first().innerText(), /Why this result/);
+      await checkPage(visitor, 'results for food');
+
+      await page.getByLabel('Free only').check();
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/[?&]free=1/);
+      assert.ok(await page.getByLabel('Free only').isChecked(), 'the filter stays ticked');
+      assert.ok((await resultCount(page)) > 0, 'some food help is free');
+      await checkPage(visitor, 'free results for food');
+
+      const first = page.locator('ol.results > li').first().getByRole('heading', { level: 2 }).getByRole('link');
+      const name = (await first.innerText()).trim();
+      await first.click();
+      await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+      assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), name);
+      const text = await page.locator('main').innerText();
+      assert.match(text, /Last checked/);
+      assert.match(text, DAY_NAME, 'opening times are written out in words');
+      assert.ok((await page.locator('a[href*="openstreetmap.org"]').count()) >= 1, 'directions link');
+      assert.equal(await page.locator('iframe').count(), 0, 'no embedded map');
+      await checkPage(visitor, `service page of ${name}`);
+
+      await page.getByText('Report a problem with this page').click();
+      await page.getByLabel('What is wrong?').fill('The opening times on this page are out of date.');
+      await page.getByRole('button', { name: 'Send report' }).click();
+      await page.waitForURL(/\/report/);
+      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /thank/i);
+      await checkPage(visitor, 'thank-you page');
+
+      assert.deepEqual(await context.cookies(), [], 'no cookies are set');
+      assert.deepEqual(visitor.foreign, [], 'no request goes to another host');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`an unknown postcode gets a clear message, ${mode}`, async () => {
+    const visitor = await openVisitor({ javaScriptEnabled });
+    try {
+      const response = await visit(visitor, '/search?q=food&near=ZZ99+9ZZ');
+      assert.ok(response.status() < 500, `status ${response.status()}`);
+      const alert = visitor.page.getByRole('alert');
+      assert.ok(await alert.isVisible(), 'the problem is announced');
+      assert.ok((await alert.innerText()).trim().length > 0);
+      await checkPage(visitor, 'results for an unknown postcode');
+      assert.deepEqual(visitor.foreign, []);
+    } finally {
+      await visitor.context.close();
+    }
+  });
+
+  test(`"Exit this page" leaves for the weather, ${mode}`, async () => {
+    const visitor = await openVisitor({ javaScriptEnabled });
+    const { page } = visitor;
+    try {
+      await visit(visitor, '/');
+      await visit(visitor, '/search?q=food');
+      const left = page.url();
+      await page.getByRole('link', { name: 'Exit this page' }).click();
+      await page.waitForURL(EXIT_TARGET);
+      if (javaScriptEnabled) {
+        // The script replaces the history entry, so Back cannot reveal what was being read.
+        await page.goBack();
+        assert.notEqual(page.url(), left, 'Back returns to the page that was left');
+      }
+    } finally {
+      await visitor.context.close();
+    }
+  });
+}
+
+test('a results page and a service page print without the exit link or forms', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: true });
+  const { page } = visitor;
+  try {
+    await visit(visitor, '/search?q=food');
+    const serviceHref = await page.locator('ol.results > li h2 a').first().getAttribute('href');
+    for (const path of ['/search?q=food', serviceHref]) {
+      await visit(visitor, path);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('.exit-page').isVisible(), false, `${path}: exit link printed`);
+      const forms = page.locator('form');
+      for (let i = 0; i < (await forms.count()); i += 1) {
+        assert.equal(await forms.nth(i).isVisible(), false, `${path}: form ${i} printed`);
+      }
+      assert.ok(await page.getByRole('heading', { level: 1 }).isVisible(), `${path}: heading printed`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('results come in pages that link to each other', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: false });
+  const { page } = visitor;
+  try {
+    // Browsing a whole need domain is the broadest listing the contract offers.
+    await visit(visitor, '/');
+    const needs = page.locator('a[href^="/search?need="]');
+    let paged = false;
+    for (let i = 0; i < (await needs.count()) && !paged; i += 1) {
+      await visit(visitor, await needs.nth(i).getAttribute('href'));
+      paged = (await page.getByRole('link', { name: 'Next page' }).count()) > 0;
+      if (!paged) await visit(visitor, '/');
+    }
+    assert.ok(paged, 'no need listing reaches a second page; the demo town should have one');
+    const firstPage = await page.locator('ol.results > li h2 a').allInnerTexts();
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/[?&]page=2/);
+    const secondPage = await page.locator('ol.results > li h2 a').allInnerTexts();
+    assert.ok(secondPage.length > 0);
+    assert.deepEqual(secondPage.filter((n) => firstPage.includes(n)), [], 'pages do not repeat');
+    await checkPage(visitor, 'second page of results');
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    assert.deepEqual(await page.locator('ol.results > li h2 a').allInnerTexts(), firstPage);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('the accessibility check itself finds the faults of a broken page', async () => {
+  // A page made to fail: an image without alternative text, an unlabelled field, no language.
+  const broken = '<!doctype html><html><head><title>Broken</title></head><body><main>'
+    + '<img src="/nothing.png"><input type="text"></main></body></html>';
+  const url = `${ORIGIN}/__browser-tests__/broken`;
+  const withoutScripts = await axeViolationsWithoutScripts(url, broken);
+  for (const rule of ['image-alt', 'label', 'html-has-lang']) {
+    assert.ok(withoutScripts.some((v) => v.startsWith(rule)), `${rule} not found: ${withoutScripts}`);
+  }
+  const visitor = await openVisitor({ javaScriptEnabled: true });
+  try {
+    await visitor.page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: broken }));
+    await visitor.page.goto(url);
+    await visitor.page.addScriptTag({ url: AXE_URL });
+    const withScripts = await axeViolations(visitor.page);
+    assert.ok(withScripts.some((v) => v.startsWith('image-alt')), `image-alt not found: ${withScripts}`);
+  } finally {
+    await visitor.context.close();
+  }
+});
