@@ -191,16 +191,13 @@ fn infer_way_in(service: &Service) -> WayIn {
 }
 
 fn infer_delivery(service: &Service) -> Vec<Delivery> {
-    let mut delivery = Vec::new();
     let types: Vec<LocationType> =
         service.service_at_locations.iter().filter_map(|s| s.location.as_ref()).map(|l| l.location_type).collect();
-    if types.iter().any(|t| *t == LocationType::Physical) {
+    let mut delivery = Vec::new();
+    if types.contains(&LocationType::Physical) {
         delivery.push(Delivery::InPerson);
-    }
-    if (types.is_empty() || service.phones.iter().any(|p| p.kind.as_deref().is_none_or(|k| k == "voice" || k == "text")))
-        && !service.phones.is_empty()
-        && !types.contains(&LocationType::Physical)
-    {
+    } else if !service.phones.is_empty() {
+        // With no place to visit, a listed phone line is how the help is given.
         delivery.push(Delivery::Phone);
     }
     if types.contains(&LocationType::Virtual) {

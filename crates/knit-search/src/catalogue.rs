@@ -71,7 +71,9 @@ impl Entry {
     fn of(service: &Service) -> Entry {
         let mut windows: [Vec<(TimeOfDay, TimeOfDay)>; 7] = Default::default();
         for schedule in &service.schedules {
-            let (Some(opens), Some(closes)) = (schedule.opens_at, schedule.closes_at) else { continue };
+            let (Some(opens), Some(closes)) = (schedule.opens_at, schedule.closes_at) else {
+                continue;
+            };
             if !matches!(schedule.freq, Some(Frequency::Weekly | Frequency::Monthly)) {
                 continue;
             }
@@ -79,11 +81,18 @@ impl Entry {
                 windows[day.num_days_from_monday() as usize].push((opens, closes));
             }
         }
-        let terms = service.attributes.iter().filter_map(|a| a.taxonomy_term.as_ref());
+        let terms = service
+            .attributes
+            .iter()
+            .filter_map(|a| a.taxonomy_term.as_ref());
         Entry {
             organization_id: service.organization_id,
             last_modified: service.last_modified,
-            term_ids: service.attributes.iter().map(|a| a.taxonomy_term_id).collect(),
+            term_ids: service
+                .attributes
+                .iter()
+                .map(|a| a.taxonomy_term_id)
+                .collect(),
             taxonomy_names: terms
                 .clone()
                 .flat_map(|t| [t.taxonomy.clone(), t.vocabulary.clone()])
@@ -98,8 +107,14 @@ impl Entry {
                 .iter()
                 .filter(|sal| sal.location.as_ref().is_some_and(|l| !l.confidential))
                 .map(|sal| {
-                    let l = sal.location.as_ref().expect("filtered to those with a location");
-                    let position = l.latitude.zip(l.longitude).and_then(|(lat, lon)| LatLon::new(lat, lon).ok());
+                    let l = sal
+                        .location
+                        .as_ref()
+                        .expect("filtered to those with a location");
+                    let position = l
+                        .latitude
+                        .zip(l.longitude)
+                        .and_then(|(lat, lon)| LatLon::new(lat, lon).ok());
                     (sal.id, position)
                 })
                 .collect(),
@@ -111,23 +126,34 @@ impl Entry {
             Some(d) => vec![d.num_days_from_monday() as usize],
             None => (0..7).collect(),
         };
-        days.into_iter().flat_map(|d| &self.windows[d]).any(|&(opens, closes)| {
-            f.start_time.is_none_or(|start| opens >= start) && f.end_time.is_none_or(|end| closes <= end)
-        })
+        days.into_iter()
+            .flat_map(|d| &self.windows[d])
+            .any(|&(opens, closes)| {
+                f.start_time.is_none_or(|start| opens >= start)
+                    && f.end_time.is_none_or(|end| closes <= end)
+            })
     }
 
     fn matches(&self, f: &CatalogueFilter) -> bool {
-        let term = f.taxonomy_term_id.is_none_or(|t| self.term_ids.contains(&t));
+        let term = f
+            .taxonomy_term_id
+            .is_none_or(|t| self.term_ids.contains(&t));
         let taxonomy = match &f.taxonomy {
             None => true,
             Some(TaxonomyRef::Id(id)) => self.taxonomy_ids.contains(id),
             Some(TaxonomyRef::Name(name)) => self.taxonomy_names.iter().any(|n| n == name),
         };
-        let ages = f.minimum_age.is_none_or(|min| self.minimum_age.unwrap_or(0) >= min)
-            && f.maximum_age.is_none_or(|max| self.maximum_age.is_some_and(|m| m <= max));
-        let times = f.day.is_none() && f.start_time.is_none() && f.end_time.is_none() || self.has_opening(f);
+        let ages = f
+            .minimum_age
+            .is_none_or(|min| self.minimum_age.unwrap_or(0) >= min)
+            && f.maximum_age
+                .is_none_or(|max| self.maximum_age.is_some_and(|m| m <= max));
+        let times = f.day.is_none() && f.start_time.is_none() && f.end_time.is_none()
+            || self.has_opening(f);
         let organization = f.organization_id.is_none_or(|o| o == self.organization_id);
-        let modified = f.modified_after.is_none_or(|after| self.last_modified.is_some_and(|m| m > after));
+        let modified = f
+            .modified_after
+            .is_none_or(|after| self.last_modified.is_some_and(|m| m > after));
         term && taxonomy && ages && times && organization && modified
     }
 }
@@ -179,7 +205,11 @@ impl Catalogue {
             (Some(_), None) => false,
         };
         let all = services.iter().flat_map(|service| {
-            self.entries[service].places.iter().filter(|(_, at)| within(at)).map(move |(place, _)| (*place, *service))
+            self.entries[service]
+                .places
+                .iter()
+                .filter(|(_, at)| within(at))
+                .map(move |(place, _)| (*place, *service))
         });
         let skip = page.saturating_sub(1).saturating_mul(per_page);
         let mut total = 0u64;
@@ -207,7 +237,13 @@ impl Catalogue {
 
     /// The ids passing the filter, in id order, or in `ranked` order when a word search
     /// gave one; then the total and the requested page (1-based).
-    pub fn page(&self, filter: &CatalogueFilter, ranked: Option<&[Uuid]>, page: u64, per_page: u64) -> (u64, Vec<Uuid>) {
+    pub fn page(
+        &self,
+        filter: &CatalogueFilter,
+        ranked: Option<&[Uuid]>,
+        page: u64,
+        per_page: u64,
+    ) -> (u64, Vec<Uuid>) {
         let skip = page.saturating_sub(1).saturating_mul(per_page);
         let mut total = 0u64;
         let mut out = Vec::new();
@@ -244,7 +280,13 @@ mod tests {
     use knit_domain::NeedId;
     use knit_domain::directory::{Schedule, ServiceStatus};
 
-    fn service(n: u8, byday: &str, opens: &str, closes: &str, ages: (Option<u16>, Option<u16>)) -> Service {
+    fn service(
+        n: u8,
+        byday: &str,
+        opens: &str,
+        closes: &str,
+        ages: (Option<u16>, Option<u16>),
+    ) -> Service {
         let id = Uuid::from_bytes([n; 16]);
         let mut s: Service = serde_json::from_value(serde_json::json!({
             "id": id, "organization_id": Uuid::from_bytes([100 + n; 16]), "name": format!("Service {n}"), "status": "active"
@@ -276,7 +318,13 @@ mod tests {
         let mut food = service(1, "TU", "10:00", "12:30", (None, None));
         food.set_needs(&[NeedId::parse("food").unwrap()]);
         c.upsert(&food);
-        c.upsert(&service(2, "MO,TU,WE,TH,FR", "19:00", "08:00", (Some(18), None)));
+        c.upsert(&service(
+            2,
+            "MO,TU,WE,TH,FR",
+            "19:00",
+            "08:00",
+            (Some(18), None),
+        ));
         c.upsert(&service(3, "SA", "09:00", "11:00", (Some(0), Some(5))));
         let mut gone = service(4, "TU", "10:00", "12:00", (None, None));
         gone.status = ServiceStatus::Defunct;
@@ -285,33 +333,60 @@ mod tests {
     }
 
     fn ids(c: &Catalogue, f: &CatalogueFilter) -> Vec<u8> {
-        c.page(f, None, 1, 100).1.iter().map(|id| id.as_bytes()[0]).collect()
+        c.page(f, None, 1, 100)
+            .1
+            .iter()
+            .map(|id| id.as_bytes()[0])
+            .collect()
     }
 
     #[test]
     fn filters_combine_with_and() {
         let c = catalogue();
-        assert_eq!(ids(&c, &CatalogueFilter::default()), [1, 2, 3], "defunct services are not listed");
-        let tuesday = CatalogueFilter { day: Some(Weekday::Tue), ..Default::default() };
+        assert_eq!(
+            ids(&c, &CatalogueFilter::default()),
+            [1, 2, 3],
+            "defunct services are not listed"
+        );
+        let tuesday = CatalogueFilter {
+            day: Some(Weekday::Tue),
+            ..Default::default()
+        };
         assert_eq!(ids(&c, &tuesday), [1, 2]);
         let tuesday_morning = CatalogueFilter {
             start_time: Some("09:00".parse().unwrap()),
             end_time: Some("13:00".parse().unwrap()),
             ..tuesday.clone()
         };
-        assert_eq!(ids(&c, &tuesday_morning), [1], "the night shelter opens at 7pm");
-        let evening = CatalogueFilter { start_time: Some("18:00".parse().unwrap()), ..tuesday };
+        assert_eq!(
+            ids(&c, &tuesday_morning),
+            [1],
+            "the night shelter opens at 7pm"
+        );
+        let evening = CatalogueFilter {
+            start_time: Some("18:00".parse().unwrap()),
+            ..tuesday
+        };
         assert_eq!(ids(&c, &evening), [2]);
-        let under_fives = CatalogueFilter { maximum_age: Some(5), ..Default::default() };
+        let under_fives = CatalogueFilter {
+            maximum_age: Some(5),
+            ..Default::default()
+        };
         assert_eq!(ids(&c, &under_fives), [3]);
-        let adults = CatalogueFilter { minimum_age: Some(18), ..Default::default() };
+        let adults = CatalogueFilter {
+            minimum_age: Some(18),
+            ..Default::default()
+        };
         assert_eq!(ids(&c, &adults), [2]);
         let food = CatalogueFilter {
             taxonomy_term_id: Some(NeedId::parse("food").unwrap().term_id()),
             ..Default::default()
         };
         assert_eq!(ids(&c, &food), [1]);
-        let needs = CatalogueFilter { taxonomy: Some(TaxonomyRef::Name("knit-needs".into())), ..Default::default() };
+        let needs = CatalogueFilter {
+            taxonomy: Some(TaxonomyRef::Name("knit-needs".into())),
+            ..Default::default()
+        };
         assert_eq!(ids(&c, &needs), [1]);
     }
 
@@ -319,10 +394,26 @@ mod tests {
     fn pages_are_stable_and_count_everything() {
         let c = catalogue();
         let all = CatalogueFilter::default();
-        assert_eq!(c.page(&all, None, 1, 2), (3, vec![Uuid::from_bytes([1; 16]), Uuid::from_bytes([2; 16])]));
-        assert_eq!(c.page(&all, None, 2, 2), (3, vec![Uuid::from_bytes([3; 16])]));
+        assert_eq!(
+            c.page(&all, None, 1, 2),
+            (
+                3,
+                vec![Uuid::from_bytes([1; 16]), Uuid::from_bytes([2; 16])]
+            )
+        );
+        assert_eq!(
+            c.page(&all, None, 2, 2),
+            (3, vec![Uuid::from_bytes([3; 16])])
+        );
         assert_eq!(c.page(&all, None, 1_000_000_000, 2), (3, vec![]));
-        let ranked = [Uuid::from_bytes([3; 16]), Uuid::from_bytes([9; 16]), Uuid::from_bytes([1; 16])];
-        assert_eq!(c.page(&all, Some(&ranked), 1, 10).1, vec![ranked[0], ranked[2]]);
+        let ranked = [
+            Uuid::from_bytes([3; 16]),
+            Uuid::from_bytes([9; 16]),
+            Uuid::from_bytes([1; 16]),
+        ];
+        assert_eq!(
+            c.page(&all, Some(&ranked), 1, 10).1,
+            vec![ranked[0], ranked[2]]
+        );
     }
 }

@@ -58,7 +58,9 @@ pub enum SearchError {
     BadPostcode(#[from] BadPostcode),
     #[error("We don't know the postcode {0}. Check it, or try just the first part, such as {1}.")]
     UnknownPostcode(String, String),
-    #[error("We couldn't find a place called \"{0}\". Try a postcode, or the name of a town or village.")]
+    #[error(
+        "We couldn't find a place called \"{0}\". Try a postcode, or the name of a town or village."
+    )]
     UnknownPlace(String),
     #[error("{0}")]
     UnknownNeed(#[from] UnknownNeed),
@@ -145,12 +147,19 @@ pub async fn locate(store: &dyn Store, near: &str) -> Result<NearPlace, SearchEr
     if near.contains(',')
         && let Ok(position) = LatLon::parse(near)
     {
-        return Ok(NearPlace { label: format!("{:.4}, {:.4}", position.lat, position.lon), position });
+        return Ok(NearPlace {
+            label: format!("{:.4}, {:.4}", position.lat, position.lon),
+            position,
+        });
     }
     let postcode = Postcode::parse(near);
     if let Ok(postcode) = &postcode {
         for candidate in std::iter::once(postcode.clone()).chain(postcode.fallbacks()) {
-            if let Some(position) = store.postcode(&candidate).await.map_err(|_| SearchError::Unavailable)? {
+            if let Some(position) = store
+                .postcode(&candidate)
+                .await
+                .map_err(|_| SearchError::Unavailable)?
+            {
                 let label = match (&candidate, postcode == &candidate) {
                     (_, true) => candidate.to_string(),
                     (Postcode::Sector(s), false) => format!("{s} (the area around {postcode})"),
@@ -160,8 +169,15 @@ pub async fn locate(store: &dyn Store, near: &str) -> Result<NearPlace, SearchEr
             }
         }
     }
-    if let Some(place) = store.place(near).await.map_err(|_| SearchError::Unavailable)? {
-        return Ok(NearPlace { label: place.name, position: place.position });
+    if let Some(place) = store
+        .place(near)
+        .await
+        .map_err(|_| SearchError::Unavailable)?
+    {
+        return Ok(NearPlace {
+            label: place.name,
+            position: place.position,
+        });
     }
     match postcode {
         Ok(Postcode::Full(p)) => {
@@ -169,7 +185,9 @@ pub async fn locate(store: &dyn Store, near: &str) -> Result<NearPlace, SearchEr
             Err(SearchError::UnknownPostcode(p, district))
         }
         Ok(Postcode::Sector(p) | Postcode::District(p)) => Err(SearchError::UnknownPlace(p)),
-        Err(_) if looks_like_a_postcode(near) => Err(SearchError::BadPostcode(BadPostcode(near.chars().take(20).collect()))),
+        Err(_) if looks_like_a_postcode(near) => Err(SearchError::BadPostcode(BadPostcode(
+            near.chars().take(20).collect(),
+        ))),
         Err(_) => Err(SearchError::UnknownPlace(near.chars().take(60).collect())),
     }
 }
@@ -195,16 +213,37 @@ pub async fn search(
         None => vec![],
     };
     let age = filled(&request.age)
-        .map(|a| a.parse::<u16>().ok().filter(|a| *a <= knit_domain::validation::MAX_AGE).ok_or(SearchError::BadAge))
+        .map(|a| {
+            a.parse::<u16>()
+                .ok()
+                .filter(|a| *a <= knit_domain::validation::MAX_AGE)
+                .ok_or(SearchError::BadAge)
+        })
         .transpose()?;
-    let day = filled(&request.day).map(|d| parse_day(d).ok_or(SearchError::BadDay)).transpose()?;
-    let way_in = filled(&request.way_in).map(|w| WayIn::parse(w).ok_or(SearchError::BadWayIn)).transpose()?;
-    let delivery = filled(&request.delivery).map(|d| Delivery::parse(d).ok_or(SearchError::BadDelivery)).transpose()?;
+    let day = filled(&request.day)
+        .map(|d| parse_day(d).ok_or(SearchError::BadDay))
+        .transpose()?;
+    let way_in = filled(&request.way_in)
+        .map(|w| WayIn::parse(w).ok_or(SearchError::BadWayIn))
+        .transpose()?;
+    let delivery = filled(&request.delivery)
+        .map(|d| Delivery::parse(d).ok_or(SearchError::BadDelivery))
+        .transpose()?;
     let within_km = filled(&request.within)
-        .map(|w| w.parse::<f64>().ok().filter(|d| (1.0..=500.0).contains(d)).ok_or(SearchError::BadDistance))
+        .map(|w| {
+            w.parse::<f64>()
+                .ok()
+                .filter(|d| (1.0..=500.0).contains(d))
+                .ok_or(SearchError::BadDistance)
+        })
         .transpose()?;
     let page = filled(&request.page)
-        .map(|p| p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or(SearchError::BadPage))
+        .map(|p| {
+            p.parse::<u32>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or(SearchError::BadPage)
+        })
         .transpose()?
         .unwrap_or(1);
     let near = match filled(&request.near) {
@@ -212,7 +251,11 @@ pub async fn search(
         None => None,
     };
     let local_now = opening::uk_local(now);
-    let suggested = if words.is_empty() { vec![] } else { engine.matcher.match_text(&words) };
+    let suggested = if words.is_empty() {
+        vec![]
+    } else {
+        engine.matcher.match_text(&words)
+    };
     let query = SearchQuery {
         words: words.clone(),
         need_hints: suggested.iter().map(|m| (m.need, m.score)).collect(),
@@ -228,23 +271,43 @@ pub async fn search(
         page,
         per_page: PER_PAGE,
     };
-    let results = engine.index.read().map_err(|_| SearchError::Unavailable)?.search(&query);
+    let results = engine
+        .index
+        .read()
+        .map_err(|_| SearchError::Unavailable)?
+        .search(&query);
     let pages = (results.total as u32).div_ceil(PER_PAGE).max(1);
     if page > pages {
         return Err(SearchError::NoSuchPage { page, pages });
     }
     let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
-    let services = store.services_by_id(&ids).await.map_err(|_| SearchError::Unavailable)?;
+    let services = store
+        .services_by_id(&ids)
+        .await
+        .map_err(|_| SearchError::Unavailable)?;
     let found = results
         .hits
         .into_iter()
         .filter_map(|hit| {
             let service = services.iter().find(|s| s.id == hit.id)?.public_view();
             let next_open = opening::next_opening(&service.schedules, local_now);
-            Some(Found { service, hit, next_open })
+            Some(Found {
+                service,
+                hit,
+                next_open,
+            })
         })
         .collect();
-    Ok(SearchOutcome { words, near, needs, suggested, total: results.total, page, pages, found })
+    Ok(SearchOutcome {
+        words,
+        near,
+        needs,
+        suggested,
+        total: results.total,
+        page,
+        pages,
+        found,
+    })
 }
 
 /// "today at 10am", "tomorrow at 9:30am", "Tuesday at 10am", "Tuesday 9 December at 10am".

@@ -28,7 +28,10 @@ pub struct Site {
 
 impl Default for Site {
     fn default() -> Site {
-        Site { name: "Knit".to_owned(), area: "your area".to_owned() }
+        Site {
+            name: "Knit".to_owned(),
+            area: "your area".to_owned(),
+        }
     }
 }
 
@@ -53,23 +56,38 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(state, security::page_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            security::page_errors,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
 }
 
-async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, uri: axum::http::Uri) -> Response {
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Response {
     if uri.path().starts_with("/api") {
         return api::json_error(StatusCode::NOT_FOUND, "There is nothing at this address.");
     }
-    pages::error_page(&state.site, &error::WebError::NotFound("We couldn't find that page.".into()))
+    pages::error_page(
+        &state.site,
+        &error::WebError::NotFound("We couldn't find that page.".into()),
+    )
 }
 
 /// Assets are compiled into the binary, so one file is all an installation needs.
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         include_str!("../static/knit.css"),
     )
         .into_response()
@@ -77,7 +95,10 @@ async fn stylesheet() -> Response {
 
 async fn exit_script() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         include_str!("../static/exit.js"),
     )
         .into_response()

@@ -29,7 +29,9 @@ impl SearchEngine {
         let engine = SearchEngine::new();
         let mut after = None;
         loop {
-            let batch = store.services_after(after, BATCH, &ServiceFilter::default()).await?;
+            let batch = store
+                .services_after(after, BATCH, &ServiceFilter::default())
+                .await?;
             let Some(last) = batch.last() else { break };
             after = Some(last.id);
             engine.upsert_all(&batch);

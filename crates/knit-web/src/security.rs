@@ -15,19 +15,40 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 pub(crate) async fn headers(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api");
-    let tls = request.headers().get("x-forwarded-proto").is_some_and(|p| p == "https");
+    let tls = request
+        .headers()
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p == "https");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     if api {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     if tls {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         // A shared computer must not show the next person what was searched.
@@ -38,7 +59,11 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
 
 /// Replaces the framework's bare-text errors with pages (or JSON under /api) that say
 /// what to do.
-pub(crate) async fn page_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn page_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let api = request.uri().path().starts_with("/api");
     let response = next.run(request).await;
     let status = response.status();
@@ -54,7 +79,9 @@ pub(crate) async fn page_errors(State(state): State<AppState>, request: Request,
         StatusCode::METHOD_NOT_ALLOWED => "This address can't be used that way.",
         StatusCode::REQUEST_TIMEOUT => "That took too long; please try again.",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "We couldn't read what was sent.",
-        s if s.is_server_error() => "Something went wrong on our side; please try again in a minute.",
+        s if s.is_server_error() => {
+            "Something went wrong on our side; please try again in a minute."
+        }
         _ => "We couldn't read that request.",
     };
     let mut replaced = if api {

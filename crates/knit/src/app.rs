@@ -7,12 +7,19 @@ use knit_web::{AppState, SearchEngine, Site};
 
 pub async fn state(store: Arc<dyn Store>, site: Site) -> anyhow::Result<AppState> {
     let engine = SearchEngine::load(store.as_ref()).await?;
-    Ok(AppState { store, engine: Arc::new(engine), site: Arc::new(site) })
+    Ok(AppState {
+        store,
+        engine: Arc::new(engine),
+        site: Arc::new(site),
+    })
 }
 
 /// Puts services into the store and the running search engine together, so search is
 /// current the moment a write is done.
-pub async fn put_services(state: &AppState, services: &[knit_domain::Service]) -> anyhow::Result<knit_store::ImportSummary> {
+pub async fn put_services(
+    state: &AppState,
+    services: &[knit_domain::Service],
+) -> anyhow::Result<knit_store::ImportSummary> {
     let summary = state.store.put_services(services).await?;
     state.engine.upsert_all(services);
     Ok(summary)
@@ -27,5 +34,8 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
 }
 
 pub fn demo_site() -> Site {
-    Site { name: format!("Help in {}", crate::demo::TOWN), area: format!("{} and its villages", crate::demo::TOWN) }
+    Site {
+        name: format!("Help in {}", crate::demo::TOWN),
+        area: format!("{} and its villages", crate::demo::TOWN),
+    }
 }

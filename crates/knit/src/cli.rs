@@ -8,7 +8,11 @@ use crate::commands;
 use crate::config::{DEFAULT_BIND, DEFAULT_DATA_DIR};
 
 #[derive(Debug, Parser)]
-#[command(name = "knit", version, about = "Knit connects people to the help around them.")]
+#[command(
+    name = "knit",
+    version,
+    about = "Knit connects people to the help around them."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -112,26 +116,56 @@ pub enum EvalCommand {
 }
 
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KNIT_LOG").unwrap_or_else(|_| "knit=info,warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KNIT_LOG")
+        .unwrap_or_else(|_| "knit=info,warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
     match cli.command {
-        Command::Serve { bind, site_name, site_area } => {
-            commands::serve::serve(&global, &bind, knit_web::Site { name: site_name, area: site_area }).await
+        Command::Serve {
+            bind,
+            site_name,
+            site_area,
+        } => {
+            commands::serve::serve(
+                &global,
+                &bind,
+                knit_web::Site {
+                    name: site_name,
+                    area: site_area,
+                },
+            )
+            .await
         }
         Command::Demo { bind } => commands::serve::demo(&global, &bind).await,
         Command::Migrate => commands::data::migrate(&global).await,
-        Command::Import(ImportCommand::Hsds { file }) => commands::data::import_hsds(&global, &file).await,
-        Command::Import(ImportCommand::Postcodes { file }) => commands::postcodes::import(&global, &file).await,
-        Command::Export(ExportCommand::Hsds { file }) => commands::data::export_hsds(&global, file.as_deref()).await,
-        Command::Search { near, need, page, json, words } => {
-            commands::search::run(&global, near, need, page, json, words.join(" ")).await
+        Command::Import(ImportCommand::Hsds { file }) => {
+            commands::data::import_hsds(&global, &file).await
         }
+        Command::Import(ImportCommand::Postcodes { file }) => {
+            commands::postcodes::import(&global, &file).await
+        }
+        Command::Export(ExportCommand::Hsds { file }) => {
+            commands::data::export_hsds(&global, file.as_deref()).await
+        }
+        Command::Search {
+            near,
+            need,
+            page,
+            json,
+            words,
+        } => commands::search::run(&global, near, need, page, json, words.join(" ")).await,
         Command::Match { jsonl, text } => commands::matching::run(jsonl, &text.join(" ")),
-        Command::Generate { services, seed, output } => commands::data::generate(services, seed, output.as_deref()),
+        Command::Generate {
+            services,
+            seed,
+            output,
+        } => commands::data::generate(services, seed, output.as_deref()),
         Command::Eval(EvalCommand::Needs { file }) => commands::matching::evaluate(&file),
     }
 }

@@ -12,8 +12,9 @@ pub fn database_url(given: Option<&str>, data_dir: &Path) -> anyhow::Result<Stri
     match given.map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => Ok(url.to_owned()),
         None => {
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
+            std::fs::create_dir_all(data_dir).with_context(|| {
+                format!("could not create the data directory {}", data_dir.display())
+            })?;
             Ok(data_dir.join("knit.sqlite").display().to_string())
         }
     }
@@ -27,7 +28,9 @@ pub fn demo_database(data_dir: &Path) -> anyhow::Result<(PathBuf, String)> {
     for suffix in ["", "-wal", "-shm"] {
         let path = PathBuf::from(format!("{}{suffix}", file.display()));
         if path.exists() {
-            std::fs::remove_file(&path).with_context(|| format!("could not remove the old demo file {}", path.display()))?;
+            std::fs::remove_file(&path).with_context(|| {
+                format!("could not remove the old demo file {}", path.display())
+            })?;
         }
     }
     let url = file.display().to_string();

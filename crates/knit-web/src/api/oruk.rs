@@ -65,10 +65,15 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             ApiError::Bad(m) => json_error(StatusCode::BAD_REQUEST, &m),
-            ApiError::NotFound(what) => json_error(StatusCode::NOT_FOUND, &format!("No {what} has that id.")),
+            ApiError::NotFound(what) => {
+                json_error(StatusCode::NOT_FOUND, &format!("No {what} has that id."))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "api request failed");
-                json_error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; please try again.")
+                json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side; please try again.",
+                )
             }
         }
     }
@@ -87,7 +92,12 @@ impl Params {
     fn read(raw: Option<String>) -> Result<Params, ApiError> {
         let pairs = form_urlencoded_pairs(raw.as_deref().unwrap_or(""))
             .map_err(|_| ApiError::bad("the query string is not valid UTF-8 text"))?;
-        Ok(Params(pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect()))
+        Ok(Params(
+            pairs
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect(),
+        ))
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -105,7 +115,9 @@ impl Params {
 
     fn uuid(&self, name: &str) -> Result<Option<Uuid>, ApiError> {
         self.get(name)
-            .map(|v| Uuid::parse_str(v).map_err(|_| ApiError::bad(format!("{name} must be a UUID"))))
+            .map(|v| {
+                Uuid::parse_str(v).map_err(|_| ApiError::bad(format!("{name} must be a UUID")))
+            })
             .transpose()
     }
 
@@ -128,7 +140,11 @@ impl Params {
     fn filter(&self) -> Result<CatalogueFilter, ApiError> {
         let time = |name: &str| {
             self.get(name)
-                .map(|v| v.parse().map_err(|e: knit_domain::time_of_day::BadTime| ApiError::bad(format!("{name}: {e}"))))
+                .map(|v| {
+                    v.parse().map_err(|e: knit_domain::time_of_day::BadTime| {
+                        ApiError::bad(format!("{name}: {e}"))
+                    })
+                })
                 .transpose()
         };
         let taxonomy = self.get("taxonomy_id").map(|v| match Uuid::parse_str(v) {
@@ -144,7 +160,11 @@ impl Params {
                         chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
                             .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
                     })
-                    .map_err(|_| ApiError::bad("modified_after must be a date-time such as 2025-10-01T00:00:00Z"))
+                    .map_err(|_| {
+                        ApiError::bad(
+                            "modified_after must be a date-time such as 2025-10-01T00:00:00Z",
+                        )
+                    })
             })
             .transpose()?;
         Ok(CatalogueFilter {
@@ -163,13 +183,33 @@ impl Params {
 
     /// Ids ranked by the word search, when `search` is given.
     fn ranked(&self, state: &AppState) -> Result<Option<Vec<Uuid>>, ApiError> {
-        let Some(words) = self.get("search") else { return Ok(None) };
+        let Some(words) = self.get("search") else {
+            return Ok(None);
+        };
         if words.chars().count() > MAX_QUERY_CHARS {
-            return Err(ApiError::bad(format!("search must be under {MAX_QUERY_CHARS} characters")));
+            return Err(ApiError::bad(format!(
+                "search must be under {MAX_QUERY_CHARS} characters"
+            )));
         }
-        let index = state.engine.index.read().map_err(|_| ApiError::Internal("index lock poisoned".into()))?;
-        let query = SearchQuery { words: words.to_owned(), page: 1, per_page: index.len().max(1) as u32, ..Default::default() };
-        Ok(Some(index.search(&query).hits.into_iter().map(|h| h.id).collect()))
+        let index = state
+            .engine
+            .index
+            .read()
+            .map_err(|_| ApiError::Internal("index lock poisoned".into()))?;
+        let query = SearchQuery {
+            words: words.to_owned(),
+            page: 1,
+            per_page: index.len().max(1) as u32,
+            ..Default::default()
+        };
+        Ok(Some(
+            index
+                .search(&query)
+                .hits
+                .into_iter()
+                .map(|h| h.id)
+                .collect(),
+        ))
     }
 }
 
@@ -183,14 +223,28 @@ fn parse_day(v: &str) -> Result<Weekday, ApiError> {
         Some("fr") => Weekday::Fri,
         Some("sa") => Weekday::Sat,
         Some("su") => Weekday::Sun,
-        _ => return Err(ApiError::bad("day must be a weekday: MO, TU, WE, TH, FR, SA or SU")),
+        _ => {
+            return Err(ApiError::bad(
+                "day must be a weekday: MO, TU, WE, TH, FR, SA or SU",
+            ));
+        }
     };
     Ok(day)
 }
 
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if headers.get("x-forwarded-proto").is_some_and(|p| p == "https") { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p == "https")
+    {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
@@ -203,7 +257,8 @@ pub async fn root(headers: HeaderMap) -> ApiResult {
 }
 
 async fn openapi(headers: HeaderMap) -> ApiResult {
-    let mut doc: Value = serde_json::from_str(include_str!("openapi.json")).expect("the OpenAPI document is JSON");
+    let mut doc: Value =
+        serde_json::from_str(include_str!("openapi.json")).expect("the OpenAPI document is JSON");
     doc["servers"] = json!([{ "url": format!("{}/api", base_url(&headers)) }]);
     ok(doc)
 }
@@ -254,7 +309,11 @@ async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Api
     );
     let found = load(&state, &ids).await?;
     let contents: Vec<Value> = if params.flag("minimal")? {
-        found.iter().map(|s| json!({ "id": s.id, "last_modified": s.last_modified })).map(strip_nulls).collect()
+        found
+            .iter()
+            .map(|s| json!({ "id": s.id, "last_modified": s.last_modified }))
+            .map(strip_nulls)
+            .collect()
     } else if params.flag("full")? {
         found.iter().map(full_service).collect()
     } else {
@@ -282,15 +341,26 @@ async fn service(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     }
 }
 
-fn service_at_location_json(service: &Service, sal_id: Uuid, with_full_service: bool) -> Option<Value> {
+fn service_at_location_json(
+    service: &Service,
+    sal_id: Uuid,
+    with_full_service: bool,
+) -> Option<Value> {
     let public = service.public_view();
-    let sal = public.service_at_locations.iter().find(|s| s.id == sal_id)?;
+    let sal = public
+        .service_at_locations
+        .iter()
+        .find(|s| s.id == sal_id)?;
     let mut value = serde_json::to_value(sal).expect("places serialise");
     value["service_id"] = json!(service.id);
     if let Some(location) = &sal.location {
         value["location_id"] = json!(location.id);
     }
-    value["service"] = if with_full_service { full_service(service) } else { service_item(service) };
+    value["service"] = if with_full_service {
+        full_service(service)
+    } else {
+        service_item(service)
+    };
     Some(value)
 }
 
@@ -310,7 +380,10 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
                     p.parse::<f64>()
                         .ok()
                         .filter(|m| m.is_finite() && *m >= 0.0)
-                        .map(|metres| Proximity { centre: place.position, metres })
+                        .map(|metres| Proximity {
+                            centre: place.position,
+                            metres,
+                        })
                         .ok_or_else(|| ApiError::bad("proximity must be a distance in metres"))
                 })
                 .transpose()?
@@ -318,13 +391,18 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
         (None, Some(_)) => return Err(ApiError::bad("proximity needs a postcode to measure from")),
         (None, None) => None,
     };
-    let (total, pairs) = state.engine.catalogue.read().expect("catalogue lock").places_page(
-        &filter,
-        ranked.as_deref(),
-        near,
-        request.page,
-        request.per_page,
-    );
+    let (total, pairs) = state
+        .engine
+        .catalogue
+        .read()
+        .expect("catalogue lock")
+        .places_page(
+            &filter,
+            ranked.as_deref(),
+            near,
+            request.page,
+            request.per_page,
+        );
     let mut ids: Vec<Uuid> = pairs.iter().map(|(_, service)| *service).collect();
     ids.dedup();
     let found = load(&state, &ids).await?;
@@ -340,10 +418,24 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
 
 async fn service_at_location(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "service at location")?;
-    let owner = state.engine.catalogue.read().expect("catalogue lock").place_owner(id);
-    let Some(service_id) = owner else { return Err(ApiError::NotFound("service at location")) };
-    let service = state.store.service(service_id).await?.ok_or(ApiError::NotFound("service at location"))?;
-    service_at_location_json(&service, id, true).map(Json).map(IntoResponse::into_response).ok_or(ApiError::NotFound("service at location"))
+    let owner = state
+        .engine
+        .catalogue
+        .read()
+        .expect("catalogue lock")
+        .place_owner(id);
+    let Some(service_id) = owner else {
+        return Err(ApiError::NotFound("service at location"));
+    };
+    let service = state
+        .store
+        .service(service_id)
+        .await?
+        .ok_or(ApiError::NotFound("service at location"))?;
+    service_at_location_json(&service, id, true)
+        .map(Json)
+        .map(IntoResponse::into_response)
+        .ok_or(ApiError::NotFound("service at location"))
 }
 
 /// Knit's own taxonomies: needs, ways in, and ways of delivery.
@@ -389,7 +481,10 @@ fn term_json(term: &TaxonomyTerm) -> Value {
 }
 
 fn paged<T: Clone>(items: &[T], request: PageRequest) -> (u64, Vec<T>) {
-    let start = request.page.saturating_sub(1).saturating_mul(request.per_page);
+    let start = request
+        .page
+        .saturating_sub(1)
+        .saturating_mul(request.per_page);
     let contents = items
         .iter()
         .skip(usize::try_from(start).unwrap_or(usize::MAX))
@@ -407,7 +502,10 @@ async fn taxonomies(RawQuery(raw): RawQuery) -> ApiResult {
 
 async fn taxonomy(Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "taxonomy")?;
-    all_taxonomies().into_iter().find(|t| t.id == id).map_or(Err(ApiError::NotFound("taxonomy")), ok)
+    all_taxonomies()
+        .into_iter()
+        .find(|t| t.id == id)
+        .map_or(Err(ApiError::NotFound("taxonomy")), ok)
 }
 
 async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
@@ -418,7 +516,8 @@ async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
         .iter()
         .filter(|t| {
             wanted.as_deref().is_none_or(|w| {
-                t.taxonomy.as_deref() == Some(w) || t.taxonomy_id.is_some_and(|id| id.to_string() == w)
+                t.taxonomy.as_deref() == Some(w)
+                    || t.taxonomy_id.is_some_and(|id| id.to_string() == w)
             })
         })
         .map(term_json)
@@ -429,28 +528,73 @@ async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
 
 async fn taxonomy_term(Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "taxonomy term")?;
-    all_terms().iter().find(|t| t.id == id).map_or(Err(ApiError::NotFound("taxonomy term")), |t| ok(term_json(t)))
+    all_terms()
+        .iter()
+        .find(|t| t.id == id)
+        .map_or(Err(ApiError::NotFound("taxonomy term")), |t| {
+            ok(term_json(t))
+        })
 }
 
 async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult {
     let request = Params::read(raw)?.page()?;
     let total = state.store.count_organizations().await?;
-    let offset = request.page.saturating_sub(1).saturating_mul(request.per_page);
-    let found = if offset >= total { vec![] } else { state.store.organizations(offset, request.per_page as u32).await? };
-    ok(Page::new(request, total, found.iter().map(organization_json).collect()))
+    let offset = request
+        .page
+        .saturating_sub(1)
+        .saturating_mul(request.per_page);
+    let found = if offset >= total {
+        vec![]
+    } else {
+        state
+            .store
+            .organizations(offset, request.per_page as u32)
+            .await?
+    };
+    ok(Page::new(
+        request,
+        total,
+        found.iter().map(organization_json).collect(),
+    ))
 }
 
-async fn organization(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult {
+async fn organization(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let id = parse_id(&id, "organization")?;
     let params = Params::read(raw)?;
-    let org = state.store.organization(id).await?.ok_or(ApiError::NotFound("organization"))?;
+    let org = state
+        .store
+        .organization(id)
+        .await?
+        .ok_or(ApiError::NotFound("organization"))?;
     let mut value = organization_json(&org);
-    let filter = CatalogueFilter { organization_id: Some(id), ..Default::default() };
-    let (_, ids) = state.engine.catalogue.read().expect("catalogue lock").page(&filter, None, 1, u64::MAX);
+    let filter = CatalogueFilter {
+        organization_id: Some(id),
+        ..Default::default()
+    };
+    let (_, ids) =
+        state
+            .engine
+            .catalogue
+            .read()
+            .expect("catalogue lock")
+            .page(&filter, None, 1, u64::MAX);
     let services = load(&state, &ids).await?;
     if !services.is_empty() {
         let full = params.flag("full_service")?;
-        value["services"] = services.iter().map(|s| if full { full_service(s) } else { service_item(s) }).collect();
+        value["services"] = services
+            .iter()
+            .map(|s| {
+                if full {
+                    full_service(s)
+                } else {
+                    service_item(s)
+                }
+            })
+            .collect();
     }
     ok(value)
 }

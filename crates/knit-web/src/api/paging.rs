@@ -19,11 +19,9 @@ impl PageRequest {
         let number = |value: Option<&str>, name: &str, default: u64| -> Result<u64, ApiError> {
             match value {
                 None | Some("") => Ok(default),
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| ApiError::bad(format!("{name} must be a whole number of 1 or more"))),
+                Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    ApiError::bad(format!("{name} must be a whole number of 1 or more"))
+                }),
             }
         };
         let page = number(page, "page", 1)?;
@@ -66,13 +64,29 @@ mod tests {
 
     #[test]
     fn page_fields_agree() {
-        let r = PageRequest { page: 2, per_page: 10 };
+        let r = PageRequest {
+            page: 2,
+            per_page: 10,
+        };
         let p = Page::new(r, 25, vec![(); 10]);
-        assert_eq!((p.total_pages, p.size, p.first_page, p.last_page, p.empty), (3, 10, false, false, false));
-        let past = Page::<()>::new(PageRequest { page: 1_000_000_000, per_page: 10 }, 25, vec![]);
+        assert_eq!(
+            (p.total_pages, p.size, p.first_page, p.last_page, p.empty),
+            (3, 10, false, false, false)
+        );
+        let past = Page::<()>::new(
+            PageRequest {
+                page: 1_000_000_000,
+                per_page: 10,
+            },
+            25,
+            vec![],
+        );
         assert!(past.empty && past.last_page && !past.first_page);
         assert!(PageRequest::parse(Some("0"), None).is_err());
         assert!(PageRequest::parse(Some("x"), None).is_err());
-        assert_eq!(PageRequest::parse(None, Some("100000")).unwrap().per_page, MAX_PER_PAGE);
+        assert_eq!(
+            PageRequest::parse(None, Some("100000")).unwrap().per_page,
+            MAX_PER_PAGE
+        );
     }
 }

@@ -29,7 +29,11 @@ fn render(template: &impl Template, status: StatusCode) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+                .into_response()
         }
     }
 }
@@ -77,8 +81,21 @@ struct HomePage<'a> {
 }
 
 async fn home(State(state): State<AppState>) -> Response {
-    let domains = NeedDomain::ALL.iter().map(|d| DomainLinks { label: d.label(), needs: d.needs().collect() }).collect();
-    render(&HomePage { site: &state.site, service_count: state.engine.len(), domains }, StatusCode::OK)
+    let domains = NeedDomain::ALL
+        .iter()
+        .map(|d| DomainLinks {
+            label: d.label(),
+            needs: d.needs().collect(),
+        })
+        .collect();
+    render(
+        &HomePage {
+            site: &state.site,
+            service_count: state.engine.len(),
+            domains,
+        },
+        StatusCode::OK,
+    )
 }
 
 /// The search form as typed, to show back.
@@ -152,15 +169,23 @@ pub(crate) fn summary(text: &str, max: usize) -> String {
 
 pub(crate) fn distance(km: f64) -> String {
     let miles = km / 1.609_344;
-    if miles < 0.1 { "Less than 0.1 miles away".to_owned() } else { format!("{miles:.1} miles away") }
+    if miles < 0.1 {
+        "Less than 0.1 miles away".to_owned()
+    } else {
+        format!("{miles:.1} miles away")
+    }
 }
 
 fn why(found: &Found) -> String {
     let mut parts = Vec::new();
     for reason in &found.hit.reasons {
         match reason {
-            Reason::Words(words) if !words.is_empty() => parts.push(format!("mentions {}", words.join(", "))),
-            Reason::Need(need) => parts.push(format!("helps with {}", need.need().label.to_lowercase())),
+            Reason::Words(words) if !words.is_empty() => {
+                parts.push(format!("mentions {}", words.join(", ")))
+            }
+            Reason::Need(need) => {
+                parts.push(format!("helps with {}", need.need().label.to_lowercase()))
+            }
             _ => {}
         }
     }
@@ -168,8 +193,11 @@ fn why(found: &Found) -> String {
 }
 
 fn page_link(raw: &str, page: u32) -> String {
-    let mut pairs: Vec<String> =
-        raw.split('&').filter(|p| !p.is_empty() && !p.starts_with("page=")).map(str::to_owned).collect();
+    let mut pairs: Vec<String> = raw
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("page="))
+        .map(str::to_owned)
+        .collect();
     pairs.push(format!("page={page}"));
     format!("/search?{}", pairs.join("&"))
 }
@@ -200,10 +228,32 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         Err(e) => return error_page(&state.site, &e),
     };
     let form = FormValues {
-        q: request.q.clone().unwrap_or_default().chars().take(directory_search::MAX_QUERY_CHARS).collect(),
-        near: request.near.clone().unwrap_or_default().chars().take(60).collect(),
-        need: request.need.clone().filter(|n| NeedId::parse(n).is_ok()).unwrap_or_default(),
-        age: request.age.clone().unwrap_or_default().chars().take(3).collect(),
+        q: request
+            .q
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(directory_search::MAX_QUERY_CHARS)
+            .collect(),
+        near: request
+            .near
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .collect(),
+        need: request
+            .need
+            .clone()
+            .filter(|n| NeedId::parse(n).is_ok())
+            .unwrap_or_default(),
+        age: request
+            .age
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(3)
+            .collect(),
         free: request.free.is_some(),
         day: request.day.clone().unwrap_or_default(),
         open_now: request.open_now.is_some(),
@@ -230,14 +280,23 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         Ok(outcome) => {
             let local_now = knit_domain::opening::uk_local(now);
             page.heading = heading(&outcome);
-            page.suggested = outcome.suggested.iter().map(|m| m.need.need().label.to_owned()).collect();
+            page.suggested = outcome
+                .suggested
+                .iter()
+                .map(|m| m.need.need().label.to_owned())
+                .collect();
             page.items = outcome
                 .found
                 .iter()
                 .map(|f| ResultItem {
                     id: f.service.id,
                     name: f.service.name.clone(),
-                    organization: f.service.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+                    organization: f
+                        .service
+                        .organization
+                        .as_ref()
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
                     status: service_page::status_note(f.service.status),
                     summary: summary(f.service.description.as_deref().unwrap_or(""), 180),
                     distance: f.hit.distance_km.map(distance),
@@ -287,7 +346,11 @@ fn serde_urlencoded_lenient(raw: &str) -> Result<SearchRequest, WebError> {
 }
 
 pub(crate) fn form_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, WebError> {
-    let bad = || WebError::BadRequest("The address has characters we can't read. Please type your search again.".into());
+    let bad = || {
+        WebError::BadRequest(
+            "The address has characters we can't read. Please type your search again.".into(),
+        )
+    };
     let decode = |s: &str| -> Result<String, WebError> {
         let bytes: Vec<u8> = percent_decode(&s.replace('+', " ")).ok_or_else(bad)?;
         String::from_utf8(bytes).map_err(|_| bad())
@@ -328,30 +391,53 @@ async fn report_problem(
 ) -> Response {
     let site = &state.site;
     let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page(site, &WebError::NotFound("We couldn't find that service.".into()));
+        return error_page(
+            site,
+            &WebError::NotFound("We couldn't find that service.".into()),
+        );
     };
     // Read strictly: text that is not UTF-8 is refused, not stored with replacement marks.
-    let unreadable = || WebError::BadRequest("We couldn't read your report. Please go back and type it again.".into());
+    let unreadable = || {
+        WebError::BadRequest(
+            "We couldn't read your report. Please go back and type it again.".into(),
+        )
+    };
     let Some(what) = std::str::from_utf8(&body)
         .ok()
         .and_then(|raw| form_urlencoded_pairs(raw).ok())
-        .map(|pairs| pairs.into_iter().find(|(k, _)| k == "what").map(|(_, v)| v).unwrap_or_default())
+        .map(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == "what")
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        })
     else {
         return error_page(site, &unreadable());
     };
     let what = what.trim();
     if what.is_empty() {
-        return error_page(site, &WebError::BadRequest("Tell us what is wrong with the page.".into()));
+        return error_page(
+            site,
+            &WebError::BadRequest("Tell us what is wrong with the page.".into()),
+        );
     }
     if what.chars().count() > MAX_REPORT_CHARS {
         return error_page(
             site,
-            &WebError::BadRequest(format!("Your report is too long. Please use fewer than {MAX_REPORT_CHARS} characters.")),
+            &WebError::BadRequest(format!(
+                "Your report is too long. Please use fewer than {MAX_REPORT_CHARS} characters."
+            )),
         );
     }
     match state.store.service(id).await {
         Ok(Some(_)) => {}
-        Ok(None) => return error_page(site, &WebError::NotFound("We couldn't find that service.".into())),
+        Ok(None) => {
+            return error_page(
+                site,
+                &WebError::NotFound("We couldn't find that service.".into()),
+            );
+        }
         Err(e) => return error_page(site, &e.into()),
     }
     if let Err(e) = state.store.report_problem(id, what).await {
@@ -375,19 +461,31 @@ mod tests {
     #[test]
     fn summaries_cut_at_a_word() {
         assert_eq!(summary("short", 10), "short");
-        assert_eq!(summary("Emergency food parcels, toiletries and a chat", 25), "Emergency food parcels…");
+        assert_eq!(
+            summary("Emergency food parcels, toiletries and a chat", 25),
+            "Emergency food parcels…"
+        );
     }
 
     #[test]
     fn query_strings_decode_or_say_why_not() {
         let pairs = form_urlencoded_pairs("q=food+bank&near=EV1%201PS").unwrap();
-        assert_eq!(pairs, [("q".into(), "food bank".into()), ("near".into(), "EV1 1PS".into())]);
+        assert_eq!(
+            pairs,
+            [
+                ("q".into(), "food bank".into()),
+                ("near".into(), "EV1 1PS".into())
+            ]
+        );
         assert!(form_urlencoded_pairs("q=%FF%FE").is_err());
         assert!(form_urlencoded_pairs("q=%G1").is_err());
     }
 
     #[test]
     fn page_links_keep_the_search() {
-        assert_eq!(page_link("q=food&page=2&free=1", 3), "/search?q=food&free=1&page=3");
+        assert_eq!(
+            page_link("q=food&page=2&free=1", 3),
+            "/search?q=food&free=1&page=3"
+        );
     }
 }

@@ -92,11 +92,15 @@ fn cost_lines(service: &Service) -> Vec<String> {
                 Some(_) => "Free".to_owned(),
                 None => String::new(),
             };
-            let mut line = [price, c.amount_description.clone().unwrap_or_default(), c.option.clone().unwrap_or_default()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let mut line = [
+                price,
+                c.amount_description.clone().unwrap_or_default(),
+                c.option.clone().unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
             if line.is_empty() {
                 line = "Ask about costs".to_owned();
             }
@@ -107,7 +111,11 @@ fn cost_lines(service: &Service) -> Vec<String> {
         lines.push(fees.clone());
     }
     if lines.is_empty() {
-        lines.push(if service.is_free() { "Free".to_owned() } else { "Ask about costs".to_owned() });
+        lines.push(if service.is_free() {
+            "Free".to_owned()
+        } else {
+            "Ask about costs".to_owned()
+        });
     }
     lines
 }
@@ -153,45 +161,83 @@ fn places(service: &Service) -> Vec<PlaceView> {
 pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
     let service = service.public_view();
     let hidden_place = service.service_at_locations.is_empty()
-        && service.delivery().iter().all(|d| *d != knit_domain::directory::Delivery::InPerson);
+        && service
+            .delivery()
+            .iter()
+            .all(|d| *d != knit_domain::directory::Delivery::InPerson);
     ServiceView {
         id: service.id,
         name: service.name.clone(),
-        organization: service.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        organization: service
+            .organization
+            .as_ref()
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
         status: status_note(service.status),
         alert: service.alert.clone(),
         description: service.description.clone(),
-        needs: service.needs().iter().map(|n| n.need().label).collect::<Vec<_>>().join(", "),
+        needs: service
+            .needs()
+            .iter()
+            .map(|n| n.need().label)
+            .collect::<Vec<_>>()
+            .join(", "),
         way_in: service.way_in().unwrap_or(WayIn::SelfRefer).label(),
-        delivery: service.delivery().iter().map(|d| d.label()).collect::<Vec<_>>().join(", "),
+        delivery: service
+            .delivery()
+            .iter()
+            .map(|d| d.label())
+            .collect::<Vec<_>>()
+            .join(", "),
         application_process: service.application_process.clone(),
         phones: service
             .phones
             .iter()
             .map(|p| PhoneView {
                 number: p.number.clone(),
-                tel: p.number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(),
+                tel: p
+                    .number
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                    .collect(),
                 description: p.description.clone(),
             })
             .collect(),
         email: service.email.clone(),
         url: service.url.clone(),
-        times: service.schedules.iter().map(opening::plain_english).collect(),
+        times: service
+            .schedules
+            .iter()
+            .map(opening::plain_english)
+            .collect(),
         places: places(&service),
         no_place: if hidden_place {
             "This service works by phone or online."
         } else {
             "The address is not published. Contact them to find out where to go."
         },
-        areas: service.service_areas.iter().filter_map(|a| a.name.clone()).collect::<Vec<_>>().join(", "),
+        areas: service
+            .service_areas
+            .iter()
+            .filter_map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
         ages: ages(service.minimum_age, service.maximum_age),
         eligibility: service.eligibility_description.clone(),
-        languages: service.languages.iter().filter_map(|l| l.name.clone()).collect::<Vec<_>>().join(", "),
+        languages: service
+            .languages
+            .iter()
+            .filter_map(|l| l.name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
         interpretation: service.interpretation_services.clone(),
         costs: cost_lines(&service),
         last_checked: match service.assured_date {
             Some(date) if (today - date).num_days() > 365 => {
-                format!("{} (over a year ago: check with them before you go)", long_date(date))
+                format!(
+                    "{} (over a year ago: check with them before you go)",
+                    long_date(date)
+                )
             }
             Some(date) => long_date(date),
             None => "not recorded".to_owned(),
@@ -200,12 +246,21 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
 }
 
 pub(super) async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let not_found = || WebError::NotFound("We couldn't find that service. It may have closed or moved.".into());
-    let Ok(id) = Uuid::parse_str(&id) else { return error_page(&state.site, &not_found()) };
+    let not_found =
+        || WebError::NotFound("We couldn't find that service. It may have closed or moved.".into());
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_page(&state.site, &not_found());
+    };
     match state.store.service(id).await {
         Ok(Some(service)) if service.status.is_listed() => {
             let today = opening::uk_local(chrono::Utc::now()).date();
-            render(&ServicePage { site: &state.site, s: view(&service, today) }, StatusCode::OK)
+            render(
+                &ServicePage {
+                    site: &state.site,
+                    s: view(&service, today),
+                },
+                StatusCode::OK,
+            )
         }
         Ok(_) => error_page(&state.site, &not_found()),
         Err(e) => error_page(&state.site, &e.into()),

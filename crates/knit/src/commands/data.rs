@@ -20,7 +20,8 @@ pub async fn migrate(global: &Global) -> anyhow::Result<()> {
 pub async fn import_hsds(global: &Global, file: &Path) -> anyhow::Result<()> {
     let progress = Progress::new();
     progress.say(&format!("Reading {}…", file.display()));
-    let text = std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read {}", file.display()))?;
     let services = match hsds::parse_services(&text) {
         Ok(services) => services,
         Err(hsds::HsdsError::BadRecords(problems)) => {
@@ -28,15 +29,27 @@ pub async fn import_hsds(global: &Global, file: &Path) -> anyhow::Result<()> {
             for problem in &problems {
                 eprintln!("{problem}");
             }
-            anyhow::bail!("rejected {} problem(s) in {}; nothing was imported", problems.len(), file.display());
+            anyhow::bail!(
+                "rejected {} problem(s) in {}; nothing was imported",
+                problems.len(),
+                file.display()
+            );
         }
         Err(e) => anyhow::bail!("{}: {e}; nothing was imported", file.display()),
     };
     progress.say(&format!("Storing {} services…", services.len()));
     let store = open_store(global).await?;
-    let summary = store.put_services(&services).await.context("the import failed; nothing was imported")?;
+    let summary = store
+        .put_services(&services)
+        .await
+        .context("the import failed; nothing was imported")?;
     progress.done();
-    println!("Imported {}: {} added, {} updated, 0 rejected.", file.display(), summary.added, summary.updated);
+    println!(
+        "Imported {}: {} added, {} updated, 0 rejected.",
+        file.display(),
+        summary.added,
+        summary.updated
+    );
     Ok(())
 }
 
@@ -46,7 +59,10 @@ const EXPORT_BATCH: u32 = 1_000;
 pub async fn export_hsds(global: &Global, file: Option<&Path>) -> anyhow::Result<()> {
     let store = open_store(global).await?;
     let out: Box<dyn Write> = match file {
-        Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("could not create {}", path.display()))?),
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("could not create {}", path.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);
@@ -55,7 +71,9 @@ pub async fn export_hsds(global: &Global, file: Option<&Path>) -> anyhow::Result
     let mut written = 0u64;
     out.write_all(b"[")?;
     loop {
-        let batch = store.services_after(after, EXPORT_BATCH, &ServiceFilter::default()).await?;
+        let batch = store
+            .services_after(after, EXPORT_BATCH, &ServiceFilter::default())
+            .await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
         for service in &batch {
@@ -76,7 +94,10 @@ pub async fn export_hsds(global: &Global, file: Option<&Path>) -> anyhow::Result
 
 pub fn generate(count: usize, seed: u64, file: Option<&Path>) -> anyhow::Result<()> {
     let out: Box<dyn Write> = match file {
-        Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("could not create {}", path.display()))?),
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("could not create {}", path.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);

@@ -19,13 +19,19 @@ pub fn run(jsonl: bool, text: &str) -> anyhow::Result<()> {
         anyhow::bail!("give some text to match, or --jsonl to read JSON lines");
     }
     for m in matcher.match_text(text) {
-        println!("{:<22} {:.2}  because: {}", m.need.as_str(), m.score, m.because.join(", "));
+        println!(
+            "{:<22} {:.2}  because: {}",
+            m.need.as_str(),
+            m.score,
+            m.because.join(", ")
+        );
     }
     Ok(())
 }
 
 pub fn evaluate(file: &Path) -> anyhow::Result<()> {
-    let reader = std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
     let examples = evaluation::parse_examples(BufReader::new(reader))?;
     let report = evaluation::evaluate(&Matcher::new(), &examples);
     println!("{report}");

@@ -17,7 +17,9 @@ use crate::config;
 /// Opens the configured database, creating and migrating it as needed.
 pub async fn open_store(global: &Global) -> anyhow::Result<SharedStore> {
     let url = config::database_url(global.database_url.as_deref(), &global.data_dir)?;
-    knit_store::open(&url).await.context("could not open the database")
+    knit_store::open(&url)
+        .await
+        .context("could not open the database")
 }
 
 /// Progress for long jobs, only when a person is watching the terminal.
@@ -27,7 +29,9 @@ pub struct Progress {
 
 impl Progress {
     pub fn new() -> Progress {
-        Progress { shown: std::io::stderr().is_terminal() }
+        Progress {
+            shown: std::io::stderr().is_terminal(),
+        }
     }
 
     pub fn say(&self, message: &str) {

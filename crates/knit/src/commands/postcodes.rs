@@ -26,12 +26,20 @@ struct Columns {
 }
 
 fn find_columns(header: &str) -> anyhow::Result<Columns> {
-    let names: Vec<String> = header.split(',').map(|h| h.trim().trim_matches('"').to_ascii_lowercase()).collect();
+    let names: Vec<String> = header
+        .split(',')
+        .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
     let find = |wanted: &[&str], what: &str| {
         names
             .iter()
             .position(|n| wanted.contains(&n.as_str()))
-            .with_context(|| format!("the first line names no {what} column (looked for {})", wanted.join(", ")))
+            .with_context(|| {
+                format!(
+                    "the first line names no {what} column (looked for {})",
+                    wanted.join(", ")
+                )
+            })
     };
     Ok(Columns {
         postcode: find(&POSTCODE_COLUMNS, "postcode")?,
@@ -50,7 +58,10 @@ struct Sum {
 
 pub fn read_points(input: impl BufRead) -> anyhow::Result<(Vec<PostcodePoint>, u64)> {
     let mut lines = input.lines();
-    let header = lines.next().context("the file is empty")?.context("could not read the first line")?;
+    let header = lines
+        .next()
+        .context("the file is empty")?
+        .context("could not read the first line")?;
     let columns = find_columns(&header)?;
     let progress = Progress::new();
     let mut points = Vec::new();
@@ -59,15 +70,24 @@ pub fn read_points(input: impl BufRead) -> anyhow::Result<(Vec<PostcodePoint>, u
     let mut districts: HashMap<String, Sum> = HashMap::new();
     for (i, line) in lines.enumerate() {
         let number = i + 2;
-        let line = line.with_context(|| format!("line {number} could not be read (is the file UTF-8 text?)"))?;
+        let line = line.with_context(|| {
+            format!("line {number} could not be read (is the file UTF-8 text?)")
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = line.split(',').map(|f| f.trim().trim_matches('"')).collect();
+        let fields: Vec<&str> = line
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .collect();
         let field = |at: usize| fields.get(at).copied().unwrap_or("");
-        let postcode = Postcode::parse(field(columns.postcode)).map_err(|e| anyhow::anyhow!("line {number}: {e}"))?;
+        let postcode = Postcode::parse(field(columns.postcode))
+            .map_err(|e| anyhow::anyhow!("line {number}: {e}"))?;
         let Postcode::Full(full) = postcode else {
-            bail!("line {number}: \"{}\" is not a full postcode", field(columns.postcode));
+            bail!(
+                "line {number}: \"{}\" is not a full postcode",
+                field(columns.postcode)
+            );
         };
         let (lat, lon) = (field(columns.latitude), field(columns.longitude));
         if lat.is_empty() || lon.is_empty() {
@@ -84,7 +104,11 @@ pub fn read_points(input: impl BufRead) -> anyhow::Result<(Vec<PostcodePoint>, u
         };
         let postcode = Postcode::Full(full);
         for coarser in postcode.fallbacks() {
-            let sums = if matches!(coarser, Postcode::Sector(_)) { &mut sectors } else { &mut districts };
+            let sums = if matches!(coarser, Postcode::Sector(_)) {
+                &mut sectors
+            } else {
+                &mut districts
+            };
             let sum = sums.entry(coarser.as_str().to_owned()).or_default();
             sum.lat += lat;
             sum.lon += lon;
@@ -98,10 +122,17 @@ pub fn read_points(input: impl BufRead) -> anyhow::Result<(Vec<PostcodePoint>, u
     progress.done();
     let centroid = |(code, sum): (String, Sum), make: fn(String) -> Postcode| PostcodePoint {
         postcode: make(code),
-        position: LatLon { lat: sum.lat / f64::from(sum.n), lon: sum.lon / f64::from(sum.n) },
+        position: LatLon {
+            lat: sum.lat / f64::from(sum.n),
+            lon: sum.lon / f64::from(sum.n),
+        },
     };
     points.extend(sectors.into_iter().map(|e| centroid(e, Postcode::Sector)));
-    points.extend(districts.into_iter().map(|e| centroid(e, Postcode::District)));
+    points.extend(
+        districts
+            .into_iter()
+            .map(|e| centroid(e, Postcode::District)),
+    );
     Ok((points, skipped))
 }
 
@@ -109,15 +140,25 @@ pub async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
     let (points, skipped) = if file == Path::new("-") {
         read_points(std::io::stdin().lock())?
     } else {
-        let f = std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
-        read_points(BufReader::new(f)).with_context(|| format!("{}: nothing was imported", file.display()))?
+        let f = std::fs::File::open(file)
+            .with_context(|| format!("could not open {}", file.display()))?;
+        read_points(BufReader::new(f))
+            .with_context(|| format!("{}: nothing was imported", file.display()))?
     };
     let progress = Progress::new();
-    progress.say(&format!("Storing {} postcodes and centroids…", points.len()));
+    progress.say(&format!(
+        "Storing {} postcodes and centroids…",
+        points.len()
+    ));
     let store = open_store(global).await?;
-    let written = store.put_postcodes(&points).await.context("the import failed; nothing was imported")?;
+    let written = store
+        .put_postcodes(&points)
+        .await
+        .context("the import failed; nothing was imported")?;
     progress.done();
-    println!("Imported {written} postcodes, sectors and districts; {skipped} rows had no position and were skipped.");
+    println!(
+        "Imported {written} postcodes, sectors and districts; {skipped} rows had no position and were skipped."
+    );
     Ok(())
 }
 
@@ -130,9 +171,16 @@ mod tests {
         let csv = "postcode,latitude,longitude\nEV1 1AA,53.0,-2.0\nEV1 1AB,53.2,-2.2\nEV1 2AA,99.999999,0\n";
         let (points, skipped) = read_points(csv.as_bytes()).unwrap();
         assert_eq!(skipped, 1);
-        let sector = points.iter().find(|p| p.postcode == Postcode::Sector("EV1 1".into())).unwrap();
+        let sector = points
+            .iter()
+            .find(|p| p.postcode == Postcode::Sector("EV1 1".into()))
+            .unwrap();
         assert!((sector.position.lat - 53.1).abs() < 1e-9);
-        assert!(points.iter().any(|p| p.postcode == Postcode::District("EV1".into())));
+        assert!(
+            points
+                .iter()
+                .any(|p| p.postcode == Postcode::District("EV1".into()))
+        );
     }
 
     #[test]
@@ -140,6 +188,11 @@ mod tests {
         let csv = "pcd,pcds,lat,long\nEV11AA,EV1 1AA,53.0,-2.0\nX,NOT A POSTCODE,53,-2\n";
         let err = read_points(csv.as_bytes()).unwrap_err().to_string();
         assert!(err.starts_with("line 3:"), "{err}");
-        assert!(read_points("name,x\n".as_bytes()).unwrap_err().to_string().contains("no postcode column"));
+        assert!(
+            read_points("name,x\n".as_bytes())
+                .unwrap_err()
+                .to_string()
+                .contains("no postcode column")
+        );
     }
 }

@@ -29,11 +29,21 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let store = open_store(global).await?;
     let state = app::state(store, knit_web::Site::default()).await?;
-    let request =
-        SearchRequest { q: Some(words), near, need, page: Some(page.to_string()), ..SearchRequest::default() };
-    let outcome = directory_search::search(state.store.as_ref(), &state.engine, &request, chrono::Utc::now())
-        .await
-        .context("search failed")?;
+    let request = SearchRequest {
+        q: Some(words),
+        near,
+        need,
+        page: Some(page.to_string()),
+        ..SearchRequest::default()
+    };
+    let outcome = directory_search::search(
+        state.store.as_ref(),
+        &state.engine,
+        &request,
+        chrono::Utc::now(),
+    )
+    .await
+    .context("search failed")?;
     if json {
         let results: Vec<JsonResult> = outcome
             .found
@@ -50,11 +60,27 @@ pub async fn run(
         println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(());
     }
-    println!("{} services found (page {} of {})", outcome.total, outcome.page, outcome.pages);
+    println!(
+        "{} services found (page {} of {})",
+        outcome.total, outcome.page, outcome.pages
+    );
     for (i, found) in outcome.found.iter().enumerate() {
-        let distance = found.hit.distance_km.map(|d| format!(", {d:.1} km")).unwrap_or_default();
-        let org = found.service.organization.as_ref().map(|o| o.name.as_str()).unwrap_or("");
-        println!("{:>3}. {} — {org}{distance}", i + 1 + (outcome.page as usize - 1) * 10, found.service.name);
+        let distance = found
+            .hit
+            .distance_km
+            .map(|d| format!(", {d:.1} km"))
+            .unwrap_or_default();
+        let org = found
+            .service
+            .organization
+            .as_ref()
+            .map(|o| o.name.as_str())
+            .unwrap_or("");
+        println!(
+            "{:>3}. {} — {org}{distance}",
+            i + 1 + (outcome.page as usize - 1) * 10,
+            found.service.name
+        );
     }
     Ok(())
 }

@@ -7,7 +7,10 @@ use crate::support::{Backend, postgres_url, shared_dir};
 
 fn knit(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_knit"));
-    command.args(args).env("KNIT_DATA_DIR", data_dir).env_remove("KNIT_DATABASE_URL");
+    command
+        .args(args)
+        .env("KNIT_DATA_DIR", data_dir)
+        .env_remove("KNIT_DATABASE_URL");
     if let Some(url) = database_url {
         command.env("KNIT_DATABASE_URL", url);
     }
@@ -15,7 +18,11 @@ fn knit(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
 }
 
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// A database for one CLI story: a SQLite file, or a private PostgreSQL schema.
@@ -27,20 +34,28 @@ struct Database {
 impl Database {
     async fn new(backend: Backend) -> Database {
         match backend {
-            Backend::Sqlite => Database { url: None, schema: None },
+            Backend::Sqlite => Database {
+                url: None,
+                schema: None,
+            },
             Backend::Postgres => {
                 let server = postgres_url().unwrap();
                 let (_, schema) = knit_store::open_postgres_isolated(&server).await.unwrap();
                 let separator = if server.contains('?') { '&' } else { '?' };
                 let url = format!("{server}{separator}options=-c%20search_path%3D{schema}");
-                Database { url: Some(url), schema: Some((server, schema)) }
+                Database {
+                    url: Some(url),
+                    schema: Some((server, schema)),
+                }
             }
         }
     }
 
     async fn drop(self) {
         if let Some((server, schema)) = self.schema {
-            knit_store::drop_postgres_schema(&server, &schema).await.unwrap();
+            knit_store::drop_postgres_schema(&server, &schema)
+                .await
+                .unwrap();
         }
     }
 }
@@ -55,19 +70,45 @@ async fn elmbridge_imports_and_a_food_bank_ranks_first() {
         let url = db.url.as_deref();
         let import = knit(dir.path(), url, &["import", "hsds", file.to_str().unwrap()]);
         assert!(import.status.success(), "{backend:?}: {}", text(&import));
-        assert!(text(&import).contains("159 added, 0 updated, 0 rejected"), "{}", text(&import));
+        assert!(
+            text(&import).contains("159 added, 0 updated, 0 rejected"),
+            "{}",
+            text(&import)
+        );
         let again = knit(dir.path(), url, &["import", "hsds", file.to_str().unwrap()]);
-        assert!(text(&again).contains("0 added, 159 updated"), "import is idempotent by id: {}", text(&again));
+        assert!(
+            text(&again).contains("0 added, 159 updated"),
+            "import is idempotent by id: {}",
+            text(&again)
+        );
 
         let search = knit(dir.path(), url, &["search", "--json", "food", "bank"]);
         assert!(search.status.success(), "{}", text(&search));
         let results: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
         let first = &results[0];
-        assert!(first["name"].as_str().unwrap().to_lowercase().contains("food"), "{backend:?}: {first}");
+        assert!(
+            first["name"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("food"),
+            "{backend:?}: {first}"
+        );
         for key in ["id", "name", "score"] {
             assert!(!first[key].is_null(), "{key} in {first}");
         }
-        let near = knit(dir.path(), url, &["search", "--json", "--near", "53.303,-2.372", "food", "bank"]);
+        let near = knit(
+            dir.path(),
+            url,
+            &[
+                "search",
+                "--json",
+                "--near",
+                "53.303,-2.372",
+                "food",
+                "bank",
+            ],
+        );
         let results: serde_json::Value = serde_json::from_slice(&near.stdout).unwrap();
         assert!(results[0]["distance_km"].is_number(), "{}", text(&near));
         db.drop().await;
@@ -79,16 +120,47 @@ async fn export_imports_back_identically() {
     let dir = tempfile::tempdir().unwrap();
     let other = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo.json");
-    std::fs::write(&demo, knit_domain::hsds::write_services(&knit::demo::directory())).unwrap();
-    assert!(knit(dir.path(), None, &["import", "hsds", demo.to_str().unwrap()]).status.success());
+    std::fs::write(
+        &demo,
+        knit_domain::hsds::write_services(&knit::demo::directory()),
+    )
+    .unwrap();
+    assert!(
+        knit(
+            dir.path(),
+            None,
+            &["import", "hsds", demo.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
     let exported = dir.path().join("export.json");
-    let out = knit(dir.path(), None, &["export", "hsds", exported.to_str().unwrap()]);
+    let out = knit(
+        dir.path(),
+        None,
+        &["export", "hsds", exported.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out));
-    let reimport = knit(other.path(), None, &["import", "hsds", exported.to_str().unwrap()]);
+    let reimport = knit(
+        other.path(),
+        None,
+        &["import", "hsds", exported.to_str().unwrap()],
+    );
     assert!(reimport.status.success(), "{}", text(&reimport));
     let again = other.path().join("again.json");
-    assert!(knit(other.path(), None, &["export", "hsds", again.to_str().unwrap()]).status.success());
-    assert_eq!(std::fs::read_to_string(&exported).unwrap(), std::fs::read_to_string(&again).unwrap());
+    assert!(
+        knit(
+            other.path(),
+            None,
+            &["export", "hsds", again.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
 }
 
 #[test]
@@ -97,7 +169,15 @@ fn a_bad_file_is_refused_whole_and_the_database_kept() {
     let good = dir.path().join("good.json");
     let services = knit::demo::directory();
     std::fs::write(&good, knit_domain::hsds::write_services(&services[..3])).unwrap();
-    assert!(knit(dir.path(), None, &["import", "hsds", good.to_str().unwrap()]).status.success());
+    assert!(
+        knit(
+            dir.path(),
+            None,
+            &["import", "hsds", good.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
 
     let mut broken: serde_json::Value = serde_json::to_value(&services[3..6]).unwrap();
     broken[1]["schedules"] = serde_json::json!([{"id": "not-a-uuid"}]);
@@ -116,15 +196,27 @@ fn a_bad_file_is_refused_whole_and_the_database_kept() {
     assert_eq!(kept.len(), 3, "the database is as it was");
 
     for (args, says) in [
-        (vec!["import", "hsds", "/nonexistent.json"], "could not read"),
-        (vec!["import", "postcodes", "/nonexistent.csv"], "could not open"),
-        (vec!["search", "--near", "ZZ99 9ZZ", "food"], "We don't know the postcode"),
+        (
+            vec!["import", "hsds", "/nonexistent.json"],
+            "could not read",
+        ),
+        (
+            vec!["import", "postcodes", "/nonexistent.csv"],
+            "could not open",
+        ),
+        (
+            vec!["search", "--near", "ZZ99 9ZZ", "food"],
+            "We don't know the postcode",
+        ),
         (vec!["match"], "give some text"),
     ] {
         let out = knit(dir.path(), None, &args);
         assert!(!out.status.success(), "{args:?}");
         let said = String::from_utf8_lossy(&out.stderr);
-        assert!(said.starts_with("knit: ") && said.contains(says), "{args:?}: {said}");
+        assert!(
+            said.starts_with("knit: ") && said.contains(says),
+            "{args:?}: {said}"
+        );
         assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
     }
 }
@@ -134,19 +226,51 @@ fn postcodes_import_and_partial_postcodes_fall_back() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("postcodes.csv");
     std::fs::write(&csv, "postcode,latitude,longitude\nKF9 1AA,51.30,-1.90\nKF9 1AB,51.32,-1.92\nKF9 2AA,51.40,-2.00\n").unwrap();
-    let out = knit(dir.path(), None, &["import", "postcodes", csv.to_str().unwrap()]);
+    let out = knit(
+        dir.path(),
+        None,
+        &["import", "postcodes", csv.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("Imported 6 postcodes"), "3 postcodes, 2 sectors, 1 district: {}", text(&out));
+    assert!(
+        text(&out).contains("Imported 6 postcodes"),
+        "3 postcodes, 2 sectors, 1 district: {}",
+        text(&out)
+    );
     let demo = dir.path().join("demo.json");
-    std::fs::write(&demo, knit_domain::hsds::write_services(&knit::demo::directory())).unwrap();
-    assert!(knit(dir.path(), None, &["import", "hsds", demo.to_str().unwrap()]).status.success());
+    std::fs::write(
+        &demo,
+        knit_domain::hsds::write_services(&knit::demo::directory()),
+    )
+    .unwrap();
+    assert!(
+        knit(
+            dir.path(),
+            None,
+            &["import", "hsds", demo.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
     for near in ["KF9 1AA", "KF9 1", "KF9", "KF9 1ZZ"] {
-        let out = knit(dir.path(), None, &["search", "--json", "--near", near, "food"]);
+        let out = knit(
+            dir.path(),
+            None,
+            &["search", "--json", "--near", near, "food"],
+        );
         assert!(out.status.success(), "{near}: {}", text(&out));
     }
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "postcode,latitude,longitude\nKF9 1AA,51.3,-1.9\nNOPE,1,2\n").unwrap();
-    let out = knit(dir.path(), None, &["import", "postcodes", bad.to_str().unwrap()]);
+    std::fs::write(
+        &bad,
+        "postcode,latitude,longitude\nKF9 1AA,51.3,-1.9\nNOPE,1,2\n",
+    )
+    .unwrap();
+    let out = knit(
+        dir.path(),
+        None,
+        &["import", "postcodes", bad.to_str().unwrap()],
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("line 3"), "{}", text(&out));
 }
@@ -170,11 +294,18 @@ fn match_speaks_the_jsonl_contract() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["needs"][0]["id"], "debt");
-    assert!(lines[0]["needs"][0]["because"].as_array().is_some_and(|b| !b.is_empty()));
+    assert!(
+        lines[0]["needs"][0]["because"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty())
+    );
     assert_eq!(lines[1]["needs"], serde_json::json!([]));
 }

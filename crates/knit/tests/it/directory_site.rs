@@ -8,25 +8,59 @@ fn demo_postcode_is_in_the_demo() {
         .into_iter()
         .find(|p| p.postcode.as_str() == DEMO_POSTCODE)
         .expect("the demo has the test postcode");
-    assert_eq!((point.position.lat, point.position.lon), DEMO_POSTCODE_POINT);
+    assert_eq!(
+        (point.position.lat, point.position.lon),
+        DEMO_POSTCODE_POINT
+    );
 }
 
 async fn a_resident_finds_food_help_near_home(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (status, home) = app.get_text("/").await;
     assert_eq!(status, 200);
-    assert!(home.contains("What do you need help with?"), "the home page has the search box");
+    assert!(
+        home.contains("What do you need help with?"),
+        "the home page has the search box"
+    );
     assert!(home.contains("Exit this page"));
-    assert!(home.contains("/search?need=domestic-abuse"), "browse by need links every need");
+    assert!(
+        home.contains("/search?need=domestic-abuse"),
+        "browse by need links every need"
+    );
 
-    let (status, results) = app.get_text(&format!("/search?q=food&near={}", DEMO_POSTCODE.replace(' ', "+"))).await;
+    let (status, results) = app
+        .get_text(&format!(
+            "/search?q=food&near={}",
+            DEMO_POSTCODE.replace(' ', "+")
+        ))
+        .await;
     assert_eq!(status, 200, "{results}");
-    assert!(results.contains("services found for “food” near KF1 1AA"), "{results}");
-    assert!(results.contains("miles away"), "results near a postcode say how far");
-    assert!(results.contains("Why this result"), "results say why they matched");
-    assert!(results.len() < 30_000, "a results page is {} bytes", results.len());
+    assert!(
+        results.contains("services found for “food” near KF1 1AA"),
+        "{results}"
+    );
+    assert!(
+        results.contains("miles away"),
+        "results near a postcode say how far"
+    );
+    assert!(
+        results.contains("Why this result"),
+        "results say why they matched"
+    );
+    assert!(
+        results.len() < 30_000,
+        "a results page is {} bytes",
+        results.len()
+    );
 
-    let first_link = results.split("<h2><a href=\"").nth(1).expect("a result").split('"').next().unwrap().to_owned();
+    let first_link = results
+        .split("<h2><a href=\"")
+        .nth(1)
+        .expect("a result")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let (status, page) = app.get_text(&first_link).await;
     assert_eq!(status, 200);
     assert!(page.contains("Last checked"));
@@ -45,7 +79,10 @@ async fn slang_finds_money_help() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let (status, results) = app.get_text("/search?q=skint").await;
     assert_eq!(status, 200);
-    assert!(!results.contains("No services found"), "“skint” finds money help: {results}");
+    assert!(
+        !results.contains("No services found"),
+        "“skint” finds money help: {results}"
+    );
 }
 
 #[tokio::test]
@@ -55,7 +92,9 @@ async fn filters_narrow_the_results() {
     let (_, all) = app.get_text("/search?need=physical-activity").await;
     let (_, free) = app.get_text("/search?need=physical-activity&free=1").await;
     assert!(count(&free) <= count(&all));
-    let (status, _) = app.get_text("/search?need=physical-activity&age=70&day=tue&way_in=drop-in&delivery=in-person").await;
+    let (status, _) = app
+        .get_text("/search?need=physical-activity&age=70&day=tue&way_in=drop-in&delivery=in-person")
+        .await;
     assert_eq!(status, 200);
 }
 
@@ -64,16 +103,48 @@ async fn bad_input_gets_a_clear_message_never_a_500() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let long = "a".repeat(10_000);
     for (path, expected_status, says) in [
-        ("/search?q=food&near=ZZ99+9ZZ".to_owned(), 400, "know the postcode ZZ99 9ZZ"),
-        ("/search?q=food&near=Nowheresville".to_owned(), 400, "find a place called"),
-        ("/search?q=food&page=1000000000".to_owned(), 404, "There is no page 1000000000"),
-        ("/search?q=food&page=99999999999999".to_owned(), 400, "Page must be a whole number"),
+        (
+            "/search?q=food&near=ZZ99+9ZZ".to_owned(),
+            400,
+            "know the postcode ZZ99 9ZZ",
+        ),
+        (
+            "/search?q=food&near=Nowheresville".to_owned(),
+            400,
+            "find a place called",
+        ),
+        (
+            "/search?q=food&page=1000000000".to_owned(),
+            404,
+            "There is no page 1000000000",
+        ),
+        (
+            "/search?q=food&page=99999999999999".to_owned(),
+            400,
+            "Page must be a whole number",
+        ),
         (format!("/search?q={long}"), 400, "Your search is too long"),
-        ("/search?q=%FF%FE".to_owned(), 400, "characters we can&#39;t read"),
-        ("/search?need=cake".to_owned(), 400, "is not a need Knit knows"),
-        ("/search?age=old".to_owned(), 400, "Age must be a whole number"),
+        (
+            "/search?q=%FF%FE".to_owned(),
+            400,
+            "characters we can&#39;t read",
+        ),
+        (
+            "/search?need=cake".to_owned(),
+            400,
+            "is not a need Knit knows",
+        ),
+        (
+            "/search?age=old".to_owned(),
+            400,
+            "Age must be a whole number",
+        ),
         ("/services/not-a-uuid".to_owned(), 404, "find that service"),
-        ("/services/00000000-0000-0000-0000-000000000000".to_owned(), 404, "find that service"),
+        (
+            "/services/00000000-0000-0000-0000-000000000000".to_owned(),
+            404,
+            "find that service",
+        ),
         ("/nowhere".to_owned(), 404, "find that page"),
     ] {
         let (status, body) = app.get_text(&path).await;
@@ -88,7 +159,10 @@ async fn a_partial_postcode_falls_back_to_its_district() {
     let (status, body) = app.get_text("/search?q=food&near=KF1").await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = app.get_text("/search?q=food&near=KF1+1ZZ").await;
-    assert_eq!(status, 200, "an unknown postcode in a known sector falls back: {body}");
+    assert_eq!(
+        status, 200,
+        "an unknown postcode in a known sector falls back: {body}"
+    );
     assert!(body.contains("the area around KF1 1ZZ"), "{body}");
 }
 
@@ -104,12 +178,24 @@ async fn a_problem_report_is_kept_for_the_place_leads() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.unwrap().contains("Thank you for your report"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Thank you for your report")
+    );
     let reports = app.store().problem_reports().await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].service_id, service);
 
-    let empty = app.client.post(format!("{}/services/{service}/report", app.base_url)).form(&[("what", "  ")]).send().await.unwrap();
+    let empty = app
+        .client
+        .post(format!("{}/services/{service}/report", app.base_url))
+        .form(&[("what", "  ")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.status(), 400);
     let broken = app
         .client
@@ -119,8 +205,16 @@ async fn a_problem_report_is_kept_for_the_place_leads() {
         .send()
         .await
         .unwrap();
-    assert_eq!(broken.status(), 400, "broken UTF-8 in a form is a clear 400");
-    assert_eq!(app.store().problem_reports().await.unwrap().len(), 1, "nothing half-stored");
+    assert_eq!(
+        broken.status(),
+        400,
+        "broken UTF-8 in a form is a clear 400"
+    );
+    assert_eq!(
+        app.store().problem_reports().await.unwrap().len(),
+        1,
+        "nothing half-stored"
+    );
 }
 
 #[tokio::test]
@@ -130,14 +224,21 @@ async fn public_pages_are_private_and_safe() {
         let response = app.get(path).await;
         let headers = response.headers();
         assert!(headers.get("set-cookie").is_none(), "{path} sets no cookie");
-        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
         assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
         assert_eq!(headers.get("referrer-policy").unwrap(), "no-referrer");
         let body = response.text().await.unwrap();
         assert!(!body.contains("<script>"), "{path} has no inline script");
         for attr in ["src=\"http", "href=\"//"] {
-            assert!(!body.contains(attr), "{path} loads nothing from another site ({attr})");
+            assert!(
+                !body.contains(attr),
+                "{path} loads nothing from another site ({attr})"
+            );
         }
     }
 }
@@ -147,9 +248,18 @@ async fn a_confidential_refuge_address_never_appears() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let refuge = knit::demo::directory()
         .into_iter()
-        .find(|s| s.service_at_locations.iter().any(|sal| sal.location.as_ref().is_some_and(|l| l.confidential)))
+        .find(|s| {
+            s.service_at_locations
+                .iter()
+                .any(|sal| sal.location.as_ref().is_some_and(|l| l.confidential))
+        })
         .expect("the demo has a refuge");
-    let hidden = refuge.service_at_locations.iter().filter_map(|sal| sal.location.as_ref()).find(|l| l.confidential).unwrap();
+    let hidden = refuge
+        .service_at_locations
+        .iter()
+        .filter_map(|sal| sal.location.as_ref())
+        .find(|l| l.confidential)
+        .unwrap();
     let secret = &hidden.addresses[0].address_1;
     for path in [
         format!("/services/{}", refuge.id),
@@ -159,7 +269,13 @@ async fn a_confidential_refuge_address_never_appears() {
         "/search?need=domestic-abuse".to_owned(),
     ] {
         let (_, body) = app.get_text(&path).await;
-        assert!(!body.contains(secret.as_str()), "{path} shows the refuge's address");
-        assert!(!body.contains(&hidden.id.to_string()), "{path} shows the refuge's location id");
+        assert!(
+            !body.contains(secret.as_str()),
+            "{path} shows the refuge's address"
+        );
+        assert!(
+            !body.contains(&hidden.id.to_string()),
+            "{path} shows the refuge's location id"
+        );
     }
 }

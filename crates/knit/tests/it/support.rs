@@ -27,7 +27,9 @@ pub fn postgres_url() -> Option<String> {
     match std::env::var("KNIT_TEST_POSTGRES") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but KNIT_TEST_POSTGRES names no PostgreSQL server; the PostgreSQL run must not skip")
+            panic!(
+                "CI=true but KNIT_TEST_POSTGRES names no PostgreSQL server; the PostgreSQL run must not skip"
+            )
         }
         _ => None,
     }
@@ -75,7 +77,10 @@ impl Drop for Database {
             let (url, schema) = (url.clone(), schema.clone());
             // Tidy up the private schema on a thread of its own: drop cannot be async.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 let _ = rt.block_on(knit_store::drop_postgres_schema(&url, &schema));
             })
             .join();
@@ -88,11 +93,16 @@ async fn open(backend: Backend) -> (SharedStore, Database) {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("a temporary folder");
             let url = dir.path().join("knit.sqlite").display().to_string();
-            (knit_store::open(&url).await.expect("SQLite opens"), Database::Sqlite(dir))
+            (
+                knit_store::open(&url).await.expect("SQLite opens"),
+                Database::Sqlite(dir),
+            )
         }
         Backend::Postgres => {
             let url = postgres_url().expect("a PostgreSQL server");
-            let (store, schema) = knit_store::open_postgres_isolated(&url).await.expect("PostgreSQL opens");
+            let (store, schema) = knit_store::open_postgres_isolated(&url)
+                .await
+                .expect("PostgreSQL opens");
             (store, Database::Postgres { url, schema })
         }
     }
@@ -101,23 +111,48 @@ async fn open(backend: Backend) -> (SharedStore, Database) {
 impl TestApp {
     /// Knit with its demo town.
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, |store| Box::pin(async move { knit::app::load_demo(store.as_ref()).await.expect("demo loads") })).await
+        TestApp::spawn_with(backend, |store| {
+            Box::pin(async move {
+                knit::app::load_demo(store.as_ref())
+                    .await
+                    .expect("demo loads")
+            })
+        })
+        .await
     }
 
     /// Knit with whatever `seed` puts in the store first.
     pub async fn spawn_with(
         backend: Backend,
-        seed: impl FnOnce(SharedStore) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+        seed: impl FnOnce(
+            SharedStore,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
     ) -> TestApp {
         let (store, database) = open(backend).await;
         seed(Arc::clone(&store)).await;
-        let state = knit::app::state(store, knit::app::demo_site()).await.expect("the app starts");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let state = knit::app::state(store, knit::app::demo_site())
+            .await
+            .expect("the app starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
         let address: SocketAddr = listener.local_addr().expect("an address");
         let router = knit_web::router(state.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.expect("the server runs") });
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-        TestApp { base_url: format!("http://{address}"), state, client, _database: database }
+        tokio::spawn(async move {
+            axum::serve(listener, router)
+                .await
+                .expect("the server runs")
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        TestApp {
+            base_url: format!("http://{address}"),
+            state,
+            client,
+            _database: database,
+        }
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -125,7 +160,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base_url)).send().await.expect("the request is answered")
+        self.client
+            .get(format!("{}{path}", self.base_url))
+            .send()
+            .await
+            .expect("the request is answered")
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
