@@ -116,7 +116,7 @@ orgs! {
         "Run by disabled people: advice, equipment to try and support to live independently.";
     "better-breathing", "Better Breathing Kestleford", "betterbreathing.example", "07700 900170", GROUP, 2009,
         "A friendly support group for people living with lung conditions, and their families.";
-    "st-aldhelm", "St Aldhelm's Church, Kestleford", "staldhelms.example", "01632 960390", CHARITY, 1120,
+    "st-aldhelm", "St Aldhelm's Church, Kestleford", "staldhelms.example", "01632 960390", CHARITY, 1963,
         "The parish church in the middle of town, open every day.";
     "northfield-church", "St Michael's Church, Northfield", "stmichaelsnorthfield.example", "01632 960400", CHARITY, 1962,
         "The church at the heart of the Northfield estate.";
@@ -134,7 +134,7 @@ orgs! {
         "Local mental health charity: peer support, the evening crisis café and wellbeing courses.";
     "baby-basics", "Kestleford Baby Basics", "kestlefordbabybasics.example", "07700 900180", GROUP, 2016,
         "Volunteers giving new parents the essentials for a baby, passed on with love.";
-    "brindcombe-church", "St Mary's Church, Brindcombe", "stmarysbrindcombe.example", "07700 900190", CHARITY, 1290,
+    "brindcombe-church", "St Mary's Church, Brindcombe", "stmarysbrindcombe.example", "07700 900190", CHARITY, 1965,
         "A small village church with a big kettle.";
     "wyke-carrow-crafters", "Wyke Carrow Crafters", "wykecarrowcrafters.example", "07700 900200", GROUP, 2011,
         "Knitters, stitchers and natterers of Wyke Carrow and anywhere else.";
