@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::real_words;
+
 /// A word the vocabulary knows, identified by its stem.
 pub(crate) type Term = u32;
 
@@ -12,83 +14,69 @@ pub(crate) type Term = u32;
 /// too many ordinary words into each other ("sick"/"sock", "debt"/"dent").
 const MIN_TYPO_LEN: usize = 5;
 
-/// Common words of five letters or more that sit one edit away from a vocabulary word and
-/// must not be "corrected" into it.
-const NEVER_CORRECTED: &[&str] = &[
-    "about",
-    "after",
-    "again",
-    "alone",
-    "always",
-    "amazing",
-    "another",
-    "anything",
-    "around",
-    "because",
-    "before",
-    "being",
-    "better",
-    "bring",
-    "cause",
-    "could",
-    "didnt",
-    "doing",
-    "every",
-    "everything",
-    "found",
-    "friend",
-    "going",
-    "great",
-    "having",
+/// Words the English stemmer folds into an unrelated vocabulary word ("house" and
+/// "housing", "provided" and "Provident", "wits" and "witness", "can" and "cans"). Each is
+/// kept whole, as its own term, so it only matches itself.
+const KEPT_WHOLE: &[&str] = &[
     "house",
-    "likes",
-    "lived",
-    "looking",
-    "maybe",
-    "might",
-    "money",
-    "mother",
-    "never",
-    "other",
-    "people",
-    "place",
-    "really",
-    "right",
-    "since",
-    "should",
-    "sleep",
-    "something",
-    "still",
-    "there",
-    "these",
-    "thing",
-    "things",
-    "think",
-    "those",
-    "three",
-    "times",
-    "today",
-    "tried",
-    "trying",
-    "where",
-    "which",
-    "while",
-    "would",
-    "years",
-    "young",
-    "shaking",
-    "living",
-    "lives",
-    "loving",
-    "cared",
-    "cares",
-    "cares",
-    "waiting",
-    "working",
-    "worked",
-    "helping",
-    "helped",
-    "paying",
+    "houses",
+    "housed",
+    "can",
+    "wits",
+    "wit",
+    "careful",
+    "carefully",
+    "provide",
+    "provided",
+    "provides",
+    "providing",
+    "provider",
+    "providers",
+    "natural",
+    "naturally",
+    "remove",
+    "removed",
+    "removing",
+    "relation",
+    "relations",
+    "relatively",
+    "expected",
+    "probation",
+    "heroine",
+    "mugs",
+    "fires",
+    "firing",
+    "boxes",
+    "boxed",
+    "guided",
+    "acted",
+    "blindly",
+    "rightly",
+    "printed",
+    "ironic",
+    "ironically",
+    "hospitality",
+    "conservative",
+    "conservatives",
+    "essentially",
+    "controlled",
+    "train",
+    "trains",
+    "emergence",
+    "digit",
+    "digits",
+    "manager",
+    "managers",
+    "possess",
+    "possessed",
+    "appointed",
+    "homely",
+    "accession",
+    "deposition",
+    "goodness",
+    "supporter",
+    "supporters",
+    "hourly",
 ];
 
 pub(crate) struct Lexicon {
@@ -113,6 +101,8 @@ impl Lexicon {
         // Contractions and clitics are matched as written: the stemmer mangles them.
         if word.contains('\'') {
             word.to_owned()
+        } else if KEPT_WHOLE.contains(&word) {
+            format!("={word}")
         } else {
             self.stemmer.stem(word).into_owned()
         }
@@ -153,7 +143,8 @@ impl Lexicon {
         }
         if word.chars().count() < MIN_TYPO_LEN
             || !word.chars().all(char::is_alphabetic)
-            || NEVER_CORRECTED.contains(&word)
+            || real_words::is_real_word(word)
+            || KEPT_WHOLE.contains(&word)
         {
             return None;
         }
@@ -257,5 +248,18 @@ mod tests {
         );
         assert_eq!(lexicon.lookup("dent"), None);
         assert_eq!(lexicon.lookup("vailiffs"), None);
+        // "cancel" is a word in its own right, one letter from "cancer".
+        lexicon.add("cancer");
+        assert_eq!(lexicon.lookup("cancel"), None);
+    }
+
+    #[test]
+    fn words_the_stemmer_would_confuse_are_kept_whole() {
+        let mut lexicon = Lexicon::new();
+        let housing = lexicon.add("housing");
+        let house = lexicon.add("house");
+        assert_ne!(housing, house);
+        assert_eq!(lexicon.lookup("house").map(|l| l.term), Some(house));
+        assert_eq!(lexicon.lookup("housed"), None);
     }
 }

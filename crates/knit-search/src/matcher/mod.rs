@@ -17,6 +17,7 @@ mod jsonl;
 mod lexicon;
 mod negation;
 mod pattern;
+mod real_words;
 mod text;
 mod vocabulary;
 
@@ -68,6 +69,7 @@ pub struct Matcher {
     /// Phrases that start with a prefix (`depress*`), tried at every word.
     prefix_first: Vec<usize>,
     always_urgent: Vec<NeedId>,
+    absorbs: Vec<(NeedId, NeedId)>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -88,6 +90,7 @@ impl Default for Matcher {
 /// One cue found in the text and not cancelled.
 struct Found {
     cue: usize,
+    phrase: usize,
     span: Span,
     corrected: bool,
 }
@@ -130,6 +133,10 @@ impl Matcher {
             .iter()
             .map(|id| need_id(id))
             .collect();
+        let absorbs = vocabulary::ABSORBS
+            .iter()
+            .map(|(a, b)| (need_id(a), need_id(b)))
+            .collect();
         Matcher {
             lexicon,
             cues,
@@ -137,6 +144,7 @@ impl Matcher {
             by_first_term,
             prefix_first,
             always_urgent,
+            absorbs,
         }
     }
 
@@ -193,6 +201,7 @@ impl Matcher {
                     let corrected = words[span.first..=span.last].iter().any(|(_, c)| *c);
                     found.push(Found {
                         cue: phrase.cue,
+                        phrase: p,
                         span,
                         corrected,
                     });
@@ -227,67 +236,77 @@ impl Matcher {
     }
 
     fn score(&self, text: &str, words: &[(Word, bool)], found: &[Found]) -> Vec<NeedMatch> {
-        struct Evidence {
-            /// Product of (1 - weight) over distinct cues: the chance every cue is wrong.
-            doubt: f32,
-            /// Best weight seen for each cue, so repeating a word adds nothing.
-            cues: Vec<(usize, f32)>,
-            because: Vec<(f32, std::ops::Range<usize>, String)>,
-            urgent: bool,
+        struct Item {
+            phrase: usize,
+            weight: f32,
+            bytes: std::ops::Range<usize>,
+            quote: String,
         }
-        let mut by_need: HashMap<NeedId, Evidence> = HashMap::new();
+        let mut by_need: HashMap<NeedId, (Vec<Item>, bool)> = HashMap::new();
         for f in found {
             let cue = &self.cues[f.cue];
             let start = words[f.span.first].0.token.span.start;
             let end = words[f.span.last].0.token.span.end;
-            let quoted = text[start..end].to_owned();
             for &(need, weight) in &cue.needs {
                 let weight = if f.corrected {
                     weight * CORRECTED_WORD_FACTOR
                 } else {
                     weight
                 };
-                let evidence = by_need.entry(need).or_insert(Evidence {
-                    doubt: 1.0,
-                    cues: Vec::new(),
-                    because: Vec::new(),
-                    urgent: false,
+                let (items, urgent) = by_need.entry(need).or_default();
+                *urgent |= cue.urgent;
+                items.push(Item {
+                    phrase: f.phrase,
+                    weight,
+                    bytes: start..end,
+                    quote: text[start..end].to_owned(),
                 });
-                match evidence.cues.iter_mut().find(|(c, _)| *c == f.cue) {
-                    Some((_, best)) if *best >= weight => {}
-                    Some((_, best)) => {
-                        evidence.doubt = evidence.doubt / (1.0 - *best) * (1.0 - weight);
-                        *best = weight;
-                    }
-                    None => {
-                        evidence.doubt *= 1.0 - weight;
-                        evidence.cues.push((f.cue, weight));
-                    }
+            }
+        }
+        // Each piece of evidence counts once per need: a phrase said twice, two phrases over
+        // the same words, or the same word repeated add nothing. Strongest first, then in the
+        // order the person said it.
+        for (items, _) in by_need.values_mut() {
+            items.sort_by(|a, b| {
+                b.weight
+                    .total_cmp(&a.weight)
+                    .then(a.bytes.start.cmp(&b.bytes.start))
+            });
+            let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+            for item in items.drain(..) {
+                let repeated = kept.iter().any(|k| {
+                    k.phrase == item.phrase
+                        || (k.bytes.start < item.bytes.end && item.bytes.start < k.bytes.end)
+                        || k.quote.eq_ignore_ascii_case(&item.quote)
+                });
+                if !repeated {
+                    kept.push(item);
                 }
-                evidence.urgent |= cue.urgent;
-                evidence.because.push((weight, start..end, quoted.clone()));
+            }
+            *items = kept;
+        }
+        // A need settled decisively takes in another need's weaker evidence.
+        let strongest = |need: NeedId, by_need: &HashMap<NeedId, (Vec<Item>, bool)>| {
+            by_need
+                .get(&need)
+                .and_then(|(items, _)| items.first())
+                .map_or(0.0, |i| i.weight)
+        };
+        for &(settled, absorbed) in &self.absorbs {
+            if strongest(settled, &by_need) >= vocabulary::DECISIVE
+                && strongest(absorbed, &by_need) < vocabulary::DECISIVE
+            {
+                by_need.remove(&absorbed);
             }
         }
         let mut matches: Vec<(bool, NeedMatch)> = by_need
             .into_iter()
-            .map(|(need, mut evidence)| {
-                // Strongest evidence first, then in the order the person said it; words
-                // already quoted as part of stronger evidence are not quoted twice.
-                evidence
-                    .because
-                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
-                let mut quoted: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-                for (_, span, quote) in evidence.because {
-                    let overlaps = quoted.iter().any(|(s, q)| {
-                        (s.start < span.end && span.start < s.end) || q.eq_ignore_ascii_case(&quote)
-                    });
-                    if !overlaps {
-                        quoted.push((span, quote));
-                    }
-                }
-                let urgent = evidence.urgent || self.always_urgent.contains(&need);
-                let score = (1.0 - evidence.doubt).clamp(0.0, 1.0);
-                let because = quoted.into_iter().map(|(_, q)| q).collect();
+            .map(|(need, (items, urgent))| {
+                // The chance every piece of evidence is wrong, taken as independent.
+                let doubt: f32 = items.iter().map(|i| 1.0 - i.weight).product();
+                let urgent = urgent || self.always_urgent.contains(&need);
+                let score = (1.0 - doubt).clamp(0.0, 1.0);
+                let because = items.into_iter().map(|i| i.quote).collect();
                 (
                     urgent,
                     NeedMatch {

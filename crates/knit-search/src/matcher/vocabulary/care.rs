@@ -261,4 +261,8 @@ pub(super) const CUES: &[Cue] = &[
             "never get a break",
         ],
     ),
+    Cue::topic(
+        &[("help-at-home", 0.35)],
+        &["my carer", "my carers", "carers come", "carer comes"],
+    ),
 ];

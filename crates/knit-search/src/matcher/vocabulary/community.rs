@@ -240,7 +240,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("volunteering", 0.92)],
         &[
             "volunteer",
-            "volunteers",
             "volunteering",
             "volunteered",
             "give back",
@@ -359,4 +358,5 @@ pub(super) const CUES: &[Cue] = &[
             "community event",
         ],
     ),
+    Cue::topic(&[("volunteering", 0.4)], &["volunteers"]),
 ];

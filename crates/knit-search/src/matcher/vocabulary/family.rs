@@ -47,15 +47,11 @@ pub(super) const CUES: &[Cue] = &[
             "school keeps ringing",
             "school keeps calling",
             "school keep calling",
-            "single mum",
-            "single dad",
-            "single parent",
-            "lone parent",
             "raising @child",
         ],
     ),
     Cue::topic(
-        &[("parenting", 0.3)],
+        &[("parenting", 0.2)],
         &["@child", "kids", "children", "school", "mum", "dad"],
     ),
     // Babies, toddlers, under-fives.
@@ -153,10 +149,6 @@ pub(super) const CUES: &[Cue] = &[
             "dropped out",
             "gangs",
             "county lines",
-            "wrong crowd",
-            "bad crowd",
-            "going off the rails",
-            "off the rails",
             "hanging around on the streets",
             "hanging around the streets",
             "hanging about",
@@ -239,7 +231,6 @@ pub(super) const CUES: &[Cue] = &[
             "neurodivergent",
             "diagnosis",
             "meltdowns",
-            "teaching assistant",
         ],
     ),
     // Relationships under strain.
@@ -393,4 +384,40 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::problem(&[("relationships", 0.4)], &["relate", "cheating"]),
+    Cue::topic(
+        &[("parenting", 0.35)],
+        &["single mum", "single dad", "single parent", "lone parent"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.6)],
+        &[
+            "@child .. getting into trouble|fights|fighting",
+            "@child .. in trouble with",
+            "@child .. stopped going to school",
+            "@child .. won't go to school",
+        ],
+    ),
+    Cue::problem(
+        &[("parenting", 0.3), ("mental-health", 0.35)],
+        &["wits end", "wit's end"],
+    ),
+    Cue::topic(
+        &[("young-people", 0.5), ("parenting", 0.3)],
+        &[
+            "hanging round with",
+            "hanging around with",
+            "hangs around with",
+            "hangs round with",
+        ],
+    ),
+    Cue::topic(
+        &[("young-people", 0.9), ("parenting", 0.45)],
+        &[
+            "wrong crowd",
+            "bad crowd",
+            "going off the rails",
+            "off the rails",
+        ],
+    ),
+    Cue::topic(&[("send", 0.3)], &["teaching assistant"]),
 ];

@@ -112,10 +112,6 @@ pub(super) const CUES: &[Cue] = &[
             "eating disorder",
             "anorexia",
             "bulimia",
-            "crying all the time",
-            "crying every day",
-            "can't stop crying",
-            "cry all the time",
             "nervous wreck",
             "a wreck",
             "talking therapy",
@@ -256,9 +252,6 @@ pub(super) const CUES: &[Cue] = &[
             "not know anyone",
             "know nobody",
             "know no one",
-            "new to the area",
-            "just moved here",
-            "moved to the area",
             "no family nearby",
             "no family around",
             "family live miles away",
@@ -706,7 +699,6 @@ pub(super) const CUES: &[Cue] = &[
             "stressful",
             "overwhelmed",
             "worried sick",
-            "in tears",
             "on edge",
             "nightmares",
             "not myself",
@@ -791,7 +783,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::problem(
         &[("loneliness", 0.6)],
-        &["cut off", "moved here", "quiet since", "stuck at home"],
+        &["cut off", "quiet since", "stuck at home"],
     ),
     Cue::problem(&[("loneliness", 0.45)], &["company", "long days"]),
     Cue::problem(&[("bereavement", 0.6)], &["lost him", "lost her"]),
@@ -849,4 +841,50 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::problem(&[("dementia", 0.35)], &["not herself", "not himself"]),
+    Cue::problem(
+        &[("loneliness", 0.45)],
+        &[
+            "new to the area",
+            "just moved here",
+            "moved to the area",
+            "moved here",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.75)],
+        &[
+            "crying all the time",
+            "crying every day",
+            "can't stop crying",
+            "cry all the time",
+            "in tears",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.45), ("mental-health", 0.3)],
+        &[
+            "at home all day",
+            "home all day",
+            "on my own all day",
+            "feel|feeling|felt .. lost",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.5)],
+        &[
+            "haven't slept",
+            "not slept",
+            "sleeping tablets",
+            "sleeping pills",
+            "can't sleep properly",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.35), ("long-term-conditions", 0.3)],
+        &["no energy", "energy levels"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.5)],
+        &["don't fit in", "fit in", "left out"],
+    ),
 ];

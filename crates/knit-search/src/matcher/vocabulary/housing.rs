@@ -187,8 +187,6 @@ pub(super) const CUES: &[Cue] = &[
             "waiting list for a council",
             "bid on properties",
             "social housing",
-            "council house",
-            "council flat",
             "housing association",
             "overcrowded",
             "overcrowding",
@@ -319,4 +317,9 @@ pub(super) const CUES: &[Cue] = &[
         &[("home-repairs", 0.3)],
         &["broken", "stairs", "garden fence", "door"],
     ),
+    Cue::topic(
+        &[("housing-advice", 0.45)],
+        &["council house", "council flat"],
+    ),
+    Cue::problem(&[("home-repairs", 0.6)], &["gas leak"]),
 ];

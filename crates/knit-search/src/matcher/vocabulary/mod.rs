@@ -78,6 +78,17 @@ impl Cue {
         }
     }
 
+    /// Phrases that look like cues but are not ("of course", "on a budget", "would benefit
+    /// from"): matching them claims their words so no shorter cue inside them fires.
+    pub const fn neutral(phrases: &'static [&'static str]) -> Cue {
+        Cue {
+            phrases,
+            needs: &[],
+            kind: CueKind::Topic,
+            urgent: false,
+        }
+    }
+
     pub const fn urgent(self) -> Cue {
         Cue {
             urgent: true,
@@ -85,6 +96,21 @@ impl Cue {
         }
     }
 }
+
+/// A cue at least this strong settles a need on its own.
+pub(crate) const DECISIVE: f32 = 0.9;
+
+/// When the first need is settled by a decisive cue, the second need's weaker evidence is
+/// read as part of the first: tears after a death are grief; damp in a rented home is the
+/// landlord's to fix; an eviction is the homelessness team's; a partner who hurts you is
+/// abuse, not a relationship problem; learning English is ESOL, not a general course.
+pub(crate) const ABSORBS: &[(&str, &str)] = &[
+    ("bereavement", "mental-health"),
+    ("housing-advice", "home-repairs"),
+    ("homelessness", "housing-advice"),
+    ("domestic-abuse", "relationships"),
+    ("esol", "skills"),
+];
 
 /// Needs that are urgent whatever words found them.
 pub(crate) const ALWAYS_URGENT: &[&str] = &["domestic-abuse"];
@@ -101,6 +127,7 @@ pub(crate) fn cues() -> impl Iterator<Item = &'static Cue> {
         work::CUES,
         practical::CUES,
         community::CUES,
+        NOT_CUES,
     ]
     .into_iter()
     .flatten()
@@ -320,3 +347,44 @@ const CLASSES: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+/// Everyday phrases whose words would otherwise be taken for cues.
+const NOT_CUES: &[Cue] = &[Cue::neutral(&[
+    "of course",
+    "on a budget",
+    "benefit from",
+    "would benefit",
+    "benefit of the doubt",
+    "poorly controlled",
+    "well controlled",
+    "bowling green",
+    "take care",
+    "don't care",
+    "care about",
+    "cares about",
+    "couldn't care less",
+    "can't wait",
+    "cup of tea",
+    "a brew",
+    "phone died",
+    "battery died",
+    "car died",
+    "good job",
+    "fall asleep",
+    "fell asleep",
+    "crack on",
+    "running late",
+    "running around",
+    "running about",
+    "a cold",
+    "got a cold",
+    "the flu",
+    "work out",
+    "worked out",
+    "working out",
+    "sick of",
+    "sick and tired",
+    "by phone",
+    "on the phone",
+    "dying to",
+])];

@@ -151,7 +151,6 @@ pub(super) const CUES: &[Cue] = &[
             "entitled to",
             "benefit check",
             "benefits check",
-            "claiming",
             "on the sick",
             "limited capability",
             "lcwra",
@@ -518,4 +517,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("gambling", 0.4)],
         &["bet", "bingo", "lottery", "online games"],
     ),
+    Cue::topic(&[("benefits", 0.4)], &["claiming"]),
+    Cue::problem(&[("debt", 0.75)], &["fall behind", "falling behind"]),
 ];

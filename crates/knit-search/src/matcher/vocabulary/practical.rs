@@ -285,4 +285,8 @@ pub(super) const CUES: &[Cue] = &[
             "washer",
         ],
     ),
+    Cue::topic(
+        &[("immigration", 0.9)],
+        &["asylum claim", "asylum application"],
+    ),
 ];

@@ -261,4 +261,19 @@ pub(super) const CUES: &[Cue] = &[
         &[("victim-support", 0.4)],
         &["police", "reported it", "crime number", "neighbours"],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &[
+            "controlled me",
+            "controlled everything",
+            "controlled my money",
+            "controlled what i",
+            "he controlled",
+            "she controlled",
+        ],
+    ),
+    Cue::problem(
+        &[("victim-support", 0.6)],
+        &["cold caller", "cold callers", "cold calls", "cold call"],
+    ),
 ];

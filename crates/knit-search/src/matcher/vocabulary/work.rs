@@ -270,7 +270,6 @@ pub(super) const CUES: &[Cue] = &[
             "website",
             "websites",
             "device",
-            "my phone",
             "printing",
             "printer",
             "upload",
@@ -289,4 +288,9 @@ pub(super) const CUES: &[Cue] = &[
         &["english", "first language", "second language"],
     ),
     Cue::topic(&[("employment", 0.45)], &["job centre", "jobcentre"]),
+    Cue::topic(&[("digital", 0.3)], &["my phone"]),
+    Cue::topic(
+        &[("skills", 0.6)],
+        &["train as", "train to be", "training to be", "retrain as"],
+    ),
 ];
