@@ -23,6 +23,8 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core'), 'utf8');
 // axe is served as if from Knit itself, so the site's strict Content-Security-Policy
 // (script-src 'self') can stay on while it is injected.
 const AXE_URL = `${ORIGIN}/__browser-tests__/axe.min.js`;
+// The demo town hall's postcode (crates/knit/tests/it/support.rs: DEMO_POSTCODE).
+const DEMO_POSTCODE = process.env.KNIT_DEMO_POSTCODE || 'KF1 1AA';
 const DAY_NAME = /Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|every day|weekday/i;
 
 let browser;
@@ -49,8 +51,8 @@ after(async () => {
 
 /// A resident's browser: a narrow phone screen, JavaScript on or off. Requests to any other
 /// host are recorded and never reach the network; the exit target answers locally.
-async function openVisitor({ javaScriptEnabled }) {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: NARROW });
+async function openVisitor({ javaScriptEnabled, viewport = NARROW }) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (url === AXE_URL) return serveAxe(route);
@@ -69,7 +71,13 @@ async function openVisitor({ javaScriptEnabled }) {
       foreign.push(request.url());
     }
   });
-  return { context, page, foreign, javaScriptEnabled };
+  // Script errors and blocked resources (a Content-Security-Policy refusal, say) show up here.
+  const consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  return { context, page, foreign, consoleErrors, javaScriptEnabled };
 }
 
 function serveAxe(route) {
@@ -129,8 +137,9 @@ async function checkPage(visitor, what) {
     violations = await axeViolationsWithoutScripts(page.url(), await page.content());
   }
   assert.deepEqual(violations, [], `${what}: axe (WCAG 2.2 AA) finds problems`);
+  const { width } = page.viewportSize();
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scrollWidth <= NARROW.width, `${what}: ${scrollWidth}px wide, so it scrolls sideways at 320px`);
+  assert.ok(scrollWidth <= width, `${what}: ${scrollWidth}px wide, so it scrolls sideways at ${width}px`);
   const exit = page.getByRole('link', { name: 'Exit this page' });
   assert.equal(await exit.count(), 1, `${what}: one "Exit this page" link`);
   assert.equal(await exit.getAttribute('href'), EXIT_TARGET, `${what}: exit goes to the weather`);
@@ -192,6 +201,7 @@ for (const javaScriptEnabled of [true, false]) {
 
       assert.deepEqual(await context.cookies(), [], 'no cookies are set');
       assert.deepEqual(visitor.foreign, [], 'no request goes to another host');
+      assert.deepEqual(visitor.consoleErrors, [], 'no script errors or blocked resources');
     } finally {
       await context.close();
     }
@@ -298,6 +308,58 @@ test('the accessibility check itself finds the faults of a broken page', async (
     await visitor.page.addScriptTag({ url: AXE_URL });
     const withScripts = await axeViolations(visitor.page);
     assert.ok(withScripts.some((v) => v.startsWith('image-alt')), `image-alt not found: ${withScripts}`);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('pressing Escape twice leaves for the weather, with JavaScript', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: true });
+  const { page } = visitor;
+  try {
+    await visit(visitor, '/search?q=food');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForURL(EXIT_TARGET);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('the pages are accessible on a desktop screen too', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: true, viewport: { width: 1280, height: 900 } });
+  const { page } = visitor;
+  try {
+    await visit(visitor, '/');
+    await checkPage(visitor, 'home at 1280px');
+    await visit(visitor, '/search?q=food&free=1');
+    await checkPage(visitor, 'results at 1280px');
+    await page.locator('ol.results > li h2 a').first().click();
+    await page.waitForURL(/\/services\//);
+    await checkPage(visitor, 'service page at 1280px');
+    assert.deepEqual(visitor.consoleErrors, []);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('searching near a postcode says how far away places are', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: false });
+  const { page } = visitor;
+  try {
+    await visit(visitor, '/');
+    await page.getByLabel('What do you need help with?').fill('food');
+    await page.getByLabel('Postcode or town (optional)').fill(DEMO_POSTCODE);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/[?&]near=/);
+    const results = page.locator('ol.results > li');
+    assert.ok((await results.count()) > 0, `nothing found near ${DEMO_POSTCODE}`);
+    // Services that come to you (home delivery, phone lines) have no place to measure to.
+    const distances = (await results.allInnerTexts()).filter((text) =>
+      /\d(\.\d+)? (miles?|km|m|metres|yards) away/.test(text));
+    assert.ok(distances.length > 0, 'results with a place say how far away it is');
+    assert.equal(await page.getByRole('alert').count(), 0, 'a known postcode raises no alarm');
+    await checkPage(visitor, `results near ${DEMO_POSTCODE}`);
   } finally {
     await visitor.context.close();
   }
