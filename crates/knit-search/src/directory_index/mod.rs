@@ -22,7 +22,6 @@ use knit_domain::opening::Opening;
 use knit_domain::{NEEDS, NeedId, Service};
 use uuid::Uuid;
 
-use analyzer::Token;
 use needs_vocabulary::NeedsVocabulary;
 use terms::{Reach, Terms, WEIGHT_SCALE};
 
@@ -229,14 +228,16 @@ impl DirectoryIndex {
             return;
         }
         let slot = self.records.len() as u32;
-        let mut words: HashMap<String, (f32, String)> = HashMap::new();
+        let mut uses: Vec<(terms::TermId, f32)> = Vec::with_capacity(128);
         let mut length = 0.0;
+        let terms = &mut self.terms;
         let mut add = |text: &str, weight: f32| {
-            for Token { word, stem } in analyzer::tokens(text) {
-                length += weight;
-                let entry = words.entry(stem).or_insert((0.0, word));
-                entry.0 += weight;
-            }
+            analyzer::for_each_word(text, |word| {
+                if let Some(term) = terms.term_for_word(word) {
+                    uses.push((term, weight));
+                    length += weight;
+                }
+            })
         };
         add(&service.name, field_weight::NAME);
         if let Some(alternate) = &service.alternate_name {
@@ -276,8 +277,16 @@ impl DirectoryIndex {
                 self.places.push([lat as f32, lon as f32]);
             }
         }
-        for (stem, (weight, surface)) in &words {
-            self.terms.add(stem, surface, slot, *weight);
+        uses.sort_unstable_by_key(|(term, _)| *term);
+        let mut i = 0;
+        while i < uses.len() {
+            let term = uses[i].0;
+            let mut weight = 0.0;
+            while i < uses.len() && uses[i].0 == term {
+                weight += uses[i].1;
+                i += 1;
+            }
+            self.terms.push(term, slot, weight);
         }
         let first_opening = self.openings.len() as u32;
         let mut days = 0u8;

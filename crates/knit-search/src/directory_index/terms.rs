@@ -2,7 +2,9 @@
 //! strongly, and how a query word that is not in the dictionary finds its neighbours
 //! (longer forms and typing slips).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use super::analyzer;
 
 pub type TermId = u32;
 
@@ -29,6 +31,8 @@ pub struct Terms {
     /// The word as listings first wrote it, for "why this result".
     surfaces: Vec<Box<str>>,
     stems: Vec<Box<str>>,
+    /// Every word listings have used, to its term (None for stop words).
+    words: HashMap<Box<str>, Option<TermId>>,
     pub postings: Vec<Postings>,
     /// Term ids by stem length in bytes, for typo candidates.
     by_length: Vec<Vec<TermId>>,
@@ -60,25 +64,39 @@ impl Terms {
         self.surfaces.len()
     }
 
-    /// Records that `slot` uses `stem` with this weight. Slots only ever grow, so postings
-    /// stay sorted.
-    pub fn add(&mut self, stem: &str, surface: &str, slot: u32, weight: f32) {
-        let term = match self.ids.get(stem) {
-            Some(&term) => term,
-            None => {
-                let term = self.surfaces.len() as TermId;
-                self.ids.insert(stem.into(), term);
-                self.surfaces.push(surface.into());
-                let length = stem.len();
-                self.stems.push(stem.into());
-                self.postings.push(Postings::default());
-                if self.by_length.len() <= length {
-                    self.by_length.resize_with(length + 1, Vec::new);
-                }
-                self.by_length[length].push(term);
-                term
-            }
-        };
+    /// The term a listing's word (lower-cased, as [`analyzer::for_each_word`] gives it)
+    /// stands for, or None for a stop word. Each distinct word is stemmed once and
+    /// remembered, which makes building the index several times faster.
+    pub fn term_for_word(&mut self, word: &str) -> Option<TermId> {
+        if let Some(&term) = self.words.get(word) {
+            return term;
+        }
+        let term =
+            (!analyzer::is_stop_word(word)).then(|| self.intern(&analyzer::stem(word), word));
+        self.words.insert(word.into(), term);
+        term
+    }
+
+    fn intern(&mut self, stem: &str, surface: &str) -> TermId {
+        if let Some(&term) = self.ids.get(stem) {
+            return term;
+        }
+        let term = self.surfaces.len() as TermId;
+        self.ids.insert(stem.into(), term);
+        self.surfaces.push(surface.into());
+        let length = stem.len();
+        self.stems.push(stem.into());
+        self.postings.push(Postings::default());
+        if self.by_length.len() <= length {
+            self.by_length.resize_with(length + 1, Vec::new);
+        }
+        self.by_length[length].push(term);
+        term
+    }
+
+    /// Records that `slot` uses `term` with this weight. Slots only ever grow, so
+    /// postings stay sorted.
+    pub fn push(&mut self, term: TermId, slot: u32, weight: f32) {
         let postings = &mut self.postings[term as usize];
         postings.slots.push(slot);
         postings.weights.push(
@@ -187,7 +205,8 @@ impl Terms {
             .sum();
         let by_length: usize = self.by_length.iter().map(|v| v.capacity() * 4).sum();
         // A B-tree node entry costs about the key and value plus a little slack.
-        postings + words + by_length + self.postings.capacity() * 48 + self.ids.len() * 32
+        let memo: usize = self.words.keys().map(|w| w.len() + 16 + 8 + 1).sum();
+        postings + words + by_length + memo + self.postings.capacity() * 48 + self.ids.len() * 32
     }
 }
 
