@@ -14,6 +14,14 @@ const NEW_SUBJECT: &[&str] = &[
 
 const CONTRASTS: &[&str] = &["but", "though", "although", "however", "except"];
 
+/// Where the sentence holding word `at` starts.
+pub(crate) fn sentence_start(words: &[Word], at: usize) -> usize {
+    (0..at)
+        .rev()
+        .find(|&i| words[i].token.is_boundary() && words[i].token.norm != ",")
+        .map_or(0, |i| i + 1)
+}
+
 /// The end (exclusive word index) of the offer scope opened by a cue ending at `last`.
 pub(crate) fn offer_scope_end(words: &[Word], last: usize) -> usize {
     let mut pos = last + 1;

@@ -77,6 +77,10 @@ const KEPT_WHOLE: &[&str] = &[
     "supporter",
     "supporters",
     "hourly",
+    "electrics",
+    "care",
+    "gardening",
+    "bedding",
 ];
 
 pub(crate) struct Lexicon {

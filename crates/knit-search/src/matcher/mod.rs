@@ -34,6 +34,13 @@ use vocabulary::{Cue, CueKind};
 /// A need is shown when the evidence for it reaches this score.
 pub const SHOW_THRESHOLD: f32 = 0.5;
 
+/// Another phrase of a cue already found adds only this share of its weight: "hospital"
+/// and "appointments" are one hint of a health condition, not two.
+const SAME_CUE_FACTOR: f32 = 0.25;
+
+/// A need settled with this score takes in weaker evidence for the needs it absorbs.
+const SETTLED: f32 = 0.8;
+
 /// A misspelt word is slightly weaker evidence than the word spelt right.
 const CORRECTED_WORD_FACTOR: f32 = 0.9;
 
@@ -70,6 +77,7 @@ pub struct Matcher {
     prefix_first: Vec<usize>,
     always_urgent: Vec<NeedId>,
     absorbs: Vec<(NeedId, NeedId)>,
+    giveable: Vec<NeedId>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -137,6 +145,7 @@ impl Matcher {
             .iter()
             .map(|(a, b)| (need_id(a), need_id(b)))
             .collect();
+        let giveable = vocabulary::GIVEABLE.iter().map(|id| need_id(id)).collect();
         Matcher {
             lexicon,
             cues,
@@ -145,6 +154,7 @@ impl Matcher {
             prefix_first,
             always_urgent,
             absorbs,
+            giveable,
         }
     }
 
@@ -220,23 +230,36 @@ impl Matcher {
             })
         });
         found.retain(|f| !negation::is_negated(&plain, f.span, self.cues[f.cue].kind));
-        // What sits inside an offer is what the person gives.
-        let offers: Vec<(usize, usize)> = found
+        // What sits inside an offer is what the person gives; skills and interests named
+        // anywhere in the offer's sentence are what they bring ("I'm a keen gardener and
+        // I'd love to help").
+        let offers: Vec<(usize, usize, usize)> = found
             .iter()
             .filter(|f| self.cues[f.cue].kind == CueKind::Offer)
-            .map(|f| (f.span.first, giving::offer_scope_end(&plain, f.span.last)))
+            .map(|f| {
+                let sentence = giving::sentence_start(&plain, f.span.first);
+                (
+                    sentence,
+                    f.span.first,
+                    giving::offer_scope_end(&plain, f.span.last),
+                )
+            })
             .collect();
         found.retain(|f| {
-            self.cues[f.cue].kind == CueKind::Offer
-                || !offers
-                    .iter()
-                    .any(|&(start, end)| f.span.first >= start && f.span.first < end)
+            let cue = &self.cues[f.cue];
+            let giveable = cue.needs.iter().all(|(n, _)| self.giveable.contains(n));
+            cue.kind == CueKind::Offer
+                || !offers.iter().any(|&(sentence, start, end)| {
+                    let from = if giveable { sentence } else { start };
+                    f.span.first >= from && f.span.first < end
+                })
         });
         found
     }
 
     fn score(&self, text: &str, words: &[(Word, bool)], found: &[Found]) -> Vec<NeedMatch> {
         struct Item {
+            cue: usize,
             phrase: usize,
             weight: f32,
             bytes: std::ops::Range<usize>,
@@ -256,6 +279,7 @@ impl Matcher {
                 let (items, urgent) = by_need.entry(need).or_default();
                 *urgent |= cue.urgent;
                 items.push(Item {
+                    cue: f.cue,
                     phrase: f.phrase,
                     weight,
                     bytes: start..end,
@@ -280,12 +304,21 @@ impl Matcher {
                         || k.quote.eq_ignore_ascii_case(&item.quote)
                 });
                 if !repeated {
+                    let mut item = item;
+                    if kept.iter().any(|k| k.cue == item.cue) {
+                        item.weight *= SAME_CUE_FACTOR;
+                    }
                     kept.push(item);
                 }
             }
             *items = kept;
         }
-        // A need settled decisively takes in another need's weaker evidence.
+        // A settled need takes in another need's weaker evidence.
+        let score_of = |need: NeedId, by_need: &HashMap<NeedId, (Vec<Item>, bool)>| {
+            by_need.get(&need).map_or(0.0, |(items, _)| {
+                1.0 - items.iter().map(|i| 1.0 - i.weight).product::<f32>()
+            })
+        };
         let strongest = |need: NeedId, by_need: &HashMap<NeedId, (Vec<Item>, bool)>| {
             by_need
                 .get(&need)
@@ -293,7 +326,7 @@ impl Matcher {
                 .map_or(0.0, |i| i.weight)
         };
         for &(settled, absorbed) in &self.absorbs {
-            if strongest(settled, &by_need) >= vocabulary::DECISIVE
+            if score_of(settled, &by_need) >= SETTLED
                 && strongest(absorbed, &by_need) < vocabulary::DECISIVE
             {
                 by_need.remove(&absorbed);

@@ -175,7 +175,7 @@ fn denied_before(words: &[Word], first: usize) -> bool {
             && !(denial.len() == 1
                 && words[end..first]
                     .iter()
-                    .any(|w| matches!(w.token.norm.as_str(), "just")))
+                    .any(|w| matches!(w.token.norm.as_str(), "just" | "even")))
     })
 }
 

@@ -15,13 +15,13 @@ use super::lexicon::{Lexicon, Term};
 use super::text::{Token, tokenize};
 
 const MAX_GAP: usize = 4;
-const MAX_FILLERS: usize = 2;
+const MAX_FILLERS: usize = 3;
 
 /// Words that may stand between the words of a phrase without breaking it.
 const FILLERS: &[&str] = &[
     "a", "an", "the", "my", "your", "his", "her", "their", "our", "me", "us", "him", "them", "it",
     "its", "'s", "some", "any", "this", "that", "really", "so", "very", "just", "all", "too", "up",
-    "own", "be", "been", "being", "is", "are", "was", "were", "am", "of",
+    "own", "bit", "little", "be", "been", "being", "is", "are", "was", "were", "am", "of",
 ];
 
 pub(crate) fn is_filler(norm: &str) -> bool {

@@ -8,7 +8,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("carers", 0.92)],
         &[
             "i look after @cared",
-            "i care for",
             "looking after @cared",
             "look after @cared",
             "caring for @cared",
@@ -264,5 +263,34 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("help-at-home", 0.35)],
         &["my carer", "my carers", "carers come", "carer comes"],
+    ),
+    Cue::topic(
+        &[("carers", 0.92)],
+        &[
+            "i look after .. @cared",
+            "looking after .. @cared",
+            "look after .. @cared",
+            "caring for .. @cared",
+            "care for .. @cared",
+            "i care for",
+        ],
+    ),
+    Cue::topic(
+        &[("carers", 0.5)],
+        &[
+            "minute to myself",
+            "minute for myself",
+            "me time",
+            "time for myself",
+            "full time",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.7)],
+        &[
+            "garden .. jungle|overgrown|mess|state|wilderness",
+            "do|get|carry .. shopping",
+            "can't get out to",
+        ],
     ),
 ];

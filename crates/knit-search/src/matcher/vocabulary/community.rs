@@ -359,4 +359,27 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(&[("volunteering", 0.4)], &["volunteers"]),
+    Cue::offer(
+        &[("volunteering", 0.8)],
+        &[
+            "help|helping|volunteer|volunteering at|in .. community|charity|church|food|foodbank|hospice|library|school|club|allotment|garden|cafe|shop|centre|hospital",
+        ],
+    ),
+    Cue::offer(
+        &[("community-action", 0.92)],
+        &[
+            "set|setting|start|starting up .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative",
+        ],
+    ),
+    Cue::offer(
+        &[("community-action", 0.6)],
+        &[
+            "turn .. into",
+            "how do we start",
+            "how do i start",
+            "how to start",
+            "get it started",
+            "get started",
+        ],
+    ),
 ];

@@ -543,7 +543,7 @@ pub(super) const CUES: &[Cue] = &[
         &["drink", "cans", "vodka", "wine", "lager", "cider"],
     ),
     // Long-term conditions.
-    Cue::topic(
+    Cue::problem(
         &[("long-term-conditions", 0.92)],
         &[
             "diabetes",
@@ -886,5 +886,38 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("loneliness", 0.5)],
         &["don't fit in", "fit in", "left out"],
+    ),
+    Cue::topic(
+        &[("physical-activity", 0.9)],
+        &["fitter", "get fitter", "getting fitter"],
+    ),
+    Cue::topic(
+        &[("healthy-eating", 0.7)],
+        &[
+            "what to eat",
+            "what i should eat",
+            "what i should be eating",
+            "should be eating",
+            "what i can eat",
+            "what can i eat",
+        ],
+    ),
+    Cue::problem(
+        &[("alcohol-drugs", 0.8)],
+        &[
+            "been clean",
+            "clean for",
+            "stay clean",
+            "staying clean",
+            "clean and sober",
+            "clean since",
+        ],
+    ),
+    Cue::problem(
+        &[("bereavement", 0.9)],
+        &[
+            "lose|losing|lost a|my child|son|daughter|baby",
+            "lose|losing @relative",
+        ],
     ),
 ];

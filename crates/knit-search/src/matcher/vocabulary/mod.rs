@@ -100,7 +100,7 @@ impl Cue {
 /// A cue at least this strong settles a need on its own.
 pub(crate) const DECISIVE: f32 = 0.9;
 
-/// When the first need is settled by a decisive cue, the second need's weaker evidence is
+/// When the first need is settled, the second need's weaker evidence is
 /// read as part of the first: tears after a death are grief; damp in a rented home is the
 /// landlord's to fix; an eviction is the homelessness team's; a partner who hurts you is
 /// abuse, not a relationship problem; learning English is ESOL, not a general course.
@@ -110,6 +110,21 @@ pub(crate) const ABSORBS: &[(&str, &str)] = &[
     ("homelessness", "housing-advice"),
     ("domestic-abuse", "relationships"),
     ("esol", "skills"),
+    ("immigration", "legal"),
+];
+
+/// Needs that, named in the same sentence as an offer of help, are what the person brings
+/// rather than what they need: skills and interests.
+pub(crate) const GIVEABLE: &[&str] = &[
+    "nature",
+    "arts-creativity",
+    "healthy-eating",
+    "digital",
+    "physical-activity",
+    "transport",
+    "skills",
+    "esol",
+    "social-groups",
 ];
 
 /// Needs that are urgent whatever words found them.
@@ -383,6 +398,10 @@ const NOT_CUES: &[Cue] = &[Cue::neutral(&[
     "worked out",
     "working out",
     "sick of",
+    "no money problems",
+    "no money worries",
+    "no money issues",
+    "no problems with money",
     "sick and tired",
     "by phone",
     "on the phone",

@@ -49,10 +49,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("legal", 0.9)],
         &[
-            "solicitor",
-            "solicitors",
-            "lawyer",
-            "lawyers",
             "legal advice",
             "legal aid",
             "legal help",
@@ -288,5 +284,49 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("immigration", 0.9)],
         &["asylum claim", "asylum application"],
+    ),
+    Cue::topic(
+        &[("household-goods", 0.6)],
+        &[
+            "nothing in it",
+            "nothing in there",
+            "bare flat",
+            "bare house",
+        ],
+    ),
+    Cue::topic(
+        &[("immigration", 0.9)],
+        &[
+            "asylum interview",
+            "home office interview",
+            "substantive interview",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.75)],
+        &["solicitor", "solicitors", "lawyer", "lawyers"],
+    ),
+    Cue::topic(
+        &[("household-goods", 0.8)],
+        &[
+            "cooker|fridge|freezer|washer|oven .. packed|broke|broken|conked|died|stopped",
+            "washing machine .. packed|broke|broken|conked|died|stopped",
+            "cooker|fridge|freezer|washer|oven .. not working",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.6), ("employment", 0.3)],
+        &[
+            "i am owed",
+            "owed me",
+            "owes me",
+            "money owed to me",
+            "won't pay me",
+            "not paid me",
+            "hasn't paid me",
+            "haven't been paid",
+            "didn't pay me",
+            "without notice",
+        ],
     ),
 ];
