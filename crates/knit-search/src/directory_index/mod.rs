@@ -8,12 +8,14 @@
 
 mod analyzer;
 mod needs_vocabulary;
+mod query_hints;
 pub mod relevance;
 mod terms;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use knit_domain::directory::{Delivery, WayIn};
@@ -109,6 +111,19 @@ const DISTANCE_SCALE_KM: f64 = 10.0;
 /// A phone line or website is ranked as if it were this far away: reachable from
 /// anywhere, but no substitute for somewhere round the corner.
 const REMOTE_AS_IF_KM: f64 = 5.0;
+/// A need a service lists after its first counts this much of a first one.
+const SECONDARY_NEED: f32 = 0.75;
+
+/// How much a hint in the words ("4 year old", "tuesday", "free") moves a service.
+mod hint_fit {
+    /// Has an age limit that admits the age: made for people like this.
+    pub const AGE_TARGETED: f32 = 1.3;
+    pub const FITS: f32 = 1.2;
+    /// No opening times to judge by.
+    pub const UNKNOWN: f32 = 0.9;
+    pub const MISFIT: f32 = 0.5;
+}
+
 /// Rebuild the postings once this share of slots belongs to removed services.
 const DEAD_SHARE_BEFORE_COMPACTING: f64 = 0.25;
 
@@ -120,6 +135,8 @@ const FLAG_FREE: u8 = 2;
 struct Record {
     id: Uuid,
     needs: u64,
+    /// The index in NEEDS of the need listed first, 255 for none.
+    main_need: u8,
     /// Field-weighted word count, for BM25's length discount.
     length: f32,
     first_place: u32,
@@ -170,6 +187,15 @@ fn weekday_bit(day: Weekday) -> u8 {
 #[derive(Debug)]
 pub struct DirectoryIndex {
     records: Vec<Record>,
+    /// Each slot's field-weighted length, negative once removed: the hot loop reads
+    /// this, not the records.
+    lengths: Vec<f32>,
+    /// Slots by grid cell of their places, for "within 10 km" without a full scan.
+    cells: HashMap<(i16, i16), Vec<u32>>,
+    /// Slots with no place to visit, which every "within" search keeps.
+    remote: Vec<u32>,
+    /// Score buffers reused between searches (one per concurrent search).
+    scratch: Mutex<Vec<Scratch>>,
     slots: HashMap<Uuid, u32>,
     /// (lat, lon) of public places, f32 is ample (about a metre).
     places: Vec<[f32; 2]>,
@@ -186,6 +212,10 @@ impl Default for DirectoryIndex {
     fn default() -> DirectoryIndex {
         DirectoryIndex {
             records: Vec::new(),
+            lengths: Vec::new(),
+            cells: HashMap::new(),
+            remote: Vec::new(),
+            scratch: Mutex::new(Vec::new()),
             slots: HashMap::new(),
             places: Vec::new(),
             openings: Vec::new(),
@@ -196,6 +226,25 @@ impl Default for DirectoryIndex {
             vocabulary: NeedsVocabulary::new(),
         }
     }
+}
+
+/// A grid cell is a tenth of a degree: about 11 km north to south and 6 to 7 km east
+/// to west in Great Britain.
+const CELL_DEGREES: f64 = 0.1;
+
+fn cell_of(lat: f64, lon: f64) -> (i16, i16) {
+    (
+        (lat / CELL_DEGREES).floor() as i16,
+        (lon / CELL_DEGREES).floor() as i16,
+    )
+}
+
+/// Dense per-slot buffers for one search, zero between uses.
+#[derive(Debug, Default)]
+struct Scratch {
+    score: Vec<f32>,
+    word: Vec<f32>,
+    word_touched: Vec<u32>,
 }
 
 /// One word of the query and the dictionary terms it reaches.
@@ -296,6 +345,7 @@ impl DirectoryIndex {
             self.openings.push(opening);
         }
         let mut needs = 0u64;
+        let main_need = service.needs().first().map_or(u8::MAX, |n| n.index() as u8);
         for need in service.needs() {
             needs |= need_bit(need);
             self.need_slots[need.index()].push(slot);
@@ -304,6 +354,7 @@ impl DirectoryIndex {
         self.records.push(Record {
             id: service.id,
             needs,
+            main_need,
             length,
             first_place,
             first_opening,
@@ -321,6 +372,8 @@ impl DirectoryIndex {
             flags: FLAG_LIVE | if service.is_free() { FLAG_FREE } else { 0 },
         });
         self.slots.insert(service.id, slot);
+        self.lengths.push(length);
+        self.index_places(slot);
         self.live += 1;
         self.total_length += f64::from(length);
     }
@@ -331,12 +384,31 @@ impl DirectoryIndex {
         }
     }
 
+    fn index_places(&mut self, slot: u32) {
+        let record = &self.records[slot as usize];
+        let first = record.first_place as usize;
+        let places = &self.places[first..first + usize::from(record.places)];
+        if places.is_empty() {
+            self.remote.push(slot);
+        }
+        for &[lat, lon] in places {
+            let cell = self
+                .cells
+                .entry(cell_of(f64::from(lat), f64::from(lon)))
+                .or_default();
+            if cell.last() != Some(&slot) {
+                cell.push(slot);
+            }
+        }
+    }
+
     fn retire(&mut self, slot: u32) {
         let record = &mut self.records[slot as usize];
         if !record.is_live() {
             return;
         }
         record.flags &= !FLAG_LIVE;
+        self.lengths[slot as usize] = -1.0;
         self.slots.remove(&record.id);
         self.live -= 1;
         self.total_length -= f64::from(record.length);
@@ -379,6 +451,16 @@ impl DirectoryIndex {
             .enumerate()
             .map(|(slot, r)| (r.id, slot as u32))
             .collect();
+        self.lengths = records.iter().map(|r| r.length).collect();
+        self.remote = self
+            .remote
+            .iter()
+            .filter_map(|&s| new_slot[s as usize])
+            .collect();
+        for slots in self.cells.values_mut() {
+            *slots = slots.iter().filter_map(|&s| new_slot[s as usize]).collect();
+        }
+        self.cells.retain(|_, slots| !slots.is_empty());
         self.records = records;
         self.places = places;
         self.openings = openings;
@@ -403,6 +485,13 @@ impl DirectoryIndex {
                 .iter()
                 .map(|s| s.capacity() * 4)
                 .sum::<usize>()
+            + self.lengths.capacity() * 4
+            + self.remote.capacity() * 4
+            + self
+                .cells
+                .values()
+                .map(|c| c.capacity() * 4 + 32)
+                .sum::<usize>()
             + self.terms.heap_bytes()
     }
 
@@ -411,15 +500,11 @@ impl DirectoryIndex {
         self.terms.len()
     }
 
-    fn query_words(&self, words: &str) -> Vec<QueryWord> {
-        let all: Vec<String> = analyzer::words(words).collect();
+    fn query_words(&self, all: &[String]) -> Vec<QueryWord> {
         let meaningful: Vec<&String> = all.iter().filter(|w| !analyzer::is_stop_word(w)).collect();
-        // A query of nothing but small words ("what is on") still means something.
-        let chosen: Vec<&String> = if meaningful.is_empty() {
-            all.iter().collect()
-        } else {
-            meaningful
-        };
+        // Stop words are never indexed, so a query of nothing but small words ("something
+        // for my 4 year old on a tuesday", once its hints are read) browses everything.
+        let chosen = meaningful;
         let mut out: Vec<QueryWord> = Vec::new();
         for word in &chosen {
             let stem = analyzer::stem(word);
@@ -448,7 +533,8 @@ impl DirectoryIndex {
             query.per_page
         } as usize;
         let page = query.page.max(1) as usize;
-        let words = self.query_words(&query.words);
+        let hints = query_hints::read(&query.words);
+        let words = self.query_words(&hints.words);
         let has_words = !words.is_empty();
 
         // How strongly each need is asked for, by the words or the matcher.
@@ -457,7 +543,7 @@ impl DirectoryIndex {
         if has_words {
             for (i, strength) in self
                 .vocabulary
-                .strengths(&query.words)
+                .strengths(&hints.words)
                 .into_iter()
                 .enumerate()
             {
@@ -479,41 +565,59 @@ impl DirectoryIndex {
             .fold(0, |a, b| a | b);
 
         // Gather candidates with their word scores.
-        let mut score = vec![0f32; self.records.len()];
+        let mut scratch = self
+            .scratch
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_default();
+        let slots = self.records.len();
+        scratch.score.resize(slots, 0.0);
+        scratch.word.resize(slots, 0.0);
+        let Scratch {
+            score,
+            word: word_best,
+            word_touched,
+        } = &mut scratch;
         let mut candidates: Vec<u32> = Vec::new();
         let n = self.live.max(1) as f32;
         let average_length = (self.total_length / self.live.max(1) as f64).max(1.0) as f32;
         for word in &words {
             let several = word.reach.len() > 1;
-            let mut best: HashMap<u32, f32> = HashMap::new();
             for reach in &word.reach {
                 let postings = &self.terms.postings[reach.term as usize];
                 let df = postings.slots.len() as f32;
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let lift = word.weight * reach.factor * idf * (K1 + 1.0);
                 for (&slot, &weight) in postings.slots.iter().zip(&postings.weights) {
-                    let record = &self.records[slot as usize];
-                    if !record.is_live() {
+                    let length = self.lengths[slot as usize];
+                    if length < 0.0 {
                         continue;
                     }
                     let tf = f32::from(weight) / WEIGHT_SCALE;
-                    let norm = K1 * (1.0 - B + B * record.length / average_length);
-                    let s = word.weight * reach.factor * idf * tf * (K1 + 1.0) / (tf + norm);
+                    let s = lift * tf / (tf + K1 * (1.0 - B + B * length / average_length));
+                    let i = slot as usize;
                     if several {
-                        let entry = best.entry(slot).or_insert(0.0);
-                        *entry = entry.max(s);
+                        // A word counts once, by the best form it reaches.
+                        if word_best[i] == 0.0 {
+                            word_touched.push(slot);
+                        }
+                        word_best[i] = word_best[i].max(s);
                     } else {
-                        if score[slot as usize] == 0.0 {
+                        if score[i] == 0.0 {
                             candidates.push(slot);
                         }
-                        score[slot as usize] += s;
+                        score[i] += s;
                     }
                 }
             }
-            for (slot, s) in best {
-                if score[slot as usize] == 0.0 {
+            for slot in word_touched.drain(..) {
+                let i = slot as usize;
+                if score[i] == 0.0 {
                     candidates.push(slot);
                 }
-                score[slot as usize] += s;
+                score[i] += word_best[i];
+                word_best[i] = 0.0;
             }
         }
         // Services meeting an asked-for need are found even when their words differ.
@@ -523,6 +627,7 @@ impl DirectoryIndex {
                 candidates.push(slot);
             }
         };
+        let mut every_slot = false;
         if boosted != 0 {
             for (i, slots) in self.need_slots.iter().enumerate() {
                 if boosted & (1 << i) != 0 {
@@ -532,7 +637,16 @@ impl DirectoryIndex {
                 }
             }
         } else if !has_words {
-            if wanted_needs != 0 {
+            if let (Some(near), Some(within)) = (query.near, query.within_km) {
+                for cell in self.cells_within(near, within) {
+                    for &slot in cell {
+                        seed(slot, &mut candidates);
+                    }
+                }
+                for &slot in &self.remote {
+                    seed(slot, &mut candidates);
+                }
+            } else if wanted_needs != 0 {
                 for (i, slots) in self.need_slots.iter().enumerate() {
                     if wanted_needs & (1 << i) != 0 {
                         for &slot in slots {
@@ -541,13 +655,14 @@ impl DirectoryIndex {
                     }
                 }
             } else {
+                every_slot = true;
                 candidates = (0..self.records.len() as u32).collect();
             }
         }
 
         // Filter, then rank.
         let mut ranked: Vec<(f32, u32, Option<f64>)> = Vec::new();
-        for slot in candidates {
+        for &slot in &candidates {
             let record = &self.records[slot as usize];
             if !self.passes(record, query, wanted_needs) {
                 continue;
@@ -558,17 +673,25 @@ impl DirectoryIndex {
             {
                 continue;
             }
-            let relevance = score[slot as usize] + best_boost(record.needs & boosted, &need_boost);
+            let relevance = score[slot as usize] + need_boost_of(record, boosted, &need_boost);
+            let fit = self.fit(record, &hints);
             let effective = distance.unwrap_or(REMOTE_AS_IF_KM);
+            let decay = (1.0 / (1.0 + effective / DISTANCE_SCALE_KM).sqrt()) as f32;
             let rank = match (has_words || boosted != 0, query.near.is_some()) {
-                (true, true) => {
-                    relevance * (1.0 / (1.0 + effective / DISTANCE_SCALE_KM).sqrt()) as f32
-                }
-                (true, false) => relevance,
-                (false, true) => (1.0 / (1.0 + effective)) as f32,
-                (false, false) => 1.0,
+                (true, true) => relevance * fit * decay,
+                (true, false) => relevance * fit,
+                (false, true) => fit * (1.0 / (1.0 + effective)) as f32,
+                (false, false) => fit,
             };
             ranked.push((rank, slot, distance));
+        }
+        if !every_slot {
+            for &slot in &candidates {
+                score[slot as usize] = 0.0;
+            }
+        }
+        if let Ok(mut pool) = self.scratch.lock() {
+            pool.push(scratch);
         }
         let total = ranked.len();
         let order = |a: &(f32, u32, Option<f64>), b: &(f32, u32, Option<f64>)| {
@@ -643,6 +766,48 @@ impl DirectoryIndex {
         true
     }
 
+    /// How well a service fits what the words hint at (an age, a day, free): above 1
+    /// for a clear fit, below 1 for one it cannot serve.
+    fn fit(&self, record: &Record, hints: &query_hints::QueryHints) -> f32 {
+        let mut fit = 1.0;
+        if let Some(age) = hints.age {
+            let age = age.min(254) as u8;
+            let targeted = record.min_age > 0 || record.max_age < 255;
+            fit *= match (age >= record.min_age && age <= record.max_age, targeted) {
+                (true, true) => hint_fit::AGE_TARGETED,
+                (true, false) => 1.0,
+                (false, _) => hint_fit::MISFIT,
+            };
+        }
+        if let Some(day) = hints.day {
+            fit *= if record.openings == 0 {
+                hint_fit::UNKNOWN
+            } else if record.days & weekday_bit(day) != 0 {
+                hint_fit::FITS
+            } else {
+                hint_fit::MISFIT
+            };
+        }
+        if hints.free {
+            fit *= if record.flags & FLAG_FREE != 0 {
+                hint_fit::FITS
+            } else {
+                hint_fit::MISFIT
+            };
+        }
+        fit
+    }
+
+    /// The grid cells that may hold places within `km` of `near`.
+    fn cells_within(&self, near: LatLon, km: f64) -> impl Iterator<Item = &Vec<u32>> {
+        let dlat = km / 111.0;
+        let dlon = km / (111.0 * near.lat.to_radians().cos().max(0.05));
+        let (south, west) = cell_of(near.lat - dlat, near.lon - dlon);
+        let (north, east) = cell_of(near.lat + dlat, near.lon + dlon);
+        (south..=north)
+            .flat_map(move |y| (west..=east).filter_map(move |x| self.cells.get(&(y, x))))
+    }
+
     fn openings_of(&self, record: &Record) -> &[Opening] {
         let first = record.first_opening as usize;
         &self.openings[first..first + usize::from(record.openings)]
@@ -687,13 +852,19 @@ impl DirectoryIndex {
     }
 }
 
-/// A service meeting several asked-for needs is counted by the strongest.
-fn best_boost(needs: u64, boost: &[f32; 64]) -> f32 {
+/// A service meeting several asked-for needs is counted by the strongest; a need it
+/// lists first (its main purpose) counts fully, others a little less.
+fn need_boost_of(record: &Record, boosted: u64, boost: &[f32; 64]) -> f32 {
     let mut best = 0f32;
-    let mut rest = needs;
+    let mut rest = record.needs & boosted;
     while rest != 0 {
         let i = rest.trailing_zeros() as usize;
-        best = best.max(boost[i]);
+        let main = if i == usize::from(record.main_need) {
+            1.0
+        } else {
+            SECONDARY_NEED
+        };
+        best = best.max(boost[i] * main);
         rest &= rest - 1;
     }
     best

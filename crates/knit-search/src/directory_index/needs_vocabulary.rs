@@ -43,9 +43,10 @@ impl NeedsVocabulary {
     }
 
     /// For each need in [`NEEDS`] order, how clearly the words ask for it, 0 to 1.
-    pub fn strengths(&self, words: &str) -> Vec<f32> {
+    pub fn strengths(&self, words: &[String]) -> Vec<f32> {
         let mut strengths = vec![0f32; NEEDS.len()];
-        let all: Vec<String> = analyzer::words(words)
+        let all: Vec<&String> = words
+            .iter()
             .filter(|w| !analyzer::is_stop_word(w))
             .collect();
         let max_idf = (1.0 + NEEDS.len() as f32).ln();
@@ -94,7 +95,8 @@ mod tests {
     use knit_domain::NeedId;
 
     fn strongest(words: &str) -> Option<NeedId> {
-        let strengths = NeedsVocabulary::new().strengths(words);
+        let words: Vec<String> = analyzer::words(words).collect();
+        let strengths = NeedsVocabulary::new().strengths(&words);
         let (i, s) = strengths
             .iter()
             .enumerate()
