@@ -14,6 +14,32 @@ const NEW_SUBJECT: &[&str] = &[
 
 const CONTRASTS: &[&str] = &["but", "though", "although", "however", "except"];
 
+/// Words that introduce what someone does or did for a living: beside an offer, a
+/// "youth worker" or a "retired nurse" is a skill brought, not a need.
+const OCCUPATION_MARKERS: &[&[&str]] = &[
+    &["used", "to", "be"],
+    &["worked", "as"],
+    &["work", "as"],
+    &["trained", "as"],
+    &["retired"],
+    &["former"],
+    &["qualified"],
+];
+
+/// Whether the cue starting at word `first` names the person's own occupation.
+pub(crate) fn names_occupation(words: &[Word], first: usize) -> bool {
+    let from = first.saturating_sub(4);
+    (from..first).any(|start| {
+        OCCUPATION_MARKERS.iter().any(|marker| {
+            start + marker.len() <= first
+                && words[start..start + marker.len()]
+                    .iter()
+                    .zip(marker.iter())
+                    .all(|(w, m)| w.token.norm == *m)
+        })
+    })
+}
+
 /// Where the sentence holding word `at` starts.
 pub(crate) fn sentence_start(words: &[Word], at: usize) -> usize {
     (0..at)

@@ -247,12 +247,17 @@ impl Matcher {
             .collect();
         found.retain(|f| {
             let cue = &self.cues[f.cue];
+            if cue.kind == CueKind::Offer || offers.is_empty() {
+                return true;
+            }
+            if giving::names_occupation(&plain, f.span.first) {
+                return false;
+            }
             let giveable = cue.needs.iter().all(|(n, _)| self.giveable.contains(n));
-            cue.kind == CueKind::Offer
-                || !offers.iter().any(|&(sentence, start, end)| {
-                    let from = if giveable { sentence } else { start };
-                    f.span.first >= from && f.span.first < end
-                })
+            !offers.iter().any(|&(sentence, start, end)| {
+                let from = if giveable { sentence } else { start };
+                f.span.first >= from && f.span.first < end
+            })
         });
         found
     }

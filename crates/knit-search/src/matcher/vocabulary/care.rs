@@ -293,4 +293,8 @@ pub(super) const CUES: &[Cue] = &[
             "can't get out to",
         ],
     ),
+    Cue::topic(
+        &[("older-people", 0.7)],
+        &["she|he @oldage", "she|he is @oldage"],
+    ),
 ];

@@ -90,7 +90,6 @@ pub(super) const CUES: &[Cue] = &[
             "embroidery",
             "pottery",
             "ceramics",
-            "music",
             "musical",
             "singing",
             "choir",
@@ -311,7 +310,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("community-action", 0.92)],
         &[
-            "start|starting|set|setting|run|running|organise|organising|launch .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter",
+            "to|i|we|would|could|might start|set|run|organise|launch|starting|setting|running|organising .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter|library|swap|scheme|team|league|bank",
             "community project",
             "residents association",
             "tenants association",
@@ -368,7 +367,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("community-action", 0.92)],
         &[
-            "set|setting|start|starting up .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative",
+            "set|setting|start|starting up .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|library|swap|scheme|team|league|bank",
         ],
     ),
     Cue::offer(
@@ -382,4 +381,22 @@ pub(super) const CUES: &[Cue] = &[
             "get started",
         ],
     ),
+    Cue::offer(
+        &[("volunteering", 0.6)],
+        &[
+            "give|donate .. to someone|somebody|anyone|people|charity|family|families|those",
+            "for free",
+            "free of charge",
+            "give it away",
+            "giving it away",
+        ],
+    ),
+    Cue::offer(
+        &[("volunteering", 0.92)],
+        &[
+            "do|doing .. for others|people|folk|charity|community|elderly|pensioners|older|lonely|vulnerable|homeless|free",
+        ],
+    ),
+    Cue::neutral(&["a group of", "group of"]),
+    Cue::topic(&[("arts-creativity", 0.6)], &["music"]),
 ];

@@ -39,7 +39,6 @@ pub(super) const CUES: &[Cue] = &[
             "family worker",
             "family support worker",
             "early help",
-            "social worker",
             "social services",
             "childrens services",
             "child protection",
@@ -216,21 +215,7 @@ pub(super) const CUES: &[Cue] = &[
             "school not supporting",
         ],
     ),
-    Cue::topic(
-        &[("send", 0.55)],
-        &[
-            "autism",
-            "autistic",
-            "adhd",
-            "asd",
-            "dyslexia",
-            "dyslexic",
-            "dyspraxia",
-            "neurodivergent",
-            "diagnosis",
-            "meltdowns",
-        ],
-    ),
+    Cue::topic(&[("send", 0.55)], &["diagnosis", "meltdowns"]),
     // Relationships under strain.
     Cue::problem(
         &[("relationships", 0.92)],
@@ -337,8 +322,6 @@ pub(super) const CUES: &[Cue] = &[
             "exams",
             "gcses",
             "sixth form",
-            "left school",
-            "leaving school",
             "scouts",
             "guides",
             "cadets",
@@ -463,5 +446,48 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("parenting", 0.6), ("young-people", 0.6)],
         &["@child .. excluded|expelled|suspended"],
+    ),
+    Cue::topic(
+        &[("send", 0.6)],
+        &[
+            "school .. won't|wont|doesn't|refuses|refused|isn't|not .. support|help|adjustments|assess",
+            "get @child into school",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8), ("mental-health", 0.3)],
+        &["shout|shouting|shouted|temper|snap|snapping .. at|with @child|kids"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.4), ("mental-health", 0.3)],
+        &["lose|losing|lost my temper"],
+    ),
+    Cue::topic(
+        &[("send", 0.7), ("early-years", 0.4)],
+        &[
+            "isn't|not|hasn't|isnt|hasnt talking|speaking",
+            "not started talking",
+            "late talker",
+            "no words yet",
+            "speech",
+        ],
+    ),
+    Cue::topic(&[("parenting", 0.6)], &["social worker"]),
+    Cue::topic(
+        &[("young-people", 0.35)],
+        &["left school", "leaving school"],
+    ),
+    Cue::topic(
+        &[("send", 0.45)],
+        &[
+            "autism",
+            "autistic",
+            "adhd",
+            "asd",
+            "dyslexia",
+            "dyslexic",
+            "dyspraxia",
+            "neurodivergent",
+        ],
     ),
 ];

@@ -252,9 +252,6 @@ pub(super) const CUES: &[Cue] = &[
             "not know anyone",
             "know nobody",
             "know no one",
-            "no family nearby",
-            "no family around",
-            "family live miles away",
             "miss having people",
             "miss company",
             "need company",
@@ -919,5 +916,66 @@ pub(super) const CUES: &[Cue] = &[
             "lose|losing|lost a|my child|son|daughter|baby",
             "lose|losing @relative",
         ],
+    ),
+    Cue::problem(
+        &[("alcohol-drugs", 0.8)],
+        &[
+            "heavy drinker",
+            "drinker",
+            "drinkers",
+            "drinks heavily",
+            "heavy drinking",
+            "binge drinking",
+            "binge drinks",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.9)],
+        &[
+            "barely|hardly|rarely|never|don't|doesn't|didn't|dont|doesnt .. see|sees|speak|speaks|talk|talks|seeing|speaking|talking .. anyone|anybody|soul",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.45)],
+        &[
+            "lives|living|live on her|his|my own",
+            "lives|living|live alone",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.45)],
+        &["hate myself", "hating myself"],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.8)],
+        &[
+            "breaking point",
+            "end of my tether",
+            "end of my rope",
+            "can't take any more",
+            "can't take it anymore",
+            "can't take much more",
+            "at my limit",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.5)],
+        &[
+            "no family nearby",
+            "no family around",
+            "family live miles away",
+        ],
+    ),
+    Cue::problem(
+        &[("alcohol-drugs", 0.92)],
+        &[
+            "smoking|smoke|smokes|smoked weed|cannabis|skunk|spliffs|spliff|crack|heroin",
+            "spliff",
+            "spliffs",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.7)],
+        &["sundays|weekends|evenings|nights .. hardest|worst|longest|lonely"],
     ),
 ];

@@ -200,7 +200,6 @@ pub(super) const CUES: &[Cue] = &[
             "rogue landlord",
             "gas safety certificate",
             "move to a bigger",
-            "need to move",
             "need a bigger",
             "somewhere to live",
             "find somewhere to live",
@@ -210,11 +209,9 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("housing-advice", 0.6)],
-        &[
-            "housing", "deposit", "tenant", "renting", "rented", "bidding",
-        ],
+        &["housing", "tenant", "renting", "rented", "bidding"],
     ),
-    Cue::topic(&[("housing-advice", 0.45)], &["landlord", "rent", "lease"]),
+    Cue::topic(&[("housing-advice", 0.45)], &["landlord", "lease"]),
     Cue::topic(
         &[("housing-advice", 0.3)],
         &["the council", "flat", "move house"],
@@ -364,5 +361,13 @@ pub(super) const CUES: &[Cue] = &[
             "3 bed|bedroom",
             "1 bed|bedroom",
         ],
+    ),
+    Cue::topic(
+        &[("housing-advice", 0.45)],
+        &["need to move", "deposit", "rent"],
+    ),
+    Cue::topic(
+        &[("housing-advice", 0.8)],
+        &["need to move house|home|flat|out"],
     ),
 ];

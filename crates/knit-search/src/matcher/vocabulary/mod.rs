@@ -111,6 +111,8 @@ pub(crate) const ABSORBS: &[(&str, &str)] = &[
     ("domestic-abuse", "relationships"),
     ("esol", "skills"),
     ("immigration", "legal"),
+    ("carers", "long-term-conditions"),
+    ("carers", "disability"),
 ];
 
 /// Needs that, named in the same sentence as an offer of help, are what the person brings
@@ -186,7 +188,6 @@ const CLASSES: &[(&str, &[&str])] = &[
             "boyfriend",
             "girlfriend",
             "ex",
-            "they",
         ],
     ),
     (

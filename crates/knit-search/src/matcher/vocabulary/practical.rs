@@ -237,7 +237,6 @@ pub(super) const CUES: &[Cue] = &[
             "passport",
             "removal",
             "detention",
-            "fled",
             "came to the uk",
             "came to this country",
             "moved to the uk",
@@ -327,6 +326,31 @@ pub(super) const CUES: &[Cue] = &[
             "haven't been paid",
             "didn't pay me",
             "without notice",
+        ],
+    ),
+    Cue::topic(
+        &[("transport", 0.9)],
+        &[
+            "bus fare",
+            "bus fares",
+            "fare to",
+            "afford the bus",
+            "afford the train",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.7)],
+        &[
+            "the|her|his|their|mum|dad will",
+            "sort out .. estate|affairs|paperwork",
+        ],
+    ),
+    Cue::topic(&[("immigration", 0.45)], &["fled"]),
+    Cue::topic(
+        &[("immigration", 0.8)],
+        &[
+            "fled .. war|country|persecution|regime|taliban",
+            "fleeing .. war|persecution",
         ],
     ),
 ];

@@ -307,4 +307,29 @@ pub(super) const CUES: &[Cue] = &[
             "nasty messages",
         ],
     ),
+    Cue::problem(
+        &[("victim-support", 0.9)],
+        &[
+            "neighbours|neighbour .. threatened|threatening|harassing|harass|abuse|abusive|intimidating|intimidate|threaten",
+            "threatened me",
+        ],
+    ),
+    Cue::problem(
+        &[("victim-support", 0.6)],
+        &[
+            "noise",
+            "noisy",
+            "loud music",
+            "music till|until",
+            "parties",
+            "all hours",
+        ],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &[
+            "fled .. husband|partner|him|boyfriend|ex|wife",
+            "fleeing .. husband|partner|him|boyfriend|ex",
+        ],
+    ),
 ];

@@ -293,4 +293,12 @@ pub(super) const CUES: &[Cue] = &[
         &[("skills", 0.6)],
         &["train as", "train to be", "training to be", "retrain as"],
     ),
+    Cue::topic(
+        &[("digital", 0.9)],
+        &[
+            "do|get .. shopping online",
+            "shop online",
+            "shopping online",
+        ],
+    ),
 ];
