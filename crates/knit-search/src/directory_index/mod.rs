@@ -239,6 +239,32 @@ fn cell_of(lat: f64, lon: f64) -> (i16, i16) {
     )
 }
 
+/// Latitudes and longitudes that hold every point within some distance of a centre.
+struct BoundingBox {
+    south: f32,
+    north: f32,
+    west: f32,
+    east: f32,
+}
+
+impl BoundingBox {
+    fn around(centre: LatLon, km: f64) -> BoundingBox {
+        // A little margin so rounding never drops a place right on the edge.
+        let dlat = km / 111.0 * 1.01 + 0.001;
+        let dlon = km / (111.0 * centre.lat.to_radians().cos().max(0.05)) * 1.01 + 0.001;
+        BoundingBox {
+            south: (centre.lat - dlat) as f32,
+            north: (centre.lat + dlat) as f32,
+            west: (centre.lon - dlon) as f32,
+            east: (centre.lon + dlon) as f32,
+        }
+    }
+
+    fn contains(&self, &[lat, lon]: &[f32; 2]) -> bool {
+        lat >= self.south && lat <= self.north && lon >= self.west && lon <= self.east
+    }
+}
+
 /// Dense per-slot buffers for one search, zero between uses.
 #[derive(Debug, Default)]
 struct Scratch {
@@ -661,10 +687,22 @@ impl DirectoryIndex {
         }
 
         // Filter, then rank.
+        // A box around the circle, so most far-away services are passed over without
+        // working out a distance.
+        let area = query
+            .near
+            .zip(query.within_km)
+            .map(|(near, km)| BoundingBox::around(near, km));
         let mut ranked: Vec<(f32, u32, Option<f64>)> = Vec::new();
         for &slot in &candidates {
             let record = &self.records[slot as usize];
             if !self.passes(record, query, wanted_needs) {
+                continue;
+            }
+            if let Some(area) = &area
+                && record.places > 0
+                && !self.places_of(record).iter().any(|p| area.contains(p))
+            {
                 continue;
             }
             let distance = query.near.and_then(|near| self.distance_km(record, near));
@@ -813,9 +851,13 @@ impl DirectoryIndex {
         &self.openings[first..first + usize::from(record.openings)]
     }
 
-    fn distance_km(&self, record: &Record, near: LatLon) -> Option<f64> {
+    fn places_of(&self, record: &Record) -> &[[f32; 2]] {
         let first = record.first_place as usize;
-        self.places[first..first + usize::from(record.places)]
+        &self.places[first..first + usize::from(record.places)]
+    }
+
+    fn distance_km(&self, record: &Record, near: LatLon) -> Option<f64> {
+        self.places_of(record)
             .iter()
             .map(|&[lat, lon]| {
                 near.distance_km(LatLon {

@@ -45,36 +45,26 @@ impl NeedsVocabulary {
     /// For each need in [`NEEDS`] order, how clearly the words ask for it, 0 to 1.
     pub fn strengths(&self, words: &[String]) -> Vec<f32> {
         let mut strengths = vec![0f32; NEEDS.len()];
-        let all: Vec<&String> = words
-            .iter()
-            .filter(|w| !analyzer::is_stop_word(w))
-            .collect();
         let max_idf = (1.0 + NEEDS.len() as f32).ln();
         let mut possible = 0f32;
-        for word in &all {
+        for word in words.iter().filter(|w| !analyzer::is_stop_word(w)) {
             let weight = analyzer::weight_of(word);
-            possible += weight * max_idf * LABEL;
             let stem = analyzer::stem(word);
-            let mut matched = vec![0f32; NEEDS.len()];
-            for (need_stem, needs) in &self.stems {
-                let factor = if *need_stem == stem {
-                    1.0
-                } else if stem.chars().count() >= 4 && need_stem.starts_with(stem.as_str()) {
-                    LONGER_FORM
-                } else {
-                    continue;
-                };
-                for &(i, w) in needs {
-                    matched[i] = matched[i].max(w * factor);
+            // "foodbank" is "food bank" to the needs' own words.
+            let parts = match self.matches(&stem) {
+                Some(matched) => vec![matched],
+                None => self.split(word).unwrap_or_default(),
+            };
+            if parts.is_empty() {
+                possible += weight * max_idf * LABEL;
+            }
+            for matched in parts {
+                possible += weight * max_idf * LABEL;
+                let df = matched.iter().filter(|m| **m > 0.0).count();
+                let idf = (1.0 + NEEDS.len() as f32 / df as f32).ln();
+                for (strength, m) in strengths.iter_mut().zip(&matched) {
+                    *strength += weight * idf * m;
                 }
-            }
-            let df = matched.iter().filter(|m| **m > 0.0).count();
-            if df == 0 {
-                continue;
-            }
-            let idf = (1.0 + NEEDS.len() as f32 / df as f32).ln();
-            for (strength, m) in strengths.iter_mut().zip(&matched) {
-                *strength += weight * idf * m;
             }
         }
         if possible > 0.0 {
@@ -86,6 +76,42 @@ impl NeedsVocabulary {
             }
         }
         strengths
+    }
+
+    /// How well each need's words match one stem, or None when no need uses it.
+    fn matches(&self, stem: &str) -> Option<Vec<f32>> {
+        let mut matched = vec![0f32; NEEDS.len()];
+        let mut any = false;
+        for (need_stem, needs) in &self.stems {
+            let factor = if need_stem == stem {
+                1.0
+            } else if stem.chars().count() >= 4 && need_stem.starts_with(stem) {
+                LONGER_FORM
+            } else {
+                continue;
+            };
+            for &(i, w) in needs {
+                matched[i] = matched[i].max(w * factor);
+                any = true;
+            }
+        }
+        any.then_some(matched)
+    }
+
+    /// A run-together word whose two halves are both need words.
+    fn split(&self, word: &str) -> Option<Vec<Vec<f32>>> {
+        if word.len() < 6 || !word.is_ascii() {
+            return None;
+        }
+        (3..=word.len() - 3).find_map(|i| {
+            let (left, right) = word.split_at(i);
+            let (left, right) = (analyzer::stem(left), analyzer::stem(right));
+            if !(self.stems.contains_key(&left) && self.stems.contains_key(&right)) {
+                return None;
+            }
+            let (left, right) = (self.matches(&left)?, self.matches(&right)?);
+            Some(vec![left, right])
+        })
     }
 }
 
@@ -110,6 +136,11 @@ mod tests {
         assert_eq!(strongest("help with debt"), need("debt"));
         assert_eq!(strongest("lonely"), need("loneliness"));
         assert_eq!(strongest("stop smoking"), need("smoking"));
+        assert_eq!(
+            strongest("foodbank"),
+            need("food"),
+            "a run-together word is split"
+        );
         assert_eq!(strongest("learn english"), need("esol"));
         assert_eq!(strongest("bicycle"), None, "a word no need uses names none");
     }
