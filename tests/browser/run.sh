@@ -27,10 +27,16 @@ port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>
 data_dir="$(mktemp -d -t knit-browser-XXXXXX)"
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
   rm -rf "$data_dir"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 KNIT_DATA_DIR="$data_dir" "$knit_bin" demo --bind "127.0.0.1:$port" >"$data_dir/server.log" 2>&1 &
 server_pid=$!

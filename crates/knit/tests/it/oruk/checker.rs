@@ -13,7 +13,7 @@ use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE};
 use serde_json::Value;
 
 use super::json_rules::value_rule_breaks;
-use super::paging::read_page;
+use super::paging::page_problems;
 use super::schemas::{Body, OrukSchemas};
 
 /// One way the publisher breaks the standard.
@@ -87,6 +87,9 @@ pub async fn check_publisher(base_url: &str, opts: &CheckOptions) -> Vec<Violati
         Ok(schemas) => schemas,
         Err(e) => return setup_failure(e),
     };
+    if opts.per_page == 0 {
+        return setup_failure("per_page must be at least 1".into());
+    }
     let base = base_url.trim_end_matches('/').to_owned();
     if let Err(e) = Url::parse(&base) {
         return setup_failure(format!("base URL {base_url:?} does not parse: {e}"));
@@ -348,6 +351,10 @@ impl Run<'_> {
                 );
                 continue;
             }
+            for key in disagreeing_fields(entry, &reply.body) {
+                let message = format!("{key} differs between the list and the item itself");
+                self.violate(&reply.endpoint, message);
+            }
             items.insert(id.to_owned(), reply.body);
         }
         self.check_ids_stable(collection, &listed).await;
@@ -412,26 +419,16 @@ impl Run<'_> {
             if reply.status != 200 {
                 return (page > 1).then_some(items);
             }
-            let header = match read_page(&reply.body, page, per_page) {
-                Ok(header) => header,
-                Err(problems) => {
-                    for problem in problems {
-                        self.violate(&reply.endpoint, problem);
-                    }
-                    // Follow the publisher's own claim so one bad field does not hide the rest.
-                    let claimed = reply.body.get("total_pages").and_then(Value::as_u64);
-                    super::paging::PageHeader {
-                        total_items: reply.body["total_items"].as_u64().unwrap_or(0),
-                        total_pages: claimed.unwrap_or(page),
-                        page_number: page,
-                        size: 0,
-                        first_page: page == 1,
-                        last_page: claimed.is_none_or(|p| page >= p),
-                        empty: false,
-                    }
-                }
-            };
-            let (total_items, total_pages) = (header.total_items, header.total_pages);
+            for problem in page_problems(&reply.body, page, per_page) {
+                self.violate(&reply.endpoint, problem);
+            }
+            // Follow the publisher's own claims, even when inconsistent, so that one bad
+            // field does not hide the rest.
+            let claim = |key: &str| reply.body.get(key).and_then(Value::as_u64);
+            let (total_items, total_pages) = (
+                claim("total_items").unwrap_or(0),
+                claim("total_pages").unwrap_or(page),
+            );
             match total {
                 None => total = Some((total_items, total_pages)),
                 Some(first) if first != (total_items, total_pages) => {
@@ -489,10 +486,22 @@ impl Run<'_> {
         if reply.body.get("empty") != Some(&Value::Bool(true)) {
             self.violate(&reply.endpoint, "a page past the last must say empty: true");
         }
-        if let Err(problems) = read_page(&reply.body, page, per_page) {
-            for problem in problems {
-                self.violate(&reply.endpoint, problem);
-            }
+        for problem in page_problems(&reply.body, page, per_page) {
+            self.violate(&reply.endpoint, problem);
         }
     }
+}
+
+/// The plain fields (text, numbers, flags) a list entry shares with its full item but gives
+/// a different value: a list and an item must describe the same thing.
+fn disagreeing_fields(entry: &Value, full: &Value) -> Vec<String> {
+    let Some(entry) = entry.as_object() else {
+        return Vec::new();
+    };
+    entry
+        .iter()
+        .filter(|(_, value)| !value.is_object() && !value.is_array())
+        .filter(|(key, value)| full.get(key.as_str()).is_some_and(|f| f != *value))
+        .map(|(key, _)| key.clone())
+        .collect()
 }

@@ -4,28 +4,12 @@
 
 use serde_json::Value;
 
-/// A page header as the publisher sent it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageHeader {
-    pub total_items: u64,
-    pub total_pages: u64,
-    pub page_number: u64,
-    pub size: u64,
-    pub first_page: bool,
-    pub last_page: bool,
-    pub empty: bool,
-}
-
-/// Reads the header and checks it; `Err` lists what is missing or inconsistent.
-pub fn read_page(
-    body: &Value,
-    requested_page: u64,
-    per_page: u64,
-) -> Result<PageHeader, Vec<String>> {
+/// What is missing from the page header, or inconsistent; empty when the header is sound.
+pub fn page_problems(body: &Value, requested_page: u64, per_page: u64) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut number = |key: &str| match body.get(key) {
-        Some(v) if v.as_u64().is_some() => v.as_u64().unwrap_or_default(),
-        Some(v) => {
+    let mut number = |key: &str| match body.get(key).map(|v| (v, v.as_u64())) {
+        Some((_, Some(n))) => n,
+        Some((v, None)) => {
             problems.push(format!("page field {key} = {v} is not a whole number"));
             0
         }
@@ -60,17 +44,8 @@ pub fn read_page(
         }
     };
     if !problems.is_empty() {
-        return Err(problems);
+        return problems;
     }
-    let header = PageHeader {
-        total_items,
-        total_pages,
-        page_number,
-        size,
-        first_page,
-        last_page,
-        empty,
-    };
     let mut expect = |ok: bool, what: String| {
         if !ok {
             problems.push(what);
@@ -119,11 +94,7 @@ pub fn read_page(
              page leave {expected_size} for it"
         ),
     );
-    if problems.is_empty() {
-        Ok(header)
-    } else {
-        Err(problems)
-    }
+    problems
 }
 
 #[cfg(test)]
@@ -141,33 +112,33 @@ mod tests {
 
     #[test]
     fn a_middle_and_a_last_partial_page_agree_with_per_page() {
-        assert!(read_page(&page(23, 3, 2, 10, false, false), 2, 10).is_ok());
-        assert!(read_page(&page(23, 3, 3, 3, false, true), 3, 10).is_ok());
+        assert!(page_problems(&page(23, 3, 2, 10, false, false), 2, 10).is_empty());
+        assert!(page_problems(&page(23, 3, 3, 3, false, true), 3, 10).is_empty());
     }
 
     #[test]
     fn a_page_beyond_the_last_is_empty_and_last() {
-        assert!(read_page(&page(23, 3, 4, 0, false, true), 4, 10).is_ok());
-        assert!(read_page(&page(0, 0, 1, 0, true, true), 1, 10).is_ok());
+        assert!(page_problems(&page(23, 3, 4, 0, false, true), 4, 10).is_empty());
+        assert!(page_problems(&page(0, 0, 1, 0, true, true), 1, 10).is_empty());
     }
 
     #[test]
     fn inconsistent_headers_are_reported() {
-        let wrong_pages = read_page(&page(23, 2, 1, 10, true, false), 1, 10).unwrap_err();
+        let wrong_pages = page_problems(&page(23, 2, 1, 10, true, false), 1, 10);
         assert!(
             wrong_pages.iter().any(|p| p.starts_with("total_pages 2")),
             "{wrong_pages:?}"
         );
         let mut lying_size = page(23, 3, 1, 10, true, false);
         lying_size["size"] = json!(9);
-        assert!(read_page(&lying_size, 1, 10).is_err());
-        let not_last = read_page(&page(23, 3, 3, 3, false, false), 3, 10).unwrap_err();
+        assert!(!page_problems(&lying_size, 1, 10).is_empty());
+        let not_last = page_problems(&page(23, 3, 3, 3, false, false), 3, 10);
         assert_eq!(not_last.len(), 1, "{not_last:?}");
     }
 
     #[test]
     fn missing_fields_are_named() {
-        let problems = read_page(&json!({"contents": []}), 1, 10).unwrap_err();
+        let problems = page_problems(&json!({"contents": []}), 1, 10);
         assert_eq!(problems.len(), 7, "{problems:?}");
     }
 }
