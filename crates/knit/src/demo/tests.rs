@@ -438,3 +438,30 @@ fn every_organisation_and_venue_is_used_and_every_address_names_a_known_place() 
         );
     }
 }
+
+#[test]
+fn descriptions_are_short_plain_sentences() {
+    for service in directory() {
+        let description = service
+            .description
+            .as_deref()
+            .expect("every service is described");
+        // A sentence ends at a full stop, ! or ? followed by a space, or at the very end.
+        let ends: usize = [". ", "! ", "? "]
+            .iter()
+            .map(|end| description.matches(end).count())
+            .sum();
+        let sentences = ends + 1;
+        assert!(
+            (1..=3).contains(&sentences) && description.ends_with(['.', '!', '?']),
+            "{}: {sentences} sentences",
+            service.name
+        );
+        assert!(
+            description.len() <= 400,
+            "{} is {} characters long",
+            service.name,
+            description.len()
+        );
+    }
+}
