@@ -171,6 +171,8 @@ for (const javaScriptEnabled of [true, false]) {
       assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /\d/);
       assert.ok((await resultCount(page)) > 0, 'a search for food finds something');
       assert.match(await page.locator('ol.results > li').first().innerText(), /Why this result/);
+      const facts = await page.locator('ol.results > li').allInnerTexts();
+      assert.ok(facts.some((t) => /Next open/.test(t)), 'results say when they next open');
       await checkPage(visitor, 'results for food');
 
       await page.getByLabel('Free only').check();
@@ -360,6 +362,36 @@ test('searching near a postcode says how far away places are', async () => {
     assert.ok(distances.length > 0, 'results with a place say how far away it is');
     assert.equal(await page.getByRole('alert').count(), 0, 'a known postcode raises no alarm');
     await checkPage(visitor, `results near ${DEMO_POSTCODE}`);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test('the filters are labelled and narrow the results, without JavaScript', async () => {
+  const visitor = await openVisitor({ javaScriptEnabled: false });
+  const { page } = visitor;
+  try {
+    await visit(visitor, '/search?q=food');
+    const before = await resultCount(page);
+    assert.equal(await page.getByLabel('Age', { exact: true }).getAttribute('type'), 'number');
+    assert.equal(await page.getByLabel('Open now').getAttribute('type'), 'checkbox');
+    const delivered = await page.getByLabel("How it's delivered").locator('option').allInnerTexts();
+    assert.ok(delivered.length >= 4, `delivery choices: ${delivered}`);
+    await page.getByLabel('How to get help').selectOption({ label: 'Drop in' });
+    await page.getByLabel('Day', { exact: true }).selectOption({ label: 'Tuesday' });
+    await page.getByLabel('Age', { exact: true }).fill('30');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/way_in=drop-in/);
+    const query = new URL(page.url()).searchParams;
+    assert.equal(query.get('day'), 'tue');
+    assert.equal(query.get('age'), '30');
+    assert.equal(await page.getByLabel('How to get help').inputValue(), 'drop-in', 'the choice stays');
+    const after = await resultCount(page);
+    assert.ok(after <= before, `filtering grew the results from ${before} to ${after}`);
+    for (const text of await page.locator('ol.results > li').allInnerTexts()) {
+      assert.match(text, /Drop in/, 'each result is a drop-in');
+    }
+    await checkPage(visitor, 'drop-in results on Tuesday for age 30');
   } finally {
     await visitor.context.close();
   }
