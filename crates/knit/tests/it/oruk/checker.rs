@@ -12,7 +12,7 @@ use reqwest::Url;
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE};
 use serde_json::Value;
 
-use super::json_rules::value_rule_breaks;
+use super::json_rules::{service_organization_breaks, value_rule_breaks};
 use super::paging::page_problems;
 use super::schemas::{Body, OrukSchemas};
 
@@ -350,6 +350,11 @@ impl Run<'_> {
                     "the item's id differs from the id asked for",
                 );
                 continue;
+            }
+            if collection.item == Body::Service {
+                for problem in service_organization_breaks(&reply.body) {
+                    self.violate(&reply.endpoint, problem);
+                }
             }
             for key in disagreeing_fields(entry, &reply.body) {
                 let message = format!("{key} differs between the list and the item itself");

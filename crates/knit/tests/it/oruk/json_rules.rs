@@ -61,6 +61,22 @@ fn walk(value: &Value, path: &str, found: &mut Vec<String>) {
     }
 }
 
+/// The UK compliance rule the schema does not state: a service names its organization
+/// (`organization_id`, or an embedded `organization`), and the two agree when both are given.
+pub fn service_organization_breaks(service: &Value) -> Vec<String> {
+    let by_id = service.get("organization_id").and_then(Value::as_str);
+    let embedded = service.pointer("/organization/id").and_then(Value::as_str);
+    match (by_id, embedded) {
+        (None, None) => vec!["the service names no organization (organization_id)".into()],
+        (Some(a), Some(b)) if a != b => {
+            vec![format!(
+                "organization_id {a} but the embedded organization is {b}"
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// `id` and the HSDS foreign keys (`organization_id`, `taxonomy_term_id`, …). Note that
 /// `external_identifier` and friends are free text and deliberately not matched.
 fn is_id_key(key: &str) -> bool {
@@ -101,6 +117,26 @@ mod tests {
                 "{path} missing: {breaks:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_service_must_name_its_organization_consistently() {
+        let org = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610";
+        let other = "3f7b145d-84af-42d7-8fae-eaca714b02b2";
+        assert_eq!(
+            service_organization_breaks(&json!({"organization_id": org})).len(),
+            0
+        );
+        assert_eq!(
+            service_organization_breaks(&json!({"organization": {"id": org}})).len(),
+            0
+        );
+        assert_eq!(
+            service_organization_breaks(&json!({"name": "Lunch club"})).len(),
+            1
+        );
+        let split = json!({"organization_id": org, "organization": {"id": other}});
+        assert_eq!(service_organization_breaks(&split).len(), 1);
     }
 
     #[test]
