@@ -29,7 +29,7 @@ pub use jsonl::{JsonlError, run_jsonl};
 
 use lexicon::{Lexicon, Term};
 use pattern::{Pattern, Span, Word};
-use vocabulary::{Cue, CueKind};
+use vocabulary::{Absorb, Cue, CueKind};
 
 /// A need is shown when the evidence for it reaches this score.
 pub const SHOW_THRESHOLD: f32 = 0.5;
@@ -76,7 +76,7 @@ pub struct Matcher {
     /// Phrases that start with a prefix (`depress*`), tried at every word.
     prefix_first: Vec<usize>,
     always_urgent: Vec<NeedId>,
-    absorbs: Vec<(NeedId, NeedId)>,
+    absorbs: Vec<(NeedId, NeedId, Absorb)>,
     giveable: Vec<NeedId>,
 }
 
@@ -143,7 +143,7 @@ impl Matcher {
             .collect();
         let absorbs = vocabulary::ABSORBS
             .iter()
-            .map(|(a, b)| (need_id(a), need_id(b)))
+            .map(|&(a, b, how)| (need_id(a), need_id(b), how))
             .collect();
         let giveable = vocabulary::GIVEABLE.iter().map(|id| need_id(id)).collect();
         Matcher {
@@ -330,9 +330,9 @@ impl Matcher {
                 .and_then(|(items, _)| items.first())
                 .map_or(0.0, |i| i.weight)
         };
-        for &(settled, absorbed) in &self.absorbs {
+        for &(settled, absorbed, how) in &self.absorbs {
             if score_of(settled, &by_need) >= SETTLED
-                && strongest(absorbed, &by_need) < vocabulary::DECISIVE
+                && (how == Absorb::All || strongest(absorbed, &by_need) < vocabulary::DECISIVE)
             {
                 by_need.remove(&absorbed);
             }

@@ -310,7 +310,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("community-action", 0.92)],
         &[
-            "to|i|we|would|could|might start|set|run|organise|launch|starting|setting|running|organising .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter|library|swap|scheme|team|league|bank",
+            "to|i|we|would|could|might start|set|run|organise|launch|starting|setting|running|organising .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter|library|swap|scheme|team|league|bank|clean|cleanup|fundraiser|party|day",
             "community project",
             "residents association",
             "tenants association",
@@ -367,7 +367,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("community-action", 0.92)],
         &[
-            "set|setting|start|starting up .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|library|swap|scheme|team|league|bank",
+            "set|setting|start|starting up .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|library|swap|scheme|team|league|bank|clean|cleanup|fundraiser|party|day",
         ],
     ),
     Cue::offer(
@@ -385,8 +385,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("volunteering", 0.6)],
         &[
             "give|donate .. to someone|somebody|anyone|people|charity|family|families|those",
-            "for free",
-            "free of charge",
             "give it away",
             "giving it away",
         ],
@@ -399,4 +397,19 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::neutral(&["a group of", "group of"]),
     Cue::topic(&[("arts-creativity", 0.6)], &["music"]),
+    Cue::offer(
+        &[("community-action", 0.6)],
+        &["clean up", "cleanup", "litter", "fundraiser"],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.6), ("loneliness", 0.45)],
+        &["meet other", "meet others", "meet some"],
+    ),
+    Cue::offer(
+        &[("volunteering", 0.85)],
+        &[
+            "give|spare|offer .. hours|hour|afternoon|morning|day|days|time",
+            "needs|need|needing|looking for .. volunteers|helpers",
+        ],
+    ),
 ];

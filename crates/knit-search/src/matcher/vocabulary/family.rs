@@ -57,11 +57,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("early-years", 0.9)],
         &[
-            "toddler",
-            "toddlers",
-            "newborn",
-            "new born",
-            "new baby",
             "under fives",
             "under 5s",
             "under fives",
@@ -228,7 +223,6 @@ pub(super) const CUES: &[Cue] = &[
             "divorcing",
             "split up",
             "splitting up",
-            "split from",
             "broke up",
             "break up",
             "breakup",
@@ -489,5 +483,54 @@ pub(super) const CUES: &[Cue] = &[
             "dyspraxia",
             "neurodivergent",
         ],
+    ),
+    Cue::topic(
+        &[("young-people", 0.8), ("parenting", 0.4)],
+        &["@child .. bullied|bullying|picked on"],
+    ),
+    Cue::topic(
+        &[("early-years", 0.45)],
+        &["newborn", "new born", "new baby"],
+    ),
+    Cue::topic(&[("early-years", 0.6)], &["toddler", "toddlers"]),
+    Cue::problem(
+        &[("relationships", 0.9)],
+        &[
+            "split with",
+            "split from",
+            "splitting from",
+            "separated from",
+        ],
+    ),
+    Cue::topic(
+        &[("send", 0.9)],
+        &[
+            "@childage year|years old .. autism|autistic|adhd|asd|dyslexia|dyslexic|dyspraxia|neurodivergent|sensory|speech|delay|delayed",
+            "autistic|adhd|dyslexic @child",
+        ],
+    ),
+    Cue::topic(
+        &[("send", 0.45), ("parenting", 0.3)],
+        &["school .. struggling|can't cope|cannot cope|can't manage"],
+    ),
+    Cue::problem(
+        &[("relationships", 0.8)],
+        &[
+            "husband|wife|partner|boyfriend|girlfriend|hubby|fella .. keep|always|constantly arguing|argue|rowing|fighting|row",
+            "keep arguing",
+            "we argue",
+            "we keep arguing",
+            "we row",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.7), ("legal", 0.5)],
+        &[
+            "let|letting|allow|allowed .. see my|the @child|grandchildren|grandkids|grandson|granddaughter",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.45), ("legal", 0.4)],
+        &["see my|the grandchildren|grandkids|grandson|granddaughter"],
     ),
 ];

@@ -388,7 +388,6 @@ pub(super) const CUES: &[Cue] = &[
             "eat healthily",
             "eat more healthily",
             "eating healthier",
-            "eat better",
             "eating better",
             "eat healthy",
             "healthier diet",
@@ -795,10 +794,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(&[("healthy-eating", 0.4)], &["vegetables"]),
     Cue::problem(&[("smoking", 0.6)], &["patches"]),
     Cue::problem(&[("alcohol-drugs", 0.45)], &["pills", "recovery"]),
-    Cue::problem(
-        &[("alcohol-drugs", 0.7)],
-        &["sober", "sobriety", "drinking", "drunk", "booze"],
-    ),
+    Cue::problem(&[("alcohol-drugs", 0.7)], &["drinking", "drunk", "booze"]),
     Cue::problem(
         &[("alcohol-drugs", 0.6)],
         &["dealer", "drinks", "crack", "spice", "smack"],
@@ -899,17 +895,7 @@ pub(super) const CUES: &[Cue] = &[
             "what can i eat",
         ],
     ),
-    Cue::problem(
-        &[("alcohol-drugs", 0.8)],
-        &[
-            "been clean",
-            "clean for",
-            "stay clean",
-            "staying clean",
-            "clean and sober",
-            "clean since",
-        ],
-    ),
+    Cue::problem(&[("alcohol-drugs", 0.8)], &[]),
     Cue::problem(
         &[("bereavement", 0.9)],
         &[
@@ -977,5 +963,56 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("loneliness", 0.7)],
         &["sundays|weekends|evenings|nights .. hardest|worst|longest|lonely"],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.9)],
+        &[
+            "off work|sick .. stress|anxiety|depression",
+            "signed off .. stress|anxiety|depression",
+        ],
+    ),
+    Cue::topic(
+        &[("healthy-eating", 0.7)],
+        &[
+            "learn to bake",
+            "learning to bake",
+            "eat less",
+            "eat more",
+            "less junk",
+            "junk",
+            "eat better",
+        ],
+    ),
+    Cue::problem(&[("alcohol-drugs", 0.45)], &["sober", "sobriety"]),
+    Cue::problem(
+        &[("alcohol-drugs", 0.6)],
+        &[
+            "been clean",
+            "clean for",
+            "stay clean",
+            "staying clean",
+            "clean and sober",
+            "clean since",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.45)],
+        &[
+            "new here",
+            "new round here",
+            "new in town",
+            "new to the town",
+        ],
+    ),
+    Cue::problem(
+        &[("bereavement", 0.95)],
+        &[
+            "lost|losing my @relative to .. cancer|covid|dementia|stroke|heart|illness|suicide|drugs|drink|alcohol|overdose",
+            "@relative died of|from .. cancer|covid|dementia|stroke|heart|illness|suicide|drugs|drink|alcohol|overdose",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.7)],
+        &["house|home|flat|place feels|is|seems .. empty|quiet"],
     ),
 ];

@@ -180,7 +180,6 @@ pub(super) const CUES: &[Cue] = &[
             "waiting list for a council",
             "bid on properties",
             "social housing",
-            "housing association",
             "overcrowded",
             "overcrowding",
             "too small for us",
@@ -370,4 +369,16 @@ pub(super) const CUES: &[Cue] = &[
         &[("housing-advice", 0.8)],
         &["need to move house|home|flat|out"],
     ),
+    Cue::topic(
+        &[("home-repairs", 0.6)],
+        &[
+            "i own|my own .. house|home|flat|bungalow",
+            "homeowner",
+            "home owner",
+            "owner occupier",
+            "own the house",
+            "own my home",
+        ],
+    ),
+    Cue::topic(&[("housing-advice", 0.45)], &["housing association"]),
 ];

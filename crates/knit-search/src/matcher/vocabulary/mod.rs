@@ -100,19 +100,35 @@ impl Cue {
 /// A cue at least this strong settles a need on its own.
 pub(crate) const DECISIVE: f32 = 0.9;
 
-/// When the first need is settled, the second need's weaker evidence is
-/// read as part of the first: tears after a death are grief; damp in a rented home is the
-/// landlord's to fix; an eviction is the homelessness team's; a partner who hurts you is
-/// abuse, not a relationship problem; learning English is ESOL, not a general course.
-pub(crate) const ABSORBS: &[(&str, &str)] = &[
-    ("bereavement", "mental-health"),
-    ("housing-advice", "home-repairs"),
-    ("homelessness", "housing-advice"),
-    ("domestic-abuse", "relationships"),
-    ("esol", "skills"),
-    ("immigration", "legal"),
-    ("carers", "long-term-conditions"),
-    ("carers", "disability"),
+/// How much of another need's evidence a settled need takes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Absorb {
+    /// Only evidence short of decisive.
+    Weaker,
+    /// All of it: the words describe someone else's situation.
+    All,
+}
+
+/// When the first need is settled, evidence for the second is read as part of it: tears
+/// after a death are grief; damp in a rented home is the landlord's to fix, and a leak in
+/// a home someone owns is a repair; an eviction is the homelessness team's; a partner who
+/// hurts you is abuse, not a relationship problem; counselling for a couple is
+/// relationship counselling; learning English is ESOL, not a general course; a carer's
+/// need is the carer's, not the cared-for person's condition; a cancer someone died of
+/// is the bereavement.
+pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
+    ("bereavement", "mental-health", Absorb::Weaker),
+    ("bereavement", "long-term-conditions", Absorb::Weaker),
+    ("bereavement", "money-management", Absorb::Weaker),
+    ("housing-advice", "home-repairs", Absorb::Weaker),
+    ("home-repairs", "housing-advice", Absorb::Weaker),
+    ("homelessness", "housing-advice", Absorb::Weaker),
+    ("domestic-abuse", "relationships", Absorb::Weaker),
+    ("relationships", "mental-health", Absorb::Weaker),
+    ("esol", "skills", Absorb::Weaker),
+    ("immigration", "legal", Absorb::Weaker),
+    ("carers", "long-term-conditions", Absorb::All),
+    ("carers", "disability", Absorb::All),
 ];
 
 /// Needs that, named in the same sentence as an offer of help, are what the person brings
@@ -309,6 +325,12 @@ const CLASSES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "childage",
+        &[
+            "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
+        ],
+    ),
+    (
         "teenage",
         &["11", "12", "13", "14", "15", "16", "17", "18", "19"],
     ),
@@ -399,6 +421,9 @@ const NOT_CUES: &[Cue] = &[Cue::neutral(&[
     "worked out",
     "working out",
     "sick of",
+    "can't work without",
+    "support group",
+    "peer support",
     "no money problems",
     "no money worries",
     "no money issues",

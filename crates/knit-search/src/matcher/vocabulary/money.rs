@@ -200,7 +200,6 @@ pub(super) const CUES: &[Cue] = &[
             "managing my money",
             "money management",
             "manage money",
-            "bank account",
             "open an account",
             "open a bank account",
             "credit union",
@@ -533,7 +532,6 @@ pub(super) const CUES: &[Cue] = &[
             "nothing for dinner",
             "nothing to feed",
             "nothing in the fridge",
-            "nothing in the cupboards",
         ],
     ),
     Cue::topic(
@@ -583,5 +581,56 @@ pub(super) const CUES: &[Cue] = &[
             "not fit for work",
             "unfit for work",
         ],
+    ),
+    Cue::topic(
+        &[("food", 0.9)],
+        &[
+            "cupboards|fridge|cupboard .. empty|bare",
+            "bare cupboards",
+            "nothing in the cupboards",
+        ],
+    ),
+    Cue::topic(
+        &[("food", 0.7)],
+        &[
+            "need|needs feeding",
+            "feed|feeding @child|kids|them|family|us",
+        ],
+    ),
+    Cue::topic(
+        &[("benefits", 0.7)],
+        &[
+            "pension .. doesn't|isn't|won't|not .. cover|enough|stretch|go",
+            "doesn't cover my bills|rent",
+        ],
+    ),
+    Cue::problem(
+        &[("gambling", 0.95)],
+        &[
+            "online bingo",
+            "bingo app",
+            "bingo apps",
+            "bingo sites",
+            "bingo site",
+        ],
+    ),
+    Cue::problem(
+        &[("debt", 0.7), ("housing-advice", 0.3)],
+        &["can't|cannot|cant make|cover|afford .. rent|mortgage"],
+    ),
+    Cue::topic(
+        &[("fuel-poverty", 0.9)],
+        &[
+            "sit in .. coats",
+            "sitting in .. coats",
+            "coats on indoors",
+            "wear coats",
+            "heating costs",
+            "cost of heating",
+        ],
+    ),
+    Cue::topic(
+        &[("money-management", 0.6)],
+        &["bank account", "bank accounts"],
     ),
 ];

@@ -332,4 +332,8 @@ pub(super) const CUES: &[Cue] = &[
             "fleeing .. husband|partner|him|boyfriend|ex",
         ],
     ),
+    Cue::problem(
+        &[("victim-support", 0.6), ("young-people", 0.4)],
+        &["being bullied", "getting bullied"],
+    ),
 ];

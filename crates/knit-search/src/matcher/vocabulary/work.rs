@@ -127,8 +127,6 @@ pub(super) const CUES: &[Cue] = &[
             "learn a trade",
             "upskill",
             "training course",
-            "apprenticeship",
-            "apprenticeships",
             "learn something new",
             "open university",
             "distance learning",
@@ -262,7 +260,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("digital", 0.5)],
         &[
-            "online",
             "tech",
             "data",
             "apps",
@@ -300,5 +297,14 @@ pub(super) const CUES: &[Cue] = &[
             "shop online",
             "shopping online",
         ],
+    ),
+    Cue::topic(&[("digital", 0.4)], &["online"]),
+    Cue::topic(
+        &[("employment", 0.6), ("money-management", 0.3)],
+        &["hours .. cut|reduced", "cut my hours", "hours cut"],
+    ),
+    Cue::topic(
+        &[("skills", 0.9), ("employment", 0.5)],
+        &["apprenticeship", "apprenticeships"],
     ),
 ];
