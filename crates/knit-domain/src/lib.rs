@@ -1,13 +1,20 @@
 //! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
 
+pub mod access;
+pub mod account;
+pub mod audit;
 pub mod directory;
 pub mod geo;
 pub mod hsds;
+pub mod listing_change;
 pub mod needs;
 pub mod opening;
+pub mod password;
 pub mod postcode;
+pub mod session;
 pub mod synthetic;
 pub mod time_of_day;
+pub mod totp;
 pub mod validation;
 
 pub use directory::Service;
