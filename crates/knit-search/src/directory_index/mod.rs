@@ -693,7 +693,8 @@ impl DirectoryIndex {
             .near
             .zip(query.within_km)
             .map(|(near, km)| BoundingBox::around(near, km));
-        let mut ranked: Vec<(f32, u32, Option<f64>)> = Vec::new();
+        // (rank, slot, the id's first half): ties break by id without touching records.
+        let mut ranked: Vec<(f32, u32, u64)> = Vec::new();
         for &slot in &candidates {
             let record = &self.records[slot as usize];
             if !self.passes(record, query, wanted_needs) {
@@ -721,7 +722,7 @@ impl DirectoryIndex {
                 (false, true) => fit * (1.0 / (1.0 + effective)) as f32,
                 (false, false) => fit,
             };
-            ranked.push((rank, slot, distance));
+            ranked.push((rank, slot, record.id.as_u64_pair().0));
         }
         if !every_slot {
             for &slot in &candidates {
@@ -732,8 +733,8 @@ impl DirectoryIndex {
             pool.push(scratch);
         }
         let total = ranked.len();
-        let order = |a: &(f32, u32, Option<f64>), b: &(f32, u32, Option<f64>)| {
-            b.0.total_cmp(&a.0).then_with(|| {
+        let order = |a: &(f32, u32, u64), b: &(f32, u32, u64)| {
+            b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then_with(|| {
                 self.records[a.1 as usize]
                     .id
                     .cmp(&self.records[b.1 as usize].id)
@@ -748,10 +749,12 @@ impl DirectoryIndex {
         ranked.sort_unstable_by(order);
         let hits = ranked[start..end]
             .iter()
-            .map(|&(rank, slot, distance_km)| Hit {
+            .map(|&(rank, slot, _)| Hit {
                 id: self.records[slot as usize].id,
                 score: rank,
-                distance_km,
+                distance_km: query
+                    .near
+                    .and_then(|near| self.distance_km(&self.records[slot as usize], near)),
                 reasons: self.reasons(
                     slot,
                     &words,
