@@ -38,8 +38,11 @@ pub const SHOW_THRESHOLD: f32 = 0.5;
 /// and "appointments" are one hint of a health condition, not two.
 const SAME_CUE_FACTOR: f32 = 0.25;
 
+/// Scores within the same band of this width rank by which need the person raised first.
+const SCORE_BAND: f32 = 0.05;
+
 /// A need settled with this score takes in weaker evidence for the needs it absorbs.
-const SETTLED: f32 = 0.8;
+const SETTLED: f32 = 0.75;
 
 /// A misspelt word is slightly weaker evidence than the word spelt right.
 const CORRECTED_WORD_FACTOR: f32 = 0.9;
@@ -223,10 +226,11 @@ impl Matcher {
         let spans: Vec<Span> = found.iter().map(|f| f.span).collect();
         found.retain(|f| {
             !spans.iter().any(|o| {
-                !o.has_gap
-                    && o.first <= f.span.first
+                o.first <= f.span.first
                     && f.span.last <= o.last
                     && (o.last - o.first) > (f.span.last - f.span.first)
+                    && (f.span.first..=f.span.last)
+                        .all(|t| t - o.first >= 64 || o.gaps & (1 << (t - o.first)) == 0)
             })
         });
         found.retain(|f| !negation::is_negated(&plain, f.span, self.cues[f.cue].kind));
@@ -337,16 +341,18 @@ impl Matcher {
                 by_need.remove(&absorbed);
             }
         }
-        let mut matches: Vec<(bool, NeedMatch)> = by_need
+        let mut matches: Vec<(bool, usize, NeedMatch)> = by_need
             .into_iter()
             .map(|(need, (items, urgent))| {
                 // The chance every piece of evidence is wrong, taken as independent.
                 let doubt: f32 = items.iter().map(|i| 1.0 - i.weight).product();
                 let urgent = urgent || self.always_urgent.contains(&need);
                 let score = (1.0 - doubt).clamp(0.0, 1.0);
+                let first = items.iter().map(|i| i.bytes.start).min().unwrap_or(0);
                 let because = items.into_iter().map(|i| i.quote).collect();
                 (
                     urgent,
+                    first,
                     NeedMatch {
                         need,
                         score,
@@ -355,15 +361,19 @@ impl Matcher {
                 )
             })
             .collect();
-        matches.sort_by(|(ua, a), (ub, b)| {
+        // Urgent needs first; then by score, where scores this close count as equal and
+        // the need the person raised first goes first.
+        let band = |score: f32| (score / SCORE_BAND) as u32;
+        matches.sort_by(|(ua, fa, a), (ub, fb, b)| {
             let shown_a = a.score >= SHOW_THRESHOLD;
             let shown_b = b.score >= SHOW_THRESHOLD;
             (shown_b && *ub)
                 .cmp(&(shown_a && *ua))
+                .then(band(b.score).cmp(&band(a.score)))
+                .then(fa.cmp(fb))
                 .then(b.score.total_cmp(&a.score))
-                .then(a.need.index().cmp(&b.need.index()))
         });
-        matches.into_iter().map(|(_, m)| m).collect()
+        matches.into_iter().map(|(_, _, m)| m).collect()
     }
 }
 

@@ -82,6 +82,10 @@ const DENIALS_BEFORE: &[&[&str]] = &[
     &["isn't", "about"],
     &["not", "about"],
     &["not", "because", "of"],
+    &["don't", "like"],
+    &["don't", "want"],
+    &["not", "into"],
+    &["not", "interested", "in"],
 ];
 
 /// Words that may stand between a denial and the cue it denies.

@@ -59,7 +59,8 @@ pub(crate) struct Word {
 pub(crate) struct Span {
     pub first: usize,
     pub last: usize,
-    pub has_gap: bool,
+    /// Words inside a `..` gap, as bits from `first`: they are not the phrase's own words.
+    pub gaps: u64,
 }
 
 #[derive(Debug, PartialEq)]
@@ -132,12 +133,12 @@ impl Pattern {
     /// Matches the pattern starting exactly at `at`.
     pub fn match_at(&self, words: &[Word], at: usize) -> Option<Span> {
         let mut last = at;
-        let mut has_gap = false;
-        self.slot_at(0, words, at, &mut last, &mut has_gap)
+        let mut gaps = 0;
+        self.slot_at(0, words, at, at, &mut last, &mut gaps)
             .then_some(Span {
                 first: at,
                 last,
-                has_gap,
+                gaps,
             })
     }
 
@@ -146,8 +147,9 @@ impl Pattern {
         k: usize,
         words: &[Word],
         at: usize,
+        first: usize,
         last: &mut usize,
-        has_gap: &mut bool,
+        gaps: &mut u64,
     ) -> bool {
         let Some(slot) = self.slots.get(k) else {
             return true;
@@ -162,8 +164,12 @@ impl Pattern {
                     {
                         return false;
                     }
-                    if self.slot_at(k + 1, words, at + gap, last, has_gap) {
-                        *has_gap |= gap > 0;
+                    if self.slot_at(k + 1, words, at + gap, first, last, gaps) {
+                        for skipped in at..at + gap {
+                            if skipped - first < 64 {
+                                *gaps |= 1 << (skipped - first);
+                            }
+                        }
                         return true;
                     }
                 }
@@ -180,7 +186,7 @@ impl Pattern {
                         return false;
                     }
                     if alts.iter().any(|a| alt_matches(a, word))
-                        && self.slot_at(k + 1, words, pos + 1, last, has_gap)
+                        && self.slot_at(k + 1, words, pos + 1, first, last, gaps)
                     {
                         *last = (*last).max(pos);
                         return true;

@@ -297,4 +297,22 @@ pub(super) const CUES: &[Cue] = &[
         &[("older-people", 0.7)],
         &["she|he @oldage", "she|he is @oldage"],
     ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "care assessment",
+            "needs assessment",
+            "social care",
+            "can't|cannot|cant wash|dress|bathe|shower",
+            "wash or dress",
+            "carers to come in",
+        ],
+    ),
+    Cue::topic(
+        &[("carers", 0.55)],
+        &[
+            "@cared has|with|got dementia|alzheimers|parkinsons|ms|cancer|stroke",
+            "@cared had a stroke",
+        ],
+    ),
 ];

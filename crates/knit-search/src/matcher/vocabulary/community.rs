@@ -57,9 +57,6 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "meet people",
             "meet new people",
-            "make friends",
-            "make new friends",
-            "new friends",
             "get out of the house",
             "get out more",
             "group",
@@ -318,7 +315,6 @@ pub(super) const CUES: &[Cue] = &[
             "friends of the park",
             "street party",
             "repair cafe",
-            "community group",
             "funding for our",
             "funding for my",
             "funding for a",
@@ -411,5 +407,27 @@ pub(super) const CUES: &[Cue] = &[
             "give|spare|offer .. hours|hour|afternoon|morning|day|days|time",
             "needs|need|needing|looking for .. volunteers|helpers",
         ],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.55), ("loneliness", 0.45)],
+        &["make friends", "make new friends", "new friends"],
+    ),
+    Cue::topic(
+        &[("community-action", 0.9)],
+        &[
+            "funding bid",
+            "bid for funding",
+            "grant bid",
+            "grant application",
+            "funding application",
+            "small charity",
+            "our charity",
+            "we are a charity|group",
+            "community group",
+        ],
+    ),
+    Cue::topic(
+        &[("loneliness", 0.45), ("social-groups", 0.3)],
+        &["somewhere to go", "something to get me out"],
     ),
 ];

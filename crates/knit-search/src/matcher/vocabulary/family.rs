@@ -533,4 +533,37 @@ pub(super) const CUES: &[Cue] = &[
         &[("relationships", 0.45), ("legal", 0.4)],
         &["see my|the grandchildren|grandkids|grandson|granddaughter"],
     ),
+    Cue::topic(
+        &[("early-years", 0.8), ("parenting", 0.4)],
+        &[
+            "baby|toddler|she|he .. cries|crying|screams|screaming .. all the time|constantly|non stop|all night",
+            "baby won't|doesn't|wont|doesnt sleep|settle|feed",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8), ("mental-health", 0.3)],
+        &[
+            "failing as a mum|dad|mother|father|parent",
+            "bad mum|mother|dad|father|parent",
+            "useless mum|mother|dad|parent",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.7)],
+        &[
+            "how to handle|deal with|cope with|manage him|her|them|my son|my daughter|my kids|the kids",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.6), ("young-people", 0.6)],
+        &["@child .. caught|arrested|shoplifting|stealing|police|in trouble|cautioned"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "@child .. won't|doesn't|wont|doesnt talk to me|listen to me",
+            "worried about my @child",
+            "worried .. @child",
+        ],
+    ),
 ];

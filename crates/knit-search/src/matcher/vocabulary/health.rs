@@ -1015,4 +1015,15 @@ pub(super) const CUES: &[Cue] = &[
         &[("loneliness", 0.7)],
         &["house|home|flat|place feels|is|seems .. empty|quiet"],
     ),
+    Cue::problem(
+        &[("loneliness", 0.9)],
+        &["socially isolated", "social isolation"],
+    ),
+    Cue::topic(
+        &[("healthy-eating", 0.9)],
+        &[
+            "lose .. stone|pounds|kilos|lbs|weight",
+            "losing .. stone|pounds|kilos",
+        ],
+    ),
 ];

@@ -208,7 +208,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("housing-advice", 0.6)],
-        &["housing", "tenant", "renting", "rented", "bidding"],
+        &["housing", "tenant", "renting", "rented"],
     ),
     Cue::topic(&[("housing-advice", 0.45)], &["landlord", "lease"]),
     Cue::topic(
@@ -381,4 +381,19 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(&[("housing-advice", 0.45)], &["housing association"]),
+    Cue::problem(
+        &[("homelessness", 0.7), ("housing-advice", 0.5)],
+        &["throw|throwing|chuck|chucking|kick|kicking me|us out"],
+    ),
+    Cue::topic(
+        &[("housing-advice", 0.7)],
+        &["bidding", "bid on a|for a property|house|flat|home"],
+    ),
+    Cue::topic(
+        &[("homelessness", 0.6), ("housing-advice", 0.6)],
+        &[
+            "need somewhere to live|stay",
+            "needs somewhere to live|stay",
+        ],
+    ),
 ];

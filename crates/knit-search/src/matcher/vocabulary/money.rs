@@ -633,4 +633,11 @@ pub(super) const CUES: &[Cue] = &[
         &[("money-management", 0.6)],
         &["bank account", "bank accounts"],
     ),
+    Cue::problem(
+        &[("debt", 0.7)],
+        &[
+            "struggling|struggle|hard to pay",
+            "struggling to pay .. rent|bills|mortgage",
+        ],
+    ),
 ];

@@ -353,4 +353,28 @@ pub(super) const CUES: &[Cue] = &[
             "fleeing .. war|persecution",
         ],
     ),
+    Cue::topic(
+        &[("transport", 0.9)],
+        &[
+            "gave up driving",
+            "given up driving",
+            "give up driving",
+            "had to stop driving",
+        ],
+    ),
+    Cue::topic(
+        &[("transport", 0.6)],
+        &[
+            "can't|cannot|cant get to .. church|town|hospital|appointments|doctors|surgery|work|college",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.7), ("relationships", 0.3)],
+        &[
+            "child maintenance",
+            "maintenance payments",
+            "child support",
+            "cms",
+        ],
+    ),
 ];

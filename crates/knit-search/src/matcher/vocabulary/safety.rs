@@ -336,4 +336,16 @@ pub(super) const CUES: &[Cue] = &[
         &[("victim-support", 0.6), ("young-people", 0.4)],
         &["being bullied", "getting bullied"],
     ),
+    Cue::problem(
+        &[("victim-support", 0.7), ("debt", 0.3)],
+        &["saying|claiming|claim|says i owe|owed", "never heard of"],
+    ),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "swearing at me",
+            "swear at me",
+            "footballs|balls|stones|eggs|bricks at my|the windows|window|door|house|car",
+        ],
+    ),
 ];

@@ -104,9 +104,6 @@ pub(super) const CUES: &[Cue] = &[
             "reading and writing",
             "literacy",
             "numeracy",
-            "can't read",
-            "can't write",
-            "struggle to read",
             "go back to college",
             "back to college",
             "go back to school",
@@ -306,5 +303,19 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("skills", 0.9), ("employment", 0.5)],
         &["apprenticeship", "apprenticeships"],
+    ),
+    Cue::topic(
+        &[("digital", 0.8)],
+        &[
+            "phone|laptop|computer|tablet|ipad .. broken|broke|smashed|cracked|stolen",
+            "can't do my .. journal|online",
+            "my journal",
+            "uc journal",
+            "universal credit journal",
+        ],
+    ),
+    Cue::topic(
+        &[("skills", 0.6)],
+        &["can't read", "can't write", "struggle to read"],
     ),
 ];
