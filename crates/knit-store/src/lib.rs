@@ -92,6 +92,12 @@ pub trait Store: Send + Sync + 'static {
     /// as other services may share them). Returns whether there was such a service.
     async fn delete_service(&self, id: Uuid) -> Result<bool>;
 
+    /// Assembles every service again from its rows and rewrites each stored document that
+    /// differs (each service keeps its whole JSON for fast reading). Returns how many
+    /// differed: 0 unless a document went stale, or an upgrade changed how services are
+    /// written.
+    async fn refresh_documents(&self) -> Result<u64>;
+
     async fn organization(&self, id: Uuid) -> Result<Option<Organization>>;
 
     /// Organisations in name order, a page at a time (offset and limit).

@@ -4,8 +4,13 @@
 //! and writes begin; the SQL text is the same for both.
 //!
 //! A service is stored as normalised rows, one table per HSDS table, each child row with
-//! its place in the list. A batch of services is read back with one query per table for
-//! the whole batch, never one per service, and assembled in memory.
+//! its place in the list; organisations, locations and taxonomy terms are shared between
+//! the services that nest them. The rows are the truth. Reading the whole directory back
+//! row by row costs about a microsecond a value through sqlx, some 200 values a listing,
+//! too slow to start with a nation's directory; so each service also keeps its document,
+//! the JSON of the service as assembled from the rows ([`fill`]: one query per table for
+//! a batch of services), rewritten in the same transaction whenever the service or a
+//! shared record it nests changes. Listings are read from documents.
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +29,9 @@ use sqlx::query_builder::Separated;
 use sqlx::{Database, Decode, Pool, QueryBuilder, Row, Type};
 use uuid::Uuid;
 
-use super::{DB, Key, NAME, Stamp, begin_read, begin_write, key, stamp, time_of, uuid_of};
+use super::{
+    DB, Key, NAME, Stamp, begin_read, begin_write, kept_time, key, stamp, time_of, uuid_of,
+};
 use crate::{
     ImportSummary, Place, PostcodePoint, ProblemReport, Result, ServiceFilter, Store, StoreError,
 };
@@ -324,7 +331,10 @@ const SERVICE_COLUMNS: &[&str] = &[
     "last_modified",
 ];
 
-fn bind_service(v: &mut Values<'_>, s: &&Service) {
+/// A service to write, with its document.
+type ServiceRow<'a> = (&'a Service, String);
+
+fn bind_service(v: &mut Values<'_>, (s, document): &ServiceRow<'_>) {
     v.push_bind(key(s.id))
         .push_bind(key(s.organization_id))
         .push_bind(s.organization.is_some())
@@ -342,7 +352,25 @@ fn bind_service(v: &mut Values<'_>, s: &&Service) {
         .push_bind(age(s.maximum_age))
         .push_bind(s.alert.as_deref())
         .push_bind(s.assured_date)
-        .push_bind(s.last_modified.map(stamp));
+        .push_bind(s.last_modified.map(stamp))
+        .push_bind(document.as_str());
+}
+
+/// The service as its document holds it: as the columns would give it back.
+fn document(service: &Service) -> Result<String> {
+    let text = match service.last_modified.map(kept_time) {
+        Some(kept) if Some(kept) != service.last_modified => serde_json::to_string(&Service {
+            last_modified: Some(kept),
+            ..service.clone()
+        }),
+        _ => serde_json::to_string(service),
+    };
+    text.map_err(|e| StoreError::Corrupt(format!("a service could not be written as JSON: {e}")))
+}
+
+fn parse_document(text: &str) -> Result<Service> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("a stored service is not HSDS JSON: {e}")))
 }
 
 /// A service row, and whether its organisation is to be nested in it.
@@ -1007,6 +1035,135 @@ async fn existing_services(conn: &mut Conn, ids: &[Uuid]) -> Result<HashSet<Uuid
     Ok(found.into_iter().collect())
 }
 
+/// Shared records of a batch whose stored copy differs from the batch's.
+#[derive(Default)]
+struct Changed {
+    organizations: Vec<Uuid>,
+    terms: Vec<Uuid>,
+    locations: Vec<Uuid>,
+}
+
+async fn changed_shared(
+    conn: &mut Conn,
+    organizations: &[&Organization],
+    terms: &[&TaxonomyTerm],
+    locations: &[&Location],
+) -> Result<Changed> {
+    fn differing<T: PartialEq>(
+        new: &[&T],
+        id: impl Fn(&T) -> Uuid,
+        stored: &HashMap<Uuid, T>,
+    ) -> Vec<Uuid> {
+        new.iter()
+            .filter(|n| stored.get(&id(n)).is_some_and(|old| old != **n))
+            .map(|n| id(n))
+            .collect()
+    }
+    let ids = |ids: &mut dyn Iterator<Item = Uuid>| ids.collect::<Vec<_>>();
+    let organization_ids = ids(&mut organizations.iter().map(|o| o.id));
+    let stored: HashMap<Uuid, Organization> = select_in(
+        conn,
+        SELECT_ORGANIZATION,
+        "id",
+        "",
+        &organization_ids,
+        organization_row,
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.id, o))
+    .collect();
+    let organizations = differing(organizations, |o| o.id, &stored);
+    let term_ids = ids(&mut terms.iter().map(|t| t.id));
+    let stored: HashMap<Uuid, TaxonomyTerm> = select_in(
+        conn,
+        SELECT_TAXONOMY_TERM,
+        "id",
+        "",
+        &term_ids,
+        taxonomy_term_row,
+    )
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t))
+    .collect();
+    let terms = differing(terms, |t| t.id, &stored);
+    let location_ids = ids(&mut locations.iter().map(|l| l.id));
+    let stored = locations_by_id(conn, &location_ids).await?;
+    let locations = differing(locations, |l| l.id, &stored);
+    Ok(Changed {
+        organizations,
+        terms,
+        locations,
+    })
+}
+
+/// Rewrites the documents of services outside the batch (`written`) that nest a shared
+/// record which changed: they are assembled again from the rows.
+async fn refresh_documents(conn: &mut Conn, changed: &Changed, written: &[Uuid]) -> Result<()> {
+    let written: HashSet<Uuid> = written.iter().copied().collect();
+    let mut affected: Vec<Uuid> = Vec::new();
+    let nesting = |row: &DbRow| {
+        let mut c = Columns::new(row);
+        Ok((c.id()?, c.flag()?))
+    };
+    let by_organization = select_in(
+        conn,
+        "SELECT id, embeds_organization FROM services",
+        "organization_id",
+        "",
+        &changed.organizations,
+        nesting,
+    )
+    .await?;
+    let by_term = select_in(
+        conn,
+        "SELECT service_id, embeds_term FROM attributes",
+        "taxonomy_term_id",
+        "",
+        &changed.terms,
+        nesting,
+    )
+    .await?;
+    let by_location = select_in(
+        conn,
+        "SELECT service_id, TRUE FROM service_at_locations",
+        "embedded_location_id",
+        "",
+        &changed.locations,
+        nesting,
+    )
+    .await?;
+    for (id, nests) in by_organization
+        .into_iter()
+        .chain(by_term)
+        .chain(by_location)
+    {
+        if nests && !written.contains(&id) {
+            affected.push(id);
+        }
+    }
+    let affected = distinct(affected.into_iter());
+    let select = select_service_rows();
+    for chunk in affected.chunks(1_000) {
+        let rows = select_in(conn, &select, "id", "", chunk, service_row).await?;
+        for service in fill(conn, rows).await? {
+            sqlx::query("UPDATE services SET document = $1 WHERE id = $2")
+                .bind(document(&service)?)
+                .bind(key(service.id))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    if !affected.is_empty() {
+        tracing::debug!(
+            services = affected.len(),
+            "refreshed documents of services sharing changed records"
+        );
+    }
+    Ok(())
+}
+
 async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<ImportSummary> {
     let ids: Vec<Uuid> = services.iter().map(|s| s.id).collect();
     let existing = existing_services(conn, &ids).await?;
@@ -1015,16 +1172,34 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
         .copied()
         .filter(|id| existing.contains(id))
         .collect();
+    // Organisations, locations and terms are shared between services: the last copy in the
+    // batch is kept, and other services nesting a copy that changed get new documents.
+    let organizations = last_of_each(
+        services.iter().filter_map(|s| s.organization.as_ref()),
+        |o| o.id,
+    );
+    let terms = last_of_each(
+        services
+            .iter()
+            .flat_map(|s| &s.attributes)
+            .filter_map(|a| a.taxonomy_term.as_ref()),
+        |t| t.id,
+    );
+    let locations = last_of_each(
+        services
+            .iter()
+            .flat_map(|s| &s.service_at_locations)
+            .filter_map(|sal| sal.location.as_ref()),
+        |l| l.id,
+    );
+    let changed = changed_shared(conn, &organizations, &terms, &locations).await?;
+
     // Every old list goes before any new row, so an id may move between services in one
     // batch.
     for table in SERVICE_CHILD_TABLES {
         delete_where_in(conn, table, "service_id", &replaced).await?;
     }
 
-    let organizations = last_of_each(
-        services.iter().filter_map(|s| s.organization.as_ref()),
-        |o| o.id,
-    );
     upsert_rows(
         conn,
         "organizations",
@@ -1034,13 +1209,6 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
     )
     .await?;
 
-    let terms = last_of_each(
-        services
-            .iter()
-            .flat_map(|s| &s.attributes)
-            .filter_map(|a| a.taxonomy_term.as_ref()),
-        |t| t.id,
-    );
     upsert_rows(
         conn,
         "taxonomy_terms",
@@ -1050,14 +1218,6 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
     )
     .await?;
 
-    // Several services may share a location: the last copy in the batch is the one kept.
-    let locations = last_of_each(
-        services
-            .iter()
-            .flat_map(|s| &s.service_at_locations)
-            .filter_map(|sal| sal.location.as_ref()),
-        |l| l.id,
-    );
     upsert_rows(
         conn,
         "locations",
@@ -1106,7 +1266,12 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
     )
     .await?;
 
-    upsert_rows(conn, "services", SERVICE_COLUMNS, services, bind_service).await?;
+    let rows: Vec<ServiceRow<'_>> = services
+        .iter()
+        .map(|s| Ok((*s, document(s)?)))
+        .collect::<Result<_>>()?;
+    let columns = [SERVICE_COLUMNS, &["document"]].concat();
+    upsert_rows(conn, "services", &columns, &rows, bind_service).await?;
 
     let phones = children(services, |s| &s.phones);
     insert_rows(conn, "phones", PHONE_COLUMNS, "", &phones, bind_phone).await?;
@@ -1199,6 +1364,8 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
         bind_attribute,
     )
     .await?;
+
+    refresh_documents(conn, &changed, &ids).await?;
 
     Ok(ImportSummary {
         added: (ids.len() - replaced.len()) as u64,
@@ -1429,7 +1596,8 @@ fn push_filter(query: &mut QueryBuilder<DB>, filter: &ServiceFilter) {
     }
 }
 
-fn select_services() -> String {
+/// The columns of the services table that [`service_row`] reads.
+fn select_service_rows() -> String {
     format!("SELECT {} FROM services", SERVICE_COLUMNS.join(", "))
 }
 
@@ -1478,22 +1646,34 @@ impl Store for SqlStore {
 
     async fn services_by_id(&self, ids: &[Uuid]) -> Result<Vec<Service>> {
         let mut tx = begin_read(&self.reader).await?;
-        let select = select_services();
-        let rows = select_in(&mut tx, &select, "id", "", ids, service_row).await?;
-        let mut found: HashMap<Uuid, Service> = fill(&mut tx, rows)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
+        let documents = select_in(
+            &mut tx,
+            "SELECT document FROM services",
+            "id",
+            "",
+            ids,
+            |row| parse_document(row.try_get::<&str, _>(0)?),
+        )
+        .await?;
         tx.commit().await?;
+        let mut found: HashMap<Uuid, Service> = documents.into_iter().map(|s| (s.id, s)).collect();
         // In the order asked for; an id asked for twice is given twice.
-        Ok(ids
-            .iter()
-            .filter_map(|id| match ids.iter().filter(|i| *i == id).count() {
-                1 => found.remove(id),
-                _ => found.get(id).cloned(),
-            })
-            .collect())
+        let mut wanted: HashMap<Uuid, usize> = HashMap::new();
+        for id in ids {
+            *wanted.entry(*id).or_default() += 1;
+        }
+        let mut out = Vec::with_capacity(found.len());
+        for id in ids {
+            let left = wanted.get_mut(id).expect("counted above");
+            *left -= 1;
+            let service = if *left == 0 {
+                found.remove(id)
+            } else {
+                found.get(id).cloned()
+            };
+            out.extend(service);
+        }
+        Ok(out)
     }
 
     async fn services_after(
@@ -1502,8 +1682,7 @@ impl Store for SqlStore {
         limit: u32,
         filter: &ServiceFilter,
     ) -> Result<Vec<Service>> {
-        let mut query = QueryBuilder::<DB>::new(select_services());
-        query.push(" WHERE 1 = 1");
+        let mut query = QueryBuilder::<DB>::new("SELECT document FROM services WHERE 1 = 1");
         if let Some(after) = after {
             query.push(" AND id > ").push_bind(key(after));
         }
@@ -1511,17 +1690,10 @@ impl Store for SqlStore {
         query
             .push(" ORDER BY id LIMIT ")
             .push_bind(i64::from(limit));
-        let mut tx = begin_read(&self.reader).await?;
-        let rows = query
-            .build()
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(service_row)
-            .collect::<Result<Vec<_>>>()?;
-        let services = fill(&mut tx, rows).await?;
-        tx.commit().await?;
-        Ok(services)
+        let rows = query.build().fetch_all(&self.reader).await?;
+        rows.iter()
+            .map(|row| parse_document(row.try_get::<&str, _>(0)?))
+            .collect()
     }
 
     async fn count_services(&self, filter: &ServiceFilter) -> Result<u64> {
@@ -1529,6 +1701,53 @@ impl Store for SqlStore {
         push_filter(&mut query, filter);
         let n: i64 = query.build_query_scalar().fetch_one(&self.reader).await?;
         Ok(count(n))
+    }
+
+    async fn refresh_documents(&self) -> Result<u64> {
+        let mut tx = begin_write(&self.writer).await?;
+        let mut differed = 0;
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut query = QueryBuilder::<DB>::new(select_service_rows());
+            if let Some(after) = after {
+                query.push(" WHERE id > ").push_bind(key(after));
+            }
+            query.push(" ORDER BY id LIMIT 1000");
+            let rows = query
+                .build()
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(service_row)
+                .collect::<Result<Vec<_>>>()?;
+            let Some((last, _)) = rows.last() else { break };
+            after = Some(last.id);
+            let ids: Vec<Uuid> = rows.iter().map(|(s, _)| s.id).collect();
+            let stored: HashMap<Uuid, Service> = select_in(
+                &mut tx,
+                "SELECT document FROM services",
+                "id",
+                "",
+                &ids,
+                |row| parse_document(row.try_get::<&str, _>(0)?),
+            )
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+            for service in fill(&mut tx, rows).await? {
+                if stored.get(&service.id) != Some(&service) {
+                    differed += 1;
+                    sqlx::query("UPDATE services SET document = $1 WHERE id = $2")
+                        .bind(document(&service)?)
+                        .bind(key(service.id))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(differed)
     }
 
     async fn delete_service(&self, id: Uuid) -> Result<bool> {

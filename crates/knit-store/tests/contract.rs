@@ -92,6 +92,16 @@ fn shared_folder() -> Option<PathBuf> {
     }
 }
 
+/// After every story: each service assembled from its rows is what its document says, so
+/// the rows hold everything the stories checked through the documents.
+async fn rows_and_documents_agree(store: &dyn Store) {
+    assert_eq!(
+        store.refresh_documents().await.expect("documents refresh"),
+        0,
+        "stale documents"
+    );
+}
+
 /// Runs each story on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($($story:ident),* $(,)?) => {
@@ -101,6 +111,7 @@ macro_rules! on_both_backends {
                 async fn $story() {
                     let db = super::Db::sqlite().await;
                     super::stories::$story(db.store()).await;
+                    super::rows_and_documents_agree(db.store()).await;
                     db.finish().await;
                 }
             )*
@@ -111,6 +122,7 @@ macro_rules! on_both_backends {
                 async fn $story() {
                     let Some(db) = super::Db::postgres(stringify!($story)).await else { return };
                     super::stories::$story(db.store()).await;
+                    super::rows_and_documents_agree(db.store()).await;
                     db.finish().await;
                 }
             )*
@@ -123,7 +135,7 @@ on_both_backends!(
     replacing_a_service_replaces_its_lists,
     importing_the_same_services_twice_adds_nothing,
     a_failed_import_leaves_the_store_as_it_was,
-    a_location_shared_by_services_is_kept_once,
+    records_shared_by_services_are_kept_once,
     paging_walks_every_service_once_in_id_order,
     services_by_id_keep_the_order_asked_for,
     filters_and_counts_agree,

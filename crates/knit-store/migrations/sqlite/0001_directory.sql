@@ -40,7 +40,11 @@ CREATE TABLE services (
     maximum_age INTEGER,
     alert TEXT,
     assured_date TEXT,
-    last_modified TEXT
+    last_modified TEXT,
+    -- The whole service as HSDS JSON, assembled from the rows above and the shared
+    -- organisation, locations and terms, rewritten whenever any of them changes: reading
+    -- the directory is then one value per service.
+    document TEXT NOT NULL
 );
 CREATE INDEX services_by_organization ON services (organization_id, id);
 CREATE INDEX services_by_last_modified ON services (last_modified);

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Pool, Postgres, Transaction};
@@ -38,6 +38,11 @@ fn stamp(time: DateTime<Utc>) -> Stamp {
 
 fn time_of(stamp: Stamp) -> Result<DateTime<Utc>> {
     Ok(stamp)
+}
+
+/// What `timestamptz` keeps of a time: microseconds.
+fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.trunc_subsecs(6)
 }
 
 const NAME: &str = "postgres";

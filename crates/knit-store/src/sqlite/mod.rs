@@ -50,6 +50,11 @@ fn time_of(stamp: Stamp) -> Result<DateTime<Utc>> {
         .map_err(|_| StoreError::Corrupt(format!("{stamp:?} is not a time")))
 }
 
+/// Times keep all nine fractional digits here.
+fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
+    time
+}
+
 const NAME: &str = "sqlite";
 
 /// How long a write waits for another process's write before giving up.

@@ -250,14 +250,17 @@ pub async fn a_failed_import_leaves_the_store_as_it_was(store: &dyn Store) {
     assert_eq!(store.service(newcomer.id).await.unwrap(), Some(newcomer));
 }
 
-pub async fn a_location_shared_by_services_is_kept_once(store: &dyn Store) {
-    // Services 20 and 21 meet at location 10.
-    let (mut a, mut b) = (rich_service(20), rich_service(21));
+pub async fn records_shared_by_services_are_kept_once(store: &dyn Store) {
+    // Services 18 and 19 meet at location 9, belong to organisation 6 and share a term.
+    let (mut a, mut b) = (rich_service(18), rich_service(19));
     assert_eq!(
         a.service_at_locations[0].location,
         b.service_at_locations[0].location
     );
+    assert_eq!(a.organization, b.organization);
+    let mut others = town(30, 4);
     store.put_services(&[a.clone(), b.clone()]).await.unwrap();
+    store.put_services(&others).await.unwrap();
     assert_eq!(
         store.services_by_id(&[a.id, b.id]).await.unwrap(),
         vec![a.clone(), b.clone()]
@@ -273,8 +276,40 @@ pub async fn a_location_shared_by_services_is_kept_once(store: &dyn Store) {
     a.service_at_locations[0].location = Some(hall);
     assert_eq!(
         store.services_by_id(&[a.id, b.id]).await.unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+
+    // So does a renamed organisation, and a reworded term every service carries.
+    let organization = b.organization.as_mut().unwrap();
+    organization.name = "Vale Community Trust (renamed)".into();
+    let organization = organization.clone();
+    let shared = b
+        .attributes
+        .iter_mut()
+        .find(|x| x.value.as_deref() == Some("yes"))
+        .unwrap();
+    let term = shared.taxonomy_term.as_mut().unwrap();
+    term.description = "People who served in the armed forces".into();
+    let term = term.clone();
+    store.put_services(std::slice::from_ref(&b)).await.unwrap();
+    a.organization = Some(organization.clone());
+    for service in std::iter::once(&mut a).chain(others.iter_mut()) {
+        for attribute in &mut service.attributes {
+            if attribute.taxonomy_term_id == term.id {
+                attribute.taxonomy_term = Some(term.clone());
+            }
+        }
+    }
+    assert_eq!(
+        store.services_by_id(&[a.id, b.id]).await.unwrap(),
         vec![a, b]
     );
+    assert_eq!(
+        store.organization(organization.id).await.unwrap(),
+        Some(organization)
+    );
+    let ids: Vec<Uuid> = others.iter().map(|s| s.id).collect();
+    assert_eq!(store.services_by_id(&ids).await.unwrap(), others);
 }
 
 pub async fn paging_walks_every_service_once_in_id_order(store: &dyn Store) {
