@@ -113,6 +113,70 @@ impl Outcome {
     }
 }
 
+/// Events of signing in and looking after an account, which are audited but are not
+/// permission decisions. Their codes sit beside the [`crate::access::ActionKind`] codes in
+/// an event's `action`, and none is the same as one of those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountEvent {
+    /// A password typed at sign-in: `Succeeded` or `Failed`.
+    PasswordChecked,
+    /// A two-factor code typed: `Succeeded` or `Failed`.
+    TwoFactorChecked,
+    /// A recovery code used instead of a two-factor code.
+    RecoveryCodeUsed,
+    /// Two-factor set up, or set up again with a new secret and new recovery codes.
+    TwoFactorEnrolled,
+    SignedOut,
+    /// A session ended by the idle or absolute timeout, or by a suspension.
+    SessionEnded,
+    /// Someone asked for a reset link (whether or not the email has an account).
+    PasswordResetRequested,
+    PasswordChanged,
+    InvitationSent,
+    InvitationAccepted,
+    RoleChanged,
+    Suspended,
+    Reinstated,
+}
+
+impl AccountEvent {
+    pub const ALL: [AccountEvent; 13] = [
+        AccountEvent::PasswordChecked,
+        AccountEvent::TwoFactorChecked,
+        AccountEvent::RecoveryCodeUsed,
+        AccountEvent::TwoFactorEnrolled,
+        AccountEvent::SignedOut,
+        AccountEvent::SessionEnded,
+        AccountEvent::PasswordResetRequested,
+        AccountEvent::PasswordChanged,
+        AccountEvent::InvitationSent,
+        AccountEvent::InvitationAccepted,
+        AccountEvent::RoleChanged,
+        AccountEvent::Suspended,
+        AccountEvent::Reinstated,
+    ];
+
+    /// The stable code written to an event's `action`. Never change one.
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountEvent::PasswordChecked => "password_checked",
+            AccountEvent::TwoFactorChecked => "two_factor_checked",
+            AccountEvent::RecoveryCodeUsed => "recovery_code_used",
+            AccountEvent::TwoFactorEnrolled => "two_factor_enrolled",
+            AccountEvent::SignedOut => "signed_out",
+            AccountEvent::SessionEnded => "session_ended",
+            AccountEvent::PasswordResetRequested => "password_reset_requested",
+            AccountEvent::PasswordChanged => "password_changed",
+            AccountEvent::InvitationSent => "invitation_sent",
+            AccountEvent::InvitationAccepted => "invitation_accepted",
+            AccountEvent::RoleChanged => "role_changed",
+            AccountEvent::Suspended => "suspended",
+            AccountEvent::Reinstated => "reinstated",
+        }
+    }
+}
+
 /// An event about to be appended: everything but its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAuditEvent {
@@ -160,6 +224,31 @@ impl NewAuditEvent {
             action: action.code().to_owned(),
             object_type: object_type.to_owned(),
             object_id,
+            address,
+            outcome,
+        }
+    }
+}
+
+impl NewAuditEvent {
+    /// The event recording something that happened to a user's account. `actor` is who did
+    /// it (`None` for a failed sign-in for an email with no account, or a timeout);
+    /// `subject` is the account it happened to, recorded as the object.
+    pub fn for_account_event(
+        event: AccountEvent,
+        actor: Option<UserId>,
+        subject: Option<UserId>,
+        outcome: Outcome,
+        address: Option<String>,
+        at: DateTime<Utc>,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            at,
+            actor,
+            actor_role: None,
+            action: event.code().to_owned(),
+            object_type: "user".to_owned(),
+            object_id: subject.map(|u| u.to_string()),
             address,
             outcome,
         }
@@ -651,6 +740,33 @@ mod tests {
         let json = serde_json::to_string(&e).unwrap();
         let back: AuditEvent = serde_json::from_str(&json).unwrap();
         assert_eq!(verify([back]), Ok(e.head()));
+    }
+
+    #[test]
+    fn account_event_codes_are_unique_and_never_an_action_code() {
+        let mut codes: Vec<&str> = AccountEvent::ALL.iter().map(|e| e.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), AccountEvent::ALL.len());
+        for code in codes {
+            assert!(
+                crate::access::ActionKind::from_code(code).is_none(),
+                "{code}"
+            );
+        }
+        let failed = NewAuditEvent::for_account_event(
+            AccountEvent::PasswordChecked,
+            None,
+            None,
+            Outcome::Failed,
+            Some("192.0.2.1".into()),
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        );
+        assert_eq!(
+            (failed.action.as_str(), failed.object_type.as_str()),
+            ("password_checked", "user")
+        );
+        assert_eq!(failed.object_id, None);
     }
 
     #[test]

@@ -516,3 +516,36 @@ fn every_staff_action_is_granted_to_some_role() {
         assert!(anyone, "{action:?}");
     }
 }
+
+#[test]
+fn the_example_actors_cover_anonymous_every_role_and_the_refused_states() {
+    let actors = Actor::examples(FOOD_BANK);
+    let dashboard: Vec<(&str, Option<Denial>)> = actors
+        .iter()
+        .map(|(name, actor)| (*name, denied(actor, Action::ViewDashboard)))
+        .collect();
+    assert_eq!(
+        dashboard,
+        [
+            ("anonymous", Some(Denial::NotSignedIn)),
+            ("place lead", None),
+            ("coordinator", None),
+            ("partner staff", None),
+            ("organisation lead", None),
+            ("connector", None),
+            (
+                "coordinator before two-factor",
+                Some(Denial::NeedsTwoFactor)
+            ),
+            ("suspended coordinator", Some(Denial::Suspended)),
+        ]
+    );
+    for role in Role::ALL {
+        assert!(
+            actors
+                .iter()
+                .any(|(_, a)| a.memberships().iter().any(|m| m.role() == role)),
+            "{role:?}"
+        );
+    }
+}
