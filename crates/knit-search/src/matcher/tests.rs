@@ -1,9 +1,14 @@
 //! Stories of people describing their situation in their own words.
 
+use std::sync::LazyLock;
+
 use super::*;
 
+/// Built once: compiling the vocabulary is the slow part.
+static MATCHER: LazyLock<Matcher> = LazyLock::new(Matcher::new);
+
 fn shown(text: &str) -> Vec<&'static str> {
-    Matcher::new()
+    MATCHER
         .match_text(text)
         .iter()
         .map(|m| m.need.as_str())
@@ -11,7 +16,7 @@ fn shown(text: &str) -> Vec<&'static str> {
 }
 
 fn because(text: &str, need: &str) -> Vec<String> {
-    Matcher::new()
+    MATCHER
         .match_text(text)
         .into_iter()
         .find(|m| m.need.as_str() == need)
@@ -138,7 +143,7 @@ fn an_empty_or_nonsense_text_gives_no_needs() {
 
 #[test]
 fn scores_are_between_zero_and_one_and_best_first_after_urgent() {
-    let matches = Matcher::new().match_text(
+    let matches = MATCHER.match_text(
         "I'm drinking every day since the divorce and I've got loads of debt on credit cards",
     );
     assert!(matches.len() >= 3, "{matches:?}");

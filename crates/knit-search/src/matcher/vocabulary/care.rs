@@ -309,9 +309,13 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(
-        &[("carers", 0.55)],
+        &[("carers", 0.55), ("dementia", 0.95)],
+        &["@cared has|with|got dementia|alzheimers|alzheimer"],
+    ),
+    Cue::topic(
+        &[("carers", 0.55), ("long-term-conditions", 0.8)],
         &[
-            "@cared has|with|got dementia|alzheimers|parkinsons|ms|cancer|stroke",
+            "@cared has|with|got parkinsons|ms|cancer|copd|diabetes",
             "@cared had a stroke",
         ],
     ),
