@@ -321,7 +321,9 @@ pub fn role_needs_two_factor(role: Role) -> bool {
     roles_needing_two_factor().contains(&role)
 }
 
-/// Why an action was refused.
+/// Why an action was refused. Pages send `NotSignedIn` to the sign-in page and
+/// `NeedsTwoFactor` to the two-factor page, so the visitor can put it right; the others are
+/// refusals to show as such.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, thiserror::Error)]
 pub enum Denial {
     #[error("sign in to do this")]

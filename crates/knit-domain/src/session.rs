@@ -3,6 +3,7 @@
 //! mean, given the time the caller passes in.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use sha2::{Digest, Sha256};
 
 /// A staff session ends after this long without a request, so a desk left unattended does
 /// not stay open on someone's records.
@@ -24,6 +25,23 @@ pub const MAX_ACCOUNT_FAILURES: usize = 5;
 /// Failed sign-ins from one address within the window before it must wait. Higher than
 /// for an account, because a whole office or library can share one address.
 pub const MAX_ADDRESS_FAILURES: usize = 20;
+
+/// Random bytes in a session id, a CSRF token, a reset link or an invitation link: 256 bits,
+/// beyond guessing however many are live at once.
+pub const TOKEN_BYTES: usize = 32;
+
+/// A secret token, as sent to the browser or put in an emailed link: 64 hex digits made
+/// from the caller's random bytes (drawn from `getrandom`, never a seeded generator).
+pub fn token_from_random(bytes: [u8; TOKEN_BYTES]) -> String {
+    hex::encode(bytes)
+}
+
+/// What the database keeps of a session id or link token: its SHA-256, so that someone who
+/// reads a copy of the database cannot use what they find there to sign in. Look tokens up
+/// by this digest; the token itself is never stored or logged.
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
 
 /// Where a session stands at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +189,20 @@ mod tests {
 
     fn minutes(m: i64) -> TimeDelta {
         TimeDelta::minutes(m)
+    }
+
+    #[test]
+    fn tokens_are_long_and_only_their_digest_is_stored() {
+        let token = token_from_random([0xab; TOKEN_BYTES]);
+        assert_eq!(token.len(), 64);
+        let digest = token_digest(&token);
+        assert_eq!(digest.len(), 64);
+        assert_ne!(digest, token);
+        assert_eq!(digest, token_digest(&token));
+        assert_ne!(
+            digest,
+            token_digest(&token_from_random([0xac; TOKEN_BYTES]))
+        );
     }
 
     #[test]
