@@ -87,15 +87,23 @@ impl ServiceStatus {
     }
 
     pub fn parse(s: &str) -> Option<ServiceStatus> {
-        [Self::Active, Self::Inactive, Self::Defunct, Self::TemporarilyClosed]
-            .into_iter()
-            .find(|status| status.as_str() == s)
+        [
+            Self::Active,
+            Self::Inactive,
+            Self::Defunct,
+            Self::TemporarilyClosed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
     }
 
     /// Whether residents should find the service at all. A temporarily closed service is
     /// still shown, with its status, so people know it exists and will come back.
     pub fn is_listed(self) -> bool {
-        matches!(self, ServiceStatus::Active | ServiceStatus::TemporarilyClosed)
+        matches!(
+            self,
+            ServiceStatus::Active | ServiceStatus::TemporarilyClosed
+        )
     }
 }
 
@@ -238,7 +246,9 @@ impl LocationType {
     }
 
     pub fn parse(s: &str) -> Option<LocationType> {
-        [Self::Physical, Self::Postal, Self::Virtual].into_iter().find(|t| t.as_str() == s)
+        [Self::Physical, Self::Postal, Self::Virtual]
+            .into_iter()
+            .find(|t| t.as_str() == s)
     }
 }
 
@@ -260,7 +270,11 @@ pub struct Location {
     pub longitude: Option<f64>,
     /// A place whose address must never be published, such as a refuge. An extension to
     /// HSDS (ORUK allows extra fields); public outputs drop the whole location.
-    #[serde(default, rename = "local_confidential", skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        rename = "local_confidential",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub confidential: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<Address>,
@@ -511,7 +525,9 @@ impl Attribute {
     fn code_in(&self, taxonomy: &str) -> Option<&str> {
         let term = self.taxonomy_term.as_ref()?;
         let named = |t: &Option<String>| t.as_deref() == Some(taxonomy);
-        (named(&term.taxonomy) || named(&term.vocabulary)).then_some(term.code.as_deref()).flatten()
+        (named(&term.taxonomy) || named(&term.vocabulary))
+            .then_some(term.code.as_deref())
+            .flatten()
     }
 
     fn linking(service_id: Uuid, term: TaxonomyTerm, link_type: &str) -> Attribute {
@@ -533,7 +549,9 @@ impl Service {
     pub fn needs(&self) -> Vec<NeedId> {
         let mut out = Vec::new();
         for attribute in &self.attributes {
-            if let Some(need) = attribute.code_in(needs::VOCABULARY).and_then(|c| NeedId::parse(c).ok())
+            if let Some(need) = attribute
+                .code_in(needs::VOCABULARY)
+                .and_then(|c| NeedId::parse(c).ok())
                 && !out.contains(&need)
             {
                 out.push(need);
@@ -563,9 +581,11 @@ impl Service {
     }
 
     pub fn set_needs(&mut self, needs: &[NeedId]) {
-        self.attributes.retain(|a| a.code_in(needs::VOCABULARY).is_none());
+        self.attributes
+            .retain(|a| a.code_in(needs::VOCABULARY).is_none());
         for need in needs {
-            self.attributes.push(Attribute::linking(self.id, need.taxonomy_term(), "need"));
+            self.attributes
+                .push(Attribute::linking(self.id, need.taxonomy_term(), "need"));
         }
     }
 
@@ -580,7 +600,11 @@ impl Service {
     fn set_terms<T: KnitTerm>(&mut self, terms: &[T]) {
         self.attributes.retain(|a| a.code_in(T::TAXONOMY).is_none());
         for term in terms {
-            self.attributes.push(Attribute::linking(self.id, term.taxonomy_term(), T::TAXONOMY));
+            self.attributes.push(Attribute::linking(
+                self.id,
+                term.taxonomy_term(),
+                T::TAXONOMY,
+            ));
         }
     }
 
@@ -594,13 +618,17 @@ impl Service {
 
     /// Whether the service costs nothing: no cost option with a price above zero.
     pub fn is_free(&self) -> bool {
-        self.cost_options.iter().all(|c| c.amount.is_none_or(|a| a <= 0.0))
+        self.cost_options
+            .iter()
+            .all(|c| c.amount.is_none_or(|a| a <= 0.0))
     }
 
     /// The same service as the public may see it: confidential places taken out.
     pub fn public_view(&self) -> Service {
         let mut public = self.clone();
-        public.service_at_locations.retain(|sal| sal.location.as_ref().is_none_or(|l| !l.confidential));
+        public
+            .service_at_locations
+            .retain(|sal| sal.location.as_ref().is_none_or(|l| !l.confidential));
         public
     }
 }

@@ -10,7 +10,9 @@ pub struct LatLon {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadLatLon {
-    #[error("\"{0}\" is not a latitude and longitude; write them as two numbers, such as 53.30,-2.37")]
+    #[error(
+        "\"{0}\" is not a latitude and longitude; write them as two numbers, such as 53.30,-2.37"
+    )]
     Shape(String),
     #[error("latitude must be between -90 and 90 and longitude between -180 and 180")]
     OutOfRange,
@@ -20,7 +22,11 @@ const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 impl LatLon {
     pub fn new(lat: f64, lon: f64) -> Result<LatLon, BadLatLon> {
-        if lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+        if lat.is_finite()
+            && lon.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon)
+        {
             Ok(LatLon { lat, lon })
         } else {
             Err(BadLatLon::OutOfRange)

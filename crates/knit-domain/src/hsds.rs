@@ -21,7 +21,11 @@ pub enum HsdsError {
 fn list(problems: &[Problem]) -> String {
     let shown: Vec<String> = problems.iter().take(50).map(|p| format!("  {p}")).collect();
     let more = problems.len().saturating_sub(50);
-    if more > 0 { format!("{}\n  …and {more} more", shown.join("\n")) } else { shown.join("\n") }
+    if more > 0 {
+        format!("{}\n  …and {more} more", shown.join("\n"))
+    } else {
+        shown.join("\n")
+    }
 }
 
 /// Parses and checks every service, tidying each one. Either all are good or the
@@ -36,27 +40,46 @@ pub fn parse_services(json: &str) -> Result<Vec<Service>, HsdsError> {
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     for (i, record) in records.into_iter().enumerate() {
-        let at = |path: &str| if path.is_empty() || path == "." { format!("$[{i}]") } else { format!("$[{i}].{path}") };
+        let at = |path: &str| {
+            if path.is_empty() || path == "." {
+                format!("$[{i}]")
+            } else {
+                format!("$[{i}].{path}")
+            }
+        };
         match serde_path_to_error::deserialize::<_, Service>(record) {
             Ok(mut service) => {
                 validation::tidy(&mut service);
                 let found = validation::check_service(&service);
                 if !seen.insert(service.id) {
-                    problems.push(Problem { path: at("id"), reason: format!("{} appears more than once", service.id) });
+                    problems.push(Problem {
+                        path: at("id"),
+                        reason: format!("{} appears more than once", service.id),
+                    });
                 }
                 if found.is_empty() {
                     services.push(service);
                 } else {
-                    problems.extend(found.into_iter().map(|p| Problem { path: at(&p.path), reason: p.reason }));
+                    problems.extend(found.into_iter().map(|p| Problem {
+                        path: at(&p.path),
+                        reason: p.reason,
+                    }));
                 }
             }
             Err(e) => {
                 let path = e.path().to_string();
-                problems.push(Problem { path: at(&path), reason: e.into_inner().to_string() });
+                problems.push(Problem {
+                    path: at(&path),
+                    reason: e.into_inner().to_string(),
+                });
             }
         }
     }
-    if problems.is_empty() { Ok(services) } else { Err(HsdsError::BadRecords(problems)) }
+    if problems.is_empty() {
+        Ok(services)
+    } else {
+        Err(HsdsError::BadRecords(problems))
+    }
 }
 
 /// Writes services as an HSDS 3.0 JSON array that [`parse_services`] reads back equal.
@@ -79,24 +102,38 @@ mod tests {
     fn a_good_file_reads_and_writes_back_equal() {
         let services = parse_services(&format!("[{GOOD}]")).unwrap();
         assert_eq!(services.len(), 1);
-        assert_eq!(parse_services(&write_services(&services)).unwrap(), services);
+        assert_eq!(
+            parse_services(&write_services(&services)).unwrap(),
+            services
+        );
     }
 
     #[test]
     fn bad_records_are_named_by_path_and_reason() {
         let bad_time = GOOD.replace("\"12:30\"", "\"half past\"");
-        let no_name = GOOD.replace("\"name\": \"Foodbank\",", "").replace("945f4417", "045f4417");
+        let no_name = GOOD
+            .replace("\"name\": \"Foodbank\",", "")
+            .replace("945f4417", "045f4417");
         let err = parse_services(&format!("[{GOOD}, {bad_time}, {no_name}]")).unwrap_err();
-        let HsdsError::BadRecords(problems) = err else { panic!("{err:?}") };
+        let HsdsError::BadRecords(problems) = err else {
+            panic!("{err:?}")
+        };
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["$[1].schedules[0].closes_at", "$[2]"], "{problems:?}");
+        assert_eq!(
+            paths,
+            ["$[1].schedules[0].closes_at", "$[2]"],
+            "{problems:?}"
+        );
         assert!(problems[0].reason.contains("not a time of day"));
         assert!(problems[1].reason.contains("missing field `name`"));
     }
 
     #[test]
     fn duplicate_ids_and_non_arrays_are_refused() {
-        assert!(matches!(parse_services(&format!("[{GOOD}, {GOOD}]")), Err(HsdsError::BadRecords(_))));
+        assert!(matches!(
+            parse_services(&format!("[{GOOD}, {GOOD}]")),
+            Err(HsdsError::BadRecords(_))
+        ));
         assert_eq!(parse_services(GOOD), Err(HsdsError::NotAnArray));
         assert!(matches!(parse_services("[{"), Err(HsdsError::NotJson(_))));
     }

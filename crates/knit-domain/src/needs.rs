@@ -111,12 +111,18 @@ impl NeedId {
 
     /// The stable HSDS taxonomy-term id of this need, the same in every Knit installation.
     pub fn term_id(self) -> Uuid {
-        Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("https://knit.example/needs/{}", self.0).as_bytes())
+        Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            format!("https://knit.example/needs/{}", self.0).as_bytes(),
+        )
     }
 
     /// The position of this need in [`NEEDS`], handy for compact sets.
     pub fn index(self) -> usize {
-        NEEDS.iter().position(|n| n.id == self).expect("a NeedId only holds ids from NEEDS")
+        NEEDS
+            .iter()
+            .position(|n| n.id == self)
+            .expect("a NeedId only holds ids from NEEDS")
     }
 }
 

@@ -16,7 +16,9 @@ pub enum Postcode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" doesn't look like a UK postcode; try one like EV1 1PS, or just the first part, EV1")]
+#[error(
+    "\"{0}\" doesn't look like a UK postcode; try one like EV1 1PS, or just the first part, EV1"
+)]
 pub struct BadPostcode(pub String);
 
 fn is_outward(s: &str) -> bool {
@@ -37,7 +39,11 @@ fn is_outward(s: &str) -> bool {
 impl Postcode {
     pub fn parse(input: &str) -> Result<Postcode, BadPostcode> {
         let bad = || BadPostcode(input.chars().take(20).collect::<String>().trim().to_owned());
-        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if compact.is_empty() || compact.len() > 7 || !compact.is_ascii() {
             return Err(bad());
         }
@@ -47,7 +53,11 @@ impl Postcode {
         if b.len() >= 5 {
             let (out, inward) = compact.split_at(b.len() - 3);
             let ib = inward.as_bytes();
-            if is_outward(out) && ib[0].is_ascii_digit() && ib[1].is_ascii_alphabetic() && ib[2].is_ascii_alphabetic() {
+            if is_outward(out)
+                && ib[0].is_ascii_digit()
+                && ib[1].is_ascii_alphabetic()
+                && ib[2].is_ascii_alphabetic()
+            {
                 return Ok(Postcode::Full(format!("{out} {inward}")));
             }
         }
@@ -57,7 +67,11 @@ impl Postcode {
             let mut words = input.split_whitespace();
             let (out, inward) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
             let out = out.to_ascii_uppercase();
-            if words.next().is_none() && is_outward(&out) && inward.len() == 1 && inward.as_bytes()[0].is_ascii_digit() {
+            if words.next().is_none()
+                && is_outward(&out)
+                && inward.len() == 1
+                && inward.as_bytes()[0].is_ascii_digit()
+            {
                 return Ok(Postcode::Sector(format!("{out} {inward}")));
             }
             return Err(bad());
@@ -80,9 +94,14 @@ impl Postcode {
             Postcode::Full(s) => {
                 let sector = &s[..s.len() - 2];
                 let district = sector.split(' ').next().unwrap_or(sector);
-                vec![Postcode::Sector(sector.to_owned()), Postcode::District(district.to_owned())]
+                vec![
+                    Postcode::Sector(sector.to_owned()),
+                    Postcode::District(district.to_owned()),
+                ]
             }
-            Postcode::Sector(s) => vec![Postcode::District(s.split(' ').next().unwrap_or(s).to_owned())],
+            Postcode::Sector(s) => vec![Postcode::District(
+                s.split(' ').next().unwrap_or(s).to_owned(),
+            )],
             Postcode::District(_) => vec![],
         }
     }
@@ -110,13 +129,20 @@ mod tests {
             ("W1A 0AX", "W1A 0AX"),
             ("EV1 1PS", "EV1 1PS"),
         ] {
-            assert_eq!(Postcode::parse(input), Ok(Postcode::Full(canonical.into())), "{input}");
+            assert_eq!(
+                Postcode::parse(input),
+                Ok(Postcode::Full(canonical.into())),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn reads_partial_postcodes() {
-        assert_eq!(Postcode::parse("SW1A"), Ok(Postcode::District("SW1A".into())));
+        assert_eq!(
+            Postcode::parse("SW1A"),
+            Ok(Postcode::District("SW1A".into()))
+        );
         assert_eq!(Postcode::parse("m1 1"), Ok(Postcode::Sector("M1 1".into())));
         assert_eq!(Postcode::parse("M11"), Ok(Postcode::District("M11".into())));
     }
@@ -126,13 +152,24 @@ mod tests {
         let full = Postcode::parse("SW1A 1AA").unwrap();
         assert_eq!(
             full.fallbacks(),
-            vec![Postcode::Sector("SW1A 1".into()), Postcode::District("SW1A".into())]
+            vec![
+                Postcode::Sector("SW1A 1".into()),
+                Postcode::District("SW1A".into())
+            ]
         );
     }
 
     #[test]
     fn refuses_what_is_not_a_postcode() {
-        for bad in ["", "hello world", "12345", "SW1A 1AAA", "ÉV1 1PS", "1AB 2CD", "Frome"] {
+        for bad in [
+            "",
+            "hello world",
+            "12345",
+            "SW1A 1AAA",
+            "ÉV1 1PS",
+            "1AB 2CD",
+            "Frome",
+        ] {
             assert!(Postcode::parse(bad).is_err(), "{bad} should be refused");
         }
     }

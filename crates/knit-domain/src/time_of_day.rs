@@ -42,7 +42,11 @@ impl TimeOfDay {
                     0 => 12,
                     h => h,
                 };
-                if m == 0 { format!("{h12}{suffix}") } else { format!("{h12}:{m:02}{suffix}") }
+                if m == 0 {
+                    format!("{h12}{suffix}")
+                } else {
+                    format!("{h12}:{m:02}{suffix}")
+                }
             }
         }
     }

@@ -25,20 +25,31 @@ const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 /// Checks a service already tidied by [`tidy`]. An empty list means it may be stored.
 pub fn check_service(service: &Service) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut problem = |path: String, reason: &str| problems.push(Problem { path, reason: reason.to_owned() });
+    let mut problem = |path: String, reason: &str| {
+        problems.push(Problem {
+            path,
+            reason: reason.to_owned(),
+        })
+    };
 
     if service.name.trim().is_empty() {
         problem("name".into(), "a service needs a name");
     }
     if let Some(org) = &service.organization {
         if org.id != service.organization_id {
-            problem("organization.id".into(), "does not match the service's organization_id");
+            problem(
+                "organization.id".into(),
+                "does not match the service's organization_id",
+            );
         }
         if org.name.trim().is_empty() {
             problem("organization.name".into(), "an organisation needs a name");
         }
     }
-    for (field, age) in [("minimum_age", service.minimum_age), ("maximum_age", service.maximum_age)] {
+    for (field, age) in [
+        ("minimum_age", service.minimum_age),
+        ("maximum_age", service.maximum_age),
+    ] {
         if age.is_some_and(|a| a > MAX_AGE) {
             problem(field.into(), "must be an age in years, 130 or under");
         }
@@ -62,13 +73,19 @@ pub fn check_service(service: &Service) -> Vec<Problem> {
                 let ordinal_ok = ordinal.is_empty()
                     || (monthly && matches!(ordinal.parse::<i8>(), Ok(-5..=-1 | 1..=5)));
                 if !WEEKDAYS.contains(&weekday) || !ordinal_ok {
-                    problem(at("byday"), "must list days as MO,TU,WE,TH,FR,SA,SU (monthly: 1MO for the first Monday, -1FR for the last Friday)");
+                    problem(
+                        at("byday"),
+                        "must list days as MO,TU,WE,TH,FR,SA,SU (monthly: 1MO for the first Monday, -1FR for the last Friday)",
+                    );
                     break;
                 }
             }
         }
         if schedule.opens_at.is_some() != schedule.closes_at.is_some() {
-            problem(at("closes_at"), "give both opens_at and closes_at, or neither");
+            problem(
+                at("closes_at"),
+                "give both opens_at and closes_at, or neither",
+            );
         }
         if let (Some(from), Some(to)) = (schedule.valid_from, schedule.valid_to)
             && from > to
@@ -80,7 +97,9 @@ pub fn check_service(service: &Service) -> Vec<Problem> {
         }
     }
     for (i, sal) in service.service_at_locations.iter().enumerate() {
-        let Some(location) = &sal.location else { continue };
+        let Some(location) = &sal.location else {
+            continue;
+        };
         let at = |field: &str| format!("service_at_locations[{i}].location.{field}");
         match (location.latitude, location.longitude) {
             (Some(lat), Some(lon)) => {
@@ -92,7 +111,10 @@ pub fn check_service(service: &Service) -> Vec<Problem> {
                 }
             }
             (None, None) => {}
-            _ => problem(at("longitude"), "give both latitude and longitude, or neither"),
+            _ => problem(
+                at("longitude"),
+                "give both latitude and longitude, or neither",
+            ),
         }
         if location.location_type == LocationType::Virtual && location.url.is_none() {
             problem(at("url"), "an online location needs a web address");
@@ -114,7 +136,10 @@ pub fn check_service(service: &Service) -> Vec<Problem> {
         if let Some(term) = &attribute.taxonomy_term
             && term.id != attribute.taxonomy_term_id
         {
-            problem(format!("attributes[{i}].taxonomy_term.id"), "does not match taxonomy_term_id");
+            problem(
+                format!("attributes[{i}].taxonomy_term.id"),
+                "does not match taxonomy_term_id",
+            );
         }
     }
     for (i, cost) in service.cost_options.iter().enumerate() {
@@ -148,7 +173,12 @@ pub fn tidy(service: &mut Service) {
         blank(field);
     }
     if let Some(org) = &mut service.organization {
-        for field in [&mut org.alternate_name, &mut org.description, &mut org.email, &mut org.website] {
+        for field in [
+            &mut org.alternate_name,
+            &mut org.description,
+            &mut org.email,
+            &mut org.website,
+        ] {
             blank(field);
         }
     }
@@ -157,7 +187,11 @@ pub fn tidy(service: &mut Service) {
         blank(&mut schedule.byday);
         blank(&mut schedule.notes);
         if let Some(byday) = &mut schedule.byday {
-            *byday = byday.split(',').map(|d| d.trim().to_ascii_uppercase()).collect::<Vec<_>>().join(",");
+            *byday = byday
+                .split(',')
+                .map(|d| d.trim().to_ascii_uppercase())
+                .collect::<Vec<_>>()
+                .join(",");
         }
     }
     for sal in &mut service.service_at_locations {
@@ -179,11 +213,33 @@ pub fn tidy(service: &mut Service) {
 
 /// A publisher that says nothing explicit usually says it in the application process text.
 fn infer_way_in(service: &Service) -> WayIn {
-    let text = service.application_process.as_deref().unwrap_or("").to_lowercase();
+    let text = service
+        .application_process
+        .as_deref()
+        .unwrap_or("")
+        .to_lowercase();
     let says = |phrases: &[&str]| phrases.iter().any(|p| text.contains(p));
-    if says(&["must be referred", "referral from", "referral voucher", "by referral", "referral only", "need a referral", "needs a referral", "referred by", "gp referral"]) {
+    if says(&[
+        "must be referred",
+        "referral from",
+        "referral voucher",
+        "by referral",
+        "referral only",
+        "need a referral",
+        "needs a referral",
+        "referred by",
+        "gp referral",
+    ]) {
         WayIn::ReferralNeeded
-    } else if says(&["drop in", "drop-in", "just turn up", "just come", "come along", "no need to book", "turn up"]) {
+    } else if says(&[
+        "drop in",
+        "drop-in",
+        "just turn up",
+        "just come",
+        "come along",
+        "no need to book",
+        "turn up",
+    ]) {
         WayIn::DropIn
     } else {
         WayIn::SelfRefer
@@ -191,8 +247,12 @@ fn infer_way_in(service: &Service) -> WayIn {
 }
 
 fn infer_delivery(service: &Service) -> Vec<Delivery> {
-    let types: Vec<LocationType> =
-        service.service_at_locations.iter().filter_map(|s| s.location.as_ref()).map(|l| l.location_type).collect();
+    let types: Vec<LocationType> = service
+        .service_at_locations
+        .iter()
+        .filter_map(|s| s.location.as_ref())
+        .map(|l| l.location_type)
+        .collect();
     let mut delivery = Vec::new();
     if types.contains(&LocationType::Physical) {
         delivery.push(Delivery::InPerson);
@@ -204,7 +264,11 @@ fn infer_delivery(service: &Service) -> Vec<Delivery> {
         delivery.push(Delivery::Online);
     }
     if delivery.is_empty() {
-        delivery.push(if service.url.is_some() { Delivery::Online } else { Delivery::InPerson });
+        delivery.push(if service.url.is_some() {
+            Delivery::Online
+        } else {
+            Delivery::InPerson
+        });
     }
     delivery
 }
