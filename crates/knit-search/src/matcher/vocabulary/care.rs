@@ -319,4 +319,20 @@ pub(super) const CUES: &[Cue] = &[
             "@cared had a stroke",
         ],
     ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "support at home",
+            "care at home",
+            "discharge|discharged|discharging .. home|support|care",
+        ],
+    ),
+    Cue::topic(
+        &[
+            ("home-repairs", 0.5),
+            ("disability", 0.4),
+            ("older-people", 0.3),
+        ],
+        &["stairs .. too much|difficult|hard|struggle|struggling"],
+    ),
 ];

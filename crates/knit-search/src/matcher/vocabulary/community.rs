@@ -430,4 +430,42 @@ pub(super) const CUES: &[Cue] = &[
         &[("loneliness", 0.45), ("social-groups", 0.3)],
         &["somewhere to go", "something to get me out"],
     ),
+    Cue::offer(
+        &[("volunteering", 0.7)],
+        &[
+            "something useful",
+            "useful with my time",
+            "fill my time",
+            "something worthwhile",
+            "do something meaningful",
+        ],
+    ),
+    Cue::topic(
+        &[("volunteering", 0.6), ("loneliness", 0.3)],
+        &[
+            "reason to get up",
+            "something to get up for",
+            "a purpose",
+            "sense of purpose",
+            "no purpose",
+        ],
+    ),
+    Cue::topic(
+        &[("community-action", 0.6)],
+        &[
+            "street lights",
+            "streetlights",
+            "potholes",
+            "fly tipping",
+            "fly tippers",
+            "dog mess",
+            "speeding",
+            "not safe for kids",
+            "nowhere for kids to play",
+        ],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.7)],
+        &["join a .. club|group|society", "join .. club|group"],
+    ),
 ];

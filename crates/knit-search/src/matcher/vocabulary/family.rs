@@ -146,7 +146,6 @@ pub(super) const CUES: &[Cue] = &[
             "hanging about",
             "duke of edinburgh",
             "young carers",
-            "bullied at school",
             "bullying at school",
             "cyberbullying",
             "cyber bullying",
@@ -565,5 +564,40 @@ pub(super) const CUES: &[Cue] = &[
             "worried about my @child",
             "worried .. @child",
         ],
+    ),
+    Cue::topic(
+        &[("young-people", 0.7), ("victim-support", 0.3)],
+        &["picked on at school", "bullied at school", "picked on"],
+    ),
+    Cue::topic(
+        &[("young-people", 0.7)],
+        &["@child .. trans|transgender|gay|lesbian|lgbt|lgbtq|coming out"],
+    ),
+    Cue::topic(
+        &[("young-people", 0.8), ("victim-support", 0.4)],
+        &["groomed", "grooming", "exploited", "exploitation"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.7)],
+        &["@child .. periods|puberty", "started her periods"],
+    ),
+    Cue::topic(
+        &[("early-years", 0.7), ("mental-health", 0.3)],
+        &[
+            "baby was born",
+            "since .. baby .. born",
+            "had the baby",
+            "had my baby",
+            "since having the baby",
+            "since having my baby",
+        ],
+    ),
+    Cue::topic(
+        &[
+            ("parenting", 0.6),
+            ("young-people", 0.6),
+            ("early-years", 0.6),
+        ],
+        &["@child .. pregnant"],
     ),
 ];

@@ -1026,4 +1026,38 @@ pub(super) const CUES: &[Cue] = &[
             "losing .. stone|pounds|kilos",
         ],
     ),
+    Cue::problem(
+        &[("loneliness", 0.6)],
+        &["won't|doesn't|never|wont|doesnt|don't|dont go|goes out"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.4)],
+        &[
+            "kids have left home",
+            "children have left home",
+            "empty house",
+        ],
+    ),
+    Cue::problem(&[("loneliness", 0.45)], &["a bit lost since", "lost since"]),
+    Cue::problem(
+        &[("bereavement", 0.9)],
+        &["late @relative", "my late @relative"],
+    ),
+    Cue::topic(
+        &[("physical-activity", 0.9)],
+        &[
+            "walking club",
+            "running club",
+            "running group",
+            "running groups",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.8)],
+        &[
+            "on my own every|all .. weekend|evening|night|day",
+            "sick of being on my own|alone",
+            "fed up of being on my own|alone",
+        ],
+    ),
 ];

@@ -218,12 +218,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("housing-advice", 0.6), ("home-repairs", 0.55)],
         &[
-            "damp",
-            "mould",
-            "mold",
-            "mouldy",
-            "black mould",
-            "condensation",
             "leak",
             "leaking",
             "leaks",
@@ -394,6 +388,18 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "need somewhere to live|stay",
             "needs somewhere to live|stay",
+        ],
+    ),
+    Cue::topic(&[("home-repairs", 0.7)], &["rail", "rails", "stair rail"]),
+    Cue::problem(
+        &[("housing-advice", 0.6), ("home-repairs", 0.45)],
+        &[
+            "damp",
+            "mould",
+            "mold",
+            "mouldy",
+            "black mould",
+            "condensation",
         ],
     ),
 ];

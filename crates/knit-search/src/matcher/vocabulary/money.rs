@@ -353,12 +353,10 @@ pub(super) const CUES: &[Cue] = &[
             "no electric",
             "no electricity",
             "no leccy",
-            "no heating",
             "heating off",
             "heating turned off",
             "put the heating on",
             "afford the heating",
-            "freezing",
             "so cold",
             "too cold",
             "cold house",
@@ -639,5 +637,14 @@ pub(super) const CUES: &[Cue] = &[
             "struggling|struggle|hard to pay",
             "struggling to pay .. rent|bills|mortgage",
         ],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.8)],
+        &["money .. run out|ran out|gone|has gone|runs out"],
+    ),
+    Cue::topic(&[("fuel-poverty", 0.6)], &["no heating", "freezing"]),
+    Cue::problem(
+        &[("debt", 0.6), ("money-management", 0.3)],
+        &["struggling with .. bills", "can't keep up with .. bills"],
     ),
 ];

@@ -56,9 +56,6 @@ pub(super) const CUES: &[Cue] = &[
             "taken to court",
             "going to court",
             "court date",
-            "employment tribunal",
-            "unfair dismissal",
-            "unfairly dismissed",
             "sue",
             "sued",
             "suing",
@@ -219,7 +216,6 @@ pub(super) const CUES: &[Cue] = &[
             "refund",
             "faulty",
             "dispute",
-            "contract",
             "compensation",
             "arrested",
             "charged with",
@@ -375,6 +371,15 @@ pub(super) const CUES: &[Cue] = &[
             "maintenance payments",
             "child support",
             "cms",
+        ],
+    ),
+    Cue::topic(&[("legal", 0.35)], &["contract"]),
+    Cue::topic(
+        &[("legal", 0.9), ("employment", 0.5)],
+        &[
+            "unfair dismissal",
+            "unfairly dismissed",
+            "employment tribunal",
         ],
     ),
 ];

@@ -348,4 +348,11 @@ pub(super) const CUES: &[Cue] = &[
             "footballs|balls|stones|eggs|bricks at my|the windows|window|door|house|car",
         ],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &[
+            "checks|check|checking|tracks|track|tracking|monitors|monitoring|reads|goes through my location|phone|messages|texts|emails|whereabouts|bank|post",
+            "angry if i .. see|go|talk|speak|wear",
+        ],
+    ),
 ];

@@ -74,7 +74,6 @@ pub(super) const CUES: &[Cue] = &[
             "start a business",
             "disability employment",
             "access to work",
-            "reasonable adjustments",
         ],
     ),
     Cue::topic(
@@ -317,5 +316,23 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("skills", 0.6)],
         &["can't read", "can't write", "struggle to read"],
+    ),
+    Cue::topic(
+        &[("legal", 0.6), ("employment", 0.4)],
+        &[
+            "won't make adjustments",
+            "wont make adjustments",
+            "refused adjustments",
+            "reasonable adjustments",
+        ],
+    ),
+    Cue::topic(
+        &[("employment", 0.6), ("skills", 0.4)],
+        &[
+            "qualifications recognised",
+            "recognised in the uk",
+            "convert my qualifications",
+            "work as a doctor|nurse|teacher|engineer|pharmacist|dentist|lawyer",
+        ],
     ),
 ];
