@@ -14,7 +14,8 @@ mod terms;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Mutex;
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
@@ -264,6 +265,39 @@ impl BoundingBox {
         lat >= self.south && lat <= self.north && lon >= self.west && lon <= self.east
     }
 }
+
+/// A ranked service, ordered best first: higher rank, then the id's first half (so
+/// ties break the same way on every machine without reading records), then the slot.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    rank: f32,
+    key: u64,
+    slot: u32,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> Ordering {
+        other
+            .rank
+            .total_cmp(&self.rank)
+            .then(self.key.cmp(&other.key))
+            .then(self.slot.cmp(&other.slot))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
 
 /// Dense per-slot buffers for one search, zero between uses.
 #[derive(Debug, Default)]
@@ -693,8 +727,11 @@ impl DirectoryIndex {
             .near
             .zip(query.within_km)
             .map(|(near, km)| BoundingBox::around(near, km));
-        // (rank, slot, the id's first half): ties break by id without touching records.
-        let mut ranked: Vec<(f32, u32, u64)> = Vec::new();
+        // Only the best `wanted` are kept, in a heap whose top is the worst of them; the
+        // rest are only counted.
+        let wanted = page.saturating_mul(per_page);
+        let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted.min(1024) + 1);
+        let mut total = 0usize;
         for &slot in &candidates {
             let record = &self.records[slot as usize];
             if !self.passes(record, query, wanted_needs) {
@@ -722,7 +759,19 @@ impl DirectoryIndex {
                 (false, true) => fit * (1.0 / (1.0 + effective)) as f32,
                 (false, false) => fit,
             };
-            ranked.push((rank, slot, record.id.as_u64_pair().0));
+            total += 1;
+            let entry = Ranked {
+                rank,
+                key: record.id.as_u64_pair().0,
+                slot,
+            };
+            if best.len() < wanted {
+                best.push(entry);
+            } else if let Some(mut worst) = best.peek_mut()
+                && entry < *worst
+            {
+                *worst = entry;
+            }
         }
         if !every_slot {
             for &slot in &candidates {
@@ -732,24 +781,11 @@ impl DirectoryIndex {
         if let Ok(mut pool) = self.scratch.lock() {
             pool.push(scratch);
         }
-        let total = ranked.len();
-        let order = |a: &(f32, u32, u64), b: &(f32, u32, u64)| {
-            b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then_with(|| {
-                self.records[a.1 as usize]
-                    .id
-                    .cmp(&self.records[b.1 as usize].id)
-            })
-        };
-        let end = (page * per_page).min(total);
-        let start = ((page - 1) * per_page).min(end);
-        if end < total && end > 0 {
-            ranked.select_nth_unstable_by(end - 1, order);
-            ranked.truncate(end);
-        }
-        ranked.sort_unstable_by(order);
-        let hits = ranked[start..end]
+        let ranked = best.into_sorted_vec();
+        let start = ((page - 1) * per_page).min(ranked.len());
+        let hits = ranked[start..]
             .iter()
-            .map(|&(rank, slot, _)| Hit {
+            .map(|&Ranked { rank, slot, .. }| Hit {
                 id: self.records[slot as usize].id,
                 score: rank,
                 distance_km: query
