@@ -301,7 +301,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("help-at-home", 0.8)],
         &[
             "care assessment",
-            "needs assessment",
             "social care",
             "can't|cannot|cant wash|dress|bathe|shower",
             "wash or dress",
@@ -334,5 +333,16 @@ pub(super) const CUES: &[Cue] = &[
             ("older-people", 0.3),
         ],
         &["stairs .. too much|difficult|hard|struggle|struggling"],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.9)],
+        &["help with .. garden|shopping|cleaning|housework|ironing|hoovering"],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "care needs assessment",
+            "needs assessment for .. care|help|support",
+        ],
     ),
 ];

@@ -218,7 +218,6 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "outdoor",
             "birds",
-            "gardens",
             "plants",
             "seeds",
             "potting",
@@ -468,4 +467,5 @@ pub(super) const CUES: &[Cue] = &[
         &[("social-groups", 0.7)],
         &["join a .. club|group|society", "join .. club|group"],
     ),
+    Cue::topic(&[("nature", 0.35)], &["gardens"]),
 ];

@@ -559,11 +559,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("parenting", 0.8)],
-        &[
-            "@child .. won't|doesn't|wont|doesnt talk to me|listen to me",
-            "worried about my @child",
-            "worried .. @child",
-        ],
+        &["@child .. won't|doesn't|wont|doesnt talk to me|listen to me"],
     ),
     Cue::topic(
         &[("young-people", 0.7), ("victim-support", 0.3)],
@@ -599,5 +595,29 @@ pub(super) const CUES: &[Cue] = &[
             ("early-years", 0.6),
         ],
         &["@child .. pregnant"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.45)],
+        &[
+            "worried .. @child",
+            "worried about my @child",
+            "worried about the kids",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8), ("carers", 0.3)],
+        &[
+            "raising|bringing up|looking after .. grandchildren|grandkids|grandson|granddaughter",
+            "kinship carer",
+            "kinship care",
+            "special guardianship",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "rows|rowing|arguing|arguments|fighting|clashing with @child",
+            "@child .. stopped talking to me",
+        ],
     ),
 ];

@@ -1060,4 +1060,26 @@ pub(super) const CUES: &[Cue] = &[
             "fed up of being on my own|alone",
         ],
     ),
+    Cue::problem(
+        &[("mental-health", 0.45), ("loneliness", 0.3)],
+        &[
+            "can't|cannot|cant|scared to leave the house",
+            "can't go out",
+        ],
+    ),
+    Cue::problem(
+        &[("long-term-conditions", 0.6)],
+        &["covid", "since .. covid"],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.92)],
+        &[
+            "don't|dont see the point",
+            "no point anymore",
+            "what's the point",
+            "whats the point",
+            "see no point",
+        ],
+    )
+    .urgent(),
 ];

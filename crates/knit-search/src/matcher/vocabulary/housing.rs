@@ -402,4 +402,26 @@ pub(super) const CUES: &[Cue] = &[
             "condensation",
         ],
     ),
+    Cue::problem(
+        &[("homelessness", 0.95)],
+        &["@he kicked|threw|chucked me|us out"],
+    ),
+    Cue::problem(
+        &[("homelessness", 0.7)],
+        &[
+            "place to stay",
+            "a place to stay",
+            "somewhere to stay",
+            "place to live",
+        ],
+    ),
+    Cue::problem(
+        &[("homelessness", 0.4), ("employment", 0.3)],
+        &[
+            "out of prison",
+            "released from prison",
+            "come out of prison",
+            "left prison",
+        ],
+    ),
 ];

@@ -130,6 +130,8 @@ pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
     ("relationships", "mental-health", Absorb::Weaker),
     ("esol", "skills", Absorb::Weaker),
     ("immigration", "legal", Absorb::Weaker),
+    ("debt", "legal", Absorb::Weaker),
+    ("debt", "money-management", Absorb::Weaker),
     ("benefits", "legal", Absorb::Weaker),
     ("disability", "skills", Absorb::Weaker),
     ("carers", "long-term-conditions", Absorb::All),

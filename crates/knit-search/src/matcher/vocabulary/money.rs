@@ -513,9 +513,7 @@ pub(super) const CUES: &[Cue] = &[
             "till i get paid on",
             "till monday|tuesday|wednesday|thursday|friday|saturday|sunday",
             "until monday|tuesday|wednesday|thursday|friday|saturday|sunday",
-            "got nothing",
             "left with nothing",
-            "i have got nothing",
         ],
     ),
     Cue::topic(
@@ -572,7 +570,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("benefits", 0.6)],
         &[
-            "can't|cannot|cant work",
             "unable to work",
             "not able to work",
             "too ill to work",
@@ -646,5 +643,21 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("debt", 0.6), ("money-management", 0.3)],
         &["struggling with .. bills", "can't keep up with .. bills"],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.45)],
+        &["got nothing", "i have got nothing"],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.6)],
+        &[
+            "enough money for",
+            "not enough money",
+            "don't have enough money",
+        ],
+    ),
+    Cue::topic(
+        &[("benefits", 0.45)],
+        &["can't work", "cant work", "cannot work"],
     ),
 ];

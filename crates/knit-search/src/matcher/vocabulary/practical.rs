@@ -382,4 +382,15 @@ pub(super) const CUES: &[Cue] = &[
             "employment tribunal",
         ],
     ),
+    Cue::topic(
+        &[("legal", 0.6), ("relationships", 0.3)],
+        &[
+            "pay .. towards|for the|my kids|children",
+            "towards the kids",
+            "take the kids",
+            "take my kids",
+            "take the kids off me",
+            "take the children",
+        ],
+    ),
 ];
