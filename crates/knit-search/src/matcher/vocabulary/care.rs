@@ -345,4 +345,13 @@ pub(super) const CUES: &[Cue] = &[
             "needs assessment for .. care|help|support",
         ],
     ),
+    Cue::topic(
+        &[("help-at-home", 0.7)],
+        &[
+            "look after myself",
+            "looking after myself",
+            "manage at home",
+            "cope at home",
+        ],
+    ),
 ];

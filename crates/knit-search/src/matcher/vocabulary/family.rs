@@ -620,4 +620,25 @@ pub(super) const CUES: &[Cue] = &[
             "@child .. stopped talking to me",
         ],
     ),
+    Cue::topic(
+        &[("parenting", 0.5), ("relationships", 0.3)],
+        &[
+            "stepson",
+            "stepdaughter",
+            "step son",
+            "step daughter",
+            "step kids",
+            "stepchildren",
+            "step children",
+            "stepkids",
+        ],
+    ),
+    Cue::problem(
+        &[("relationships", 0.5)],
+        &[
+            "can't get on with",
+            "don't get on with",
+            "doesn't get on with",
+        ],
+    ),
 ];

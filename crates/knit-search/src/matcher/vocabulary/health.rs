@@ -987,8 +987,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("alcohol-drugs", 0.6)],
         &[
-            "been clean",
-            "clean for",
             "stay clean",
             "staying clean",
             "clean and sober",
@@ -1082,4 +1080,12 @@ pub(super) const CUES: &[Cue] = &[
         ],
     )
     .urgent(),
+    Cue::problem(
+        &[("dementia", 0.7)],
+        &[
+            "forgot|forgets|forgetting .. anniversary|birthday|names|name|way home|appointments|pin",
+            "keeps|keep getting lost",
+        ],
+    ),
+    Cue::problem(&[("alcohol-drugs", 0.45)], &["been clean", "clean for"]),
 ];

@@ -132,6 +132,7 @@ pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
     ("immigration", "legal", Absorb::Weaker),
     ("debt", "legal", Absorb::Weaker),
     ("debt", "money-management", Absorb::Weaker),
+    ("domestic-abuse", "money-management", Absorb::Weaker),
     ("benefits", "legal", Absorb::Weaker),
     ("disability", "skills", Absorb::Weaker),
     ("carers", "long-term-conditions", Absorb::All),

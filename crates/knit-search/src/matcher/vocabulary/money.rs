@@ -660,4 +660,12 @@ pub(super) const CUES: &[Cue] = &[
         &[("benefits", 0.45)],
         &["can't work", "cant work", "cannot work"],
     ),
+    Cue::problem(
+        &[("debt", 0.7), ("housing-advice", 0.3)],
+        &[
+            "help paying|with .. rent",
+            "paying the|my rent",
+            "pay the|my rent",
+        ],
+    ),
 ];

@@ -393,4 +393,27 @@ pub(super) const CUES: &[Cue] = &[
             "take the children",
         ],
     ),
+    Cue::topic(
+        &[("legal", 0.6), ("debt", 0.3), ("benefits", 0.3)],
+        &[
+            "citizens advice",
+            "citizen advice",
+            "cab",
+            "advice centre",
+            "advice service",
+            "free advice",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.7)],
+        &[
+            "parking fine",
+            "parking ticket",
+            "pcn",
+            "penalty charge",
+            "challenge it",
+            "appeal a fine",
+            "court fine",
+        ],
+    ),
 ];

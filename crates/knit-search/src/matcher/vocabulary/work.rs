@@ -295,10 +295,7 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(&[("digital", 0.4)], &["online"]),
-    Cue::topic(
-        &[("employment", 0.6), ("money-management", 0.3)],
-        &["hours .. cut|reduced", "cut my hours", "hours cut"],
-    ),
+    Cue::topic(&[("employment", 0.6), ("money-management", 0.3)], &[]),
     Cue::topic(
         &[("skills", 0.9), ("employment", 0.5)],
         &["apprenticeship", "apprenticeships"],
@@ -334,5 +331,24 @@ pub(super) const CUES: &[Cue] = &[
             "convert my qualifications",
             "work as a doctor|nurse|teacher|engineer|pharmacist|dentist|lawyer",
         ],
+    ),
+    Cue::topic(
+        &[("employment", 0.9)],
+        &[
+            "job club",
+            "job clubs",
+            "jobs fair",
+            "job fair",
+            "work club",
+            "careers fair",
+        ],
+    ),
+    Cue::topic(
+        &[("digital", 0.9), ("skills", 0.6)],
+        &["computer|computers|it|digital|online course|class|classes|lessons|skills"],
+    ),
+    Cue::topic(
+        &[("employment", 0.6)],
+        &["hours .. cut|reduced", "cut my hours", "hours cut"],
     ),
 ];
