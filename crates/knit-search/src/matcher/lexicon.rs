@@ -81,6 +81,19 @@ const KEPT_WHOLE: &[&str] = &[
     "care",
     "gardening",
     "bedding",
+    "companies",
+    "banding",
+    "parenting",
+    "pensioner",
+    "pensioners",
+    "bidding",
+    "fitting",
+    "fitted",
+    "fittings",
+    "fit",
+    "fits",
+    "tablets",
+    "activity",
 ];
 
 pub(crate) struct Lexicon {

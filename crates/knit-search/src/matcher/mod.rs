@@ -81,6 +81,8 @@ pub struct Matcher {
     always_urgent: Vec<NeedId>,
     absorbs: Vec<(NeedId, NeedId, Absorb)>,
     giveable: Vec<NeedId>,
+    /// The need of starting a group or project.
+    starting: Option<NeedId>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -158,6 +160,7 @@ impl Matcher {
             always_urgent,
             absorbs,
             giveable,
+            starting: NeedId::parse("community-action").ok(),
         }
     }
 
@@ -237,16 +240,20 @@ impl Matcher {
         // What sits inside an offer is what the person gives; skills and interests named
         // anywhere in the offer's sentence are what they bring ("I'm a keen gardener and
         // I'd love to help").
-        let offers: Vec<(usize, usize, usize)> = found
+        // Someone starting a group keeps its subject: a community garden is still
+        // gardening, a walking group still exercise; the people it is for are not the
+        // starter's needs.
+        let offers: Vec<(usize, usize, usize, bool)> = found
             .iter()
             .filter(|f| self.cues[f.cue].kind == CueKind::Offer)
             .map(|f| {
                 let sentence = giving::sentence_start(&plain, f.span.first);
-                (
-                    sentence,
-                    f.span.first,
-                    giving::offer_scope_end(&plain, f.span.last),
-                )
+                let starts_something = self.cues[f.cue]
+                    .needs
+                    .iter()
+                    .any(|(n, _)| Some(*n) == self.starting);
+                let end = giving::offer_scope_end(&plain, f.span.last);
+                (sentence, f.span.first, end, starts_something)
             })
             .collect();
         found.retain(|f| {
@@ -258,10 +265,12 @@ impl Matcher {
                 return false;
             }
             let giveable = cue.needs.iter().all(|(n, _)| self.giveable.contains(n));
-            !offers.iter().any(|&(sentence, start, end)| {
-                let from = if giveable { sentence } else { start };
-                f.span.first >= from && f.span.first < end
-            })
+            !offers
+                .iter()
+                .any(|&(sentence, start, end, starts_something)| {
+                    let from = if giveable { sentence } else { start };
+                    !(starts_something && giveable) && f.span.first >= from && f.span.first < end
+                })
         });
         found
     }

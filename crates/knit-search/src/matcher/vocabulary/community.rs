@@ -89,8 +89,6 @@ pub(super) const CUES: &[Cue] = &[
             "ceramics",
             "musical",
             "singing",
-            "choir",
-            "choirs",
             "singing group",
             "guitar",
             "piano",
@@ -181,7 +179,6 @@ pub(super) const CUES: &[Cue] = &[
             "get together",
             "things to do",
             "something to do",
-            "activities",
             "community centre",
             "drop in",
             "drop in session",
@@ -392,7 +389,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::neutral(&["a group of", "group of"]),
     Cue::topic(&[("arts-creativity", 0.6)], &["music"]),
-    Cue::offer(
+    Cue::topic(
         &[("community-action", 0.6)],
         &["clean up", "cleanup", "litter", "fundraiser"],
     ),
@@ -468,4 +465,9 @@ pub(super) const CUES: &[Cue] = &[
         &["join a .. club|group|society", "join .. club|group"],
     ),
     Cue::topic(&[("nature", 0.35)], &["gardens"]),
+    Cue::topic(
+        &[("social-groups", 0.6), ("arts-creativity", 0.45)],
+        &["choir", "choirs", "community choir"],
+    ),
+    Cue::topic(&[("social-groups", 0.45)], &["activities"]),
 ];

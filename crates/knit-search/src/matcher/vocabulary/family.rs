@@ -641,4 +641,11 @@ pub(super) const CUES: &[Cue] = &[
             "doesn't get on with",
         ],
     ),
+    Cue::problem(
+        &[("relationships", 0.45)],
+        &[
+            "since the|my|our divorce|separation|split|break up|breakup",
+            "after the|my|our divorce|separation|split",
+        ],
+    ),
 ];

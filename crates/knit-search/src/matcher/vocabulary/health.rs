@@ -1088,4 +1088,8 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::problem(&[("alcohol-drugs", 0.45)], &["been clean", "clean for"]),
+    Cue::topic(
+        &[("physical-activity", 0.6)],
+        &["activity", "physical activity", "more activity"],
+    ),
 ];

@@ -305,7 +305,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::problem(&[("home-repairs", 0.6)], &["gas leak"]),
     Cue::problem(
-        &[("homelessness", 0.95), ("housing-advice", 0.9)],
+        &[("homelessness", 0.95), ("housing-advice", 0.6)],
         &[
             "section 21",
             "section 8",

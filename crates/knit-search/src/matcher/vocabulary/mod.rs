@@ -434,6 +434,7 @@ const NOT_CUES: &[Cue] = &[Cue::neutral(&[
     "worked out",
     "working out",
     "sick of",
+    "since|when i was @teenage|@childage",
     "older lads",
     "older boys",
     "older kids",

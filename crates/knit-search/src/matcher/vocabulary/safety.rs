@@ -296,7 +296,7 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::problem(
-        &[("domestic-abuse", 0.6), ("victim-support", 0.4)],
+        &[("domestic-abuse", 0.4), ("victim-support", 0.5)],
         &[
             "threatening messages",
             "threatening texts",
