@@ -94,6 +94,7 @@ const KEPT_WHOLE: &[&str] = &[
     "fits",
     "tablets",
     "activity",
+    "right",
 ];
 
 pub(crate) struct Lexicon {

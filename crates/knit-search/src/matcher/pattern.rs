@@ -21,7 +21,7 @@ const MAX_FILLERS: usize = 3;
 const FILLERS: &[&str] = &[
     "a", "an", "the", "my", "your", "his", "her", "their", "our", "me", "us", "him", "them", "it",
     "its", "'s", "some", "any", "this", "that", "really", "so", "very", "just", "all", "too", "up",
-    "own", "bit", "little", "be", "been", "being", "is", "are", "was", "were", "am", "of",
+    "own", "bit", "little", "only", "be", "been", "being", "is", "are", "was", "were", "am", "of",
 ];
 
 pub(crate) fn is_filler(norm: &str) -> bool {

@@ -144,7 +144,7 @@ fn an_empty_or_nonsense_text_gives_no_needs() {
 #[test]
 fn scores_are_between_zero_and_one_and_best_first_after_urgent() {
     let matches = MATCHER.match_text(
-        "I'm drinking every day since the divorce and I've got loads of debt on credit cards",
+        "I'm drinking every day, my wife wants a divorce and I've got loads of debt on credit cards",
     );
     assert!(matches.len() >= 3, "{matches:?}");
     for m in &matches {

@@ -354,4 +354,34 @@ pub(super) const CUES: &[Cue] = &[
             "cope at home",
         ],
     ),
+    Cue::topic(
+        &[("carers", 0.6), ("mental-health", 0.5)],
+        &["@cared has|with bipolar|schizophrenia|depression|psychosis|ptsd|ocd|anxiety"],
+    ),
+    Cue::topic(
+        &[("carers", 0.7)],
+        &[
+            "struggling to support|help him|her|them",
+            "struggling to care|cope|look for|with|after him|her|them",
+            "support him|her with",
+        ],
+    ),
+    Cue::topic(
+        &[("older-people", 0.7)],
+        &[
+            "old lady",
+            "old man",
+            "old gentleman",
+            "old chap",
+            "elderly lady",
+            "elderly man",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "can't|cannot|cant cook for himself|herself|myself",
+            "can't look after himself|herself",
+        ],
+    ),
 ];

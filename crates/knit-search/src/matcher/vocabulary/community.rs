@@ -353,7 +353,8 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("volunteering", 0.8)],
         &[
-            "help|helping|volunteer|volunteering at|in .. community|charity|church|food|foodbank|hospice|library|school|club|allotment|garden|cafe|shop|centre|hospital",
+            "volunteer|volunteering|helping at|in .. community|charity|church|food|foodbank|hospice|library|school|club|allotment|garden|cafe|shop|centre|hospital",
+            "help out|to help at|in .. community|charity|church|food|foodbank|hospice|library|school|club|allotment|garden|cafe|shop|centre|hospital",
         ],
     ),
     Cue::offer(
@@ -470,4 +471,17 @@ pub(super) const CUES: &[Cue] = &[
         &["choir", "choirs", "community choir"],
     ),
     Cue::topic(&[("social-groups", 0.45)], &["activities"]),
+    Cue::topic(
+        &[("community-action", 0.6)],
+        &[
+            "the whole estate|street|community|village",
+            "residents are",
+            "do something about it",
+            "local pub has closed",
+        ],
+    ),
+    Cue::topic(
+        &[("volunteering", 0.7)],
+        &["be|become a foster carer", "fostering", "foster carer"],
+    ),
 ];

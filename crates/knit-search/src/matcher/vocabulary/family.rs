@@ -406,9 +406,7 @@ pub(super) const CUES: &[Cue] = &[
             "leaving care",
             "care leaver",
             "care leavers",
-            "in care",
             "foster care",
-            "foster carers",
             "looked after child",
             "i @teenage",
         ],
@@ -510,7 +508,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("send", 0.45), ("parenting", 0.3)],
-        &["school .. struggling|can't cope|cannot cope|can't manage"],
+        &["school .. struggling", "school .. can't|cannot cope|manage"],
     ),
     Cue::problem(
         &[("relationships", 0.8)],
@@ -535,7 +533,10 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("early-years", 0.8), ("parenting", 0.4)],
         &[
-            "baby|toddler|she|he .. cries|crying|screams|screaming .. all the time|constantly|non stop|all night",
+            "baby|toddler|she|he .. cries|crying|screams|screaming .. all the time",
+            "baby|toddler|she|he .. cries|crying|screams|screaming .. constantly",
+            "baby|toddler|she|he .. cries|crying|screams|screaming .. non stop",
+            "baby|toddler|she|he .. cries|crying|screams|screaming .. all night",
             "baby won't|doesn't|wont|doesnt sleep|settle|feed",
         ],
     ),
@@ -550,12 +551,13 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("parenting", 0.7)],
         &[
-            "how to handle|deal with|cope with|manage him|her|them|my son|my daughter|my kids|the kids",
+            "how to handle|manage him|her|them|@child|kids",
+            "how to deal|cope with him|her|them|@child|kids",
         ],
     ),
     Cue::topic(
         &[("parenting", 0.6), ("young-people", 0.6)],
-        &["@child .. caught|arrested|shoplifting|stealing|police|in trouble|cautioned"],
+        &["@child .. caught|arrested|shoplifting|stealing|police|cautioned|trouble"],
     ),
     Cue::topic(
         &[("parenting", 0.8)],
@@ -607,7 +609,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("parenting", 0.8), ("carers", 0.3)],
         &[
-            "raising|bringing up|looking after .. grandchildren|grandkids|grandson|granddaughter",
+            "raising|bringing|looking .. grandchildren|grandkids|grandson|granddaughter",
             "kinship carer",
             "kinship care",
             "special guardianship",
@@ -644,8 +646,22 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("relationships", 0.45)],
         &[
-            "since the|my|our divorce|separation|split|break up|breakup",
-            "after the|my|our divorce|separation|split",
+            "since|after the|my|our divorce|separation|split|breakup",
+            "since|after the|my|our break up",
+            "after the divorce",
         ],
+    ),
+    Cue::topic(
+        &[("young-people", 0.9)],
+        &[
+            "grew up in care",
+            "was in care",
+            "been in care",
+            "in care as a",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.6), ("young-people", 0.4)],
+        &["addicted to .. phone|gaming|games|screens|tiktok|internet|xbox|playstation|fortnite"],
     ),
 ];

@@ -1083,7 +1083,8 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("dementia", 0.7)],
         &[
-            "forgot|forgets|forgetting .. anniversary|birthday|names|name|way home|appointments|pin",
+            "forgot|forgets|forgetting .. anniversary|birthday|names|name|appointments|pin",
+            "forgot|forgets|forgetting|lost .. way home",
             "keeps|keep getting lost",
         ],
     ),
@@ -1091,5 +1092,41 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("physical-activity", 0.6)],
         &["activity", "physical activity", "more activity"],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.5)],
+        &[
+            "helps my head",
+            "clear my head",
+            "for my mental health",
+            "good for my head|mind",
+            "my head",
+        ],
+    ),
+    Cue::topic(
+        &[("healthy-eating", 0.8), ("parenting", 0.4)],
+        &[
+            "won't eat anything but",
+            "fussy eater",
+            "picky eater",
+            "right food",
+            "won't eat vegetables|veg",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.9)],
+        &["never gets|get|has|have visitors", "never get visits"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.6)],
+        &["pop in on", "check in on", "popping in"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.45)],
+        &[
+            "on his|her own in the house",
+            "he is on his own",
+            "she is on her own",
+        ],
     ),
 ];

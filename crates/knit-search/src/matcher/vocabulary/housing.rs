@@ -424,4 +424,10 @@ pub(super) const CUES: &[Cue] = &[
             "left prison",
         ],
     ),
+    Cue::topic(
+        &[("housing-advice", 0.9)],
+        &[
+            "council|landlord|agent|association won't|wont|refuse|refuses|hasn't|haven't|isn't|not .. fix|repair|sort|come",
+        ],
+    ),
 ];

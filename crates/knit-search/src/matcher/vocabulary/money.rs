@@ -637,7 +637,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("crisis-support", 0.8)],
-        &["money .. run out|ran out|gone|has gone|runs out"],
+        &["money .. run|ran|runs out", "money .. gone"],
     ),
     Cue::topic(&[("fuel-poverty", 0.6)], &["no heating", "freezing"]),
     Cue::problem(

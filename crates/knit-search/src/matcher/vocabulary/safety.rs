@@ -355,4 +355,17 @@ pub(super) const CUES: &[Cue] = &[
             "angry if i .. see|go|talk|speak|wear",
         ],
     ),
+    Cue::problem(
+        &[("victim-support", 0.9)],
+        &[
+            "spat at me",
+            "spit at me",
+            "spitting at me",
+            "called me a",
+            "because i am black|muslim|jewish|gay|disabled|trans|foreign|asian",
+            "because of my colour|race|religion|hijab|skin|accent",
+            "slur",
+            "slurs",
+        ],
+    ),
 ];

@@ -221,7 +221,6 @@ pub(super) const CUES: &[Cue] = &[
         &[("employment", 0.5)],
         &[
             "job",
-            "jobs",
             "employment",
             "career",
             "more hours",
@@ -351,4 +350,16 @@ pub(super) const CUES: &[Cue] = &[
         &[("employment", 0.6)],
         &["hours .. cut|reduced", "cut my hours", "hours cut"],
     ),
+    Cue::topic(
+        &[("esol", 0.7)],
+        &[
+            "only speak .. @lang",
+            "i speak @lang",
+            "speak @lang",
+            "don't speak english",
+            "dont speak english",
+            "can't speak english",
+        ],
+    ),
+    Cue::topic(&[("employment", 0.4)], &["jobs"]),
 ];
