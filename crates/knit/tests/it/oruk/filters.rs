@@ -208,7 +208,8 @@ pub async fn check_postcode_proximity(
 fn pick_filters(directory: &Directory) -> Vec<Filter<'_>> {
     let services = || directory.services.values();
     let mut filters = Vec::new();
-    if let Some(term) = most_common(services().flat_map(term_ids)) {
+    let total = directory.services.len();
+    if let Some(term) = most_telling(services().map(term_ids), total) {
         let wanted = term.clone();
         filters.push(Filter {
             param: "taxonomy_term_id",
@@ -218,7 +219,9 @@ fn pick_filters(directory: &Directory) -> Vec<Filter<'_>> {
         });
     }
     let schedules_of = || services().flat_map(schedules);
-    if let Some(day) = most_common(schedules_of().flat_map(days)) {
+    let service_days =
+        |s: &Value| -> BTreeSet<String> { schedules(s).into_iter().flat_map(days).collect() };
+    if let Some(day) = most_telling(services().map(service_days), total) {
         let wanted = day.clone();
         filters.push(Filter {
             param: "day",
@@ -227,7 +230,9 @@ fn pick_filters(directory: &Directory) -> Vec<Filter<'_>> {
             complete: false,
         });
     }
-    if let Some(org) = most_common(services().filter_map(|s| text(s, "organization_id"))) {
+    let organization =
+        |s: &Value| -> BTreeSet<String> { text(s, "organization_id").into_iter().collect() };
+    if let Some(org) = most_telling(services().map(organization), total) {
         let wanted = org.clone();
         filters.push(Filter {
             param: "organization_id",
@@ -260,7 +265,7 @@ fn pick_filters(directory: &Directory) -> Vec<Filter<'_>> {
             })
             .collect()
     };
-    if let Some(taxonomy) = most_common(services().flat_map(taxonomies)) {
+    if let Some(taxonomy) = most_telling(services().map(taxonomies), total) {
         let wanted = taxonomy.clone();
         filters.push(Filter {
             param: "taxonomy_id",
@@ -409,6 +414,22 @@ fn modified(service: &Value) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(service.get("last_modified")?.as_str()?).ok()
 }
 
+/// The value that best splits `total` services into those that have it and those that do
+/// not, so that a filter on it ignored or misapplied shows either way. Each item of `sets`
+/// is the values one service has.
+fn most_telling(sets: impl Iterator<Item = BTreeSet<String>>, total: usize) -> Option<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for set in sets {
+        for value in set {
+            *counts.entry(value).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| ((*n).min(total.saturating_sub(*n)), *n))
+        .map(|(value, _)| value)
+}
+
 fn most_common<T: Ord>(values: impl Iterator<Item = T>) -> Option<T> {
     let mut counts = BTreeMap::new();
     for value in values {
@@ -446,6 +467,16 @@ fn metres_between((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_telling_value_splits_the_services_most_evenly() {
+        let sets = [vec!["a", "b"], vec!["a"], vec!["a", "c"], vec!["a", "b"]];
+        let sets = sets
+            .iter()
+            .map(|s| s.iter().map(|v| v.to_string()).collect());
+        // "a" is on every service, so a filter on it that was ignored would go unseen.
+        assert_eq!(most_telling(sets, 4).as_deref(), Some("b"));
+    }
 
     #[test]
     fn one_degree_of_latitude_is_about_111_km() {

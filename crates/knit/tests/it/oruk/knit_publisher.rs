@@ -54,8 +54,12 @@ async fn knit_conforms_to_oruk_on_postgres() {
 async fn violations_through(tamper: Tamper) -> Option<Vec<Violation>> {
     let data = super::shared_data()?;
     let app = TestApp::spawn(Backend::Sqlite).await;
+    Some(check_through(&app, &data, tamper).await)
+}
+
+async fn check_through(app: &TestApp, data: &Path, tamper: Tamper) -> Vec<Violation> {
     let proxy = serve_tampering_proxy(&format!("{}/api", app.base_url), tamper).await;
-    Some(check_publisher(&proxy, &knit_options(&data)).await)
+    check_publisher(&proxy, &knit_options(data)).await
 }
 
 fn assert_reported(violations: &[Violation], endpoint_has: &str, message_has: &str) {
@@ -70,28 +74,30 @@ fn assert_reported(violations: &[Violation], endpoint_has: &str, message_has: &s
     );
 }
 
+/// Each filter the checker tries, ignored in turn by the publisher, is caught: the results
+/// then hold services that do not satisfy it. `taxonomy_id` is left out because every demo
+/// service carries a term of each of Knit's taxonomies (needs, way in, delivery), so in the
+/// demo town that filter cannot narrow anything and ignoring it is indistinguishable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oruk_checker_notices_an_ignored_taxonomy_filter() {
-    let Some(violations) = violations_through(Tamper::IgnoreParam("taxonomy_term_id")).await else {
+async fn oruk_checker_notices_each_ignored_filter() {
+    let Some(data) = super::shared_data() else {
         return;
     };
-    assert_reported(
-        &violations,
-        "/services?taxonomy_term_id=",
-        "does not satisfy the filter",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oruk_checker_notices_an_ignored_organization_filter() {
-    let Some(violations) = violations_through(Tamper::IgnoreParam("organization_id")).await else {
-        return;
-    };
-    assert_reported(
-        &violations,
-        "/services?organization_id=",
-        "does not satisfy the filter",
-    );
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for param in [
+        "taxonomy_term_id",
+        "organization_id",
+        "modified_after",
+        "minimum_age",
+        "maximum_age",
+        "day",
+        "start_time",
+        "end_time",
+    ] {
+        let violations = check_through(&app, &data, Tamper::IgnoreParam(param)).await;
+        let endpoint = format!("/services?{param}=");
+        assert_reported(&violations, &endpoint, "does not satisfy the filter");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
