@@ -174,7 +174,8 @@ pub async fn check_postcode_proximity(
             );
         }
     }
-    let Some(term) = most_common(directory.services.values().flat_map(term_ids)) else {
+    let total = directory.services.len();
+    let Some(term) = most_telling(directory.services.values().map(term_ids), total) else {
         return;
     };
     let by_term = [("taxonomy_term_id", term.clone())];
@@ -428,14 +429,6 @@ fn most_telling(sets: impl Iterator<Item = BTreeSet<String>>, total: usize) -> O
         .into_iter()
         .max_by_key(|(_, n)| ((*n).min(total.saturating_sub(*n)), *n))
         .map(|(value, _)| value)
-}
-
-fn most_common<T: Ord>(values: impl Iterator<Item = T>) -> Option<T> {
-    let mut counts = BTreeMap::new();
-    for value in values {
-        *counts.entry(value).or_insert(0usize) += 1;
-    }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(v, _)| v)
 }
 
 fn median<T: Ord>(values: impl Iterator<Item = T>) -> Option<T> {
