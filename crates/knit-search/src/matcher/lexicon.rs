@@ -95,6 +95,7 @@ const KEPT_WHOLE: &[&str] = &[
     "tablets",
     "activity",
     "right",
+    "nightmare",
 ];
 
 pub(crate) struct Lexicon {

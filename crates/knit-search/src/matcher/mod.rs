@@ -54,6 +54,9 @@ pub struct NeedMatch {
     pub score: f32,
     /// The words or phrases of the text that triggered this need, as the person wrote them.
     pub because: Vec<String>,
+    /// The text suggests danger or crisis now (abuse, nowhere to sleep tonight, thoughts of
+    /// suicide): pages put crisis contacts first.
+    pub urgent: bool,
 }
 
 /// One vocabulary phrase, compiled.
@@ -366,6 +369,7 @@ impl Matcher {
                         need,
                         score,
                         because,
+                        urgent,
                     },
                 )
             })

@@ -131,8 +131,6 @@ pub(super) const CUES: &[Cue] = &[
             "@oldage yr old",
             "@oldage yo",
             "frail",
-            "care home",
-            "nursing home",
             "sheltered housing",
             "sheltered accommodation",
             "retirement flat",
@@ -382,6 +380,27 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "can't|cannot|cant cook for himself|herself|myself",
             "can't look after himself|herself",
+        ],
+    ),
+    Cue::topic(&[("older-people", 0.6)], &["care home", "nursing home"]),
+    Cue::topic(
+        &[("disability", 0.7)],
+        &[
+            "can't do buttons",
+            "open jars",
+            "hands shake",
+            "hands are shaking",
+            "grip",
+            "dexterity",
+            "can't grip",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "mow|cut|trim .. lawn|grass|hedge|hedges",
+            "lawn mowing",
+            "mowing",
         ],
     ),
 ];

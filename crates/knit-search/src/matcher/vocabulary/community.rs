@@ -45,7 +45,6 @@ pub(super) const CUES: &[Cue] = &[
             "join a club",
             "join something",
             "like minded people",
-            "like minded",
             "other mums",
             "other dads",
             "other parents",
@@ -168,8 +167,6 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("social-groups", 0.6)],
         &[
-            "a group",
-            "groups",
             "clubs",
             "club",
             "hobby",
@@ -401,7 +398,8 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("volunteering", 0.85)],
         &[
-            "give|spare|offer .. hours|hour|afternoon|morning|day|days|time",
+            "give|spare|offer a|some|my|an|few .. hours|hour|afternoon|morning|day|days|time",
+            "give|spare|offer my time",
             "needs|need|needing|looking for .. volunteers|helpers",
         ],
     ),
@@ -483,5 +481,29 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("volunteering", 0.7)],
         &["be|become a foster carer", "fostering", "foster carer"],
+    ),
+    Cue::offer(
+        &[("volunteering", 0.85)],
+        &[
+            "get involved",
+            "like to get involved",
+            "want to get involved",
+            "how can i help",
+            "how can i get involved",
+        ],
+    ),
+    Cue::topic(&[("social-groups", 0.45)], &["a group", "groups"]),
+    Cue::topic(
+        &[("social-groups", 0.6)],
+        &[
+            "find other|others",
+            "other writers|artists|mums|dads|parents|carers|people like me",
+            "like minded",
+            "people who share",
+        ],
+    ),
+    Cue::topic(
+        &[("community-action", 0.6)],
+        &["play area", "playground", "skate park", "how do we get"],
     ),
 ];

@@ -664,4 +664,24 @@ pub(super) const CUES: &[Cue] = &[
         &[("parenting", 0.6), ("young-people", 0.4)],
         &["addicted to .. phone|gaming|games|screens|tiktok|internet|xbox|playstation|fortnite"],
     ),
+    Cue::topic(
+        &[("young-people", 0.6), ("early-years", 0.4)],
+        &[
+            "young mum",
+            "young mums",
+            "teenage mum",
+            "young parent",
+            "young dad",
+        ],
+    ),
+    Cue::topic(
+        &[("legal", 0.7), ("parenting", 0.6)],
+        &[
+            "into care",
+            "care proceedings",
+            "child protection plan",
+            "take .. into care",
+            "social services want to take",
+        ],
+    ),
 ];

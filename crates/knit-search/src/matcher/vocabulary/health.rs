@@ -1129,4 +1129,8 @@ pub(super) const CUES: &[Cue] = &[
             "she is on her own",
         ],
     ),
+    Cue::problem(
+        &[("loneliness", 0.95)],
+        &["know a soul", "don't know a soul", "dont know a soul"],
+    ),
 ];

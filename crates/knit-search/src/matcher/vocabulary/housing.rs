@@ -430,4 +430,14 @@ pub(super) const CUES: &[Cue] = &[
             "council|landlord|agent|association won't|wont|refuse|refuses|hasn't|haven't|isn't|not .. fix|repair|sort|come",
         ],
     ),
+    Cue::topic(
+        &[("home-repairs", 0.7)],
+        &[
+            "rotten",
+            "rotting",
+            "floor .. rotten|collapsed|damaged|gone",
+            "flooded",
+            "flooding",
+        ],
+    ),
 ];

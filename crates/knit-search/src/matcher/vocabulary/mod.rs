@@ -138,6 +138,10 @@ pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
     ("carers", "long-term-conditions", Absorb::All),
     ("carers", "disability", Absorb::All),
     ("carers", "mental-health", Absorb::Weaker),
+    ("victim-support", "digital", Absorb::Weaker),
+    ("victim-support", "household-goods", Absorb::Weaker),
+    ("victim-support", "transport", Absorb::Weaker),
+    ("gambling", "money-management", Absorb::Weaker),
 ];
 
 /// Needs that, named in the same sentence as an offer of help, are what the person brings

@@ -668,4 +668,13 @@ pub(super) const CUES: &[Cue] = &[
             "pay the|my rent",
         ],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.8)],
+        &[
+            "afford the|a funeral",
+            "funeral costs",
+            "pay for the funeral",
+            "cost of the funeral",
+        ],
+    ),
 ];

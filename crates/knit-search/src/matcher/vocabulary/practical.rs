@@ -163,8 +163,6 @@ pub(super) const CUES: &[Cue] = &[
             "car seat",
             "highchair",
             "high chair",
-            "sanitary products",
-            "period products",
             "household items",
             "household goods",
             "empty flat",
@@ -424,4 +422,20 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(&[("household-goods", 0.35)], &["second hand", "secondhand"]),
     Cue::topic(&[("transport", 0.4)], &["village"]),
+    Cue::topic(
+        &[("household-goods", 0.8)],
+        &[
+            "sanitary towels",
+            "sanitary pads",
+            "tampons",
+            "period pads",
+            "sanitary products",
+            "period products",
+        ],
+    ),
+    Cue::topic(
+        &[("household-goods", 0.6), ("early-years", 0.45)],
+        &["nappies", "baby wipes", "baby milk"],
+    ),
+    Cue::topic(&[("transport", 0.6)], &["get|getting to work"]),
 ];

@@ -368,4 +368,12 @@ pub(super) const CUES: &[Cue] = &[
             "slurs",
         ],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &["aggressive|violent with|towards .. @relative|mum|dad|us|me"],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.6)],
+        &["aggressive", "gets aggressive"],
+    ),
 ];

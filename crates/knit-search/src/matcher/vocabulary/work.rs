@@ -135,9 +135,6 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "computer",
             "computers",
-            "laptop",
-            "ipad",
-            "tablet",
             "smartphone",
             "smart phone",
             "internet",
@@ -362,4 +359,8 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(&[("employment", 0.4)], &["jobs"]),
+    Cue::topic(
+        &[("digital", 0.7)],
+        &["laptop", "laptops", "ipad", "tablet"],
+    ),
 ];
