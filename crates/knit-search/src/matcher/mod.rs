@@ -418,3 +418,5 @@ fn needs_without_cues() -> Vec<NeedId> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod scratch;

@@ -1,6 +1,7 @@
 //! The public website: home, results and service pages, and "report a problem".
 
 mod service_page;
+mod tell_us;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(results))
         .route("/services/{id}", get(service_page::show))
         .route("/services/{id}/report", post(report_problem))
+        .route("/tell-us", get(tell_us::form).post(tell_us::answer))
 }
 
 fn render(template: &impl Template, status: StatusCode) -> Response {

@@ -5,3 +5,5 @@ mod directory_site;
 mod oruk_api;
 mod oruk_conformance;
 mod support;
+mod taxonomy_contract;
+mod tell_us;

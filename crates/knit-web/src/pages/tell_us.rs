@@ -1,0 +1,178 @@
+//! "Tell us what's going on": a person's own words to the kinds of help they need and the
+//! local services that offer it. The text is read, matched and shown back to the person
+//! who wrote it; it is never stored or logged.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use knit_domain::directory::{Delivery, KnitTerm, WayIn};
+use uuid::Uuid;
+
+use super::service_page::PhoneView;
+use super::{distance, form_urlencoded_pairs, render, summary};
+use crate::directory_search::{self, SearchRequest, when};
+use crate::{AppState, Site};
+
+/// Long enough for a person to explain; a page of text is more than the matcher needs.
+pub const MAX_TEXT_CHARS: usize = 2000;
+/// Services shown under each need; the rest are a link away.
+const SHOWN_PER_NEED: usize = 3;
+
+#[derive(Default)]
+struct TellUsForm {
+    text: String,
+    near: String,
+    age: String,
+}
+
+struct ServiceItem {
+    id: Uuid,
+    name: String,
+    organization: String,
+    summary: String,
+    distance: Option<String>,
+    next_open: Option<String>,
+    way_in: &'static str,
+    free: bool,
+}
+
+struct NeedSection {
+    id: &'static str,
+    label: &'static str,
+    label_lower: String,
+    because: String,
+    services: Vec<ServiceItem>,
+    total: usize,
+    more: usize,
+    more_href: String,
+}
+
+struct CrisisContact {
+    id: Uuid,
+    name: String,
+    phone: Option<PhoneView>,
+}
+
+#[derive(Template)]
+#[template(path = "tell_us.html")]
+struct TellUsPage<'a> {
+    site: &'a Site,
+    answered: bool,
+    error: Option<String>,
+    form: TellUsForm,
+    crisis: Vec<CrisisContact>,
+    needs: Vec<NeedSection>,
+}
+
+fn blank(site: &Site) -> TellUsPage<'_> {
+    TellUsPage { site, answered: false, error: None, form: TellUsForm::default(), crisis: vec![], needs: vec![] }
+}
+
+pub(super) async fn form(State(state): State<AppState>) -> Response {
+    render(&blank(&state.site), StatusCode::OK)
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    let mut page = blank(&state.site);
+    let Some(pairs) = std::str::from_utf8(&body).ok().and_then(|raw| form_urlencoded_pairs(raw).ok()) else {
+        page.error = Some("We couldn't read what you wrote. Please type it again.".to_owned());
+        return render(&page, StatusCode::BAD_REQUEST);
+    };
+    for (key, value) in pairs {
+        match key.as_str() {
+            "text" => page.form.text = value,
+            "near" => page.form.near = value.chars().take(60).collect(),
+            "age" => page.form.age = value.chars().take(3).collect(),
+            _ => {}
+        }
+    }
+    let text = page.form.text.trim().to_owned();
+    if text.is_empty() {
+        page.error = Some("Tell us a little about what's going on.".to_owned());
+        return render(&page, StatusCode::BAD_REQUEST);
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        page.error = Some(format!("Please use fewer than {MAX_TEXT_CHARS} characters."));
+        return render(&page, StatusCode::BAD_REQUEST);
+    }
+    let matches = state.engine.matcher().match_text(&text);
+    let now = chrono::Utc::now();
+    let local_now = knit_domain::opening::uk_local(now);
+    let near = Some(page.form.near.clone()).filter(|n| !n.trim().is_empty());
+    let age = Some(page.form.age.clone()).filter(|a| !a.trim().is_empty());
+    for m in &matches {
+        let request = SearchRequest {
+            need: Some(m.need.as_str().to_owned()),
+            near: near.clone(),
+            age: age.clone(),
+            ..SearchRequest::default()
+        };
+        let outcome = match directory_search::search(state.store.as_ref(), &state.engine, &request, now).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                page.error = Some(e.to_string());
+                return render(&page, e.status());
+            }
+        };
+        if m.urgent {
+            let phone_line = SearchRequest { delivery: Some(Delivery::Phone.code().to_owned()), ..request.clone() };
+            if let Ok(lines) = directory_search::search(state.store.as_ref(), &state.engine, &phone_line, now).await {
+                page.crisis.extend(lines.found.iter().take(2).map(|f| CrisisContact {
+                    id: f.service.id,
+                    name: f.service.name.clone(),
+                    phone: f.service.phones.first().map(|p| PhoneView {
+                        number: p.number.clone(),
+                        tel: p.number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(),
+                        description: None,
+                    }),
+                }));
+            }
+        }
+        let need = m.need.need();
+        let mut more_href = format!("/search?need={}", m.need.as_str());
+        for (key, value) in [("near", &near), ("age", &age)] {
+            if let Some(value) = value {
+                more_href.push_str(&format!("&{key}={}", encode(value)));
+            }
+        }
+        page.needs.push(NeedSection {
+            id: m.need.as_str(),
+            label: need.label,
+            label_lower: need.label.to_lowercase(),
+            because: m.because.join(", "),
+            services: outcome
+                .found
+                .iter()
+                .take(SHOWN_PER_NEED)
+                .map(|f| ServiceItem {
+                    id: f.service.id,
+                    name: f.service.name.clone(),
+                    organization: f.service.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+                    summary: summary(f.service.description.as_deref().unwrap_or(""), 160),
+                    distance: f.hit.distance_km.map(distance),
+                    next_open: f.next_open.map(|n| when(n, local_now)),
+                    way_in: f.service.way_in().unwrap_or(WayIn::SelfRefer).label(),
+                    free: f.service.is_free(),
+                })
+                .collect(),
+            total: outcome.total,
+            more: outcome.total.saturating_sub(SHOWN_PER_NEED),
+            more_href,
+        });
+    }
+    page.crisis.dedup_by_key(|c| c.id);
+    page.answered = true;
+    render(&page, StatusCode::OK)
+}
