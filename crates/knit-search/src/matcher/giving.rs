@@ -29,6 +29,12 @@ const OCCUPATION_MARKERS: &[&[&str]] = &[
 /// Whether the cue starting at word `first` names the person's own occupation.
 pub(crate) fn names_occupation(words: &[Word], first: usize) -> bool {
     let from = first.saturating_sub(4);
+    // The marker must be in the same clause: "a retired chef, widowed last year" is
+    // widowed, whatever the chef.
+    let from = (from..first)
+        .rev()
+        .find(|&i| words[i].token.is_boundary())
+        .map_or(from, |i| i + 1);
     (from..first).any(|start| {
         OCCUPATION_MARKERS.iter().any(|marker| {
             start + marker.len() <= first

@@ -418,5 +418,3 @@ fn needs_without_cues() -> Vec<NeedId> {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod scratch;

@@ -67,7 +67,7 @@ fn spelled_clitic(clitic: &str) -> Option<&'static str> {
 fn is_boundary_char(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '"' | '\n' | '—' | '–' | '…'
+        '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\n' | '—' | '–' | '…'
     )
 }
 

@@ -306,11 +306,11 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(
-        &[("carers", 0.55), ("dementia", 0.95)],
+        &[("carers", 0.45), ("dementia", 0.95)],
         &["@cared has|with|got dementia|alzheimers|alzheimer"],
     ),
     Cue::topic(
-        &[("carers", 0.55), ("long-term-conditions", 0.8)],
+        &[("carers", 0.45), ("long-term-conditions", 0.8)],
         &[
             "@cared has|with|got parkinsons|ms|cancer|copd|diabetes",
             "@cared had a stroke",
@@ -353,7 +353,7 @@ pub(super) const CUES: &[Cue] = &[
         ],
     ),
     Cue::topic(
-        &[("carers", 0.6), ("mental-health", 0.5)],
+        &[("carers", 0.45), ("mental-health", 0.5)],
         &["@cared has|with bipolar|schizophrenia|depression|psychosis|ptsd|ocd|anxiety"],
     ),
     Cue::topic(
@@ -402,5 +402,30 @@ pub(super) const CUES: &[Cue] = &[
             "lawn mowing",
             "mowing",
         ],
+    ),
+    Cue::topic(
+        &[("disability", 0.5), ("help-at-home", 0.3)],
+        &["does everything for me", "do everything for me"],
+    ),
+    Cue::topic(
+        &[("disability", 0.45), ("long-term-conditions", 0.35)],
+        &["since the|my accident", "after the|my accident"],
+    ),
+    Cue::topic(
+        &[("older-people", 0.8)],
+        &["older gent|gentleman|man|lady|woman|couple"],
+    ),
+    Cue::topic(
+        &[("carers", 0.5), ("employment", 0.3)],
+        &[
+            "give|gave|given up work to",
+            "had to leave my job to",
+            "left my job to",
+            "gave up my job to",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &["can't|cannot|cant manage|do the|my shopping|housework|cleaning|garden"],
     ),
 ];

@@ -26,7 +26,6 @@ pub(super) const CUES: &[Cue] = &[
             "won't listen to me",
             "doesn't listen to me",
             "@child is out of control",
-            "out of control",
             "kicking off",
             "kicks off",
             "tantrums",
@@ -682,6 +681,15 @@ pub(super) const CUES: &[Cue] = &[
             "child protection plan",
             "take .. into care",
             "social services want to take",
+        ],
+    ),
+    Cue::topic(&[("parenting", 0.45)], &["out of control"]),
+    Cue::problem(
+        &[("relationships", 0.8)],
+        &[
+            "@partner has left|gone|walked",
+            "@partner left me",
+            "@partner .. walked out",
         ],
     ),
 ];

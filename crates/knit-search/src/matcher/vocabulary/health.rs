@@ -428,8 +428,6 @@ pub(super) const CUES: &[Cue] = &[
             "pre diabetes",
             "comfort eating",
             "binge eating",
-            "eating properly",
-            "not eating properly",
             "eat properly",
             "five a day",
             "5 a day",
@@ -1132,5 +1130,17 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("loneliness", 0.95)],
         &["know a soul", "don't know a soul", "dont know a soul"],
+    ),
+    Cue::topic(
+        &[("healthy-eating", 0.5), ("mental-health", 0.3)],
+        &["not eating properly", "eating properly", "not eating"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.7)],
+        &["alone|own since .. died|passed|went"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.8)],
+        &["last time i saw|spoke|had .. friend|friends|anyone|anybody"],
     ),
 ];

@@ -677,4 +677,8 @@ pub(super) const CUES: &[Cue] = &[
             "cost of the funeral",
         ],
     ),
+    Cue::topic(
+        &[("fuel-poverty", 0.8)],
+        &["house|flat|home|place .. cold|freezing"],
+    ),
 ];
