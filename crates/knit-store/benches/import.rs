@@ -1,16 +1,19 @@
 //! Import and read-back throughput of the store, printed as figures.
 //!
-//! `cargo bench -p knit-store --bench import` imports `KNIT_BENCH_SERVICES` (default 10,000)
-//! richly filled services into a fresh SQLite file in one call, imports them again (every
-//! one replaced), reads them all back fully nested a page at a time, and loads 100,000
-//! postcodes. With `KNIT_TEST_POSTGRES` set it does the same on PostgreSQL, in a schema
-//! of its own that it drops afterwards.
+//! `cargo bench -p knit-store --bench import` takes `KNIT_BENCH_SERVICES` (default 10,000)
+//! services of two kinds — plausible ones from `knit_domain::synthetic`, and the contract
+//! tests' richly filled ones (every list full, about three times the rows) — and for each
+//! imports them into a fresh SQLite file in one call, imports them again (every one
+//! replaced), and reads them all back fully nested a page at a time; then it loads 100,000
+//! postcodes. With `KNIT_TEST_POSTGRES` set it does the same on PostgreSQL, in schemas of
+//! its own that it drops afterwards.
 
 #[path = "../tests/contract/fixtures.rs"]
 mod fixtures;
 
 use std::time::Instant;
 
+use knit_domain::Service;
 use knit_domain::geo::LatLon;
 use knit_domain::postcode::Postcode;
 use knit_store::{PostcodePoint, ServiceFilter, Store};
@@ -47,13 +50,12 @@ fn postcodes(count: usize) -> Vec<PostcodePoint> {
         .collect()
 }
 
-async fn run(label: &str, store: &dyn Store, count: u32) {
-    let services = fixtures::town(0, count);
+async fn run(label: &str, store: &dyn Store, services: &[Service]) {
     let n = services.len();
 
     let started = Instant::now();
     let summary = store
-        .put_services(&services)
+        .put_services(services)
         .await
         .expect("the import succeeds");
     let took = started.elapsed().as_secs_f64();
@@ -62,7 +64,7 @@ async fn run(label: &str, store: &dyn Store, count: u32) {
 
     let started = Instant::now();
     let summary = store
-        .put_services(&services)
+        .put_services(services)
         .await
         .expect("the re-import succeeds");
     let took = started.elapsed().as_secs_f64();
@@ -84,7 +86,30 @@ async fn run(label: &str, store: &dyn Store, count: u32) {
     let took = started.elapsed().as_secs_f64();
     assert_eq!(read, n);
     println!("{label}: read all {n} services, nested  {}", rate(n, took));
+}
 
+/// The floor under reading from documents: turning the JSON back into services, alone.
+fn parse(label: &str, services: &[Service]) {
+    let documents: Vec<String> = services
+        .iter()
+        .map(|s| serde_json::to_string(s).expect("a service as JSON"))
+        .collect();
+    let bytes: usize = documents.iter().map(String::len).sum();
+    let started = Instant::now();
+    for document in &documents {
+        let service: Service = serde_json::from_str(document).expect("a service from JSON");
+        std::hint::black_box(service);
+    }
+    let took = started.elapsed().as_secs_f64();
+    let n = services.len();
+    println!(
+        "{label}: parse {n} documents ({} bytes each) {}",
+        bytes / n.max(1),
+        rate(n, took)
+    );
+}
+
+async fn load_postcodes(label: &str, store: &dyn Store) {
     let points = postcodes(POSTCODES);
     let started = Instant::now();
     let written = store
@@ -108,31 +133,47 @@ fn main() {
         Err(_) if benchmarking => 10_000,
         Err(_) => 200,
     };
+    let synthetic: Vec<Service> = knit_domain::synthetic::services(count as usize, 42).collect();
+    let rich = fixtures::town(0, count);
+    let kinds = [("synthetic", &synthetic), ("rich", &rich)];
+    let postgres = std::env::var("KNIT_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
+    for (kind, services) in kinds {
+        parse(kind, services);
+    }
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let path = dir.path().join("bench.db");
-        let store = knit_store::open(path.to_str().expect("a UTF-8 path"))
-            .await
-            .expect("SQLite opens");
-        run("sqlite", store.as_ref(), count).await;
-        drop(store);
-
-        match std::env::var("KNIT_TEST_POSTGRES") {
-            Ok(url) if !url.is_empty() => {
-                let (store, schema) = knit_store::open_postgres_isolated(&url)
-                    .await
-                    .expect("PostgreSQL opens");
-                run("postgres", store.as_ref(), count).await;
-                drop(store);
-                knit_store::drop_postgres_schema(&url, &schema)
-                    .await
-                    .expect("the schema drops");
+        for (kind, services) in kinds {
+            let path = dir.path().join(format!("{kind}.db"));
+            let store = knit_store::open(path.to_str().expect("a UTF-8 path"))
+                .await
+                .expect("SQLite opens");
+            run(&format!("sqlite {kind}"), store.as_ref(), services).await;
+            if kind == "rich" {
+                load_postcodes("sqlite", store.as_ref()).await;
             }
-            _ => println!("postgres: skipped (set KNIT_TEST_POSTGRES to measure it)"),
+        }
+        let Some(url) = postgres else {
+            println!("postgres: skipped (set KNIT_TEST_POSTGRES to measure it)");
+            return;
+        };
+        for (kind, services) in kinds {
+            let (store, schema) = knit_store::open_postgres_isolated(&url)
+                .await
+                .expect("PostgreSQL opens");
+            run(&format!("postgres {kind}"), store.as_ref(), services).await;
+            if kind == "rich" {
+                load_postcodes("postgres", store.as_ref()).await;
+            }
+            drop(store);
+            knit_store::drop_postgres_schema(&url, &schema)
+                .await
+                .expect("the schema drops");
         }
     });
 }

@@ -62,6 +62,13 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const READERS: u32 = 4;
 
+/// Up to 1 GiB of the file mapped (address space, not memory taken).
+const MMAP_SIZE: u64 = 1 << 30;
+
+/// Rows SQLite's worker thread may run ahead of the task reading them (sqlx's default is
+/// 50): a page of the directory then crosses between the threads in a few hand-overs.
+const ROW_BUFFER: usize = 1_000;
+
 async fn begin_write(pool: &Pool<DB>) -> Result<Transaction<'static, DB>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
@@ -96,9 +103,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
-            // 64 MiB of page cache per connection: reading the whole directory at start
-            // should not go back to the file for the same pages.
-            .pragma("cache_size", "-65536");
+            // 64 MiB of page cache per connection, and the file read through a memory map
+            // rather than a read call per page: the whole directory is read at start, and
+            // its documents span several pages.
+            .pragma("cache_size", "-65536")
+            .pragma("mmap_size", MMAP_SIZE.to_string())
+            .row_buffer_size(ROW_BUFFER);
         let connect = |max: u32| {
             PoolOptions::<DB>::new()
                 .max_connections(max)
