@@ -23,7 +23,11 @@ const PARAGRAPH: &str = "Single mum, left my ex three months ago because he was 
 fn matching(c: &mut Criterion) {
     let matcher = Matcher::new();
     let mut group = c.benchmark_group("match_text");
-    for (name, text) in [("short", SHORT), ("sentence", SENTENCE), ("paragraph", PARAGRAPH)] {
+    for (name, text) in [
+        ("short", SHORT),
+        ("sentence", SENTENCE),
+        ("paragraph", PARAGRAPH),
+    ] {
         group.bench_function(name, |b| b.iter(|| matcher.match_text(black_box(text))));
     }
     group.finish();
