@@ -428,4 +428,21 @@ pub(super) const CUES: &[Cue] = &[
         &[("help-at-home", 0.8)],
         &["can't|cannot|cant manage|do the|my shopping|housework|cleaning|garden"],
     ),
+    Cue::topic(
+        &[("carers", 0.6)],
+        &["can't|cannot|cant cope with him|her|them"],
+    ),
+    Cue::topic(
+        &[("older-people", 0.9)],
+        &["in her|his|my 70s|80s|90s|seventies|eighties|nineties"],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.6)],
+        &[
+            "refuses help",
+            "not managing",
+            "isn't managing",
+            "not coping at home",
+        ],
+    ),
 ];

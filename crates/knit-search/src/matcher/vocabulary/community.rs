@@ -506,4 +506,14 @@ pub(super) const CUES: &[Cue] = &[
         &[("community-action", 0.6)],
         &["play area", "playground", "skate park", "how do we get"],
     ),
+    Cue::offer(
+        &[("volunteering", 0.8)],
+        &[
+            "help more families",
+            "help families",
+            "help refugees",
+            "help newcomers",
+            "help them settle",
+        ],
+    ),
 ];

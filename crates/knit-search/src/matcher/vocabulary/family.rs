@@ -692,4 +692,17 @@ pub(super) const CUES: &[Cue] = &[
             "@partner .. walked out",
         ],
     ),
+    Cue::topic(
+        &[("parenting", 0.45), ("young-people", 0.3)],
+        &[
+            "missing school",
+            "not in school",
+            "school attendance",
+            "attendance",
+        ],
+    ),
+    Cue::topic(
+        &[("young-people", 0.6)],
+        &["she|he is being bullied", "being bullied at school"],
+    ),
 ];

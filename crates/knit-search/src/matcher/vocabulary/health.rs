@@ -1143,4 +1143,13 @@ pub(super) const CUES: &[Cue] = &[
         &[("loneliness", 0.8)],
         &["last time i saw|spoke|had .. friend|friends|anyone|anybody"],
     ),
+    Cue::topic(
+        &[("long-term-conditions", 0.5)],
+        &[
+            "without trying",
+            "no appetite",
+            "lost my appetite",
+            "weight loss without",
+        ],
+    ),
 ];

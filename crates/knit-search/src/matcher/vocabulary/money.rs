@@ -681,4 +681,25 @@ pub(super) const CUES: &[Cue] = &[
         &[("fuel-poverty", 0.8)],
         &["house|flat|home|place .. cold|freezing"],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.6)],
+        &[
+            "for christmas",
+            "christmas presents",
+            "christmas dinner",
+            "toys for the kids",
+            "presents for the kids",
+        ],
+    ),
+    Cue::topic(
+        &[("money-management", 0.7)],
+        &[
+            "payslip",
+            "pay slip",
+            "tax code",
+            "tax return",
+            "hmrc",
+            "income tax",
+        ],
+    ),
 ];

@@ -438,4 +438,12 @@ pub(super) const CUES: &[Cue] = &[
         &["nappies", "baby wipes", "baby milk"],
     ),
     Cue::topic(&[("transport", 0.6)], &["get|getting to work"]),
+    Cue::topic(
+        &[("transport", 0.8)],
+        &["get|getting to .. appointments|appointment|hospital|clinic|surgery"],
+    ),
+    Cue::topic(
+        &[("legal", 0.5)],
+        &["been fined", "school fine", "fined for"],
+    ),
 ];

@@ -376,4 +376,22 @@ pub(super) const CUES: &[Cue] = &[
         &[("domestic-abuse", 0.6)],
         &["aggressive", "gets aggressive"],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.7)],
+        &["@partner .. posting|posts|messaging|texting|calling|following|followed|stalking"],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.5), ("victim-support", 0.3)],
+        &["turning|turned|turns up at"],
+    ),
+    Cue::problem(
+        &[("victim-support", 0.7)],
+        &[
+            "got nicked",
+            "was nicked",
+            "been nicked",
+            "pinched",
+            "nicked my",
+        ],
+    ),
 ];
