@@ -165,10 +165,37 @@ pub(crate) fn is_negated(words: &[Word], span: Span, kind: CueKind) -> bool {
 }
 
 fn denied_before(words: &[Word], first: usize) -> bool {
-    let mut end = first;
+    let mut end = skip_between(words, first);
+    // A denial covers a list: "no problems with drink or drugs".
+    for _ in 0..MAX_LISTED {
+        if denial_ends_at(words, end, first) {
+            return true;
+        }
+        let joined = end >= 2
+            && matches!(
+                words[end - 1].token.norm.as_str(),
+                "or" | "and" | "nor" | ","
+            )
+            && !words[end - 2].token.is_boundary();
+        if !joined {
+            return false;
+        }
+        end = skip_between(words, end - 2);
+    }
+    false
+}
+
+/// How many listed items back a denial still reaches.
+const MAX_LISTED: usize = 3;
+
+fn skip_between(words: &[Word], mut end: usize) -> usize {
     while end > 0 && BETWEEN_DENIAL_AND_CUE.contains(&words[end - 1].token.norm.as_str()) {
         end -= 1;
     }
+    end
+}
+
+fn denial_ends_at(words: &[Word], end: usize, first: usize) -> bool {
     DENIALS_BEFORE.iter().any(|denial| {
         // "not just the debt" and "not only" add rather than deny.
         end >= denial.len()

@@ -70,6 +70,23 @@ fn negation_drops_what_the_person_says_is_fine() {
 }
 
 #[test]
+fn a_denial_covers_a_list_and_a_doubt_is_not_a_denial() {
+    assert_eq!(
+        shown("no problems with drink or drugs, it's my anxiety"),
+        ["mental-health"]
+    );
+    assert_eq!(shown("I'm not sure if I'm depressed"), ["mental-health"]);
+    assert_eq!(
+        shown("he's never hit me but he scares me"),
+        ["domestic-abuse"]
+    );
+    assert_eq!(
+        shown("food isn't the problem, it's paying the gas"),
+        ["fuel-poverty"]
+    );
+}
+
+#[test]
 fn negation_does_not_drop_a_lack_that_is_the_need_itself() {
     assert!(shown("there's no food in the house and no money till Friday").contains(&"food"));
     assert!(shown("I haven't got a job and the rent is due").contains(&"employment"));

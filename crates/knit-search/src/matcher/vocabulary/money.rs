@@ -702,4 +702,8 @@ pub(super) const CUES: &[Cue] = &[
             "income tax",
         ],
     ),
+    Cue::topic(
+        &[("fuel-poverty", 0.8)],
+        &["paying|pay the|for gas|electric|electricity|heating|leccy"],
+    ),
 ];

@@ -394,4 +394,8 @@ pub(super) const CUES: &[Cue] = &[
             "nicked my",
         ],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.8)],
+        &["@he scares|frightens|terrifies me"],
+    ),
 ];

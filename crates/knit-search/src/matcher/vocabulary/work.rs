@@ -363,4 +363,8 @@ pub(super) const CUES: &[Cue] = &[
         &[("digital", 0.7)],
         &["laptop", "laptops", "ipad", "tablet"],
     ),
+    Cue::topic(
+        &[("skills", 0.8)],
+        &["learn|learning @lang", "@lang lessons|classes|class|course"],
+    ),
 ];
