@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Mutex;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use knit_domain::directory::{Delivery, WayIn};
 use knit_domain::geo::LatLon;
 use knit_domain::opening::Opening;
@@ -221,6 +221,13 @@ fn way_in_code(way_in: Option<WayIn>) -> u8 {
 
 fn weekday_bit(day: Weekday) -> u8 {
     1 << day.num_days_from_monday()
+}
+
+/// The weekdays a session running on `date` can have started on: that day, or the day
+/// before for one that runs overnight. Checking these bits first spares most services
+/// the calendar arithmetic of "open now".
+fn open_days(date: NaiveDate) -> u8 {
+    weekday_bit(date.weekday()) | weekday_bit(date.weekday().pred())
 }
 
 #[derive(Debug)]
@@ -898,10 +905,11 @@ impl DirectoryIndex {
             return false;
         }
         if let Some((date, time)) = query.open_at
-            && !self
-                .openings_of(&self.records[slot as usize])
-                .iter()
-                .any(|o| o.is_open_at(date, time))
+            && (record.days & open_days(date) == 0
+                || !self
+                    .openings_of(&self.records[slot as usize])
+                    .iter()
+                    .any(|o| o.is_open_at(date, time)))
         {
             return false;
         }
