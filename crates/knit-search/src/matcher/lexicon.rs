@@ -96,6 +96,7 @@ const KEPT_WHOLE: &[&str] = &[
     "activity",
     "right",
     "nightmare",
+    "box",
 ];
 
 pub(crate) struct Lexicon {

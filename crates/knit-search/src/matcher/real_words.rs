@@ -25,140 +25,140 @@ pub(crate) fn is_real_word(word: &str) -> bool {
 const REAL_WORDS: &str = "\
 abide abort aborted aborting abortion abortions abortive aborts abound abounded abounding \
 abounds above accede acceded accedes acceding accentuate accentuated accentuates \
-accentuating accept acceptability acceptable acceptably acceptance acceptances accepted \
-accepting accepts accidental accidentally accidentals aching acing acrid acrider adept \
-adepts admit admits admitted admittedly admitting adopt adopted adopting adoption \
-adoptions adopts advisable advise advised adviser advisers advises advising advocate \
-advocated advocates advocating afterlives agencies agency aglow aground allay allayed \
-allaying allays allocate allocated allocates allocating allocation allocations alloy \
-alloyed alloying alloys along alter alterable alteration alterations altered altering \
-alters amply amuse amused angel angelic angels angler anglers another anteater anteaters \
-antonym antonyms appal appalled appalling appallingly appals appear appearance appearances \
-appeared appearing appears appease appeased appeasement appeasements appeases appeasing \
-appetiser appetisers appetising apple appointee appointees apter aptly arthritic \
-arthritics ascent ascents ashed ashen askew asses assets atone attach attached attaching \
-attachment attachments attention attentions attentive attentively auction auctioned \
-auctioneer auctioneers auctioning auctions audit audited auditing audition auditioned \
-auditioning auditions audits awaken awakened awakening awakens aware awoke babes babier \
-babiest bacterial badger badgered badgering badgers baggy bails balding balds baled bales \
-baling balking balks balms bandying banging bangs banning bards barge barking barks barley \
-barns baser bashed basked basking basks basted batter battered battering batters batting \
-battle battled battles battling bawling bawls bayed baying beading beads beaks beams beans \
-beard bearded bearding beards bears beast beasts beater beaters became beech beeches beets \
-belch belched belches belching bellied bellies bells belly bellying belting belts bench \
-benched benches benching bents besting bests betray betrayal betrayals betrayed betraying \
-betrays bettor bettors biased biding binding binds bitter bitterer bitterly bitterness \
-bland blank blanked blanker blankest blanking blankly blanks bleach bleached bleaches \
-bleaching bleak bleats bleed bleeding bleeds blent blink blinked blinking blinks block \
-blocked blocking blocks blond blonde blondes blonds bloodied bloodies bloody bloodying \
-bloom bloomed blooming blooms blown blued bluer bluest blurs boars boats boded boding \
-boiled boiling boils bonding boned boning booby booed booing bookmark bookmarked \
-bookmarking bookmarks booming bootee bootees bootie booties booting booty bother bothered \
-bothering bothers bowed bowels bowing bowler braid braided braiding braids brainy braise \
-braised braises braising brake braked brakes braking branding brassy brats brawn breach \
-breached breaches breaching bread breaded breading breads breadth breadths bride brides \
-bridle bridled bridles bridling brine brink brinks briny brisk brisked brisking briskly \
-brisks broiler broilers broker brokered brokering brokers brood brooded brooding broods \
-brownie brownies brows browse browsed browses browsing brunt brutish budding budge budged \
-budges bugger buggers bugled built bulky bulled bulling bulls bungle bungled bungles \
-bungling bunking bunks burble burbled burbles burbling buried burner burners burped burred \
-burrow burrowed burrowing burrows burst bursted bursting bursts bushes busts butter \
-buttered buttering butters buttery cabled cabling caged cages caging caked cakes caking \
-calculi calfs callus callused calluses callusing calmed calmer calming calms camps cancel \
-cancellation cancellations cancelled cancelling cancels caned canes caning canker cankered \
-cankering cankers cannon cannoned cannoning cannons canter cantered cantering canters \
-caped caper capered capering capers capes capital capitalism capitals caption captioned \
-captioning captions caress caressed caresses caressing carped carpenter carpentered \
-carpentering carpenters carping carps carted carting carts cassino cassinos casts cater \
-catered caterer caterers catering caters caved caves caving cawed cawing cease ceasing \
-celebrate celebrated celebrates celebrating celebration celebrations celebrities celebrity \
-cents certain certainly certified certifies certify certifying chafe chafed chafes chafing \
-chain chained chaining chains chance chanced chances chancing chant chanted chanting \
-chants charger charitable charitably charm charmed charming charms charred chars chart \
-charted charting charts chasm chasms chaste cheap cheapness cheek cheeked cheeking cheeks \
-cheese cheesed cheeses cheesing chefs chews chick chicks chides chill chilled chilling \
-chills chime chimed chimes chiming chinks chins choice choices choral chorals chore chores \
-chose chowed christmases chronicle chronicled chronicles chronicling chuckle chuckled \
-chuckles chuckling chunk chunks cinder cindered cindering cinders clack clacked clacking \
-clacks clamming clams clang clanged clanging clangs clans claps claret clarity clasp \
-clasped clasping clasps classy clause clauses claws cleanse cleansed cleanser cleansers \
-cleanses cleansing clearer cleat cleats cleave cleaved cleaver cleavers cleaves cleaving \
-click clicked clicking clicks clime climes cloak cloaked cloaking cloaks clone clones \
-closer closet closeted closeting closets clots clotting clove clover clovers cloves cluck \
-clucked clucking clucks clues clutch clutched clutches clutching coals coarse coarsely \
-coarseness coast coasted coasting coasts cocked cocking coffer coffers coherence coherent \
-coherently coined coked cokes coking collage collages collars collegiate colts comas \
-combing combs comestible comestibles comet comets commutative commute commuted commuter \
-commuters commutes commuting compatibility compatible compatibles compels compete competed \
-competence competences competent competently competes competing computerise computerised \
-computerises computerising concede conceded concedes conceding concert concerted \
-concerting concerts condemns cones confers connotation connotations connote connoted \
-connotes connoting constancy constituencies constituency constituent constituents consul \
-consulate consulates consuls consumerism consummate consummated consummates consummating \
-contractual contraption contraptions contrast contrasted contrasting contrasts convection \
-convent convention conventional conventionally conventions convents converge converged \
-convergence converges converging conveys cooing cooler coolers cooling cooper cooperate \
-cooperated cooperates cooperating cooperation cooperative cooperatives cooping copping \
-copulate copulation copying cords cored cores coring corked corking corned corral \
-corralled corralling corrals cough coughed coughing coughs count counted counting counts \
-coups courser covenant covenanted covenanting covenants covert covertly coverts coves \
-covet coveted coveting covetous covets cower cowered cowering cowers cowing coyer cracker \
-crackers crackle crackled crackles crackling crank cranked cranking cranks crash crashed \
-crashes crashing crass crating craving craze crazed crazes crazing cream creamed creaming \
-creams create created creates creating crest crested cresting crests cribs cringe cringed \
-cringes cringing crises crisp crisped crisping crisps crispy crock crocks crofts crooking \
-croon crooned crooning croons crotch crotches crouch crouched crouches crouching crowed \
-crown crowned crowning crowns crows crunch crunched crunches crunching culled culling \
-culls curds cured cures curing curried curries curry currying curse curses curtail \
-curtailed curtailing curtails curving cysts dancer dancers dares darns dawns deader deafer \
-dearer dearth dearths deathbed deathbeds debase debased debasement debasements debases \
-debasing debits debuts decay decayed decaying decays decent decently decode decoded \
-decoder decodes decoding decoy decoyed decoying decoys decree decreed decreeing decrees \
-dedicate dedicated dedicates dedicating dedication dedications deduce deduced deduces \
-deducing deeper defter delicate delicately demented dents depart departed departing \
-department departments departs depot depots depth depths derive deriving detect detectable \
-detected detecting detection detective detectives detects deter deterred deterring deters \
-detest detested detesting detests detonate detonated detonates detonating detonation \
-detonations detonator detonators development developments devil devilled devilling devils \
-devise devised devises devising diagnostic diagnostics diameter diameters diner diners \
-dinned direst discord discordant discorded discording discords distant distantly ditties \
-ditty diving dodge doling domes dominance dominant dominants dominate dominated dominates \
-dominating domination doming doping dosing doting double doubled doubles doubling downy \
-dozing drags dramatic dramatically drank draping drawling drawn dregs dressy drier driers \
-dripped drivel drivelled drivelling drivels driven driver drivers drooped dross drought \
-droughts drove droves drowns drunker drying duets dumpling dumplings dumpy dunce dunces \
-duress dyeing dyking eager eagerer eagerly eagerness earls easing easter easterlies \
-easterly easters ecstatic edict edicts eight eighth eighths eights elect elected electing \
-election elections elective electives elector electoral electorate electorates electors \
-elects embroider embroiders emergent employee employees emptier endanger endangered \
-endangering endangers enter entered entering enters entities entity environment \
-environments equine equines equitable escalate escalated escalates escalating escalation \
-escalator escalators evens eventual eventualities eventuality eventually excel excelled \
-excellence excellent excellently excelling excels exclusion exclusive exclusively \
-exclusives expediencies expediency expedient expedients experienced experiencing expert \
-expertly experts expiry facetious facial facials faculties faculty fades farces farms \
-farther faster fates fatter fazes feather feathered feathering feathers fellow fellows \
-fended fending fends fester festered festering festers fetter fettered fettering fetters \
-feuding fibre fiend fiends filed files filing filming filter filtered filtering filters \
-finer finesse finessed finesses finessing firmed firms fiver flail flailed flailing flails \
-flake flaked flakes flaking flame flamed flames flaming fleecing fleeting flesh fleshed \
-fleshes fleshing flexing flight flights flooder flour floured flouring flours foams \
-foiling folds folksy foray forayed foraying forays forceps forded fords fores foresee \
-foreseeable foreseeing foresees forewent forge forged forger forgers forges forgo forgoes \
-forgoing forgone forked forks formulate formulated formulates formulating formulation \
-formulations forte forth fortification fortifications forts fortuitous forums founded \
-founding founds foxed foxing fragile fragility franc francs freed freer fried friendliness \
-frieze friezes fright frighted frightful frightfully frighting frights fringe fringed \
-fringes fringing fritter frittered frittering fritters fruity funner gable gales galley \
-galleys gamer gamest gangling gapes gaping garble garbled garbles garbling gases gates \
-gating gazes gazing gentlemen giant giants gibing glass glassed glasses glassing glides \
-globule globules gloom glowing goads golds gongs goodie goodies goody goofs goons goring \
-graffito graft grafted grafting grafts grams grand grandly grands granite grasp grasped \
-grasping grasps grassy greed greek greeks greet greeted greeting greetings greets grocer \
-grocers groove grooved grooves grooving groping gross grossed grosses grossing grouse \
-groused grouses grousing growling grunt grunted grunting grunts guilt guises gutting \
-hacker hackers haling halting halving hamming handler handlers handsful hanger hangers \
-harder hardiest hardy haring harked harking harping harts harvest harvested harvester \
+accentuating accidental accidentally accidentals aching acing acrid acrider adept adepts \
+admit admits admitted admittedly admitting adopt adopted adopting adoption adoptions \
+adopts advisable advise advised adviser advisers advises advising advocate advocated \
+advocates advocating afterlives agencies agency aglow agonise agonised agonises agonising \
+aground allay allayed allaying allays allocate allocated allocates allocating allocation \
+allocations alloy alloyed alloying alloys along alter alterable alteration alterations \
+altered altering alters amply amuse amused angel angelic angels angler anglers another \
+anteater anteaters antonym antonyms appal appalled appalling appallingly appals appear \
+appearance appearances appeared appearing appears appease appeased appeasement \
+appeasements appeases appeasing appetiser appetisers appetising apple appointee appointees \
+apter aptly arthritic arthritics ascent ascents ashed ashen askew asses assets atone \
+attach attached attaching attachment attachments attention attentions attentive \
+attentively auction auctioned auctioneer auctioneers auctioning auctions audit audited \
+auditing audition auditioned auditioning auditions audits awaken awakened awakening \
+awakens aware awoke babes babier babiest bacterial badger badgered badgering badgers baggy \
+bails balding balds baled bales baling balking balks balms bandying banging bangs banning \
+bards barge barking barks barley barns baser bashed basked basking basks basted batter \
+battered battering batters batting battle battled battles battling bawling bawls bayed \
+baying beading beads beaks beams beans beard bearded bearding beards bears beast beasts \
+beater beaters became beech beeches beets belch belched belches belching bellied bellies \
+bells belly bellying belting belts bench benched benches benching bents besting bests \
+betray betrayal betrayals betrayed betraying betrays bettor bettors biased biding binding \
+binds bitter bitterer bitterly bitterness bland blank blanked blanker blankest blanking \
+blankly blanks bleach bleached bleaches bleaching bleak bleats bleed bleeding bleeds blent \
+blink blinked blinking blinks block blocked blocking blocks blond blonde blondes blonds \
+bloodied bloodies bloody bloodying bloom bloomed blooming blooms blown blued bluer bluest \
+blurs boars boats boded boding boiled boiling boils bonding boned boning booby booed \
+booing bookmark bookmarked bookmarking bookmarks booming bootee bootees bootie booties \
+booting booty bother bothered bothering bothers bowed bowels bowing bowler braid braided \
+braiding braids brainy braise braised braises braising brake braked brakes braking \
+branding brassy brats brawn breach breached breaches breaching bread breaded breading \
+breads breadth breadths bride brides bridle bridled bridles bridling brine brink brinks \
+briny brisk brisked brisking briskly brisks broiler broilers broker brokered brokering \
+brokers brood brooded brooding broods brownie brownies brows browse browsed browses \
+browsing brunt brutish budding budge budged budges bugger buggers bugled built bulky \
+bulled bulling bulls bungle bungled bungles bungling bunking bunks burble burbled burbles \
+burbling buried burner burners burped burred burrow burrowed burrowing burrows burst \
+bursted bursting bursts bushes busts butter buttered buttering butters buttery cabled \
+cabling caged cages caging caked cakes caking calculi calfs callus callused calluses \
+callusing calmed calmer calming calms camps cancel cancellation cancellations cancelled \
+cancelling cancels caned canes caning canker cankered cankering cankers cannon cannoned \
+cannoning cannons canter cantered cantering canters caped caper capered capering capers \
+capes capital capitalism capitals caption captioned captioning captions caress caressed \
+caresses caressing carped carpenter carpentered carpentering carpenters carping carps \
+carted carting carts cassino cassinos casts cater catered caterer caterers catering caters \
+caved caves caving cawed cawing cease ceasing celebrate celebrated celebrates celebrating \
+celebration celebrations celebrities celebrity cents certain certainly certified certifies \
+certify certifying chafe chafed chafes chafing chain chained chaining chains chance \
+chanced chances chancing chant chanted chanting chants charger charitable charitably charm \
+charmed charming charms charred chars chart charted charting charts chasm chasms chaste \
+cheap cheapness cheek cheeked cheeking cheeks cheese cheesed cheeses cheesing chefs chews \
+chick chicks chides chill chilled chilling chills chime chimed chimes chiming chinks chins \
+choice choices choral chorals chore chores chose chowed christmases chronicle chronicled \
+chronicles chronicling chuckle chuckled chuckles chuckling chunk chunks cinder cindered \
+cindering cinders clack clacked clacking clacks clamming clams clang clanged clanging \
+clangs clans claps claret clarity clasp clasped clasping clasps classy clause clauses \
+claws cleanse cleansed cleanser cleansers cleanses cleansing clearer cleat cleats cleave \
+cleaved cleaver cleavers cleaves cleaving click clicked clicking clicks clime climes cloak \
+cloaked cloaking cloaks clone clones closer closet closeted closeting closets clots \
+clotting clove clover clovers cloves cluck clucked clucking clucks clues clutch clutched \
+clutches clutching coals coarse coarsely coarseness coast coasted coasting coasts cocked \
+cocking coffer coffers coherence coherent coherently coined coked cokes coking collage \
+collages collars collegiate colts comas combing combs comestible comestibles comet comets \
+commutative commute commuted commuter commuters commutes commuting compatibility \
+compatible compatibles compels compete competed competence competences competent \
+competently competes competing computerise computerised computerises computerising concede \
+conceded concedes conceding concert concerted concerting concerts condemns cones confers \
+connotation connotations connote connoted connotes connoting constancy constituencies \
+constituency constituent constituents consul consulate consulates consuls consumerism \
+consummate consummated consummates consummating contractual contraption contraptions \
+contrast contrasted contrasting contrasts convection convent convention conventional \
+conventionally conventions convents converge converged convergence converges converging \
+conveys cooing cooler coolers cooling cooper cooperate cooperated cooperates cooperating \
+cooperation cooperative cooperatives cooping copping copulate copulation copying cords \
+cored cores coring corked corking corned corral corralled corralling corrals cough coughed \
+coughing coughs count counted counting counts coups courser covenant covenanted \
+covenanting covenants covert covertly coverts coves covet coveted coveting covetous covets \
+cower cowered cowering cowers cowing coyer cracker crackers crackle crackled crackles \
+crackling crank cranked cranking cranks crash crashed crashes crashing crass crating \
+craving craze crazed crazes crazing cream creamed creaming creams create created creates \
+creating crest crested cresting crests cribs cringe cringed cringes cringing crises crisp \
+crisped crisping crisps crispy crock crocks crofts crooking croon crooned crooning croons \
+crotch crotches crouch crouched crouches crouching crowed crown crowned crowning crowns \
+crows crunch crunched crunches crunching culled culling culls curds cured cures curing \
+curried curries curry currying curse curses curtail curtailed curtailing curtails curving \
+cysts dancer dancers dares darns dawns deader deafer dearer dearth dearths deathbed \
+deathbeds debase debased debasement debasements debases debasing debits debuts decay \
+decayed decaying decays decent decently decode decoded decoder decodes decoding decoy \
+decoyed decoying decoys decree decreed decreeing decrees dedicate dedicated dedicates \
+dedicating dedication dedications deduce deduced deduces deducing deeper defter delicate \
+delicately demented dents depart departed departing department departments departs depot \
+depots depth depths derive deriving detect detectable detected detecting detection \
+detective detectives detects deter deterred deterring deters detest detested detesting \
+detests detonate detonated detonates detonating detonation detonations detonator \
+detonators development developments devil devilled devilling devils devise devised devises \
+devising diagnostic diagnostics diameter diameters diner diners dinned direst discord \
+discordant discorded discording discords distant distantly ditties ditty diving dodge \
+doling domes dominance dominant dominants dominate dominated dominates dominating \
+domination doming doping dosing doting double doubled doubles doubling downy dozing drags \
+dramatic dramatically drank draping drawling drawn dregs dressy drier driers dripped \
+drivel drivelled drivelling drivels driven driver drivers drooped dross drought droughts \
+drove droves drowns drunker drying duets dumpling dumplings dumpy dunce dunces duress \
+dyeing dyking eager eagerer eagerly eagerness earls easing easter easterlies easterly \
+easters ecstatic edict edicts eight eighth eighths eights elect elected electing election \
+elections elective electives elector electoral electorate electorates electors elects \
+embroider embroiders emergent employee employees emptier endanger endangered endangering \
+endangers enter entered entering enters entities entity environment environments equine \
+equines equitable escalate escalated escalates escalating escalation escalator escalators \
+evens eventual eventualities eventuality eventually excel excelled excellence excellent \
+excellently excelling excels exclusion exclusive exclusively exclusives expediencies \
+expediency expedient expedients experienced experiencing expert expertly experts expiry \
+facetious facial facials faculties faculty fades farces farms farther faster fates fatter \
+fazes feather feathered feathering feathers fellow fellows fended fending fends fester \
+festered festering festers fetter fettered fettering fetters feuding fibre fiend fiends \
+filed files filing filming filter filtered filtering filters finer finesse finessed \
+finesses finessing firmed firms fiver flail flailed flailing flails flake flaked flakes \
+flaking flame flamed flames flaming fleecing fleeting flesh fleshed fleshes fleshing \
+flexing flight flights flooder flour floured flouring flours foams foiling folds folksy \
+foray forayed foraying forays forceps forded fords fores foresee foreseeable foreseeing \
+foresees forewent forge forged forger forgers forges forgo forgoes forgoing forgone forked \
+forks formulate formulated formulates formulating formulation formulations forte forth \
+fortification fortifications forts fortuitous forums founded founding founds foxed foxing \
+fragile fragility franc francs freed freer fried friendliness frieze friezes fright \
+frighted frightful frightfully frighting frights fringe fringed fringes fringing fritter \
+frittered frittering fritters fruity funner gable gales galley galleys gamer gamest \
+gangling gapes gaping garble garbled garbles garbling gases gates gating gazes gazing \
+gentlemen giant giants gibing glass glassed glasses glassing glides globule globules gloom \
+glowing goads golds gongs goodie goodies goody goofs goons goring graffito graft grafted \
+grafting grafts grams grand grandly grands granite grasp grasped grasping grasps grassy \
+greed greek greeks greet greeted greeting greetings greets grocer grocers groove grooved \
+grooves grooving groping gross grossed grosses grossing grouse groused grouses grousing \
+growling grunt grunted grunting grunts guilt guises gutting hacker hackers haling halting \
+halving hamming handler handlers handsful hanger hangers harder hardiest hardy harems \
+hares haring harked harking harks harping harps harts harvest harvested harvester \
 harvesters harvesting harvests hasting hatting haunt haunted haunting haunts hawked haying \
 hazing heady healing heaping heaps hearse hearses hearth hearths hearties hearty heath \
 heave heaving helms herein heroic heron herons herring herrings hinds hinging hinting \
@@ -184,40 +184,41 @@ lanes larded larger laser lasers lashing lasses latex lather lathered lathering 
 latter laxer layer layered layering layers laying leader leaders leading leads leafing \
 leafs leafy leaner leaning leans leaping leaps learnt leash leashed leashes leashing least \
 leeks lefter lesion lesions lessen lessened lessening lessens levee levees lever levered \
-levering levers lewder license licensed licenses licensing lifelike lightning lightnings \
-lilts limes liming linen liner liners linger lingered lingering lingers links literal \
-literally literals literary literate literates lither littler liven livened livening \
-livens liver livers livest loads loafs loaves locked locking lodger lodgers logger logic \
+levering levers lewder liberal liberalism liberally liberals liberate liberated liberates \
+liberating liberation license licensed licenses licensing lifelike lightning lightnings \
+liker lilts limes liming linen liner liners linger lingered lingering lingers links \
+literal literally literals literary literate literates lither littler liven livened \
+livening livens livest loads loafs loaves locked locking lodger lodgers logger logic \
 logical logically loins longevity loomed looming loons looped looping loosed looses \
-loosing looted looting loping louses lovelier loveliness loyal loyaler loyaller lucky \
-lurch lurched lurches lurching lusting lynch lynched lynches lynching maced maces macing \
-maker makers males manes mange mares marital marking marring masking massed massing \
-material materialism materials mattes matts maximise maximised maximises maximising maxims \
-maximum maximums mazes mealy meaning meanings means measles meats medals meddle meddled \
-meddles meddling media median medias meditate meditated meditates meditating meditation \
-meditations memoir memoirs memorable memorably memorise memorised memorises memorising \
-menial menials meowing metal metallic metals meted meteor meteoric meteors metes metre \
-mewing middle middles midwived midwives midwiving mighty migrant migrants mikes miking \
-mills mimes minced mindedness mined miner mineral minerals miners mines minted minuet \
-minuets minus minuses mires miseries misery misled misted mister misting misuse misused \
-misuses misusing mites mixed mixer mixers mixes moaning modest modestly moles monkey \
-monkeyed monkeying monkeys mooed mooing mooning moped moping moths motif motifs moult \
-moulted moulting moults mound mounded mounding mounds mourning mouth mouthed mouthful \
-mouthfuls mouthing mouths mover movers muddied muddies muddy muddying mugger muggers mules \
-multiplied multiplies multiply multiplying mussed mussing muter mutes myths napes nasal \
-nasals nattier natty naturalist naturalists naval nearly necked needle needled needles \
-needling needy neuroses neurotic neurotics neutron neutrons newer niceties nicety nickel \
-nickels nippy noose notching nothingness notification notifications novice novices numeral \
-numerals numerate numerator numerators numeric numerical numerically numerous nutritious \
-occur occurred occurring occurs odder official officially officials officiate officiated \
-officiates officiating officious oking olden organic organics organism organisms organist \
-organists organs otter otters outdid overdo overdoes overdoing overdone overdraw \
-overdrawing overdraws overgrow overgrowing overgrows overlay overlaying overlays \
-overstated paced pacing packer packers paddle paddled paddles paddling pager paging \
-painter palace palatable palate palates paled paler paling palls paltry pamper pampered \
-pampering pampers pansies pansy pantie panties panting pants panty paralysis paralytic \
-paralytics paranoia parch parched parches parching pares paring parity parka parkas \
-parring parse parsed parsing parson parsons particle particles parting partition \
+loosing looted looting loping louses lovelier loveliness lover lovers loyal loyaler \
+loyaller lucky lurch lurched lurches lurching lusting lynch lynched lynches lynching maced \
+maces macing maker makers males manes mange mares marital marking marring masking massed \
+massing material materialism materials mattes matts maximise maximised maximises \
+maximising maxims maximum maximums mazes mealy meaning meanings means measles meats medals \
+meddle meddled meddles meddling media median medias meditate meditated meditates \
+meditating meditation meditations memoir memoirs memorable memorably memorise memorised \
+memorises memorising menial menials meowing metal metallic metals meted meteor meteoric \
+meteors metes metre mewing middle middles midwived midwives midwiving mighty migrant \
+migrants mikes miking mills mimes minced mindedness mined miner mineral minerals miners \
+mines minted minuet minuets minus minuses mires miseries misery misled misted mister \
+misting misuse misused misuses misusing mites mixed mixer mixers mixes moaning modest \
+modestly moles monkey monkeyed monkeying monkeys mooed mooing mooning moped moping moths \
+motif motifs moult moulted moulting moults mound mounded mounding mounds mourning mouth \
+mouthed mouthful mouthfuls mouthing mouths mover movers muddied muddies muddy muddying \
+mugger muggers mules multiplied multiplies multiply multiplying mussed mussing muter mutes \
+myths napes nasal nasals nattier natty naturalist naturalists naval nearly necked needle \
+needled needles needling needy neuroses neurotic neurotics neutron neutrons newer niceties \
+nicety nickel nickels nippy noose notching nothingness notification notifications novice \
+novices numeral numerals numerate numerator numerators numeric numerical numerically \
+numerous nutritious occur occurred occurring occurs odder official officially officials \
+officiate officiated officiates officiating officious oking olden organic organics \
+organism organisms organist organists organs otter otters outdid overdo overdoes overdoing \
+overdone overdraw overdrawing overdraws overgrow overgrowing overgrows overlay overlaying \
+overlays overstated paced pacing packer packers paddle paddled paddles paddling pager \
+paging painter palace palatable palate palates paled paler paling palls paltry pamper \
+pampered pampering pampers pansies pansy pantie panties panting pants panty paralysis \
+paralytic paralytics paranoia parch parched parches parching pares paring parity parka \
+parkas parring parse parsed parsing parson parsons particle particles parting partition \
 partitioned partitioning partitions partly parts passer pasted pasties pasting pastries \
 pastry pasts pasty patchy patent patented patenting patently patents patience patrol \
 patrolled patrolling patrols patties patting patty paunch paunches pauper paupers paused \
@@ -290,68 +291,69 @@ slaking slammed slamming slams slash slashed slashes slashing slate slated slate
 slats slaving slaying slays sleds sleek sleeked sleeker sleeking sleeks sleepier sleepy \
 sleet sleeted sleeting sleets sleeve sleeves slewing slice sliced slices slicing slick \
 slicked slicking slicks slight slighted slighting slightly slights sling slinging slings \
-slits slitting slobs slogs slopped slopping slops sloth slothful sloths slower slowing \
-slows slugs slumming slums slunk sluts smarter smear smeared smearing smears smell smelled \
-smelling smells smites smock smocked smocking smocks smokier smoky smote snack snacked \
-snacking snacks snake snaked snakes snaking snare snared snares snaring sneak sneaked \
-sneaking sneaks sniff sniffs snipped snipping snitch snitched snitches snitching snore \
-snored snores snoring snort snorted snorting snorts snots snout snouts snowing snows snuck \
-soaking soaps soared soaring sociable sociables socialist socialists socked sodas \
-solicitous sopped sopping sorer sours sowing spacial spade spaded spades spading sparer \
-spark sparked sparking sparks spars sparse sparsely spate spaying spear speared spearing \
-spears speck specked specking specks speedy spelling spent spewed spewing spicy spied \
-spike spiked spikes spiking spill spilled spilling spills spilt spindly spine spines \
-spiral spiralled spiralling spirals spire spires spite spited spiteful spites spiting \
-splat splice spliced splices splicing splint splinted splinting splints spore spores spots \
-spotting spout spouted spouting spouts spreed spunk spurs spurt spurted spurting spurts \
-spying stabled stack stacked stacking stacks staff staffs stage staged stages staging \
-staid stain stained staining stains stake staked stakes staking stale staled staler stales \
-staling stall stalled stalling stalls stammer stammered stammering stammers stank starch \
-starched starches starching stare stared stares staring stark starker starred starring \
-stars startle startled startles startling startlingly stater statue statues stature \
-statures statute statutes stave staved staves staving steak steaks steam steamed steaming \
-steams steel steeled steeling steels steep steeped steeper steeping steeps stems sterling \
-stewing stickies sticky stifle stifled stifles stifling still stilled stilling stillness \
-stills sting stinging stings stink stinking stinks stint stinted stinting stints stirs \
-stitch stitched stitches stitching stock stocked stocking stockings stocks stoke stoked \
-stokes stoking stole stoles stomped stomping stomps stoney stooped stooping stoops stopper \
-stoppered stoppering stoppers storey storeys stories stork storks storm stormed storming \
-storms story stout stove stoves stowing stows straggle straggled straggles straggling \
-strange strangely strangeness strangulation straying stream streamed streaming streams \
-strews strike strikes striking strikings stript strode strove struck stubbed studding \
-studio studios studs stuff stuffs stunk sturdy substance substances substantial \
-substantially substantiate substantiated substantiates substantiating sucked suckle \
-suckled suckles suckling suction suctioned suctioning suctions sugarier sugary suites \
-summonsed summonses summonsing sundae sundaes sundry suppler supplied supplies surged \
-surging suspense suspension suspensions swabbed swaying sweat sweating sweats sweep \
-sweeper sweepers sweeping sweepings sweeps swelling swept swerved swigs swill swilled \
-swilling swills swine swines swore swung tacking tacks taker takers tales taller tallied \
-tallies tally tallying tames taming tamper tampered tampering tampers tanker tankers \
-tanking tanks tapes taping tapping tasking tasks teaks teats teems temperament \
-temperaments temporal tenacity terrific testis theme themes these theses thicket thickets \
-think thinking thinks thins thong thongs thorough thorougher thoroughly though thread \
-threaded threading threads throat throats throb throbbed throbbing throbs ticked tided \
-tiled tings tinny tirade tirades tireder toddle toddled toddles toiled token tokens tolls \
-torch torched torches torching touchy tough toughness toughs towed tower towered towering \
-towers trace traced traces tracing tract tracts trader traders trail trailed trailing \
-trails trainee trainees trait traits trance trances transcend transcended transcending \
-transcends traps traumatic trays treacherous treat treated treating treats treed treks \
-trellis tribulation tribulations tribute tributes trick tricked tricking tricks trough \
-troughs trowel trowelled trowelling trowels truck trucked trucking trucks trues truing \
-tsars tumbler tumblers tuned tuning turfed turfing turfs turner twinge twinged twingeing \
-twinges twinging tying tzars udder udders underpants underrate underrated underrates \
-underrating underwent undone unfailing unfilled uninformative uninformed unison unload \
-unloaded unloading unloads unrelated unrelenting unsaid unset unskilled untie untiring \
-unwilling unwittingly usable vanes vases vices villa villas violet violets vises vistas \
-vouched vouches wades wafer wafers wafting wafts wager wagered wagering wagers wailing \
-wails waiter waiters waiving walker walkers wands wanes waning wanner wards warts wasting \
-waterier watery watts waver wavered wavering wavers waves waxes weaving weeps weigh \
-weighed weighing weighs weighty welder welders whale whaled whales whaling wheedle \
-wheedled wheedles wheedling wheeze wheezed wheezes wheezing whereas wherever whets while \
-whiled whiles whiling whine whined whines whining whiten whitened whitening whitens whiter \
-wholesaled wholesaling whore whores whose wider wilier wingers winner winners winterier \
-wintery wiper wipers wises witch witched witches witching witless wives wizes woken wonder \
-wondered wonderful wonderfully wondering wonders woodies woody woofs wordy wormed worming \
-worms worse wound wounded wounding wounds woven wrapper wrappers wreak wreaked wreaking \
-wreaks wrier wright wring wringing wrings writhe writhed writhes writhing writs wrote \
-wrung yearling yearlings yearn yearned yearning yearnings yearns";
+slipper slippers slits slitting slobs slogs slopped slopping slops sloth slothful sloths \
+slower slowing slows slugs slumming slums slunk sluts smarter smear smeared smearing \
+smears smell smelled smelling smells smites smock smocked smocking smocks smokier smoky \
+smote snack snacked snacking snacks snake snaked snakes snaking snare snared snares \
+snaring sneak sneaked sneaking sneaks sniff sniffs snipped snipping snitch snitched \
+snitches snitching snore snored snores snoring snort snorted snorting snorts snots snout \
+snouts snowing snows snuck soaking soaps soared soaring sociable sociables socialist \
+socialists socked sodas solicitous sopped sopping sorer sours sowing spacial spade spaded \
+spades spading sparer spark sparked sparking sparks spars sparse sparsely spate spaying \
+spear speared spearing spears speck specked specking specks speedy spelling spent spewed \
+spewing spicy spied spike spiked spikes spiking spill spilled spilling spills spilt \
+spindly spine spines spiral spiralled spiralling spirals spire spires spite spited \
+spiteful spites spiting splat splice spliced splices splicing splint splinted splinting \
+splints spore spores spots spotting spout spouted spouting spouts spreed spunk spurs spurt \
+spurted spurting spurts spying stabled stack stacked stacking stacks staff staffs stage \
+staged stages staging staid stain stained staining stains stake staked stakes staking \
+stale staled staler stales staling stall stalled stalling stalls stammer stammered \
+stammering stammers stance stances stank starch starched starches starching stare stared \
+stares staring stark starker starred starring stars startle startled startles startling \
+startlingly stater statue statues stature statures statute statutes stave staved staves \
+staving steak steaks steam steamed steaming steams steel steeled steeling steels steep \
+steeped steeper steeping steeps stems sterling stewing stickies sticky stifle stifled \
+stifles stifling stilted sting stinging stings stink stinking stinks stint stinted \
+stinting stints stirs stitch stitched stitches stitching stock stocked stocking stockings \
+stocks stoke stoked stokes stoking stole stoles stomp stomped stomping stomps stoney \
+stooped stooping stoops stopper stoppered stoppering stoppers storey storeys stories stork \
+storks storm stormed storming storms story stout stove stoves stowing stows straggle \
+straggled straggles straggling strand stranded stranding strands strange strangely \
+strangeness strangulation straying stream streamed streaming streams strews strike strikes \
+striking strikings stript strode strove struck stubbed studding studio studios studs stuff \
+stuffs stunk sturdy substance substances substantial substantially substantiate \
+substantiated substantiates substantiating sucked suckle suckled suckles suckling suction \
+suctioned suctioning suctions sugarier sugary suites summonsed summonses summonsing sundae \
+sundaes sundry suppler supplied supplies surged surging suspense suspension suspensions \
+swabbed swaying sweat sweating sweats sweep sweeper sweepers sweeping sweepings sweeps \
+swelling swept swerved swigs swill swilled swilling swills swine swines swore swung \
+tacking tacks taker takers tales taller tallied tallies tally tallying tames taming tamper \
+tampered tampering tampers tanker tankers tanking tanks tapes taping tapping tasking tasks \
+teaks teats teems temperament temperaments temporal tenacity terrific testis theme themes \
+these theses thicket thickets think thinking thinks thins thong thongs thorough thorougher \
+thoroughly though thread threaded threading threads throat throats throb throbbed \
+throbbing throbs ticked tided tiled tings tinny tirade tirades tireder toddle toddled \
+toddles toiled token tokens tolls torch torched torches torching touchy tough toughness \
+toughs towed tower towered towering towers trace traced traces tracing tract tracts trader \
+traders trail trailed trailing trails trainee trainees trait traits trance trances \
+transcend transcended transcending transcends traps traumatic trays treacherous treat \
+treated treating treats treed treks trellis tribulation tribulations tribute tributes \
+trick tricked tricking tricks trough troughs trowel trowelled trowelling trowels truck \
+trucked trucking trucks trues truing tsars tumbler tumblers tuned tuning turfed turfing \
+turfs turner twinge twinged twingeing twinges twinging tying tzars udder udders underpants \
+underrate underrated underrates underrating underwent undone unfailing unfilled \
+uninformative uninformed unison unload unloaded unloading unloads unrelated unrelenting \
+unsaid unset unskilled untie untiring unwilling unwittingly usable vanes vases vices villa \
+villas violet violets vises vistas vouched vouches wades wafer wafers wafting wafts wager \
+wagered wagering wagers wailing wails waiter waiters waiving walker walkers wands wanes \
+waning wanner wards warts wasting waterier watery watts waver wavered wavering wavers \
+waves waxes weaving weeps weigh weighed weighing weighs weighty welder welders whale \
+whaled whales whaling wheedle wheedled wheedles wheedling wheeze wheezed wheezes wheezing \
+whereas wherever whets while whiled whiles whiling whine whined whines whining whiten \
+whitened whitening whitens whiter wholesaled wholesaling whore whores whose wider wilier \
+wingers winner winners winterier wintery wiper wipers wises witch witched witches witching \
+witless wives wizes woken wonder wondered wonderful wonderfully wondering wonders woodies \
+woody woofs wordy wormed worming worms worse wound wounded wounding wounds woven wrapper \
+wrappers wreak wreaked wreaking wreaks wrier wright wring wringing wrings writhe writhed \
+writhes writhing writs wrote wrung yearling yearlings yearn yearned yearning yearnings \
+yearns";

@@ -280,7 +280,6 @@ pub(super) const CUES: &[Cue] = &[
             "minute for myself",
             "me time",
             "time for myself",
-            "full time",
         ],
     ),
     Cue::topic(

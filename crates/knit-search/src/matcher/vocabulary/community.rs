@@ -176,7 +176,6 @@ pub(super) const CUES: &[Cue] = &[
             "get together",
             "things to do",
             "something to do",
-            "community centre",
             "drop in",
             "drop in session",
             "church group",
@@ -516,4 +515,19 @@ pub(super) const CUES: &[Cue] = &[
             "help them settle",
         ],
     ),
+    Cue::topic(
+        &[("community-action", 0.6), ("loneliness", 0.3)],
+        &[
+            "nobody talks to each other",
+            "no one talks to each other",
+            "like to change that",
+            "want to change things",
+            "bring the street together",
+        ],
+    ),
+    Cue::topic(
+        &[("community-action", 0.8)],
+        &["raise .. money|funds", "fundraising for our"],
+    ),
+    Cue::topic(&[("social-groups", 0.45)], &["community centre"]),
 ];

@@ -705,4 +705,11 @@ pub(super) const CUES: &[Cue] = &[
         &[("young-people", 0.6)],
         &["she|he is being bullied", "being bullied at school"],
     ),
+    Cue::topic(
+        &[("early-years", 0.6), ("loneliness", 0.3)],
+        &[
+            "at home with the baby|kids|children",
+            "home alone with the baby",
+        ],
+    ),
 ];

@@ -440,4 +440,16 @@ pub(super) const CUES: &[Cue] = &[
             "flooding",
         ],
     ),
+    Cue::topic(
+        &[("housing-advice", 0.8)],
+        &[
+            "no landlord will",
+            "landlords won't",
+            "landlords wont",
+            "won't accept dss",
+            "no dss",
+            "box room",
+            "stuck in my mum",
+        ],
+    ),
 ];

@@ -706,4 +706,24 @@ pub(super) const CUES: &[Cue] = &[
         &[("fuel-poverty", 0.8)],
         &["paying|pay the|for gas|electric|electricity|heating|leccy"],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.9)],
+        &["to my name", "penny to my name"],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.5), ("benefits", 0.4)],
+        &[
+            "hasn't come through",
+            "not come through",
+            "still waiting for my money",
+        ],
+    ),
+    Cue::topic(
+        &[("money-management", 0.7)],
+        &[
+            "before payday",
+            "every month",
+            "before the end of the month",
+        ],
+    ),
 ];

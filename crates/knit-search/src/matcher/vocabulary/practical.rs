@@ -446,4 +446,12 @@ pub(super) const CUES: &[Cue] = &[
         &[("legal", 0.5)],
         &["been fined", "school fine", "fined for"],
     ),
+    Cue::topic(
+        &[("legal", 0.8), ("domestic-abuse", 0.4)],
+        &[
+            "take them|the kids|the children|my kids abroad|away",
+            "abduct",
+            "abduction",
+        ],
+    ),
 ];

@@ -398,4 +398,16 @@ pub(super) const CUES: &[Cue] = &[
         &[("domestic-abuse", 0.8)],
         &["@he scares|frightens|terrifies me"],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &[
+            "@he hurts|hurt|harm|harms the|my kids|children|baby",
+            "before he hurts",
+            "he will hurt",
+        ],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.4)],
+        &["get out of this house", "get away from here"],
+    ),
 ];

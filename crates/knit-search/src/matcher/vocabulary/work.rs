@@ -298,13 +298,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("digital", 0.8)],
-        &[
-            "phone|laptop|computer|tablet|ipad .. broken|broke|smashed|cracked|stolen",
-            "can't do my .. journal|online",
-            "my journal",
-            "uc journal",
-            "universal credit journal",
-        ],
+        &["phone|laptop|computer|tablet|ipad .. broken|broke|smashed|cracked|stolen"],
     ),
     Cue::topic(
         &[("skills", 0.6)],
@@ -366,5 +360,14 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("skills", 0.8)],
         &["learn|learning @lang", "@lang lessons|classes|class|course"],
+    ),
+    Cue::topic(
+        &[("digital", 0.7), ("benefits", 0.6)],
+        &[
+            "uc journal",
+            "universal credit journal",
+            "my journal",
+            "can't do my .. journal|online",
+        ],
     ),
 ];
