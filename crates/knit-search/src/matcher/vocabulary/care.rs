@@ -444,4 +444,13 @@ pub(super) const CUES: &[Cue] = &[
             "not coping at home",
         ],
     ),
+    Cue::topic(
+        &[("carers", 0.6)],
+        &[
+            "needs a lot of help",
+            "needs help with everything",
+            "moved in with us",
+            "moved in with me",
+        ],
+    ),
 ];

@@ -530,4 +530,14 @@ pub(super) const CUES: &[Cue] = &[
         &["raise .. money|funds", "fundraising for our"],
     ),
     Cue::topic(&[("social-groups", 0.45)], &["community centre"]),
+    Cue::offer(
+        &[("volunteering", 0.7)],
+        &[
+            "could someone use",
+            "someone could use",
+            "anyone want",
+            "free to a good home",
+            "could anyone use",
+        ],
+    ),
 ];

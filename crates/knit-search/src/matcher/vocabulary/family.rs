@@ -712,4 +712,15 @@ pub(super) const CUES: &[Cue] = &[
             "home alone with the baby",
         ],
     ),
+    Cue::topic(
+        &[("parenting", 0.6), ("alcohol-drugs", 0.9)],
+        &[
+            "@child .. using drugs|drinking|vaping|dealing",
+            "@child is on drugs",
+        ],
+    ),
+    Cue::topic(
+        &[("send", 0.6)],
+        &["stammer", "stutter", "stammering", "stuttering"],
+    ),
 ];

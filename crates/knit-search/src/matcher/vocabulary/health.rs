@@ -1187,4 +1187,12 @@ pub(super) const CUES: &[Cue] = &[
         &[("long-term-conditions", 0.6)],
         &["in agony", "can't sit or stand", "can't stand for long"],
     ),
+    Cue::problem(
+        &[("loneliness", 0.6), ("mental-health", 0.3)],
+        &[
+            "won't|wont|doesn't|doesnt|can't leave the house",
+            "home alone",
+            "alone all day",
+        ],
+    ),
 ];

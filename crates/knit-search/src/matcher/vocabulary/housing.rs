@@ -452,4 +452,21 @@ pub(super) const CUES: &[Cue] = &[
             "stuck in my mum",
         ],
     ),
+    Cue::topic(
+        &[("home-repairs", 0.8)],
+        &[
+            "can't|cannot|cant get in|into|out of the bath|shower",
+            "bathroom .. accessible|adapted",
+            "bath .. get in|get out",
+        ],
+    ),
+    Cue::problem(
+        &[("homelessness", 0.8), ("housing-advice", 0.8)],
+        &[
+            "changed the locks",
+            "locked me out",
+            "locked us out",
+            "locked out of my flat|house|home",
+        ],
+    ),
 ];

@@ -157,6 +157,8 @@ pub(crate) const GIVEABLE: &[&str] = &[
     "skills",
     "esol",
     "social-groups",
+    "household-goods",
+    "food",
 ];
 
 /// Needs that are urgent whatever words found them.
@@ -329,6 +331,7 @@ const CLASSES: &[(&str, &[&str])] = &[
             "daughter",
             "friend",
             "neighbour",
+            "law",
             "hubby",
             "missus",
             "him",

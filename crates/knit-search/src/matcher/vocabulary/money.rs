@@ -726,4 +726,19 @@ pub(super) const CUES: &[Cue] = &[
             "before the end of the month",
         ],
     ),
+    Cue::topic(
+        &[("fuel-poverty", 0.9), ("debt", 0.4)],
+        &[
+            "cut off .. water|gas|electric|electricity|supply|power",
+            "disconnected",
+        ],
+    ),
+    Cue::problem(
+        &[("debt", 0.75)],
+        &["couldn't pay", "could not pay", "couldnt pay"],
+    ),
+    Cue::problem(
+        &[("debt", 0.6), ("benefits", 0.4)],
+        &["overpaid", "want it back", "want the money back"],
+    ),
 ];
