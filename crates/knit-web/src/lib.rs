@@ -4,9 +4,12 @@
 pub mod api;
 pub mod directory_search;
 pub mod error;
+pub mod jobs_worker;
+pub mod mailer;
 pub mod pages;
 pub mod search_engine;
 mod security;
+pub mod staff;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +52,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(staff::routes())
         .nest("/api", api::routes())
         .route("/api/", get(api::api_root))
         .route("/static/knit.css", get(stylesheet))

@@ -4,6 +4,7 @@ mod cli;
 mod directory_site;
 mod oruk_api;
 mod oruk_conformance;
+mod staff_sign_in;
 mod support;
 mod taxonomy_contract;
 mod tell_us;

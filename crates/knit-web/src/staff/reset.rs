@@ -1,0 +1,402 @@
+//! Forgotten passwords: ask for a link by email, then choose a new password through it.
+//!
+//! Asking always gets the same answer, whether or not the address has an account. The link
+//! works once, within 30 minutes (`knit_domain::session::RESET_LINK_LIFETIME`); opening it
+//! changes nothing (mail scanners open links), only sending the form uses it. A new password
+//! ends every session the user had.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use knit_domain::account::{Email, UserStatus};
+use knit_domain::audit::{AccountEvent, Outcome};
+use knit_domain::password::{check_new_password, hash_password};
+use knit_domain::session::{EmailedLink, LinkRefused, TOKEN_BYTES};
+use knit_store::Store;
+use knit_store::accounts::{LinkError, NewLink, User};
+use serde::Deserialize;
+
+use super::session::behind_tls;
+use super::sign_in::capitalised;
+use super::{
+    ClientAddress, FieldError, audit_account, csrf, forged, internal, message, public_base_url,
+    random_bytes, render,
+};
+use crate::jobs_worker::enqueue_email;
+use crate::mailer::Message;
+use crate::{AppState, Site};
+
+#[derive(Template)]
+#[template(path = "staff/reset_request.html")]
+struct AskPage<'a> {
+    site: &'a Site,
+    csrf: String,
+    email: String,
+    error: Option<FieldError>,
+}
+
+/// The form for choosing a password, shared by resets and invitations.
+#[derive(Template)]
+#[template(path = "staff/new_password.html")]
+pub(crate) struct NewPasswordPage<'a> {
+    pub site: &'a Site,
+    pub csrf: String,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub action: String,
+    pub error: Option<FieldError>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AskForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewPasswordForm {
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub confirm: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+fn ask_page(
+    site: &Site,
+    request: &HeaderMap,
+    email: String,
+    error: Option<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let mut cookies = HeaderMap::new();
+    let token = csrf::form_token(request, &mut cookies, behind_tls(request));
+    let mut response = render(
+        &AskPage {
+            site,
+            csrf: token,
+            email,
+            error,
+        },
+        status,
+    );
+    response.headers_mut().extend(cookies);
+    response
+}
+
+pub(crate) async fn ask_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    ask_page(&state.site, &headers, String::new(), None, StatusCode::OK)
+}
+
+pub(crate) async fn ask(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<AskForm>,
+) -> Response {
+    let site = &state.site;
+    let store = state.store.as_ref();
+    let now = Utc::now();
+    if csrf::check_anonymous(&headers, &form.csrf).is_err() {
+        return forged(site);
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(problem) => {
+            let error = FieldError::new("email", capitalised(&problem.to_string()));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return ask_page(site, &headers, form.email, Some(error), status);
+        }
+    };
+    let user = match store.user_by_email(&email).await {
+        Ok(user) => user.filter(|u| u.status == UserStatus::Active),
+        Err(e) => return internal(site, e),
+    };
+    let subject = user.as_ref().map(|u| u.id);
+    if let Some(user) = user {
+        let base = public_base_url(&headers);
+        if let Err(e) = send_reset_link(store, &user, &base, now).await {
+            return internal(site, e);
+        }
+    }
+    let outcome = if subject.is_some() {
+        Outcome::Succeeded
+    } else {
+        Outcome::Failed
+    };
+    audit_account(
+        store,
+        AccountEvent::PasswordResetRequested,
+        None,
+        subject,
+        outcome,
+        &address,
+        now,
+    )
+    .await;
+    message(
+        site,
+        StatusCode::OK,
+        "Check your email",
+        "If an account uses that email address, we have sent it a link to choose a new \
+         password. The link works once, within 30 minutes. If nothing arrives, check your \
+         spam folder or ask a place lead.",
+        ("/staff/sign-in", "Back to sign in"),
+    )
+}
+
+/// Makes a reset link for `user` and queues the email carrying it.
+pub async fn send_reset_link(
+    store: &dyn Store,
+    user: &User,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), knit_store::StoreError> {
+    let random = random_bytes::<TOKEN_BYTES>().map_err(knit_store::StoreError::Corrupt)?;
+    let token = store
+        .create_link(NewLink {
+            purpose: EmailedLink::PasswordReset,
+            user: user.id,
+            random,
+            at: now,
+        })
+        .await?;
+    let body = format!(
+        "Hello {name},\n\n\
+         Someone, probably you, asked to reset the password for your Knit account.\n\n\
+         To choose a new password, open this link within 30 minutes:\n\n\
+         {base_url}/staff/reset/{token}\n\n\
+         The link works once. If you did not ask for it, you can ignore this email: your \
+         password has not changed.\n",
+        name = user.name
+    );
+    enqueue_email(
+        store,
+        Message {
+            to: user.email.clone(),
+            subject: "Reset your Knit password".to_owned(),
+            body,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a link's token is the shape Knit makes, before anything asks the database.
+pub(crate) fn well_formed(token: &str) -> bool {
+    token.len() == 2 * TOKEN_BYTES && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub(crate) fn new_password_page(
+    site: &Site,
+    request: &HeaderMap,
+    (heading, intro): (&'static str, &'static str),
+    action: String,
+    error: Option<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let mut cookies = HeaderMap::new();
+    let token = csrf::form_token(request, &mut cookies, behind_tls(request));
+    let mut response = render(
+        &NewPasswordPage {
+            site,
+            csrf: token,
+            heading,
+            intro,
+            action,
+            error,
+        },
+        status,
+    );
+    response.headers_mut().extend(cookies);
+    response
+}
+
+const RESET_WORDS: (&str, &str) = (
+    "Choose a new password",
+    "Use at least 10 characters. Three random words together make a password that is strong \
+     and easy to remember.",
+);
+
+pub(crate) fn unusable_link(site: &Site, error: &LinkError, again: (&str, &str)) -> Response {
+    let status = match error {
+        LinkError::Unknown => StatusCode::NOT_FOUND,
+        LinkError::Refused(LinkRefused::AlreadyUsed | LinkRefused::Expired) => StatusCode::GONE,
+        LinkError::Store(e) => return internal(site, e),
+    };
+    message(
+        site,
+        status,
+        "This link cannot be used",
+        capitalised(&error.to_string()),
+        again,
+    )
+}
+
+pub(crate) async fn new_password_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    if !well_formed(&token) {
+        return unusable_link(&state.site, &LinkError::Unknown, ASK_AGAIN);
+    }
+    let action = format!("/staff/reset/{token}");
+    new_password_page(
+        &state.site,
+        &headers,
+        RESET_WORDS,
+        action,
+        None,
+        StatusCode::OK,
+    )
+}
+
+const ASK_AGAIN: (&str, &str) = ("/staff/reset", "Ask for a new link");
+
+/// Checks the two typed passwords agree before the link is used up.
+pub(crate) fn typed_twice(form: &NewPasswordForm) -> Result<(), FieldError> {
+    if form.password.is_empty() {
+        return Err(FieldError::new("password", "Enter a new password"));
+    }
+    if form.password != form.confirm {
+        return Err(FieldError::new(
+            "confirm",
+            "The two passwords are not the same; type the new password twice",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_new_password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(form): Form<NewPasswordForm>,
+) -> Response {
+    let site = &state.site;
+    let store = state.store.as_ref();
+    let now = Utc::now();
+    if csrf::check_anonymous(&headers, &form.csrf).is_err() {
+        return forged(site);
+    }
+    if !well_formed(&token) {
+        return unusable_link(site, &LinkError::Unknown, ASK_AGAIN);
+    }
+    let action = format!("/staff/reset/{token}");
+    if let Err(error) = typed_twice(&form) {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return new_password_page(site, &headers, RESET_WORDS, action, Some(error), status);
+    }
+    let user = match use_link(store, &token, EmailedLink::PasswordReset, now).await {
+        Ok(user) if user.status == UserStatus::Active => user,
+        Ok(_) => return unusable_link(site, &LinkError::Unknown, ASK_AGAIN),
+        Err(e) => {
+            audit_account(
+                store,
+                AccountEvent::PasswordChanged,
+                None,
+                None,
+                Outcome::Failed,
+                &address,
+                now,
+            )
+            .await;
+            return unusable_link(site, &e, ASK_AGAIN);
+        }
+    };
+    if let Err(problem) = check_new_password(&form.password, &user.email) {
+        // The link is used up by now; a fresh one, sent back in the form, lets the person
+        // try another password without a trip to their inbox.
+        return match reissue(store, &user, EmailedLink::PasswordReset, now).await {
+            Ok(fresh) => new_password_page(
+                site,
+                &headers,
+                RESET_WORDS,
+                format!("/staff/reset/{fresh}"),
+                Some(FieldError::new(
+                    "password",
+                    capitalised(&problem.to_string()),
+                )),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(e) => internal(site, e),
+        };
+    }
+    if let Err(e) = save_password(store, &user, form.password).await {
+        return internal(site, e);
+    }
+    // Whoever had the old password is signed out everywhere.
+    if let Err(e) = store.end_user_sessions(user.id).await {
+        return internal(site, e);
+    }
+    if let Err(e) = store.clear_sign_in_failures(user.email.as_str()).await {
+        tracing::error!(error = %e, "sign-in failures not cleared");
+    }
+    audit_account(
+        store,
+        AccountEvent::PasswordChanged,
+        Some(user.id),
+        Some(user.id),
+        Outcome::Succeeded,
+        &address,
+        now,
+    )
+    .await;
+    message(
+        site,
+        StatusCode::OK,
+        "Your password has been changed",
+        "You can now sign in with your new password.",
+        ("/staff/sign-in", "Sign in"),
+    )
+}
+
+/// Uses an emailed link once and reads the user it was for.
+pub(crate) async fn use_link(
+    store: &dyn Store,
+    token: &str,
+    purpose: EmailedLink,
+    now: DateTime<Utc>,
+) -> Result<User, LinkError> {
+    let id = store.consume_link(token, purpose, now).await?;
+    store.user(id).await?.ok_or(LinkError::Unknown)
+}
+
+/// A replacement for a link just used up by a form that had a mistake in it.
+pub(crate) async fn reissue(
+    store: &dyn Store,
+    user: &User,
+    purpose: EmailedLink,
+    now: DateTime<Utc>,
+) -> Result<String, knit_store::StoreError> {
+    let random = random_bytes::<TOKEN_BYTES>().map_err(knit_store::StoreError::Corrupt)?;
+    store
+        .create_link(NewLink {
+            purpose,
+            user: user.id,
+            random,
+            at: now,
+        })
+        .await
+}
+
+/// Hashes (off the async threads: argon2 is slow on purpose) and stores a new password.
+pub(crate) async fn save_password(
+    store: &dyn Store,
+    user: &User,
+    password: String,
+) -> Result<(), knit_store::StoreError> {
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| knit_store::StoreError::Corrupt(format!("hashing stopped: {e}")))?;
+    store.set_password_hash(user.id, &hash).await
+}
