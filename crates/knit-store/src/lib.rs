@@ -14,11 +14,13 @@ use knit_domain::geo::LatLon;
 use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
+pub mod accounts;
 mod error;
 mod open;
 mod postgres;
 mod sqlite;
 
+pub use accounts::AccountStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -63,7 +65,7 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -3,6 +3,8 @@
 //! a fresh schema of its own. Without that variable the PostgreSQL runs print a skip line
 //! and pass, except under `CI=true`, where they fail.
 
+#[path = "contract/accounts.rs"]
+mod accounts;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/stories.rs"]

@@ -11,6 +11,8 @@ use uuid::Uuid;
 use crate::{Result, StoreError};
 
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
+#[path = "../sql_accounts.rs"]
+mod sql_accounts;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
