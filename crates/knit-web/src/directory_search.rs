@@ -197,6 +197,11 @@ fn looks_like_a_postcode(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit()) && s.split_whitespace().all(|w| w.len() <= 4)
 }
 
+/// The needs the matcher heard in a query, as hints that widen what the words find.
+pub fn need_hints(suggested: &[NeedMatch]) -> Vec<(NeedId, f32)> {
+    suggested.iter().map(|m| (m.need, m.score)).collect()
+}
+
 /// Runs a search. `now` decides "open now" and "next open".
 pub async fn search(
     store: &dyn Store,

@@ -113,6 +113,9 @@ pub enum ExportCommand {
 pub enum EvalCommand {
     /// Precision, recall and F1 of the shown needs, and recall@3, over {"id","text","needs"} lines.
     Needs { file: PathBuf },
+    /// nDCG@10 of search over judged queries ({"id","query","near","relevant"} lines),
+    /// searching an HSDS file of services.
+    Search { queries: PathBuf, services: PathBuf },
 }
 
 pub fn init_logging() {
@@ -167,5 +170,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
         } => commands::data::generate(services, seed, output.as_deref()),
         Command::Eval(EvalCommand::Needs { file }) => commands::matching::evaluate(&file),
+        Command::Eval(EvalCommand::Search { queries, services }) => {
+            commands::matching::evaluate_search(&queries, &services)
+        }
     }
 }
