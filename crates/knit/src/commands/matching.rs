@@ -40,7 +40,9 @@ pub fn evaluate(file: &Path) -> anyhow::Result<()> {
 
 pub fn evaluate_search(queries: &Path, services: &Path) -> anyhow::Result<()> {
     use knit_search::directory_index::relevance;
-    let read = |path: &Path| std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()));
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))
+    };
     let judged = relevance::parse_judged_queries(&read(queries)?)
         .with_context(|| format!("{} is not judged-query JSON lines", queries.display()))?;
     let services = knit_domain::hsds::parse_services(&read(services)?)
@@ -56,6 +58,10 @@ pub fn evaluate_search(queries: &Path, services: &Path) -> anyhow::Result<()> {
     for (id, score) in &scores {
         println!("{id:<10} nDCG@10 {score:.3}");
     }
-    println!("mean nDCG@10 over {} queries: {:.3}", scores.len(), relevance::mean(&scores));
+    println!(
+        "mean nDCG@10 over {} queries: {:.3}",
+        scores.len(),
+        relevance::mean(&scores)
+    );
     Ok(())
 }
