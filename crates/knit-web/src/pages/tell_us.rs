@@ -66,7 +66,14 @@ struct TellUsPage<'a> {
 }
 
 fn blank(site: &Site) -> TellUsPage<'_> {
-    TellUsPage { site, answered: false, error: None, form: TellUsForm::default(), crisis: vec![], needs: vec![] }
+    TellUsPage {
+        site,
+        answered: false,
+        error: None,
+        form: TellUsForm::default(),
+        crisis: vec![],
+        needs: vec![],
+    }
 }
 
 pub(super) async fn form(State(state): State<AppState>) -> Response {
@@ -86,7 +93,10 @@ fn encode(value: &str) -> String {
 
 pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
     let mut page = blank(&state.site);
-    let Some(pairs) = std::str::from_utf8(&body).ok().and_then(|raw| form_urlencoded_pairs(raw).ok()) else {
+    let Some(pairs) = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|raw| form_urlencoded_pairs(raw).ok())
+    else {
         page.error = Some("We couldn't read what you wrote. Please type it again.".to_owned());
         return render(&page, StatusCode::BAD_REQUEST);
     };
@@ -104,7 +114,9 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
         return render(&page, StatusCode::BAD_REQUEST);
     }
     if text.chars().count() > MAX_TEXT_CHARS {
-        page.error = Some(format!("Please use fewer than {MAX_TEXT_CHARS} characters."));
+        page.error = Some(format!(
+            "Please use fewer than {MAX_TEXT_CHARS} characters."
+        ));
         return render(&page, StatusCode::BAD_REQUEST);
     }
     let matches = state.engine.matcher().match_text(&text);
@@ -119,7 +131,14 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
             age: age.clone(),
             ..SearchRequest::default()
         };
-        let outcome = match directory_search::search(state.store.as_ref(), &state.engine, &request, now).await {
+        let outcome = match directory_search::search(
+            state.store.as_ref(),
+            &state.engine,
+            &request,
+            now,
+        )
+        .await
+        {
             Ok(outcome) => outcome,
             Err(e) => {
                 page.error = Some(e.to_string());
@@ -127,17 +146,30 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
             }
         };
         if m.urgent {
-            let phone_line = SearchRequest { delivery: Some(Delivery::Phone.code().to_owned()), ..request.clone() };
-            if let Ok(lines) = directory_search::search(state.store.as_ref(), &state.engine, &phone_line, now).await {
-                page.crisis.extend(lines.found.iter().take(2).map(|f| CrisisContact {
-                    id: f.service.id,
-                    name: f.service.name.clone(),
-                    phone: f.service.phones.first().map(|p| PhoneView {
-                        number: p.number.clone(),
-                        tel: p.number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(),
-                        description: None,
-                    }),
-                }));
+            let phone_line = SearchRequest {
+                delivery: Some(Delivery::Phone.code().to_owned()),
+                ..request.clone()
+            };
+            if let Ok(lines) =
+                directory_search::search(state.store.as_ref(), &state.engine, &phone_line, now)
+                    .await
+            {
+                page.crisis
+                    .extend(lines.found.iter().take(2).map(|f| CrisisContact {
+                        id: f.service.id,
+                        name: f.service.name.clone(),
+                        phone: f.service.phones.first().map(|p| {
+                            PhoneView {
+                                number: p.number.clone(),
+                                tel: p
+                                    .number
+                                    .chars()
+                                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                                    .collect(),
+                                description: None,
+                            }
+                        }),
+                    }));
             }
         }
         let need = m.need.need();
@@ -159,7 +191,12 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
                 .map(|f| ServiceItem {
                     id: f.service.id,
                     name: f.service.name.clone(),
-                    organization: f.service.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+                    organization: f
+                        .service
+                        .organization
+                        .as_ref()
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
                     summary: summary(f.service.description.as_deref().unwrap_or(""), 160),
                     distance: f.hit.distance_km.map(distance),
                     next_open: f.next_open.map(|n| when(n, local_now)),

@@ -18,7 +18,16 @@ fn built_in_needs_match_the_shared_taxonomy() {
         .collect();
     let ours: Vec<(String, String, String)> = knit_domain::NEEDS
         .iter()
-        .map(|n| (n.id.as_str().to_owned(), n.domain.id().to_owned(), n.label.to_owned()))
+        .map(|n| {
+            (
+                n.id.as_str().to_owned(),
+                n.domain.id().to_owned(),
+                n.label.to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(ours, shared, "knit-domain's NEEDS must list the shared needs, in order, with the same domains and labels");
+    assert_eq!(
+        ours, shared,
+        "knit-domain's NEEDS must list the shared needs, in order, with the same domains and labels"
+    );
 }

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::support::{Backend, TestApp};
 
-const MARY: &str = "My ex keeps turning up at the house and the bailiffs are at the door. I can't sleep.";
+const MARY: &str =
+    "My ex keeps turning up at the house and the bailiffs are at the door. I can't sleep.";
 
 /// Everything any part of Knit logs in this test process, at every level.
 fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
@@ -17,7 +18,8 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
             .with_max_level(tracing::Level::TRACE)
             .with_writer(move || Sink(Arc::clone(&sink)))
             .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber in this binary");
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("the only subscriber in this binary");
         logs
     })
     .clone()
@@ -36,7 +38,13 @@ impl Write for Sink {
 }
 
 async fn tell(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
-    let response = app.client.post(format!("{}/tell-us", app.base_url)).form(fields).send().await.unwrap();
+    let response = app
+        .client
+        .post(format!("{}/tell-us", app.base_url))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
@@ -48,15 +56,26 @@ async fn marys_words_put_safety_first_and_never_reach_a_log() {
     assert_eq!(status, 200);
     assert!(page.contains("What&#39;s going on?") || page.contains("What's going on?"));
 
-    let (status, page) = tell(&app, &[("text", MARY), ("near", crate::support::DEMO_POSTCODE)]).await;
+    let (status, page) = tell(
+        &app,
+        &[("text", MARY), ("near", crate::support::DEMO_POSTCODE)],
+    )
+    .await;
     assert_eq!(status, 200, "{page}");
-    let crisis = page.find("class=\"crisis\"").expect("a crisis box for domestic abuse");
+    let crisis = page
+        .find("class=\"crisis\"")
+        .expect("a crisis box for domestic abuse");
     let picked = page.find("We picked up").expect("what we picked up");
     assert!(crisis < picked, "crisis contacts come first");
-    let abuse = page.find("id=\"need-domestic-abuse\"").expect("domestic abuse services");
+    let abuse = page
+        .find("id=\"need-domestic-abuse\"")
+        .expect("domestic abuse services");
     let debt = page.find("id=\"need-debt\"").expect("debt advice");
     assert!(abuse < debt, "safety before money");
-    assert!(page.contains("<strong>bailiffs</strong> → Debt advice"), "says why: {page}");
+    assert!(
+        page.contains("<strong>bailiffs</strong> → Debt advice"),
+        "says why: {page}"
+    );
     assert!(page.contains("miles away"), "services near the person");
 
     let logged = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
@@ -68,14 +87,34 @@ async fn marys_words_put_safety_first_and_never_reach_a_log() {
 #[tokio::test]
 async fn a_giver_is_offered_volunteering_and_denials_are_respected() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let (_, page) = tell(&app, &[("text", "I used to be a chef and I'd love to cook for people")]).await;
+    let (_, page) = tell(
+        &app,
+        &[(
+            "text",
+            "I used to be a chef and I'd love to cook for people",
+        )],
+    )
+    .await;
     assert!(page.contains("id=\"need-volunteering\""), "{page}");
-    assert!(!page.contains("id=\"need-food\""), "offering to cook is not needing food");
-    assert!(!page.contains("class=\"crisis\""), "no crisis box for an offer of help");
+    assert!(
+        !page.contains("id=\"need-food\""),
+        "offering to cook is not needing food"
+    );
+    assert!(
+        !page.contains("class=\"crisis\""),
+        "no crisis box for an offer of help"
+    );
 
-    let (_, page) = tell(&app, &[("text", "my benefits are fine, it's the loneliness")]).await;
+    let (_, page) = tell(
+        &app,
+        &[("text", "my benefits are fine, it's the loneliness")],
+    )
+    .await;
     assert!(page.contains("id=\"need-loneliness\""), "{page}");
-    assert!(!page.contains("id=\"need-benefits\""), "a need the person denies is not shown");
+    assert!(
+        !page.contains("id=\"need-benefits\""),
+        "a need the person denies is not shown"
+    );
 }
 
 #[tokio::test]
