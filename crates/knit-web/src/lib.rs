@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::headers))
 }
 
