@@ -739,6 +739,7 @@ impl DirectoryIndex {
                 candidates.push(slot);
             }
         };
+        // Set when the candidates came in slot order without touching the scores.
         let mut every_slot = false;
         if boosted != 0 {
             for (i, slots) in self.need_slots.iter().enumerate() {
@@ -758,6 +759,10 @@ impl DirectoryIndex {
                 for &slot in &self.remote {
                     seed(slot, &mut candidates);
                 }
+            } else if wanted_needs.count_ones() == 1 {
+                // One need: its slots are already in order and distinct.
+                every_slot = true;
+                candidates = self.need_slots[wanted_needs.trailing_zeros() as usize].clone();
             } else if wanted_needs != 0 {
                 for (i, slots) in self.need_slots.iter().enumerate() {
                     if wanted_needs & (1 << i) != 0 {

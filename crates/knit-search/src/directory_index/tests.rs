@@ -311,6 +311,12 @@ fn a_parent_filters_by_age_day_and_way_in() {
         ..SearchQuery::default()
     });
     assert_eq!(free_food, [1]);
+    let mut food_or_debt = browse(SearchQuery {
+        needs: vec![need("food"), need("debt")],
+        ..SearchQuery::default()
+    });
+    food_or_debt.sort_unstable();
+    assert_eq!(food_or_debt, [1, 2, 3]);
 }
 
 #[test]
