@@ -50,13 +50,18 @@ const BODY_LIMIT: usize = 64 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Only public pages are compressed: staff pages carry CSRF tokens beside text the
+    // visitor typed, which compression would let an attacker guess (BREACH).
+    let public = Router::new()
         .merge(pages::routes())
-        .merge(staff::routes())
         .nest("/api", api::routes())
         .route("/api/", get(api::api_root))
         .route("/static/knit.css", get(stylesheet))
         .route("/static/exit.js", get(exit_script))
+        .layer(tower_http::compression::CompressionLayer::new());
+    Router::new()
+        .merge(public)
+        .merge(staff::routes())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .with_state(state.clone())
@@ -69,7 +74,6 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::headers))
 }
 
