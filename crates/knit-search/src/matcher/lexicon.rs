@@ -97,6 +97,7 @@ const KEPT_WHOLE: &[&str] = &[
     "right",
     "nightmare",
     "box",
+    "parking",
 ];
 
 pub(crate) struct Lexicon {

@@ -7,9 +7,10 @@
 //! - `@family`: any word of a named class (see `vocabulary::CLASSES`);
 //! - `..`: up to [`MAX_GAP`] words of anything ("ex .. turning up").
 //!
-//! Between two words of a phrase up to [`MAX_FILLERS`] little words ("my", "the", "me")
-//! may stand, so "kicked out" matches "kicked me out" and "checks phone" matches
-//! "checks my phone". No phrase runs across punctuation.
+//! Between two words of a phrase up to [`MAX_FILLERS`] little words ("my", "the", "a bit
+//! of") may stand, so "checks phone" matches "checks my phone" and "lose weight" matches
+//! "lose a bit of weight". Pronouns are not little words here: "help me" is a need, "help
+//! out" an offer. No phrase runs across punctuation.
 
 use super::lexicon::{Lexicon, Term};
 use super::text::{Token, tokenize};
@@ -19,9 +20,9 @@ const MAX_FILLERS: usize = 3;
 
 /// Words that may stand between the words of a phrase without breaking it.
 const FILLERS: &[&str] = &[
-    "a", "an", "the", "my", "your", "his", "her", "their", "our", "me", "us", "him", "them", "it",
-    "its", "'s", "some", "any", "this", "that", "really", "so", "very", "just", "all", "too", "up",
-    "own", "bit", "little", "only", "be", "been", "being", "is", "are", "was", "were", "am", "of",
+    "a", "an", "the", "my", "your", "his", "her", "their", "our", "'s", "some", "any", "this",
+    "that", "really", "so", "very", "just", "all", "too", "up", "own", "bit", "little", "only",
+    "be", "been", "being", "is", "are", "was", "were", "am", "of",
 ];
 
 pub(crate) fn is_filler(norm: &str) -> bool {

@@ -540,4 +540,15 @@ pub(super) const CUES: &[Cue] = &[
             "could anyone use",
         ],
     ),
+    Cue::topic(
+        &[("community-action", 0.9)],
+        &["neighbourhood watch", "residents meeting"],
+    ),
+    Cue::offer(
+        &[("volunteering", 0.85)],
+        &[
+            "help|helping deliver|drive|serve|sort|pack|cook",
+            "deliver .. food parcels|meals|prescriptions|leaflets",
+        ],
+    ),
 ];

@@ -723,4 +723,36 @@ pub(super) const CUES: &[Cue] = &[
         &[("send", 0.6)],
         &["stammer", "stutter", "stammering", "stuttering"],
     ),
+    Cue::topic(
+        &[("early-years", 0.8)],
+        &[
+            "neonatal",
+            "born early",
+            "premature",
+            "prem",
+            "nicu",
+            "scbu",
+            "special care baby",
+        ],
+    ),
+    Cue::problem(
+        &[("relationships", 0.6)],
+        &[
+            "aren't speaking",
+            "not speaking",
+            "fallen out over",
+            "fell out over",
+        ],
+    ),
+    Cue::problem(
+        &[("relationships", 0.8)],
+        &["since my @partner left", "since @partner left"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.7)],
+        &[
+            "doing|do everything for the kids|children",
+            "on my own with|for the kids|children",
+        ],
+    ),
 ];

@@ -1195,4 +1195,16 @@ pub(super) const CUES: &[Cue] = &[
             "alone all day",
         ],
     ),
+    Cue::problem(
+        &[("mental-health", 0.6), ("loneliness", 0.4)],
+        &["withdrawn", "shut himself away", "shut herself away"],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.6)],
+        &[
+            "watches|watching|watch tv|telly all day",
+            "tv all day",
+            "telly all day",
+        ],
+    ),
 ];

@@ -469,4 +469,24 @@ pub(super) const CUES: &[Cue] = &[
             "locked out of my flat|house|home",
         ],
     ),
+    Cue::problem(
+        &[("homelessness", 0.5)],
+        &[
+            "shower at the gym",
+            "wash at the gym",
+            "shower at the leisure centre",
+        ],
+    ),
+    Cue::topic(
+        &[("housing-advice", 0.9)],
+        &[
+            "housing application",
+            "housing form",
+            "housing register form",
+        ],
+    ),
+    Cue::problem(
+        &[("homelessness", 0.8)],
+        &["sleeping on .. sofa|sofas|couch|settee", "no room for me"],
+    ),
 ];

@@ -279,7 +279,6 @@ pub(super) const CUES: &[Cue] = &[
             "til payday",
             "till pay day",
             "until pay day",
-            "benefits stopped",
             "payment stopped",
             "money stopped",
             "lost my purse",
@@ -740,5 +739,13 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("debt", 0.6), ("benefits", 0.4)],
         &["overpaid", "want it back", "want the money back"],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.9), ("benefits", 0.9)],
+        &["benefits stopped", "benefit stopped"],
+    ),
+    Cue::topic(
+        &[("benefits", 0.9), ("crisis-support", 0.5)],
+        &["benefits|benefit|uc|pip|esa .. stopped|cut|suspended"],
     ),
 ];

@@ -454,4 +454,13 @@ pub(super) const CUES: &[Cue] = &[
             "abduction",
         ],
     ),
+    Cue::topic(
+        &[("transport", 0.6)],
+        &[
+            "hospital parking",
+            "parking costs",
+            "cost of parking",
+            "petrol and parking",
+        ],
+    ),
 ];

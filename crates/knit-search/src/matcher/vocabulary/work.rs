@@ -370,4 +370,11 @@ pub(super) const CUES: &[Cue] = &[
             "can't do my .. journal|online",
         ],
     ),
+    Cue::topic(
+        &[("skills", 0.7)],
+        &[
+            "reading isn't|is|not great|good|poor|bad",
+            "my reading|writing|spelling",
+        ],
+    ),
 ];
