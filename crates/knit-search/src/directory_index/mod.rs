@@ -585,7 +585,9 @@ impl DirectoryIndex {
         self.len() == 0
     }
 
-    /// An estimate of the heap the index holds, for benchmarks and the status page.
+    /// An estimate of the heap the index holds (including the score buffers kept for
+    /// reuse, 8 bytes a service for each search that has run at once), for benchmarks
+    /// and the status page.
     pub fn memory_bytes(&self) -> usize {
         self.records.capacity() * std::mem::size_of::<Record>()
             + self.hot.capacity() * std::mem::size_of::<Hot>()
@@ -605,6 +607,13 @@ impl DirectoryIndex {
                 .map(|c| c.capacity() * 4 + 32)
                 .sum::<usize>()
             + self.terms.heap_bytes()
+            + self.scratch.lock().map_or(0, |pool| {
+                pool.iter()
+                    .map(|s| {
+                        (s.score.capacity() + s.word.capacity() + s.word_touched.capacity()) * 4
+                    })
+                    .sum()
+            })
     }
 
     /// How many distinct stemmed words the index knows.
