@@ -46,6 +46,13 @@ pub(crate) fn names_occupation(words: &[Word], first: usize) -> bool {
     })
 }
 
+/// Whether an offer's scope says who it is for ("a walking group for new mums").
+pub(crate) fn names_beneficiaries(words: &[Word], start: usize, end: usize) -> bool {
+    words[start..end.min(words.len())]
+        .iter()
+        .any(|w| w.token.norm == "for")
+}
+
 /// Where the sentence holding word `at` starts.
 pub(crate) fn sentence_start(words: &[Word], at: usize) -> usize {
     (0..at)

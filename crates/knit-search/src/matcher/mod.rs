@@ -256,7 +256,10 @@ impl Matcher {
                     .iter()
                     .any(|(n, _)| Some(*n) == self.starting);
                 let end = giving::offer_scope_end(&plain, f.span.last);
-                (sentence, f.span.first, end, starts_something)
+                // ... unless it is "for" others: a walking group for new mums.
+                let keeps_subject =
+                    starts_something && !giving::names_beneficiaries(&plain, f.span.first, end);
+                (sentence, f.span.first, end, keeps_subject)
             })
             .collect();
         found.retain(|f| {
@@ -268,12 +271,10 @@ impl Matcher {
                 return false;
             }
             let giveable = cue.needs.iter().all(|(n, _)| self.giveable.contains(n));
-            !offers
-                .iter()
-                .any(|&(sentence, start, end, starts_something)| {
-                    let from = if giveable { sentence } else { start };
-                    !(starts_something && giveable) && f.span.first >= from && f.span.first < end
-                })
+            !offers.iter().any(|&(sentence, start, end, keeps_subject)| {
+                let from = if giveable { sentence } else { start };
+                !(keeps_subject && giveable) && f.span.first >= from && f.span.first < end
+            })
         });
         found
     }

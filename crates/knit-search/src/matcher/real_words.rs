@@ -127,238 +127,238 @@ discordant discorded discording discords distant distantly ditties ditty diving 
 doling domes dominance dominant dominants dominate dominated dominates dominating \
 domination doming doping dosing doting double doubled doubles doubling downy dozing drags \
 dramatic dramatically drank draping drawling drawn dregs dressy drier driers dripped \
-drivel drivelled drivelling drivels driven driver drivers drooped dross drought droughts \
-drove droves drowns drunker drying duets dumpling dumplings dumpy dunce dunces duress \
-dyeing dyking eager eagerer eagerly eagerness earls easing easter easterlies easterly \
-easters ecstatic edict edicts eight eighth eighths eights elect elected electing election \
-elections elective electives elector electoral electorate electorates electors elects \
-embroider embroiders emergent employee employees emptier endanger endangered endangering \
-endangers enter entered entering enters entities entity environment environments equine \
-equines equitable escalate escalated escalates escalating escalation escalator escalators \
-evens eventual eventualities eventuality eventually excel excelled excellence excellent \
-excellently excelling excels exclusion exclusive exclusively exclusives expediencies \
-expediency expedient expedients experienced experiencing expert expertly experts expiry \
-facetious facial facials faculties faculty fades farces farms farther faster fates fatter \
-fazes feather feathered feathering feathers fellow fellows fended fending fends fester \
-festered festering festers fetter fettered fettering fetters feuding fibre fiend fiends \
-filed files filing filming filter filtered filtering filters finer finesse finessed \
-finesses finessing firmed firms fiver flail flailed flailing flails flake flaked flakes \
-flaking flame flamed flames flaming fleecing fleeting flesh fleshed fleshes fleshing \
-flexing flight flights flooder flour floured flouring flours foams foiling folds folksy \
-foray forayed foraying forays forceps forded fords fores foresee foreseeable foreseeing \
-foresees forewent forge forged forger forgers forges forgo forgoes forgoing forgone forked \
-forks formulate formulated formulates formulating formulation formulations forte forth \
-fortification fortifications forts fortuitous forums founded founding founds foxed foxing \
-fragile fragility franc francs freed freer fried friendliness frieze friezes fright \
-frighted frightful frightfully frighting frights fringe fringed fringes fringing fritter \
-frittered frittering fritters fruity funner gable gales galley galleys gamer gamest \
-gangling gapes gaping garble garbled garbles garbling gases gates gating gazes gazing \
-gentlemen giant giants gibing glass glassed glasses glassing glides globule globules gloom \
-glowing goads golds gongs goodie goodies goody goofs goons goring graffito graft grafted \
-grafting grafts grams grand grandly grands granite grasp grasped grasping grasps grassy \
-grease greased greases greasing greed greek greeks greet greeted greeting greetings greets \
-grocer grocers groove grooved grooves grooving groping gross grossed grosses grossing \
-grouse groused grouses grousing growling grunt grunted grunting grunts guilt guises \
-gutting hacker hackers haling halting halving hamming handler handlers handsful hanger \
-hangers harder hardiest hardy harems hares haring harked harking harks harping harps harts \
-harvest harvested harvester harvesters harvesting harvests hasting hatting haunt haunted \
-haunting haunts hawked haying hazing heady healing heaping heaps hearse hearses hearth \
-hearths hearties hearty heath heave heaving helms herein heroic heron herons herring \
-herrings hinds hinging hinting hiving hoarse hoarseness hoarser hobbit hobble hobbled \
-hobbles hobbling hocked holes homey homeys homies hones hooter hooves hopes hording horse \
-horsing hoses hosing hosted hostile hostiles hostility housewives hovel hovels hover \
-hovered hovering hovers huger hunter hunters hurling hurls hurtle hurtled hurtles hurtling \
-identify illogical improbabilities improbability improbable improbably improper improperly \
-incest incidental incidentally incidentals incision incisions incisive incite incited \
-incitement incitements incites inciting indent indentation indentations indented indenting \
-indents indorse indorsed indorsement indorsements indorses indorsing infect infected \
-infecting infection infections infects infuriate infuriated infuriates infuriating ingest \
-ingested ingesting ingests injure injured injures injuring inside insider insiders insides \
-insolence insolent insolvency insolvent insolvents insult insulted insulting insults \
-insurance insurances insure insured insurer insurers insures insuring intact international \
-internationally internationals interne interned internes invest invested investing \
-investment investments invests itemise itemised itemises itemising jangle jangled jangles \
-jangling jealousies jealousy jeweller jewellers jigging jingle jingled jingles jingling \
-jugging juggle juggled juggles juggling keeling keels keening keens killer killers kilned \
-kilning kilns kilts kinked kinking kinks knickers knives knocker knockers knotting \
-lacerate lacerated lacerates lacerating laceration lacerations lacked lacks ladder \
-laddered laddering ladders lamer lander lanes larded larger laser lasers lashing lasses \
-latex lather lathered lathering lathers latter laxer layer layered layering layers laying \
-leader leaders leading leads leafing leafs leafy leaner leaning leans leaping leaps learnt \
-leash leashed leashes leashing least leeks lefter lesion lesions lessen lessened lessening \
-lessens levee levees lever levered levering levers lewder liberal liberalism liberally \
-liberals liberate liberated liberates liberating liberation license licensed licenses \
-licensing licked licks lifelike lightning lightnings liker lilts limes liming linen liner \
-liners linger lingered lingering lingers links literal literally literals literary \
-literate literates lither littler liven livened livening livens livest loads loafs loaves \
-locker lockers locket lockets lodger lodgers logger logic logical logically loins \
-longevity loomed looming loons looped looping loosed looses loosing looted looting loping \
-louses lovelier loveliness lover lovers loyal loyaler loyaller lucked lucks lucky lurch \
-lurched lurches lurching lusting lynch lynched lynches lynching maced maces macing maker \
-makers males manes mange mares marital marking marring masking massed massing material \
-materialism materials mattes matts maximise maximised maximises maximising maxims maximum \
-maximums mazes mealy meaning meanings means measles meats medals meddle meddled meddles \
-meddling media median medias meditate meditated meditates meditating meditation \
-meditations melting memoir memoirs memorable memorably memorise memorised memorises \
-memorising menial menials meowing metal metallic metals meted meteor meteoric meteors \
-metes meting metre mewing middle middles midwived midwives midwiving mighty migrant \
-migrants mikes miking mills mimes minced mindedness mined miner mineral minerals miners \
-mines minted minuet minuets minus minuses mires miseries misery misled misted mister \
-misting misuse misused misuses misusing mites mixed mixer mixers mixes moaning modest \
-modestly moles monkey monkeyed monkeying monkeys mooed mooing mooning moped moping moths \
-motif motifs moult moulted moulting moults mound mounded mounding mounds mourning mouth \
-mouthed mouthful mouthfuls mouthing mouths mover movers muddied muddies muddy muddying \
-mugger muggers mules multiplied multiplies multiply multiplying mussed mussing muter mutes \
-myths napes nasal nasals nattier natty naturalist naturalists naval nearly necked needle \
-needled needles needling needy neuroses neurotic neurotics neutron neutrons newer niceties \
-nicety nickel nickels nippy noose notching nothingness notification notifications novice \
-novices numeral numerals numerate numerator numerators numeric numerical numerically \
-numerous nutritious occur occurred occurring occurs odder official officially officials \
-officiate officiated officiates officiating officious oking olden organic organics \
-organism organisms organist organists organs otter otters outdid overdo overdoes overdoing \
-overdone overdraw overdrawing overdraws overgrow overgrowing overgrows overlaid overlay \
-overlaying overlays overstated paced pacing packer packers paddle paddled paddles paddling \
-pager paging painter palace palatable palate palates paled paler paling palls paltry \
-pamper pampered pampering pampers pansies pansy pantie panties panting pants panty \
-paralysis paralytic paralytics paranoia parch parched parches parching pares paring parity \
-parka parkas parring parse parsed parsing parson parsons particle particles parting \
-partition partitioned partitioning partitions partly parts passer pasted pasties pasting \
-pastries pastry pasts pasty patchy patent patented patenting patently patents patience \
-patrol patrolled patrolling patrols patties patting patty paunch paunches pauper paupers \
-paused paving pawing payer payers peace pecked pecking pedant pedantic pedants pennant \
-pennants peonies peony pepping perking perks permutation permutations persona perter \
-pester pestered pestering pesters pests pettiness petting petty pewter pewters phonetic \
-phonetics phoney phoneys phonied phonies phony phonying photograph photographed \
-photographer photographers photographic photographing photographs photon photons picket \
-picketed picketing pickets pickle pickled pickles pickling piked piking pilot piloted \
-piloting pilots pined pines pining pinked pinking pinks piped piping pirate pirated \
-pirates pirating pitch pitched pitches pitching pitting plaice plane planed planes planet \
-planets planing plank planked planking planks plate plated plates plating pliant plied \
-plopping plotting plying pocket pocketed pocketing pockets poets pointer pointers poising \
-poison poisoned poisoning poisonous poisons poked pokes pokey pokier poking poled policies \
-policy poling polio polios polite politely politeness politer political politically \
-politics polls ponds pooping poring porthole portholes porting ports potion potions potter \
-pottered pottering potters pounce pounced pounces pouncing pouting pouts powder powdered \
-powdering powders praying preparation preparations prepare prepared prepares preparing \
-presence presences pretence pretences pretension pretensions pricked pricking primate \
-primates prince princes produce produced producer producers produces producing profess \
-professed professes professing profession professions prone propel propelled propeller \
-propellers propelling propels propping prosper prospered prospering prosperity prosperous \
-prospers protest protestant protestants protested protesting protests proved provision \
-provisioned provisioning provisions prowess prying psychoses pulls pulse punting punts \
-pupping puree purge pursue pursued pursues pursuing pusher pushers pusses puttied putties \
-putty puttying qualitative qualities quality quill quills raciest racism racking radial \
-radials radiant rafting raged raging raiding raids raining rains raisin raisins raked \
-raking rallied rallies rally rallying ranging ranted ranting rapid rapider rapidity \
-rapidly rapids rapist rapists rapped rasped rasps ratty raved raving razed razing react \
-reacted reacting reacts reals realty reaming reams reaped reaping reaps rearing rears \
-rebate rebated rebates rebating recap recapped recapping recaps recipient recipients \
-recital recitals recitation recitations recite recited recites reciting recognition \
-reconsider reconsiders recoups recover recoverable recovered recovering recovers recurs \
-recursion recursive recursively redid redress redressed redresses redressing reeds refrain \
-refrained refraining refrains refutation refute refuted refutes refuting regain regained \
-regaining regains regimen regimens registration registrations regrets relax relaxation \
-relaxations relaxed relaxes relaxing relay relayed relaying relays relied relies relieve \
-relieved relieves relieving reluctance reluctant reluctantly remainder remainders remote \
-remotely remoter remotes rending rends renovate renovated renovates renovating renovation \
-renovations repaid reparation repeal repealed repealing repeals repent repentance \
-repentant repented repenting repents replay replicate replicated replicates replicating \
-replication repress repressed represses repressing repression repressions repressive \
-residential residual residuals residue residues resin resins resist resistance resistances \
-resistant resisted resisting resists resonance resonances resonant resort resorted \
-resorting resorts respiration respirator respirators respond responded responding responds \
-rested resting restraint restraints retain retained retainer retainers retaining retains \
-retch retched retches retching reticence reticent retort retorted retorting retorts \
-retries retry reuse reused reuses reusing ribbed ribbing ricing ridging rigging rinsing \
-rising roach roaches roads robber robbers robed robing roman romantic romantically \
-romantics romps rooting rotating rotund rouge routing rubbed rubbing ruining rumps rutting \
-sacred saint saintly saints salving sanding sanitaria sapped sapping satire satires \
-satirical scabbed scabs scale scaled scales scaling scamper scampered scampering scampers \
-scarce scarcely scarf scarfed scarfing scarfs scarred scars scarves scary schemer schemers \
-schizophrenic scoot scooted scooting scoots scope scoped scopes scoping scorer scorn \
-scorned scornful scorning scorns scour scoured scouring scours scram scrammed scramming \
-scrams scratchy scummed scums sealed sealing seamed seams seared searing sedan sedans \
-sedated seedling seedlings seedy seeping seeps sensor sensors server servers servile \
-setter setters settler settlers seventh sevenths shack shacks shade shaded shades shading \
-shaken shaky shall shame shamed shameful shamefully shames shaming shammed shams sharp \
-sharped sharping sharpness sharps shave shaved shaves shaving shear sheared shearing \
-shears sheep shell shelled sheller shelling shells shies shingle shingled shingles \
-shingling shipped shipping shire shirk shirked shirking shirks shoed shone shooing shoos \
-shoot shooting shoots shore shored shores shoring short shorted shorting shortly shortness \
-shorts shots shoves shoving showier shown showy shreds shuck shucked shucking shucks \
-shutter shuttered shuttering shutters shying sides sifting sighed sighs signer sills \
-silting sincere sincerely sincerer sincerity sinking sinned sinning sipped sipping sires \
-sitter sitters sixes sixties sixty sizes skater skaters sketchy skewing skimming skimped \
-skimping skipper skippered skippering skippers skirt skirted skirting skirts skulk skulked \
-skulking skulks skull skulls skying slabbed slabs slack slacked slacking slacks slake \
-slaked slakes slaking slammed slamming slams slash slashed slashes slashing slate slated \
-slates slating slats slaving slaying slays sleds sleek sleeked sleeker sleeking sleeks \
-sleepier sleepy sleet sleeted sleeting sleets sleeve sleeves slewing slice sliced slices \
-slicing slick slicked slicking slicks slight slighted slighting slightly slights sling \
-slinging slings slipper slippers slits slitting slobs slogs slopped slopping slops sloth \
-slothful sloths slower slowing slows slugs slumming slums slunk sluts smarter smear \
-smeared smearing smears smell smelled smelling smells smites smock smocked smocking smocks \
-smokier smoky smote snack snacked snacking snacks snake snaked snakes snaking snare snared \
-snares snaring sneak sneaked sneaking sneaks sniff sniffs snipped snipping snitch snitched \
-snitches snitching snore snored snores snoring snort snorted snorting snorts snots snout \
-snouts snowing snows snuck soaking soaps soared soaring sociable sociables socialist \
-socialists socked sodas solicitous sopped sopping sorer sours sowing spacial spade spaded \
-spades spading sparer spark sparked sparking sparks spars sparse sparsely spate spaying \
-spear speared spearing spears speck specked specking specks speedy spelt spent spewed \
-spewing spicy spied spike spiked spikes spiking spill spilled spilling spills spilt \
-spindly spine spines spiral spiralled spiralling spirals spire spires spite spited \
-spiteful spites spiting splat splice spliced splices splicing splint splinted splinting \
-splints spore spores spots spotting spout spouted spouting spouts spreed spunk spurs spurt \
-spurted spurting spurts sputter sputtered sputtering sputters spying stabled stack stacked \
-stacking stacks staff staffs stage staged stages staging staid stain stained staining \
-stains stake staked stakes staking stale staled staler stales staling stall stalled \
-stalling stalls stance stances stank starch starched starches starching stare stared \
-stares staring stark starker starred starring stars startle startled startles startling \
-startlingly stater statue statues stature statures statute statutes stave staved staves \
-staving steak steaks steam steamed steaming steams steel steeled steeling steels steep \
-steeped steeper steeping steeps stems sterling stewing stickies sticky stifle stifled \
-stifles stifling stilted sting stinging stings stink stinking stinks stint stinted \
-stinting stints stirs stitch stitched stitches stitching stock stocked stocking stockings \
-stocks stoke stoked stokes stoking stole stoles stomp stomped stomping stomps stoney \
-stooped stooping stoops stopper stoppered stoppering stoppers storey storeys stories stork \
-storks storm stormed storming storms story stout stove stoves stowing stows straggle \
-straggled straggles straggling strand stranded stranding strands strange strangely \
-strangeness strangulation straying stream streamed streaming streams strews strike strikes \
-striking strikings stript strode strove struck stubbed studding studio studios studs stuff \
-stuffs stunk sturdy substance substances substantial substantially substantiate \
-substantiated substantiates substantiating sucked suckle suckled suckles suckling suction \
-suctioned suctioning suctions sugarier sugary suites summonsed summonses summonsing sundae \
-sundaes sundry supple suppler surged surging suspense suspension suspensions swabbed \
-swaying sweat sweating sweats sweep sweeper sweepers sweeping sweepings sweeps swell \
-swelled swelling swellings swells swept swerve swerved swigs swill swilled swilling swills \
-swine swines swore swung tacking tacks taker takers tales taller tallied tallies tally \
-tallying tames taming tamper tampered tampering tampers tanker tankers tanking tanks tapes \
-taping tapping tasking tasks teaks teats teems temperament temperaments temporal tenacity \
-terrific testis theme themes these theses thicket thickets think thinking thinks thins \
-thong thongs thorough thorougher thoroughly though thread threaded threading threads \
-throat throats throb throbbed throbbing throbs ticked tided tiled tings tinny tirade \
-tirades tireder toddle toddled toddles toiled token tokens tolls torch torched torches \
-torching touchy tough toughness toughs towed tower towered towering towers trace traced \
-traces tracing tract tracts trader traders trail trailed trailing trails trainee trainees \
-trait traits trance trances transcend transcended transcending transcends traps traumatic \
-trays treacherous treat treated treating treats treed treks trellis tribulation \
-tribulations tribute tributes trick tricked tricking tricks trough troughs trowel \
-trowelled trowelling trowels truck trucked trucking trucks trues truing tsars tumbler \
-tumblers tuned tuning turfed turfing turfs turner twinge twinged twingeing twinges \
-twinging tying tzars udder udders underpants underrate underrated underrates underrating \
-underwent undone unfailing unfilled uninformative uninformed unison unload unloaded \
-unloading unloads unrelated unrelenting unsaid unset unskilled untie untiring unwilling \
-unwittingly usable vanes vases vices villa villas violet violets vises vistas vouched \
-vouches wades wafer wafers wafting wafts wager wagered wagering wagers wailing wails \
-waiter waiters waiving walker walkers wands wanes waning wanner wards warts wasting \
-waterier watery watts waver wavered wavering wavers waves waxes weaving weeps weigh \
-weighed weighing weighs weighty welder welders whale whaled whales whaling wheedle \
-wheedled wheedles wheedling wheeze wheezed wheezes wheezing whereas wherever whets while \
-whiled whiles whiling whine whined whines whining whiten whitened whitening whitens whiter \
-wholesaled wholesaling whore whores whose wider wilier wingers winner winners winterier \
-wintery wiper wipers wises witch witched witches witching withdraw withdrawal withdrawals \
-withdrawing withdraws witless wives wizes woken wonder wondered wonderful wonderfully \
-wondering wonders woodies woody woofs wordy wormed worming worms worse wound wounded \
-wounding wounds woven wrapper wrappers wreak wreaked wreaking wreaks wrier wright wring \
-wringing wrings writhe writhed writhes writhing writs wrote wrung yearling yearlings yearn \
-yearned yearning yearnings yearns";
+drivel drivelled drivelling drivels driven driver drivers droning drooped dross drought \
+droughts drove droves drowse drowsed drowses drowsing drunker drying duets dumpling \
+dumplings dumpy dunce dunces duress dyeing dyking eager eagerer eagerly eagerness earls \
+easing easter easterlies easterly easters ecstatic edict edicts eight eighth eighths \
+eights elect elected electing election elections elective electives elector electoral \
+electorate electorates electors elects embroider embroiders emergent employee employees \
+emptier endanger endangered endangering endangers enter entered entering enters entities \
+entity environment environments equine equines equitable escalate escalated escalates \
+escalating escalation escalator escalators evens eventual eventualities eventuality \
+eventually excel excelled excellence excellent excellently excelling excels exclusion \
+exclusive exclusively exclusives expediencies expediency expedient expedients experienced \
+experiencing expert expertly experts expiry facetious facial facials faculties faculty \
+fades farces farms farther faster fates fatter fazes feather feathered feathering feathers \
+fellow fellows fended fending fends fester festered festering festers fetter fettered \
+fettering fetters feuding fibre fiend fiends filed files filing filming filter filtered \
+filtering filters finer finesse finessed finesses finessing firmed firms fiver flail \
+flailed flailing flails flake flaked flakes flaking flame flamed flames flaming fleecing \
+fleeting flesh fleshed fleshes fleshing flexing flight flights flooder flour floured \
+flouring flours foams foiling folds folksy foray forayed foraying forays forceps forded \
+fords fores foresee foreseeable foreseeing foresees forewent forge forged forger forgers \
+forges forgo forgoes forgoing forgone forked forks formulate formulated formulates \
+formulating formulation formulations forte forth fortification fortifications forts \
+fortuitous forums founded founding founds foxed foxing fragile fragility franc francs \
+freed freer fried friendliness frieze friezes fright frighted frightful frightfully \
+frighting frights fringe fringed fringes fringing fritter frittered frittering fritters \
+fruity funner gable gales galley galleys gamer gamest gangling gapes gaping garble garbled \
+garbles garbling gases gates gating gazes gazing gentlemen giant giants gibing glass \
+glassed glasses glassing glides globule globules gloom glowing goads golds gongs goodie \
+goodies goody goofs goons goring graffito graft grafted grafting grafts grams grand \
+grandly grands granite grasp grasped grasping grasps grassy grease greased greases \
+greasing greed greek greeks greet greeted greeting greetings greets grocer grocers groove \
+grooved grooves grooving groping gross grossed grosses grossing grouse groused grouses \
+grousing growling grunt grunted grunting grunts guilt guises gutting hacker hackers haling \
+halting halving hamming handler handlers handsful hanger hangers harder hardiest hardy \
+harems hares haring harked harking harks harping harps harts harvest harvested harvester \
+harvesters harvesting harvests hasting hatting haunt haunted haunting haunts hawked haying \
+hazing heady healing heaping heaps hearse hearses hearth hearths hearties hearty heath \
+heave heaving helms herein heroic heron herons herring herrings hinds hinging hinting \
+hiving hoarse hoarseness hoarser hobbit hobble hobbled hobbles hobbling hocked holes homey \
+homeys homies hones hooter hooves hopes hording horse horsing hoses hosing hosted hostile \
+hostiles hostility housewives hovel hovels hover hovered hovering hovers huger hunter \
+hunters hurling hurls hurtle hurtled hurtles hurtling identify illogical improbabilities \
+improbability improbable improbably improper improperly incest incidental incidentally \
+incidentals incision incisions incisive incite incited incitement incitements incites \
+inciting indent indentation indentations indented indenting indents indorse indorsed \
+indorsement indorsements indorses indorsing infect infected infecting infection infections \
+infects infuriate infuriated infuriates infuriating ingest ingested ingesting ingests \
+injure injured injures injuring inside insider insiders insides insolence insolent \
+insolvency insolvent insolvents insult insulted insulting insults insurance insurances \
+insure insured insurer insurers insures insuring intact international internationally \
+internationals interne interned internes invest invested investing investment investments \
+invests itemise itemised itemises itemising jangle jangled jangles jangling jealousies \
+jealousy jeweller jewellers jigging jingle jingled jingles jingling jugging juggle juggled \
+juggles juggling keeling keels keening keens killer killers kilned kilning kilns kilts \
+kinked kinking kinks knickers knives knocker knockers knotting lacerate lacerated \
+lacerates lacerating laceration lacerations lacked lacks ladder laddered laddering ladders \
+lamer lander lanes larded larger laser lasers lashing lasses latex lather lathered \
+lathering lathers latter laxer layer layered layering layers laying leader leaders leading \
+leads leafing leafs leafy leaner leaning leans leaping leaps learnt leash leashed leashes \
+leashing least leeks lefter lesion lesions lessen lessened lessening lessens levee levees \
+lever levered levering levers lewder liberal liberalism liberally liberals liberate \
+liberated liberates liberating liberation license licensed licenses licensing licked licks \
+lifelike lightning lightnings liker lilts limes liming linen liner liners linger lingered \
+lingering lingers links literal literally literals literary literate literates lither \
+littler liven livened livening livens livest loads loafs loaves locker lockers locket \
+lockets lodger lodgers logger logic logical logically loins longevity loomed looming loons \
+looped looping loosed looses loosing looted looting loping louses lovelier loveliness \
+lover lovers loyal loyaler loyaller lucked lucks lucky lurch lurched lurches lurching \
+lusting lynch lynched lynches lynching maced maces macing maker makers males manes mange \
+mares marital marking marring masking massed massing material materialism materials mattes \
+matts maximise maximised maximises maximising maxims maximum maximums mazes mealy meaning \
+meanings means measles meats medals meddle meddled meddles meddling media median medias \
+meditate meditated meditates meditating meditation meditations melting memoir memoirs \
+memorable memorably memorise memorised memorises memorising menial menials meowing metal \
+metallic metals meted meteor meteoric meteors metes meting metre mewing middle middles \
+midwived midwives midwiving mighty migrant migrants mikes miking mills mimes minced \
+mindedness mined miner mineral minerals miners mines minted minuet minuets minus minuses \
+mires miseries misery misled misted mister misting misuse misused misuses misusing mites \
+mixed mixer mixers mixes moaning modest modestly moles monkey monkeyed monkeying monkeys \
+mooed mooing mooning moped moping moths motif motifs moult moulted moulting moults mound \
+mounded mounding mounds mourning mouth mouthed mouthful mouthfuls mouthing mouths mover \
+movers muddied muddies muddy muddying mugger muggers mules multiplied multiplies multiply \
+multiplying mussed mussing muter mutes myths napes nasal nasals nattier natty naturalist \
+naturalists naval nearly necked needle needled needles needling needy neuroses neurotic \
+neurotics neutron neutrons newer niceties nicety nickel nickels nippy noose notching \
+nothingness notification notifications novice novices numeral numerals numerate numerator \
+numerators numeric numerical numerically numerous nutritious occur occurred occurring \
+occurs odder official officially officials officiate officiated officiates officiating \
+officious oking olden organic organics organism organisms organist organists organs otter \
+otters outdid overdo overdoes overdoing overdone overdraw overdrawing overdraws overgrow \
+overgrowing overgrows overlaid overlay overlaying overlays overstated paced pacing packer \
+packers paddle paddled paddles paddling pager paging painter palace palatable palate \
+palates paled paler paling palls paltry pamper pampered pampering pampers pansies pansy \
+pantie panties panting pants panty paralysis paralytic paralytics paranoia parch parched \
+parches parching pares paring parity parka parkas parring parse parsed parsing parson \
+parsons particle particles parting partition partitioned partitioning partitions partly \
+parts passer pasted pasties pasting pastries pastry pasts pasty patchy patent patented \
+patenting patently patents patience patrol patrolled patrolling patrols patties patting \
+patty paunch paunches pauper paupers paused paving pawing payer payers peace pecked \
+pecking pedant pedantic pedants pennant pennants peonies peony pepping perking perks \
+permutation permutations persona perter pester pestered pestering pesters pests pettiness \
+petting petty pewter pewters phonetic phonetics phoney phoneys phonied phonies phony \
+phonying photograph photographed photographer photographers photographic photographing \
+photographs photon photons picket picketed picketing pickets pickle pickled pickles \
+pickling piked piking pilot piloted piloting pilots pined pines pining pinked pinking \
+pinks piped piping pirate pirated pirates pirating pitch pitched pitches pitching pitting \
+plaice plane planed planes planet planets planing plank planked planking planks plate \
+plated plates plating pliant plied plopping plotting plying pocket pocketed pocketing \
+pockets poets pointer pointers poising poison poisoned poisoning poisonous poisons poked \
+pokes pokey pokier poking poled policies policy poling polio polios polite politely \
+politeness politer political politically politics polls ponds pooping poring porthole \
+portholes porting ports potion potions potter pottered pottering potters pounce pounced \
+pounces pouncing pouting pouts powder powdered powdering powders praying preparation \
+preparations prepare prepared prepares preparing presence presences pretence pretences \
+pretension pretensions pricked pricking primate primates prince princes produce produced \
+producer producers produces producing profess professed professes professing profession \
+professions prone propel propelled propeller propellers propelling propels propping \
+prosper prospered prospering prosperity prosperous prospers protest protestant protestants \
+protested protesting protests proved provision provisioned provisioning provisions prowess \
+prying psychoses pulls pulse punting punts pupping puree purge pursue pursued pursues \
+pursuing pusher pushers pusses puttied putties putty puttying qualitative qualities \
+quality quill quills raciest racism racking radial radials radiant rafting raged raging \
+raiding raids raining rains raisin raisins raked raking rallied rallies rally rallying \
+ranging ranted ranting rapid rapider rapidity rapidly rapids rapist rapists rapped rasped \
+rasps ratty raved raving razed razing react reacted reacting reacts reals realty reaming \
+reams reaped reaping reaps rearing rears rebate rebated rebates rebating recap recapped \
+recapping recaps recipient recipients recital recitals recitation recitations recite \
+recited recites reciting recognition reconsider reconsiders recoups recover recoverable \
+recovered recovering recovers recurs recursion recursive recursively redid redress \
+redressed redresses redressing reeds refrain refrained refraining refrains refutation \
+refute refuted refutes refuting regain regained regaining regains regimen regimens \
+registration registrations regrets relax relaxation relaxations relaxed relaxes relaxing \
+relay relayed relaying relays relied relies relieve relieved relieves relieving reluctance \
+reluctant reluctantly remainder remainders remote remotely remoter remotes rending rends \
+renovate renovated renovates renovating renovation renovations repaid reparation repeal \
+repealed repealing repeals repent repentance repentant repented repenting repents replay \
+replicate replicated replicates replicating replication repress repressed represses \
+repressing repression repressions repressive residential residual residuals residue \
+residues resin resins resist resistance resistances resistant resisted resisting resists \
+resonance resonances resonant resort resorted resorting resorts respiration respirator \
+respirators respond responded responding responds rested resting restraint restraints \
+retain retained retainer retainers retaining retains retch retched retches retching \
+reticence reticent retort retorted retorting retorts retries retry reuse reused reuses \
+reusing ribbed ribbing ricing ridging rigging rinsing rising roach roaches roads robber \
+robbers robed robing roman romantic romantically romantics romps rooting rotating rotund \
+rouge routing rubbed rubbing ruining rumps rutting sacred saint saintly saints salving \
+sanding sanitaria sapped sapping satire satires satirical scabbed scabs scale scaled \
+scales scaling scamper scampered scampering scampers scarce scarcely scarf scarfed \
+scarfing scarfs scarred scars scarves scary schemer schemers schizophrenic scoot scooted \
+scooting scoots scope scoped scopes scoping scorer scorn scorned scornful scorning scorns \
+scour scoured scouring scours scram scrammed scramming scrams scratchy scummed scums \
+sealed sealing seamed seams seared searing sedan sedans sedated seedling seedlings seedy \
+seeping seeps sensor sensors server servers servile setter setters settler settlers \
+seventh sevenths shack shacks shade shaded shades shading shaken shaky shall shame shamed \
+shameful shamefully shames shaming shammed shams sharp sharped sharping sharpness sharps \
+shave shaved shaves shaving shear sheared shearing shears sheep shell shelled sheller \
+shelling shells shies shingle shingled shingles shingling shipped shipping shire shirk \
+shirked shirking shirks shoed shone shooing shoos shoot shooting shoots shore shored \
+shores shoring short shorted shorting shortly shortness shorts shots shoves shoving \
+showier shown showy shreds shuck shucked shucking shucks shutter shuttered shuttering \
+shutters shying sides sifting sighed sighs signer sills silting sincere sincerely sincerer \
+sincerity sinking sinned sinning sipped sipping sires sitter sitters sixes sixties sixty \
+sizes skater skaters sketchy skewing skimming skimped skimping skipper skippered \
+skippering skippers skirt skirted skirting skirts skulk skulked skulking skulks skull \
+skulls skying slabbed slabs slack slacked slacking slacks slake slaked slakes slaking \
+slammed slamming slams slash slashed slashes slashing slate slated slates slating slats \
+slaving slaying slays sleds sleek sleeked sleeker sleeking sleeks sleepier sleepy sleet \
+sleeted sleeting sleets sleeve sleeves slewing slice sliced slices slicing slick slicked \
+slicking slicks slight slighted slighting slightly slights sling slinging slings slipper \
+slippers slits slitting slobs slogs slopped slopping slops sloth slothful sloths slower \
+slowing slows slugs slumming slums slunk sluts smarter smear smeared smearing smears smell \
+smelled smelling smells smites smock smocked smocking smocks smokier smoky smote snack \
+snacked snacking snacks snake snaked snakes snaking snare snared snares snaring sneak \
+sneaked sneaking sneaks sniff sniffs snipped snipping snitch snitched snitches snitching \
+snore snored snores snoring snort snorted snorting snorts snots snout snouts snowing snows \
+snuck soaking soaps soared soaring sociable sociables socialist socialists socked sodas \
+solicitous sopped sopping sorer sours sowing spacial spade spaded spades spading sparer \
+spark sparked sparking sparks spars sparse sparsely spate spaying spear speared spearing \
+spears speck specked specking specks speedy spelt spent spewed spewing spicy spied spike \
+spiked spikes spiking spill spilled spilling spills spilt spindly spine spines spiral \
+spiralled spiralling spirals spire spires spite spited spiteful spites spiting splat \
+splice spliced splices splicing splint splinted splinting splints spore spores spots \
+spotting spout spouted spouting spouts spreed spunk spurs spurt spurted spurting spurts \
+sputter sputtered sputtering sputters spying stabled stack stacked stacking stacks staff \
+staffs stage staged stages staging staid stain stained staining stains stake staked stakes \
+staking stale staled staler stales staling stall stalled stalling stalls stance stances \
+stank starch starched starches starching stare stared stares staring stark starker starred \
+starring stars startle startled startles startling startlingly stater statue statues \
+stature statures statute statutes stave staved staves staving steak steaks steam steamed \
+steaming steams steel steeled steeling steels steep steeped steeper steeping steeps stems \
+sterling stewing stickies sticky stifle stifled stifles stifling stilted sting stinging \
+stings stink stinking stinks stint stinted stinting stints stirs stitch stitched stitches \
+stitching stock stocked stocking stockings stocks stoke stoked stokes stoking stole stoles \
+stomp stomped stomping stomps stoney stooped stooping stoops stopper stoppered stoppering \
+stoppers storey storeys stories stork storks storm stormed storming storms story stout \
+stove stoves stowing stows straggle straggled straggles straggling strand stranded \
+stranding strands strange strangely strangeness strangulation straying stream streamed \
+streaming streams strews strike strikes striking strikings stript strode strove struck \
+stubbed studding studio studios studs stuff stuffs stunk sturdy substance substances \
+substantial substantially substantiate substantiated substantiates substantiating sucked \
+suckle suckled suckles suckling suction suctioned suctioning suctions sugarier sugary \
+suites summonsed summonses summonsing sundae sundaes sundry supple suppler surged surging \
+suspense suspension suspensions swabbed swaying sweat sweating sweats sweep sweeper \
+sweepers sweeping sweepings sweeps swell swelled swelling swellings swells swept swerve \
+swerved swigs swill swilled swilling swills swine swines swore swung tacking tacks taker \
+takers tales taller tallied tallies tally tallying tames taming tamper tampered tampering \
+tampers tanker tankers tanking tanks tapes taping tapping tasking tasks teaks teats teems \
+temperament temperaments temporal tenacity terrific testis theme themes these theses \
+thicket thickets think thinking thinks thins thong thongs thorough thorougher thoroughly \
+though thread threaded threading threads throat throats throb throbbed throbbing throbs \
+ticked tided tiled tings tinny tirade tirades tireder toddle toddled toddles toiled token \
+tokens tolls torch torched torches torching touchy tough toughness toughs towed tower \
+towered towering towers trace traced traces tracing tract tracts trader traders trail \
+trailed trailing trails trainee trainees trait traits trance trances transcend transcended \
+transcending transcends traps traumatic trays treacherous treat treated treating treats \
+treed treks trellis tribulation tribulations tribute tributes trick tricked tricking \
+tricks trough troughs trowel trowelled trowelling trowels truck trucked trucking trucks \
+trues truing tsars tumbler tumblers tuned tuning turfed turfing turfs turner twinge \
+twinged twingeing twinges twinging tying tzars udder udders underpants underrate \
+underrated underrates underrating underwent undone unfailing unfilled uninformative \
+uninformed unison unload unloaded unloading unloads unrelated unrelenting unsaid unset \
+unskilled untie untiring unwilling unwittingly usable vanes vases vices villa villas \
+violet violets vises vistas vouched vouches wades wafer wafers wafting wafts wager wagered \
+wagering wagers wailing wails waiter waiters waiving walker walkers wands wanes waning \
+wanner wards warts wasting waterier watery watts waver wavered wavering wavers waves waxes \
+weaving weeps weigh weighed weighing weighs weighty welder welders whale whaled whales \
+whaling wheedle wheedled wheedles wheedling wheeze wheezed wheezes wheezing whereas \
+wherever whets while whiled whiles whiling whine whined whines whining whiten whitened \
+whitening whitens whiter wholesaled wholesaling whore whores whose wider wilier wingers \
+winner winners winterier wintery wiper wipers wises witch witched witches witching \
+withdraw withdrawal withdrawals withdrawing withdraws witless wives wizes woken wonder \
+wondered wonderful wonderfully wondering wonders woodies woody woofs wordy wormed worming \
+worms worse wound wounded wounding wounds woven wrapper wrappers wreak wreaked wreaking \
+wreaks wrier wright wring wringing wrings writhe writhed writhes writhing writs wrote \
+wrung yearling yearlings yearn yearned yearning yearnings yearns";

@@ -433,7 +433,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("older-people", 0.9)],
-        &["in her|his|my 70s|80s|90s|seventies|eighties|nineties"],
+        &["in her|his|my|our|their 70s|80s|90s|seventies|eighties|nineties"],
     ),
     Cue::topic(
         &[("help-at-home", 0.6)],
@@ -452,5 +452,9 @@ pub(super) const CUES: &[Cue] = &[
             "moved in with us",
             "moved in with me",
         ],
+    ),
+    Cue::topic(
+        &[("carers", 0.8), ("send", 0.5)],
+        &["parent|mum|dad|mother|father of a|my disabled|autistic child|son|daughter|boy|girl"],
     ),
 ];

@@ -299,7 +299,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::offer(
         &[("community-action", 0.92)],
         &[
-            "to|i|we|would|could|might start|set|run|organise|launch|starting|setting|running|organising .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter|library|swap|scheme|team|league|bank|clean|cleanup|fundraiser|party|day",
+            "to|i|we|would|could|might start|set|run|organise|launch|starting|setting|running|organising .. group|club|project|charity|choir|society|network|association|cafe|pantry|larder|shed|garden|event|session|class|initiative|litter|library|swap|scheme|team|league|bank|clean|cleanup|fundraiser|party|day|fridge|foodbank|kitchen",
             "community project",
             "residents association",
             "tenants association",

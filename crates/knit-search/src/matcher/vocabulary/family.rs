@@ -755,4 +755,15 @@ pub(super) const CUES: &[Cue] = &[
             "on my own with|for the kids|children",
         ],
     ),
+    Cue::topic(
+        &[("parenting", 0.6)],
+        &["running wild", "run wild", "running riot"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.6)],
+        &[
+            "@childage year|years old .. diagnosed|diabetes|cancer|epilepsy|asthma|leukaemia",
+            "@child .. diagnosed with",
+        ],
+    ),
 ];

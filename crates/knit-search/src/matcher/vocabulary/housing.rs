@@ -489,4 +489,13 @@ pub(super) const CUES: &[Cue] = &[
         &[("homelessness", 0.8)],
         &["sleeping on .. sofa|sofas|couch|settee", "no room for me"],
     ),
+    Cue::topic(
+        &[("housing-advice", 0.8)],
+        &[
+            "downsize",
+            "downsizing",
+            "house is too big",
+            "too big for us|me",
+        ],
+    ),
 ];

@@ -203,7 +203,6 @@ const CLASSES: &[(&str, &[&str])] = &[
             "fella",
             "bf",
             "gf",
-            "bloke",
             "missus",
             "hubby",
             "fiance",

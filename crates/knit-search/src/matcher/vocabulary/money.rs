@@ -748,4 +748,13 @@ pub(super) const CUES: &[Cue] = &[
         &[("benefits", 0.9), ("crisis-support", 0.5)],
         &["benefits|benefit|uc|pip|esa .. stopped|cut|suspended"],
     ),
+    Cue::problem(
+        &[("debt", 0.5), ("mental-health", 0.3)],
+        &[
+            "i am drowning",
+            "left to pay everything",
+            "left to pay",
+            "about|over the|my bills",
+        ],
+    ),
 ];

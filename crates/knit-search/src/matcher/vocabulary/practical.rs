@@ -298,8 +298,10 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("household-goods", 0.8)],
         &[
-            "cooker|fridge|freezer|washer|oven .. packed|broke|broken|conked|died|stopped",
-            "washing machine .. packed|broke|broken|conked|died|stopped",
+            "cooker|fridge|freezer|washer|oven .. packed|broke|broken|conked|died",
+            "cooker|fridge|freezer|washer|oven .. stopped working",
+            "washing machine .. packed|broke|broken|conked|died",
+            "washing machine .. stopped working",
             "cooker|fridge|freezer|washer|oven .. not working",
         ],
     ),
@@ -461,6 +463,26 @@ pub(super) const CUES: &[Cue] = &[
             "parking costs",
             "cost of parking",
             "petrol and parking",
+        ],
+    ),
+    Cue::topic(
+        &[("transport", 0.8), ("disability", 0.6)],
+        &[
+            "accessible taxi",
+            "wheelchair taxi",
+            "wheelchair accessible .. taxi|transport|bus|vehicle|car",
+        ],
+    ),
+    Cue::topic(
+        &[
+            ("legal", 0.6),
+            ("domestic-abuse", 0.5),
+            ("victim-support", 0.3),
+        ],
+        &[
+            "took out .. in my name",
+            "in my name without",
+            "debts in my name",
         ],
     ),
 ];

@@ -372,10 +372,7 @@ pub(super) const CUES: &[Cue] = &[
         &[("domestic-abuse", 0.9)],
         &["aggressive|violent with|towards .. @relative|mum|dad|us|me"],
     ),
-    Cue::problem(
-        &[("domestic-abuse", 0.6)],
-        &["aggressive", "gets aggressive"],
-    ),
+    Cue::problem(&[("domestic-abuse", 0.6)], &[]),
     Cue::problem(
         &[("domestic-abuse", 0.7)],
         &["@partner .. posting|posts|messaging|texting|calling|following|followed|stalking"],
@@ -409,5 +406,10 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("domestic-abuse", 0.4)],
         &["get out of this house", "get away from here"],
+    ),
+    Cue::problem(&[("victim-support", 0.4)], &["next door", "the neighbour"]),
+    Cue::problem(
+        &[("victim-support", 0.4), ("domestic-abuse", 0.4)],
+        &["getting aggressive", "gets aggressive", "aggressive"],
     ),
 ];

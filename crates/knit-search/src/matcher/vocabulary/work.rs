@@ -377,4 +377,14 @@ pub(super) const CUES: &[Cue] = &[
             "my reading|writing|spelling",
         ],
     ),
+    Cue::topic(
+        &[("employment", 0.6)],
+        &[
+            "dbs check",
+            "dbs",
+            "clothes for .. interview",
+            "smart clothes",
+            "interview clothes",
+        ],
+    ),
 ];
