@@ -235,6 +235,8 @@ pub struct DirectoryIndex {
     records: Vec<Record>,
     /// The part of each record every candidate needs, by slot.
     hot: Vec<Hot>,
+    /// Where each slot's places begin in `places`, and one more for where they end.
+    place_starts: Vec<u32>,
     /// Each slot's field-weighted length, negative once removed: the hot loop reads
     /// this, not the records.
     lengths: Vec<f32>,
@@ -261,6 +263,7 @@ impl Default for DirectoryIndex {
         DirectoryIndex {
             records: Vec::new(),
             hot: Vec::new(),
+            place_starts: vec![0],
             lengths: Vec::new(),
             cells: HashMap::new(),
             remote: Vec::new(),
@@ -482,6 +485,7 @@ impl DirectoryIndex {
         self.slots.insert(service.id, slot);
         self.lengths.push(length);
         self.hot.push(Hot::of(&self.records[slot as usize]));
+        self.place_starts.push(self.places.len() as u32);
         self.index_places(slot);
         self.live += 1;
         self.total_length += f64::from(length);
@@ -572,6 +576,9 @@ impl DirectoryIndex {
         }
         self.cells.retain(|_, slots| !slots.is_empty());
         self.hot = records.iter().map(Hot::of).collect();
+        self.place_starts = std::iter::once(0)
+            .chain(records.iter().map(|r| r.first_place + u32::from(r.places)))
+            .collect();
         self.records = records;
         self.places = places;
         self.openings = openings;
@@ -591,6 +598,7 @@ impl DirectoryIndex {
     pub fn memory_bytes(&self) -> usize {
         self.records.capacity() * std::mem::size_of::<Record>()
             + self.hot.capacity() * std::mem::size_of::<Hot>()
+            + self.place_starts.capacity() * 4
             + self.slots.capacity() * (std::mem::size_of::<(Uuid, u32)>() + 1)
             + self.places.capacity() * std::mem::size_of::<[f32; 2]>()
             + self.openings.capacity() * std::mem::size_of::<Opening>()
@@ -815,16 +823,11 @@ impl DirectoryIndex {
             }
             if let Some(area) = &area
                 && hot.flags & FLAG_HAS_PLACES != 0
-                && !self
-                    .places_of(&self.records[slot as usize])
-                    .iter()
-                    .any(|p| area.contains(p))
+                && !self.places_of(slot).iter().any(|p| area.contains(p))
             {
                 continue;
             }
-            let distance = query
-                .near
-                .and_then(|near| self.distance_km(&self.records[slot as usize], near));
+            let distance = query.near.and_then(|near| self.distance_km(slot, near));
             if let (Some(within), Some(d)) = (query.within_km, distance)
                 && d > within
             {
@@ -873,9 +876,7 @@ impl DirectoryIndex {
             .map(|&Ranked { rank, slot, .. }| Hit {
                 id: self.records[slot as usize].id,
                 score: rank,
-                distance_km: query
-                    .near
-                    .and_then(|near| self.distance_km(&self.records[slot as usize], near)),
+                distance_km: query.near.and_then(|near| self.distance_km(slot, near)),
                 reasons: self.reasons(
                     slot,
                     &words,
@@ -977,13 +978,15 @@ impl DirectoryIndex {
         &self.openings[first..first + usize::from(record.openings)]
     }
 
-    fn places_of(&self, record: &Record) -> &[[f32; 2]] {
-        let first = record.first_place as usize;
-        &self.places[first..first + usize::from(record.places)]
+    /// A slot's places. Places are stored in slot order, so its places end where the
+    /// next slot's begin, and a search reads both in memory order.
+    fn places_of(&self, slot: u32) -> &[[f32; 2]] {
+        let slot = slot as usize;
+        &self.places[self.place_starts[slot] as usize..self.place_starts[slot + 1] as usize]
     }
 
-    fn distance_km(&self, record: &Record, near: LatLon) -> Option<f64> {
-        self.places_of(record)
+    fn distance_km(&self, slot: u32, near: LatLon) -> Option<f64> {
+        self.places_of(slot)
             .iter()
             .map(|&[lat, lon]| {
                 near.distance_km(LatLon {
