@@ -92,6 +92,43 @@ pub enum Command {
     /// Measure the needs matcher or search relevance against examples.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a member of staff and print a one-time link for them to set a password.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// place-lead, coordinator, partner-staff or connector.
+        #[arg(long)]
+        role: String,
+        /// The name to greet them by; the start of their email address if not given.
+        #[arg(long)]
+        name: Option<String>,
+        /// For partner staff: the id of their organisation in the directory.
+        #[arg(long)]
+        organization: Option<uuid::Uuid>,
+        /// The site's address, to start the link with.
+        #[arg(long, env = "KNIT_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
+    /// List every member of staff with their status and roles.
+    List,
+    /// Suspend someone: they are signed out at once and cannot sign in.
+    Suspend { email: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every link of the audit log's hash chain; names the first broken one.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +207,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
         } => commands::data::generate(services, seed, output.as_deref()),
         Command::Eval(EvalCommand::Needs { file }) => commands::matching::evaluate(&file),
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            name,
+            organization,
+            base_url,
+        }) => commands::accounts::add(&global, &email, &role, name, organization, &base_url).await,
+        Command::User(UserCommand::List) => commands::accounts::list(&global).await,
+        Command::User(UserCommand::Suspend { email }) => {
+            commands::accounts::suspend(&global, &email).await
+        }
+        Command::Audit(AuditCommand::Verify) => commands::accounts::verify_audit(&global).await,
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

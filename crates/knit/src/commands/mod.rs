@@ -1,5 +1,6 @@
 //! One module per group of commands.
 
+pub mod accounts;
 pub mod data;
 pub mod matching;
 pub mod postcodes;

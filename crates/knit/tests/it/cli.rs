@@ -309,3 +309,108 @@ fn match_speaks_the_jsonl_contract() {
     );
     assert_eq!(lines[1]["needs"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_first_place_lead_is_added_and_the_audit_log_catches_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = knit(
+        dir.path(),
+        None,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Lead@Kestleford.example",
+            "--role",
+            "place-lead",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let said = text(&add);
+    assert!(
+        said.contains("/staff/invitations/"),
+        "a one-time set-up link: {said}"
+    );
+    let again = knit(
+        dir.path(),
+        None,
+        &[
+            "user",
+            "add",
+            "--email",
+            "lead@kestleford.example",
+            "--role",
+            "coordinator",
+        ],
+    );
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already has an account"));
+    let bad_role = knit(
+        dir.path(),
+        None,
+        &["user", "add", "--email", "x@y.example", "--role", "boss"],
+    );
+    assert!(!bad_role.status.success());
+    let no_org = knit(
+        dir.path(),
+        None,
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@y.example",
+            "--role",
+            "partner-staff",
+        ],
+    );
+    assert!(
+        !no_org.status.success(),
+        "partner staff belong to an organisation: {}",
+        text(&no_org)
+    );
+
+    let list = knit(dir.path(), None, &["user", "list"]);
+    assert!(
+        text(&list).contains("lead@kestleford.example"),
+        "{}",
+        text(&list)
+    );
+    let suspend = knit(
+        dir.path(),
+        None,
+        &["user", "suspend", "lead@kestleford.example"],
+    );
+    assert!(suspend.status.success(), "{}", text(&suspend));
+    assert!(text(&knit(dir.path(), None, &["user", "list"])).contains("suspended"));
+
+    let verify = knit(dir.path(), None, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("intact: 2 events"),
+        "{}",
+        text(&verify)
+    );
+
+    // Someone with the database file edits an event behind Knit's back.
+    let file = dir.path().join("knit.sqlite");
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        file.display()
+    ))
+    .await
+    .unwrap();
+    for statement in [
+        "DROP TRIGGER audit_events_refuse_update",
+        "UPDATE audit_events SET address = '203.0.113.9' WHERE seq = 1",
+    ] {
+        sqlx::query(statement).execute(&mut db).await.unwrap();
+    }
+    drop(db);
+    let verify = knit(dir.path(), None, &["audit", "verify"]);
+    assert!(!verify.status.success());
+    assert!(
+        text(&verify).contains("event 1"),
+        "names the first broken link: {}",
+        text(&verify)
+    );
+}
