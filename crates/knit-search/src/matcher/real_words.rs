@@ -122,9 +122,10 @@ derivatives derive derived derives deriving detect detectable detected detecting
 detective detectives detects deter deterred deterring deters detest detested detesting \
 detests detonate detonated detonates detonating detonation detonations detonator \
 detonators development developments devil devilled devilling devils devise devised devises \
-devising diagnostic diagnostics diameter diameters diner diners dinned direst discord \
-discordant discorded discording discords distant distantly ditties ditty diving dodge \
-doling domes dominance dominant dominants dominate dominated dominates dominating \
+devising diagnostic diagnostics diameter diameters differential differentiate \
+differentiated differentiates differentiating differentiation diner diners dinned direst \
+discord discordant discorded discording discords distant distantly ditties ditty diving \
+dodge doling domes dominance dominant dominants dominate dominated dominates dominating \
 domination doming doping dosing doting double doubled doubles doubling downy dozing drags \
 dramatic dramatically drank draping drawling drawn dregs dressy drier driers dripped \
 drivel drivelled drivelling drivels driven driver drivers droning drooped dross drought \
@@ -273,8 +274,8 @@ reticence reticent retort retorted retorting retorts retries retry reuse reused 
 reusing ribbed ribbing ricing ridging rigging rinsing rising roach roaches roads robber \
 robbers robed robing roman romantic romantically romantics romps rooting rotating rotund \
 rouge routing rubbed rubbing ruining rumps rutting sacred saint saintly saints salving \
-sanding sanitaria sapped sapping satire satires satirical scabbed scabs scale scaled \
-scales scaling scamper scampered scampering scampers scarce scarcely scarf scarfed \
+sanding sanitaria sapped sapping sashes satire satires satirical scabbed scabs scale \
+scaled scales scaling scamper scampered scampering scampers scarce scarcely scarf scarfed \
 scarfing scarfs scarred scars scarves scary schemer schemers schizophrenic scoot scooted \
 scooting scoots scope scoped scopes scoping scorer scorn scorned scornful scorning scorns \
 scour scoured scouring scours scram scrammed scramming scrams scratchy scummed scums \
@@ -284,25 +285,25 @@ seventh sevenths shack shacks shade shaded shades shading shaken shaky shall sha
 shameful shamefully shames shaming shammed shams sharp sharped sharping sharpness sharps \
 shave shaved shaves shaving shear sheared shearing shears sheep shell shelled sheller \
 shelling shells shies shingle shingled shingles shingling shipped shipping shire shirk \
-shirked shirking shirks shoed shone shooing shoos shoot shooting shoots shore shored \
-shores shoring short shorted shorting shortly shortness shorts shots shoves shoving \
-showier shown showy shreds shuck shucked shucking shucks shutter shuttered shuttering \
-shutters shying sides sifting sighed sighs signer sills silting sincere sincerely sincerer \
-sincerity sinking sinned sinning sipped sipping sires sitter sitters sixes sixties sixty \
-sizes skater skaters sketchy skewing skimming skimped skimping skipper skippered \
-skippering skippers skirt skirted skirting skirts skulk skulked skulking skulks skull \
-skulls skying slabbed slabs slack slacked slacking slacks slake slaked slakes slaking \
-slammed slamming slams slash slashed slashes slashing slate slated slates slating slats \
-slaving slaying slays sleds sleek sleeked sleeker sleeking sleeks sleepier sleepy sleet \
-sleeted sleeting sleets sleeve sleeves slewing slice sliced slices slicing slick slicked \
-slicking slicks slight slighted slighting slightly slights sling slinging slings slipper \
-slippers slits slitting slobs slogs slopped slopping slops sloth slothful sloths slower \
-slowing slows slugs slumming slums slunk sluts smarter smear smeared smearing smears smell \
-smelled smelling smells smites smock smocked smocking smocks smokier smoky smote snack \
-snacked snacking snacks snake snaked snakes snaking snare snared snares snaring sneak \
-sneaked sneaking sneaks sniff sniffs snipped snipping snitch snitched snitches snitching \
-snore snored snores snoring snort snorted snorting snorts snots snout snouts snowing snows \
-snuck soaking soaps soared soaring sociable sociables socialist socialists socked sodas \
+shirked shirking shirks shirt shirted shirting shirts shoed shone shooing shoos shoot \
+shooting shoots shore shored shores shoring shorn shots shoves shoving showier shown showy \
+shreds shuck shucked shucking shucks shutter shuttered shuttering shutters shying sides \
+sifting sighed sighs signer sills silting sincere sincerely sincerer sincerity sinking \
+sinned sinning sipped sipping sires sitter sitters sixes sixties sixty sizes skater \
+skaters sketchy skewing skimming skimped skimping skipper skippered skippering skippers \
+skirt skirted skirting skirts skulk skulked skulking skulks skull skulls skying slabbed \
+slabs slack slacked slacking slacks slake slaked slakes slaking slammed slamming slams \
+slash slashed slashes slashing slate slated slates slating slats slaving slaying slays \
+sleds sleek sleeked sleeker sleeking sleeks sleepier sleepy sleet sleeted sleeting sleets \
+sleeve sleeves slewing slice sliced slices slicing slick slicked slicking slicks slight \
+slighted slighting slightly slights sling slinging slings slipper slippers slits slitting \
+slobs slogs slopped slopping slops sloth slothful sloths slower slowing slows slugs \
+slumming slums slunk sluts smarter smear smeared smearing smears smell smelled smelling \
+smells smites smock smocked smocking smocks smokier smoky smote snack snacked snacking \
+snacks snake snaked snakes snaking snare snared snares snaring sneak sneaked sneaking \
+sneaks sniff sniffs snipped snipping snitch snitched snitches snitching snore snored \
+snores snoring snort snorted snorting snorts snots snout snouts snowing snows snuck \
+soaking soaps soared soaring sociable sociables socialist socialists socked sodas \
 solicitous sopped sopping sorer sours sowing spacial spade spaded spades spading sparer \
 spark sparked sparking sparks spars sparse sparsely spate spaying spear speared spearing \
 spears speck specked specking specks speedy spelt spent spewed spewing spicy spied spike \
@@ -317,48 +318,50 @@ stank starch starched starches starching stare stared stares staring stark stark
 starring stars startle startled startles startling startlingly stater statue statues \
 stature statures statute statutes stave staved staves staving steak steaks steam steamed \
 steaming steams steel steeled steeling steels steep steeped steeper steeping steeps stems \
-sterling stewing stickies sticky stifle stifled stifles stifling stilted sting stinging \
-stings stink stinking stinks stint stinted stinting stints stirs stitch stitched stitches \
-stitching stock stocked stocking stockings stocks stoke stoked stokes stoking stole stoles \
-stomp stomped stomping stomps stoney stooped stooping stoops stopper stoppered stoppering \
-stoppers storey storeys stories stork storks storm stormed storming storms story stout \
-stove stoves stowing stows straggle straggled straggles straggling strand stranded \
-stranding strands strange strangely strangeness strangulation straying stream streamed \
-streaming streams strews strike strikes striking strikings stript strode strove struck \
-stubbed studding studio studios studs stuff stuffs stunk sturdy substance substances \
-substantial substantially substantiate substantiated substantiates substantiating sucked \
-suckle suckled suckles suckling suction suctioned suctioning suctions sugarier sugary \
-suites summonsed summonses summonsing sundae sundaes sundry supple suppler surged surging \
-suspense suspension suspensions swabbed swaying sweat sweating sweats sweep sweeper \
-sweepers sweeping sweepings sweeps swell swelled swelling swellings swells swept swerve \
-swerved swigs swill swilled swilling swills swine swines swore swung tacking tacks taker \
-takers tales taller tallied tallies tally tallying tames taming tamper tampered tampering \
-tampers tanker tankers tanking tanks tapes taping tapping tasking tasks teaks teats teems \
-temperament temperaments temporal tenacity terrific testis theme themes these theses \
-thicket thickets think thinking thinks thins thong thongs thorough thorougher thoroughly \
-though thread threaded threading threads throat throats throb throbbed throbbing throbs \
-ticked tided tiled tings tinny tirade tirades tireder toddle toddled toddles toiled token \
-tokens tolls torch torched torches torching touchy tough toughness toughs towed tower \
-towered towering towers trace traced traces tracing tract tracts trader traders trail \
-trailed trailing trails trainee trainees trait traits trance trances transcend transcended \
-transcending transcends traps traumatic trays treacherous treat treated treating treats \
-treed treks trellis tribulation tribulations tribute tributes trick tricked tricking \
-tricks trough troughs trowel trowelled trowelling trowels truck trucked trucking trucks \
-trues truing tsars tumbler tumblers tuned tuning turfed turfing turfs turner twinge \
-twinged twingeing twinges twinging tying tzars udder udders underpants underrate \
-underrated underrates underrating underwent undone unfailing unfilled uninformative \
-uninformed unison unload unloaded unloading unloads unrelated unrelenting unsaid unset \
-unskilled untie untiring unwilling unwittingly usable vanes vases vices villa villas \
-violet violets vises vistas vouched vouches wades wafer wafers wafting wafts wager wagered \
-wagering wagers wailing wails waiter waiters waiving walker walkers wands wanes waning \
-wanner wards warts wasting waterier watery watts waver wavered wavering wavers waves waxes \
-weaving weeps weigh weighed weighing weighs weighty welder welders whale whaled whales \
-whaling wheedle wheedled wheedles wheedling wheeze wheezed wheezes wheezing whereas \
-wherever whets while whiled whiles whiling whine whined whines whining whiten whitened \
-whitening whitens whiter wholesaled wholesaling whore whores whose wider wilier wingers \
-winner winners winterier wintery wiper wipers wises witch witched witches witching \
-withdraw withdrawal withdrawals withdrawing withdraws witless wives wizes woken wonder \
-wondered wonderful wonderfully wondering wonders woodies woody woofs wordy wormed worming \
-worms worse wound wounded wounding wounds woven wrapper wrappers wreak wreaked wreaking \
-wreaks wrier wright wring wringing wrings writhe writhed writhes writhing writs wrote \
-wrung yearling yearlings yearn yearned yearning yearnings yearns";
+sterling stewing stickies sticky stiffed stifle stifled stifles stifling stilted sting \
+stinging stings stink stinking stinks stint stinted stinting stints stirs stitch stitched \
+stitches stitching stock stocked stocking stockings stocks stoke stoked stokes stoking \
+stole stoles stomp stomped stomping stomps stoney stooped stooping stoops stopper \
+stoppered stoppering stoppers storey storeys stories stork storks storm stormed storming \
+storms story stout stove stoves stowing stows straggle straggled straggles straggling \
+strand stranded stranding strands strange strangely strangeness strangulation straying \
+stream streamed streaming streams strews strike strikes striking strikings stript strode \
+strove struck stubbed studding studio studios studs stuff stuffed stuffs stunk sturdy \
+substance substances substantial substantially substantiate substantiated substantiates \
+substantiating sucked suckle suckled suckles suckling suction suctioned suctioning \
+suctions sugarier sugary suites summonsed summonses summonsing sundae sundaes sundry \
+supple suppler surged surging suspense suspension suspensions swabbed swaying sweat \
+sweating sweats sweep sweeper sweepers sweeping sweepings sweeps swell swelled swelling \
+swellings swells swept swerve swerved swigs swill swilled swilling swills swine swines \
+swore swung tacking tacks taker takers tales taller tallied tallies tally tallying tames \
+taming tamper tampered tampering tampers tanker tankers tanking tanks tapes taping tapping \
+tasking tasks teaks teats teems temperament temperaments temporal tenacity terrific testis \
+thank thanked thankful thankfully thanking thanks theme themes these theses thick thicket \
+thickets thickly thickness thicknesses thinning thins thong thongs thorough thorougher \
+thoroughly though thread threaded threading threads throat throats throb throbbed \
+throbbing throbs ticked tided tiled tings tinny tirade tirades tireder toddle toddled \
+toddles toiled token tokens tolls torch torched torches torching touchy tough toughness \
+toughs towed tower towered towering towers trace traced traces tracing tract tracts trader \
+traders trail trailed trailing trails trainee trainees trait traits trance trances \
+transcend transcended transcending transcends traps traumatic trays treacherous treat \
+treated treating treats treed treks trellis tribulation tribulations tribute tributes \
+trick tricked tricking tricks trios tripe triple tripled triples tripling tripos trough \
+troughs trowel trowelled trowelling trowels truck trucked trucking trucks trues truing \
+tsars tumbler tumblers tuned tuning turfed turfing turfs turner twinge twinged twingeing \
+twinges twinging tying tzars udder udders underpants underrate underrated underrates \
+underrating underwent undone unfailing unfilled uninformative uninformed unison unload \
+unloaded unloading unloads unrelated unrelenting unsaid unset unskilled untie untiring \
+unwilling unwittingly usable vanes vases vices villa villas violet violets vises vistas \
+vouched vouches wades wafer wafers wafting wafts wager wagered wagering wagers wailing \
+wails waiter waiters waiving walker walkers wands wanes waning wanner wards warts wasting \
+waterier watery watts waver wavered wavering wavers waves waxes weaving weeps weigh \
+weighed weighing weighs weighty welder welders whale whaled whales whaling wheedle \
+wheedled wheedles wheedling wheeze wheezed wheezes wheezing whereas wherever whets while \
+whiled whiles whiling whine whined whines whining whiten whitened whitening whitens whiter \
+wholesaled wholesaling whore whores whose wider wilier wingers winner winners winterier \
+wintery wiper wipers wises witch witched witches witching withdraw withdrawal withdrawals \
+withdrawing withdraws witless wives wizes woken wonder wondered wonderful wonderfully \
+wondering wonders woodies woody woofs wordy wormed worming worms worse wound wounded \
+wounding wounds woven wrapper wrappers wreak wreaked wreaking wreaks wrier wright wring \
+wringing wrings writhe writhed writhes writhing writs wrote wrung yearling yearlings yearn \
+yearned yearning yearnings yearns";

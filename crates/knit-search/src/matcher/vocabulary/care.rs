@@ -311,7 +311,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("carers", 0.45), ("long-term-conditions", 0.8)],
         &[
-            "@cared has|with|got parkinsons|ms|cancer|copd|diabetes",
+            "@cared has|with|got parkinsons|ms|cancer|copd|diabetes|mnd|emphysema|epilepsy",
             "@cared had a stroke",
         ],
     ),
@@ -456,5 +456,26 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("carers", 0.8), ("send", 0.5)],
         &["parent|mum|dad|mother|father of a|my disabled|autistic child|son|daughter|boy|girl"],
+    ),
+    Cue::topic(
+        &[("disability", 0.7)],
+        &["can't|cannot|cant use|do|climb|get up the stairs"],
+    ),
+    Cue::topic(
+        &[("carers", 0.6), ("esol", 0.4)],
+        &["translate|interpret .. for my parents|mum|dad|mam|family"],
+    ),
+    Cue::topic(
+        &[("older-people", 0.35)],
+        &[
+            "grandad",
+            "grandma",
+            "nan",
+            "gran",
+            "granny",
+            "grandmother",
+            "grandfather",
+            "veteran",
+        ],
     ),
 ];

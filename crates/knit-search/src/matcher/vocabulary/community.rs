@@ -399,7 +399,6 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "give|spare|offer a|some|my|an|few .. hours|hour|afternoon|morning|day|days|time",
             "give|spare|offer my time",
-            "needs|need|needing|looking for .. volunteers|helpers",
         ],
     ),
     Cue::topic(
@@ -549,6 +548,14 @@ pub(super) const CUES: &[Cue] = &[
         &[
             "help|helping deliver|drive|serve|sort|pack|cook",
             "deliver .. food parcels|meals|prescriptions|leaflets",
+        ],
+    ),
+    Cue::topic(
+        &[("community-action", 0.8)],
+        &[
+            "needs|need|needing|looking for .. volunteers|helpers",
+            "short staffed",
+            "short of volunteers",
         ],
     ),
 ];

@@ -421,14 +421,12 @@ pub(super) const CUES: &[Cue] = &[
             "piled on weight",
             "gained weight",
             "weight gain",
-            "my weight",
             "pre diabetic",
             "prediabetic",
             "prediabetes",
             "pre diabetes",
             "comfort eating",
             "binge eating",
-            "eat properly",
             "five a day",
             "5 a day",
             "fruit and veg",
@@ -1133,7 +1131,7 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("healthy-eating", 0.5), ("mental-health", 0.3)],
-        &["not eating properly", "eating properly", "not eating"],
+        &["not eating properly", "not eating"],
     ),
     Cue::problem(
         &[("loneliness", 0.7)],
@@ -1206,5 +1204,31 @@ pub(super) const CUES: &[Cue] = &[
             "tv all day",
             "telly all day",
         ],
+    ),
+    Cue::topic(
+        &[("mental-health", 0.5)],
+        &[
+            "don't|dont|can't|cant sleep",
+            "don't|dont|can't|cant eat",
+            "stay in bed all day",
+            "lie in bed all day",
+            "thinking about .. died|death|dying",
+        ],
+    ),
+    Cue::topic(&[("healthy-eating", 0.6)], &["my weight"]),
+    Cue::topic(
+        &[("healthy-eating", 0.5), ("mental-health", 0.3)],
+        &["eat properly", "eating properly"],
+    ),
+    Cue::topic(
+        &[("long-term-conditions", 0.5)],
+        &[
+            "on .. tablets|medication|medications|pills",
+            "different tablets",
+        ],
+    ),
+    Cue::problem(
+        &[("loneliness", 0.6)],
+        &["alone in a|his|her|the|my flat|house|bungalow|room"],
     ),
 ];

@@ -757,4 +757,26 @@ pub(super) const CUES: &[Cue] = &[
             "about|over the|my bills",
         ],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.6)],
+        &[
+            "struggling|struggle to pay for",
+            "school trips",
+            "school trip",
+        ],
+    ),
+    Cue::topic(
+        &[("benefits", 0.7), ("long-term-conditions", 0.5)],
+        &[
+            "cost of my|the prescriptions",
+            "prescription costs",
+            "pay for .. prescriptions",
+            "prescription prepayment",
+            "free prescriptions",
+        ],
+    ),
+    Cue::topic(
+        &[("crisis-support", 0.7)],
+        &["savings .. gone|run out|used up|ran out"],
+    ),
 ];

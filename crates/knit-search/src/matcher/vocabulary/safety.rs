@@ -412,4 +412,14 @@ pub(super) const CUES: &[Cue] = &[
         &[("victim-support", 0.4), ("domestic-abuse", 0.4)],
         &["getting aggressive", "gets aggressive", "aggressive"],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.9)],
+        &[
+            "scared|terrified|frightened|afraid of my son|daughter|brother|sister|dad|father|mum|mother|grandson",
+        ],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.6)],
+        &["smashes|smashed|smashing .. up|things"],
+    ),
 ];
