@@ -151,6 +151,11 @@ impl fmt::Debug for Session {
     }
 }
 
+/// A session's last request is written at most this often: one page can bring several
+/// requests a second, and every write costs a disk sync. The idle timeout then runs from at
+/// most this long before the last request.
+pub const SESSION_TOUCH_INTERVAL: TimeDelta = TimeDelta::seconds(60);
+
 #[derive(Debug, Error)]
 pub enum StartSessionError {
     /// Suspended, or invited and not yet active: checked in the same transaction as the
@@ -568,7 +573,9 @@ pub trait AccountStore: Send + Sync {
     /// `None` if unknown, ended or expired.
     async fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Session>>;
 
-    /// Notes a request at `now`, so the idle timeout starts again. False if no such session.
+    /// Notes a request at `now`, so the idle timeout starts again (written at most every
+    /// [`SESSION_TOUCH_INTERVAL`]). False if there is no such live session: an expired one
+    /// is not brought back.
     async fn touch_session(&self, token: &str, now: DateTime<Utc>) -> Result<bool>;
 
     async fn pass_two_factor(&self, token: &str) -> Result<bool>;

@@ -28,8 +28,9 @@ use super::{DB, Key, NAME, Stamp, begin_read, begin_write, key, stamp, time_of, 
 use crate::accounts::{
     AccountStore, AuditFilter, JOB_LEASE, Job, JobFate, JobId, JobState, LinkError, ListingChange,
     ListingChangeError, ListingReview, NewJob, NewLink, NewListingChange, NewProblemNote,
-    NewSession, NewUser, NewUserError, OrganizationApproval, ProblemNote, ProblemNoteKind, Session,
-    SignInFailures, StartSessionError, StartedSession, TwoFactor, User, job_fate,
+    NewSession, NewUser, NewUserError, OrganizationApproval, ProblemNote, ProblemNoteKind,
+    SESSION_TOUCH_INTERVAL, Session, SignInFailures, StartSessionError, StartedSession, TwoFactor,
+    User, job_fate,
 };
 use crate::{Result, StoreError};
 
@@ -813,14 +814,30 @@ impl AccountStore for SqlStore {
     }
 
     async fn touch_session(&self, token: &str, now: DateTime<Utc>) -> Result<bool> {
-        // Only a live session is touched: the cutoffs come from the domain's timeouts, so a
-        // session that has expired cannot be brought back.
+        let digest = token_digest(token);
+        let found: Option<(Stamp, Stamp)> =
+            sqlx::query_as("SELECT created_at, last_seen_at FROM sessions WHERE token_hash = $1")
+                .bind(digest.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+        let Some((created_at, last_seen_at)) = found else {
+            return Ok(false);
+        };
+        let (created_at, last_seen_at) = (time_of(created_at)?, time_of(last_seen_at)?);
+        if !session_is_live(created_at, last_seen_at, now) {
+            return Ok(false);
+        }
+        if now - last_seen_at < SESSION_TOUCH_INTERVAL {
+            return Ok(true);
+        }
+        // The cutoffs repeat the check above inside the write, from the domain's timeouts,
+        // so a session that expired or ended meanwhile is not brought back.
         let done = sqlx::query(
-            "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < $2 THEN $2 \
-             ELSE last_seen_at END \
-             WHERE token_hash = $1 AND last_seen_at > $3 AND created_at > $4",
+            "UPDATE sessions SET last_seen_at = $2 \
+             WHERE token_hash = $1 AND last_seen_at > $3 AND last_seen_at < $2 \
+             AND created_at > $4",
         )
-        .bind(token_digest(token))
+        .bind(digest.as_str())
         .bind(at(now))
         .bind(stamp(now - IDLE_TIMEOUT))
         .bind(stamp(now - ABSOLUTE_TIMEOUT))

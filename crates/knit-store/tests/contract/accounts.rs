@@ -240,6 +240,18 @@ pub async fn a_coordinator_signs_in_with_a_new_session(db: &Db) {
             .last_seen_at,
         now
     );
+    // Requests moments apart are not each written: the next write waits a minute.
+    let moment = now + TimeDelta::seconds(10);
+    assert!(store.touch_session(&after.token, moment).await.unwrap());
+    assert_eq!(
+        store
+            .session(&after.token, moment)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        now
+    );
     assert_eq!(
         store.session(&laptop.token, now).await.unwrap(),
         None,
