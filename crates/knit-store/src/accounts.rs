@@ -197,6 +197,9 @@ pub enum LinkError {
     Unknown,
     #[error(transparent)]
     Refused(#[from] LinkRefused),
+    /// A suspended user's links stop working, as their sessions do.
+    #[error("this account is suspended")]
+    Suspended,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -622,13 +625,28 @@ pub trait AccountStore: Send + Sync {
 
     /// Uses a link, once: in one transaction it is checked with
     /// `knit_domain::session::link_usable` and marked used, with every other unused link of
-    /// the same purpose for the same user.
+    /// the same purpose for the same user. A suspended user's links are refused.
     async fn consume_link(
         &self,
         token: &str,
         purpose: EmailedLink,
         now: DateTime<Utc>,
     ) -> Result<UserId, LinkError>;
+
+    /// Sets a new password through a reset link or an invitation, in one transaction: the
+    /// link is used as by [`AccountStore::consume_link`], the hash (argon2id PHC) stored, an
+    /// invited user made active, and every session of the user ended, so whoever knew the
+    /// old password is signed out.
+    async fn set_password_with_link(
+        &self,
+        token: &str,
+        purpose: EmailedLink,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, LinkError>;
+
+    /// Forgets links that are used or expired at `now`. Returns how many.
+    async fn purge_spent_links(&self, now: DateTime<Utc>) -> Result<u64>;
 
     // --- the audit log (append-only: there is no way to change or remove an event) ---
 
@@ -657,13 +675,16 @@ pub trait AccountStore: Send + Sync {
 
     /// Returns false if the job was not running (its lease ran out and another worker has
     /// it, or it was finished already).
-    async fn complete_job(&self, id: JobId) -> Result<bool>;
+    async fn complete_job(&self, id: JobId, now: DateTime<Utc>) -> Result<bool>;
 
     /// Records a failed try: queued again after a backoff ([`job_fate`]) or, after the last
     /// try, dead. [`StoreError::NotFound`] if the job is not running.
     async fn fail_job(&self, id: JobId, error: &str, now: DateTime<Utc>) -> Result<JobFate>;
 
     async fn job(&self, id: JobId) -> Result<Option<Job>>;
+
+    /// Forgets jobs done or dead before `before`. Returns how many.
+    async fn purge_finished_jobs(&self, before: DateTime<Utc>) -> Result<u64>;
 
     // --- listing changes ---
 

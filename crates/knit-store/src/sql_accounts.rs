@@ -395,6 +395,67 @@ fn status_of(change: &ListingChangeStatus) -> (&'static str, Option<&str>) {
     }
 }
 
+/// Uses an emailed link inside the caller's write transaction: checks it with
+/// `knit_domain::session::link_usable`, refuses a suspended user's, and marks it used with
+/// every other unused link of the same kind for the same user.
+async fn use_link(
+    conn: &mut <DB as Database>::Connection,
+    token: &str,
+    purpose: EmailedLink,
+    now: DateTime<Utc>,
+) -> Result<UserId, LinkError> {
+    let digest = token_digest(token);
+    let owner: Option<Key> = sqlx::query_scalar(
+        "SELECT user_id FROM emailed_links WHERE token_hash = $1 AND purpose = $2",
+    )
+    .bind(digest.as_str())
+    .bind(link_purpose(purpose))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    let Some(owner) = owner else {
+        return Err(LinkError::Unknown);
+    };
+    let user = UserId(uuid_of(owner));
+    // Locking the user's row queues every use of that user's links, so of two clicks at once
+    // the second reads the link as the first left it.
+    let status: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT status FROM users WHERE id = $1{}",
+        locking(" FOR UPDATE")
+    )))
+    .bind(key(user.0))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    let (issued, used): (Stamp, Option<Stamp>) =
+        sqlx::query_as("SELECT created_at, used_at FROM emailed_links WHERE token_hash = $1")
+            .bind(digest.as_str())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
+    link_usable(
+        purpose,
+        time_of(issued)?,
+        used.map(time_of).transpose()?,
+        now,
+    )?;
+    if status == UserStatus::Suspended.code() {
+        return Err(LinkError::Suspended);
+    }
+    // Only the newest email should work, and once one has, none should.
+    sqlx::query(
+        "UPDATE emailed_links SET used_at = $3 \
+         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+    )
+    .bind(key(user.0))
+    .bind(link_purpose(purpose))
+    .bind(at(now))
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    Ok(user)
+}
+
 #[async_trait]
 impl AccountStore for SqlStore {
     // --- users ---
@@ -978,39 +1039,44 @@ impl AccountStore for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<UserId, LinkError> {
         let mut tx = begin_write(&self.writer).await?;
-        // FOR UPDATE: a second use at the same moment waits here, then reads it used.
-        let found = sqlx::query(AssertSqlSafe(format!(
-            "SELECT user_id, created_at, used_at FROM emailed_links \
-             WHERE token_hash = $1 AND purpose = $2{}",
-            locking(" FOR UPDATE")
-        )))
-        .bind(token_digest(token))
-        .bind(link_purpose(purpose))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let Some(row) = found else {
-            return Err(LinkError::Unknown);
-        };
-        let mut c = Columns::new(&row);
-        let user = UserId(c.id()?);
-        let issued = c.time()?;
-        let used = c.opt_time()?;
-        link_usable(purpose, issued, used, now)?;
-        // Every other unused link of this kind goes too: only the newest email should work,
-        // and once one has, none should.
-        sqlx::query(
-            "UPDATE emailed_links SET used_at = $3 \
-             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
-        )
-        .bind(key(user.0))
-        .bind(link_purpose(purpose))
-        .bind(at(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
+        let user = use_link(&mut tx, token, purpose, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(user)
+    }
+
+    async fn set_password_with_link(
+        &self,
+        token: &str,
+        purpose: EmailedLink,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, LinkError> {
+        let mut tx = begin_write(&self.writer).await?;
+        let user = use_link(&mut tx, token, purpose, now).await?;
+        sqlx::query("UPDATE users SET password_hash = $2, status = $3 WHERE id = $1")
+            .bind(key(user.0))
+            .bind(password_hash)
+            .bind(UserStatus::Active.code())
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(key(user.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(user = %user, "password set through an emailed link");
+        Ok(user)
+    }
+
+    async fn purge_spent_links(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM emailed_links WHERE used_at IS NOT NULL OR expires_at <= $1")
+                .bind(stamp(now))
+                .execute(&self.writer)
+                .await?;
+        Ok(done.rows_affected())
     }
 
     // --- the audit log ---
@@ -1141,13 +1207,15 @@ impl AccountStore for SqlStore {
         claimed.as_ref().map(job_row).transpose()
     }
 
-    async fn complete_job(&self, id: JobId) -> Result<bool> {
+    async fn complete_job(&self, id: JobId, now: DateTime<Utc>) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET state = $2, locked_at = NULL WHERE id = $1 AND state = $3",
+            "UPDATE jobs SET state = $2, locked_at = NULL, finished_at = $4 \
+             WHERE id = $1 AND state = $3",
         )
         .bind(key(id.0))
         .bind(JobState::Done.code())
         .bind(JobState::Running.code())
+        .bind(at(now))
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() > 0)
@@ -1174,12 +1242,13 @@ impl AccountStore for SqlStore {
         };
         sqlx::query(
             "UPDATE jobs SET state = $2, run_at = COALESCE($3, run_at), last_error = $4, \
-             locked_at = NULL WHERE id = $1",
+             locked_at = NULL, finished_at = $5 WHERE id = $1",
         )
         .bind(key(id.0))
         .bind(state.code())
         .bind(run_at.map(at))
         .bind(error)
+        .bind((fate == JobFate::Dead).then(|| at(now)))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -1196,6 +1265,14 @@ impl AccountStore for SqlStore {
         .as_ref()
         .map(job_row)
         .transpose()
+    }
+
+    async fn purge_finished_jobs(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM jobs WHERE finished_at < $1")
+            .bind(stamp(before))
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     // --- listing changes ---

@@ -80,6 +80,7 @@ CREATE TABLE emailed_links (
     used_at TEXT
 ) WITHOUT ROWID;
 CREATE INDEX emailed_links_by_user ON emailed_links (user_id, purpose);
+CREATE INDEX emailed_links_by_expiry ON emailed_links (expires_at);
 
 -- The audit log: append-only, each event carrying the hash of the one before.
 CREATE TABLE audit_events (
@@ -129,9 +130,12 @@ CREATE TABLE jobs (
     max_attempts INTEGER NOT NULL,
     locked_at TEXT,
     last_error TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    -- when it was done, or given up as dead
+    finished_at TEXT
 );
 CREATE INDEX jobs_due ON jobs (state, run_at, id);
+CREATE INDEX jobs_finished ON jobs (finished_at);
 
 CREATE TABLE listing_changes (
     id TEXT PRIMARY KEY NOT NULL,

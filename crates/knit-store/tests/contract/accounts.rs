@@ -602,7 +602,90 @@ pub async fn a_reset_link_works_once_within_half_an_hour(db: &Db) {
     let worked = clicks.join_all().await.into_iter().filter(|ok| *ok).count();
     assert_eq!(worked, 1);
 
-    // An invitation lasts a week.
+    // Setting the new password through the link uses it, and signs out everywhere.
+    let phone = store
+        .start_session(signed_in(Some(tom), None, t0 + minutes(50)))
+        .await
+        .unwrap();
+    let token = store.create_link(link(t0 + minutes(55))).await.unwrap();
+    assert_eq!(
+        store
+            .set_password_with_link(&token, reset, "$argon2id$fresh", t0 + minutes(56))
+            .await
+            .unwrap(),
+        tom
+    );
+    let after = store.user(tom).await.unwrap().unwrap();
+    assert_eq!(after.password_hash.as_deref(), Some("$argon2id$fresh"));
+    assert_eq!(
+        store.session(&phone.token, t0 + minutes(56)).await.unwrap(),
+        None
+    );
+    assert!(matches!(
+        store
+            .set_password_with_link(&token, reset, "$argon2id$again", t0 + minutes(57))
+            .await,
+        Err(LinkError::Refused(LinkRefused::AlreadyUsed))
+    ));
+    assert_eq!(
+        store
+            .user(tom)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$fresh"),
+        "a refused link changes nothing"
+    );
+
+    // Once suspended, his links stop working.
+    let token = store.create_link(link(t0 + minutes(58))).await.unwrap();
+    store
+        .set_user_status(tom, UserStatus::Suspended)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.consume_link(&token, reset, t0 + minutes(59)).await,
+        Err(LinkError::Suspended)
+    ));
+    store
+        .set_user_status(tom, UserStatus::Active)
+        .await
+        .unwrap();
+
+    // Zara is invited; accepting sets her password and makes her active.
+    let zara = new_user(
+        store,
+        "Zara",
+        "zara@example.org",
+        UserStatus::Invited,
+        vec![],
+    )
+    .await;
+    let invitation = store
+        .create_link(NewLink {
+            purpose: EmailedLink::Invitation,
+            user: zara,
+            random: random32(),
+            at: t0,
+        })
+        .await
+        .unwrap();
+    store
+        .set_password_with_link(
+            &invitation,
+            EmailedLink::Invitation,
+            "$argon2id$zara",
+            t0 + TimeDelta::days(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.user(zara).await.unwrap().unwrap().status,
+        UserStatus::Active
+    );
+
     let invite = store
         .create_link(NewLink {
             purpose: EmailedLink::Invitation,
@@ -626,6 +709,34 @@ pub async fn a_reset_link_works_once_within_half_an_hour(db: &Db) {
             .await,
         Err(StoreError::NotFound("user"))
     ));
+
+    // Spent links are cleared away: every one of the nine sent here is used or expired by
+    // now, but a fresh one stays.
+    let fresh = store
+        .create_link(link(t0 + TimeDelta::days(6)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .purge_spent_links(t0 + TimeDelta::days(6))
+            .await
+            .unwrap(),
+        9
+    );
+    assert_eq!(
+        store
+            .purge_spent_links(t0 + TimeDelta::days(6))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .consume_link(&fresh, reset, t0 + TimeDelta::days(6))
+            .await
+            .unwrap(),
+        tom
+    );
 }
 
 /// Someone tries passwords: against one account, then across many from one address.
@@ -1075,7 +1186,7 @@ pub async fn jobs_are_claimed_once_and_retried_with_backoff(db: &Db) {
             while let Some(job) = store.claim_next_job(t0).await.unwrap() {
                 assert_eq!(job.state, JobState::Running);
                 assert_eq!(job.attempts, 1);
-                assert!(store.complete_job(job.id).await.unwrap());
+                assert!(store.complete_job(job.id, t0).await.unwrap());
                 mine.push(job.id);
             }
             mine
@@ -1089,7 +1200,7 @@ pub async fn jobs_are_claimed_once_and_retried_with_backoff(db: &Db) {
         store.job(claimed[0]).await.unwrap().unwrap().state,
         JobState::Done
     );
-    assert!(!store.complete_job(claimed[0]).await.unwrap());
+    assert!(!store.complete_job(claimed[0], t0).await.unwrap());
 
     // The mail server is down: each failure waits twice as long as the last.
     let job = store
@@ -1145,7 +1256,25 @@ pub async fn jobs_are_claimed_once_and_retried_with_backoff(db: &Db) {
         .unwrap()
         .unwrap();
     assert_eq!((retaken.id, retaken.attempts), (orphan, 2));
-    assert!(store.complete_job(orphan).await.unwrap());
+    assert!(store.complete_job(orphan, now + JOB_LEASE).await.unwrap());
+
+    // Finished jobs are cleared away in time; queued ones stay.
+    let waiting = store
+        .enqueue_job(email_job(now + TimeDelta::days(2), 8))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .purge_finished_jobs(now + TimeDelta::days(1))
+            .await
+            .unwrap(),
+        42
+    );
+    assert_eq!(store.job(later).await.unwrap(), None);
+    assert_eq!(
+        store.job(waiting).await.unwrap().unwrap().state,
+        JobState::Queued
+    );
 }
 
 fn staff(id: UserId, membership: Membership) -> Actor {
