@@ -129,8 +129,11 @@ impl Entry {
         days.into_iter()
             .flat_map(|d| &self.windows[d])
             .any(|&(opens, closes)| {
+                // An overnight opening (closing before it opens) ends the next morning,
+                // after any end time on its own day.
+                let ends_next_day = closes <= opens;
                 f.start_time.is_none_or(|start| opens >= start)
-                    && f.end_time.is_none_or(|end| closes <= end)
+                    && f.end_time.is_none_or(|end| !ends_next_day && closes <= end)
             })
     }
 
