@@ -31,6 +31,8 @@ pub struct Terms {
     /// The word as listings first wrote it, for "why this result".
     surfaces: Vec<Box<str>>,
     stems: Vec<Box<str>>,
+    /// Which letters each stem uses, to rule out most typo candidates in one step.
+    letters: Vec<u32>,
     /// Every word listings have used, to its term (None for stop words).
     words: HashMap<Box<str>, Option<TermId>>,
     pub postings: Vec<Postings>,
@@ -86,6 +88,7 @@ impl Terms {
         self.surfaces.push(surface.into());
         let length = stem.len();
         self.stems.push(stem.into());
+        self.letters.push(letter_mask(stem.as_bytes()));
         self.postings.push(Postings::default());
         if self.by_length.len() <= length {
             self.by_length.resize_with(length + 1, Vec::new);
@@ -141,6 +144,7 @@ impl Terms {
             _ => 2,
         };
         let query = stem.as_bytes();
+        let query_letters = letter_mask(query);
         let mut best = allowed + 1;
         let mut found: Vec<TermId> = Vec::new();
         let lengths = query.len().saturating_sub(allowed)..=query.len() + allowed;
@@ -149,7 +153,10 @@ impl Terms {
                 continue;
             };
             for &term in terms {
-                if self.postings[term as usize].slots.is_empty() {
+                // One slip changes at most two of the letters used.
+                if (self.letters[term as usize] ^ query_letters).count_ones() as usize > 2 * allowed
+                    || self.postings[term as usize].slots.is_empty()
+                {
                     continue;
                 }
                 if let Some(distance) = bounded_distance(
@@ -210,6 +217,16 @@ impl Terms {
     }
 }
 
+/// A bit for each letter a..z a word uses (other bytes share six more bits).
+fn letter_mask(word: &[u8]) -> u32 {
+    word.iter().fold(0, |mask, &b| {
+        mask | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            _ => 1 << (26 + b % 6),
+        }
+    })
+}
+
 /// Optimal string alignment distance (Levenshtein plus swapping two neighbours, so
 /// "foodbnak" is one slip from "foodbank"), or None when it exceeds `limit`.
 pub fn bounded_distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
@@ -255,5 +272,28 @@ mod tests {
         assert_eq!(bounded_distance(b"dementa", b"dementia", 1), Some(1));
         assert_eq!(bounded_distance(b"debt", b"diet", 1), None);
         assert_eq!(bounded_distance(b"same", b"same", 0), Some(0));
+    }
+
+    #[test]
+    fn the_letter_check_never_rules_out_a_real_slip() {
+        for (a, b, slips) in [
+            ("foodbnak", "foodbank", 1),
+            ("counsel", "councel", 1),
+            ("dementia", "dmentai", 2),
+        ] {
+            let differ = (letter_mask(a.as_bytes()) ^ letter_mask(b.as_bytes())).count_ones();
+            assert!(differ <= 2 * slips, "{a} {b}");
+        }
+        let mut terms = Terms::default();
+        for (slot, word) in ["foodbank", "food", "debt"].into_iter().enumerate() {
+            let term = terms.term_for_word(word).unwrap();
+            terms.push(term, slot as u32, 1.0);
+        }
+        let reached: Vec<&str> = terms
+            .reach("foodbnak")
+            .iter()
+            .map(|r| terms.surface(r.term))
+            .collect();
+        assert_eq!(reached, ["foodbank"]);
     }
 }
