@@ -12,6 +12,7 @@
 //! a batch of services), rewritten in the same transaction whenever the service or a
 //! shared record it nests changes. Listings are read from documents.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
@@ -1164,6 +1165,73 @@ async fn refresh_documents(conn: &mut Conn, changed: &Changed, written: &[Uuid])
     Ok(())
 }
 
+/// The copies of shared records a batch keeps (the last of each), for writing documents
+/// that agree with the rows when two services in one batch nest different copies.
+struct Kept<'a> {
+    organizations: HashMap<Uuid, &'a Organization>,
+    terms: HashMap<Uuid, &'a TaxonomyTerm>,
+    locations: HashMap<Uuid, &'a Location>,
+}
+
+impl<'a> Kept<'a> {
+    fn new(
+        organizations: &[&'a Organization],
+        terms: &[&'a TaxonomyTerm],
+        locations: &[&'a Location],
+    ) -> Kept<'a> {
+        Kept {
+            organizations: organizations.iter().map(|o| (o.id, *o)).collect(),
+            terms: terms.iter().map(|t| (t.id, *t)).collect(),
+            locations: locations.iter().map(|l| (l.id, *l)).collect(),
+        }
+    }
+
+    /// The service with the kept copies nested in it; borrowed when it already has them.
+    fn nested_in<'s>(&self, service: &'s Service) -> Cow<'s, Service> {
+        fn differs<T: PartialEq>(kept: Option<&&T>, copy: &T) -> bool {
+            kept.is_some_and(|k| *k != copy)
+        }
+        let organization_differs = service
+            .organization
+            .as_ref()
+            .is_some_and(|o| differs(self.organizations.get(&o.id), o));
+        let term_differs = service.attributes.iter().any(|a| {
+            a.taxonomy_term
+                .as_ref()
+                .is_some_and(|t| differs(self.terms.get(&t.id), t))
+        });
+        let location_differs = service.service_at_locations.iter().any(|sal| {
+            sal.location
+                .as_ref()
+                .is_some_and(|l| differs(self.locations.get(&l.id), l))
+        });
+        if !(organization_differs || term_differs || location_differs) {
+            return Cow::Borrowed(service);
+        }
+        let mut service = service.clone();
+        if let Some(o) = &mut service.organization
+            && let Some(kept) = self.organizations.get(&o.id)
+        {
+            *o = (*kept).clone();
+        }
+        for attribute in &mut service.attributes {
+            if let Some(t) = &mut attribute.taxonomy_term
+                && let Some(kept) = self.terms.get(&t.id)
+            {
+                *t = (*kept).clone();
+            }
+        }
+        for sal in &mut service.service_at_locations {
+            if let Some(l) = &mut sal.location
+                && let Some(kept) = self.locations.get(&l.id)
+            {
+                *l = (*kept).clone();
+            }
+        }
+        Cow::Owned(service)
+    }
+}
+
 async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<ImportSummary> {
     let ids: Vec<Uuid> = services.iter().map(|s| s.id).collect();
     let existing = existing_services(conn, &ids).await?;
@@ -1266,9 +1334,10 @@ async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<Import
     )
     .await?;
 
+    let kept = Kept::new(&organizations, &terms, &locations);
     let rows: Vec<ServiceRow<'_>> = services
         .iter()
-        .map(|s| Ok((*s, document(s)?)))
+        .map(|s| Ok((*s, document(&kept.nested_in(s))?)))
         .collect::<Result<_>>()?;
     let columns = [SERVICE_COLUMNS, &["document"]].concat();
     upsert_rows(conn, "services", &columns, &rows, bind_service).await?;

@@ -310,6 +310,29 @@ pub async fn records_shared_by_services_are_kept_once(store: &dyn Store) {
     );
     let ids: Vec<Uuid> = others.iter().map(|s| s.id).collect();
     assert_eq!(store.services_by_id(&ids).await.unwrap(), others);
+
+    // Two listings in one file that disagree about the hall: the later one is kept, and
+    // both read back with it.
+    let (mut c, mut d) = (rich_service(40), rich_service(41));
+    let hall = d.service_at_locations[0].location.as_mut().unwrap();
+    hall.name = Some("The Hall, as the later listing has it".into());
+    let hall = hall.clone();
+    let summary = store.put_services(&[c.clone(), d.clone()]).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            added: 2,
+            updated: 0
+        }
+    );
+    c.service_at_locations[0].location = Some(hall);
+    assert_eq!(
+        store.services_by_id(&[c.id, d.id]).await.unwrap(),
+        vec![c, d.clone()]
+    );
+    d.name = "Keeps the hall as stored".into();
+    store.put_services(std::slice::from_ref(&d)).await.unwrap();
+    assert_eq!(store.service(d.id).await.unwrap(), Some(d));
 }
 
 pub async fn paging_walks_every_service_once_in_id_order(store: &dyn Store) {
