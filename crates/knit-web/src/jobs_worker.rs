@@ -79,7 +79,7 @@ pub async fn run_due(
         };
         match outcome {
             Ok(()) => {
-                store.complete_job(job.id).await?;
+                store.complete_job(job.id, now).await?;
                 pass.sent += 1;
             }
             Err(reason) => match store.fail_job(job.id, &reason, now).await? {

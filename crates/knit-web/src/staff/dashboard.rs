@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use knit_domain::access::{Action, Denial, decide};
-use knit_domain::account::Actor;
+use knit_domain::account::{Actor, Membership};
 
 use super::session;
 use super::sign_in::next_step;
@@ -22,6 +22,7 @@ struct DashboardPage<'a> {
     csrf: String,
     name: String,
     roles: String,
+    can_invite: bool,
 }
 
 pub(crate) async fn show(
@@ -54,6 +55,7 @@ pub(crate) async fn show(
                     csrf: signed_in.csrf_secret.clone(),
                     name: signed_in.user.name.clone(),
                     roles: roles.join(", "),
+                    can_invite: may_invite(&signed_in.actor),
                 },
                 StatusCode::OK,
             )
@@ -72,4 +74,17 @@ pub(crate) async fn show(
             denied(&state.site, denial)
         }
     }
+}
+
+/// Whether the actor may invite anyone at all: a place lead, or an organisation's lead into
+/// their own organisation.
+fn may_invite(actor: &Actor) -> bool {
+    let own = actor
+        .memberships()
+        .iter()
+        .filter_map(|m| m.organization())
+        .map(Membership::partner_staff);
+    std::iter::once(Membership::coordinator())
+        .chain(own)
+        .any(|m| decide(actor, &Action::InviteUser(m)).is_allowed())
 }

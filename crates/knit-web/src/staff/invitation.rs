@@ -6,10 +6,10 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, Denial, decide};
-use knit_domain::account::{Actor, Email, Membership, UserId, UserStatus};
+use knit_domain::account::{Actor, Email, Membership, OrganizationId, Role, UserId, UserStatus};
 use knit_domain::audit::{AccountEvent, NewAuditEvent, Outcome};
 use knit_domain::password::check_new_password;
 use knit_domain::session::{EmailedLink, TOKEN_BYTES};
@@ -233,4 +233,269 @@ pub(crate) async fn accept(
          details, you will then set up two-factor sign-in with an authenticator app.",
         ("/staff/sign-in", "Sign in"),
     )
+}
+
+/// One choice in the "invite as" list: a membership the inviter is allowed to hand out.
+#[derive(Clone)]
+struct RoleChoice {
+    value: String,
+    label: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "staff/invite.html")]
+struct InvitePage<'a> {
+    site: &'a crate::Site,
+    csrf: String,
+    choices: Vec<RoleChoice>,
+    name: String,
+    email: String,
+    chosen: String,
+    error: Option<super::FieldError>,
+}
+
+/// Most organisations offered to a place lead in one list; a town has far fewer.
+const MAX_ORGANIZATIONS_LISTED: u32 = 500;
+
+/// The memberships this actor may invite someone to hold, each checked with `decide`.
+async fn choices(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<RoleChoice>, knit_store::StoreError> {
+    let mut candidates = vec![
+        Membership::place_lead(),
+        Membership::coordinator(),
+        Membership::connector(),
+    ];
+    let mut organizations: Vec<(OrganizationId, String)> = Vec::new();
+    for membership in actor.memberships() {
+        if let Some(org) = membership.organization() {
+            let name = store
+                .organization(org.0)
+                .await?
+                .map_or_else(|| "your organisation".to_owned(), |o| o.name);
+            organizations.push((org, name));
+        }
+    }
+    if decide(actor, &Action::InviteUser(Membership::coordinator())).is_allowed() {
+        for org in store.organizations(0, MAX_ORGANIZATIONS_LISTED).await? {
+            organizations.push((OrganizationId(org.id), org.name));
+        }
+    }
+    organizations.dedup_by_key(|(id, _)| *id);
+    let mut labels = vec![
+        "Place lead".to_owned(),
+        "Coordinator".to_owned(),
+        "Connector".to_owned(),
+    ];
+    for (org, name) in &organizations {
+        candidates.push(Membership::partner_staff(*org));
+        labels.push(format!("Partner staff at {name}"));
+        candidates.push(Membership::organization_lead(*org));
+        labels.push(format!("Lead of {name}"));
+    }
+    Ok(candidates
+        .into_iter()
+        .zip(labels)
+        .filter(|(m, _)| decide(actor, &Action::InviteUser(*m)).is_allowed())
+        .map(|(m, label)| RoleChoice {
+            value: choice_value(&m),
+            label,
+        })
+        .collect())
+}
+
+/// How a membership is named in the form: the role code, then the organisation if any.
+fn choice_value(m: &Membership) -> String {
+    let role = if m.is_organization_lead() {
+        "organization_lead"
+    } else {
+        m.role().code()
+    };
+    match m.organization() {
+        Some(org) => format!("{role}:{org}"),
+        None => role.to_owned(),
+    }
+}
+
+fn parse_choice(value: &str) -> Option<Membership> {
+    let (role, org) = match value.split_once(':') {
+        Some((role, org)) => (role, Some(OrganizationId(uuid::Uuid::parse_str(org).ok()?))),
+        None => (value, None),
+    };
+    match (role, org) {
+        ("organization_lead", Some(org)) => Some(Membership::organization_lead(org)),
+        (code, org) => Membership::new(Role::from_code(code).ok()?, org, false).ok(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct InviteForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    membership: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The signed-in inviter and what they may invite to, or where to send them instead.
+async fn inviter(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(super::session::SignedIn, Vec<RoleChoice>), Response> {
+    let store = state.store.as_ref();
+    let signed_in = match super::session::current(store, headers, now).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(axum::response::Redirect::to("/staff/sign-in").into_response()),
+        Err(e) => return Err(internal(&state.site, e)),
+    };
+    let choices = match choices(store, &signed_in.actor).await {
+        Ok(c) => c,
+        Err(e) => return Err(internal(&state.site, e)),
+    };
+    if choices.is_empty() {
+        // Asked of the policy with the plainest invitation, so the refusal says why.
+        let action = Action::InviteUser(Membership::coordinator());
+        let decision = decide(&signed_in.actor, &action);
+        audit_decision(store, &signed_in.actor, &action, &decision, address, now).await;
+        if decision.denial() == Some(Denial::NeedsTwoFactor) {
+            let step = super::sign_in::next_step(&signed_in.user, &signed_in.actor);
+            return Err(axum::response::Redirect::to(step).into_response());
+        }
+        let denial = decision.denial().unwrap_or(Denial::WrongRole);
+        return Err(super::two_factor::denied(&state.site, denial));
+    }
+    Ok((signed_in, choices))
+}
+
+pub(crate) async fn invite_form(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+) -> Response {
+    let (signed_in, choices) = match inviter(&state, &headers, &address, Utc::now()).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let page = InvitePage {
+        site: &state.site,
+        csrf: signed_in.csrf_secret,
+        choices,
+        name: String::new(),
+        email: String::new(),
+        chosen: String::new(),
+        error: None,
+    };
+    super::render(&page, StatusCode::OK)
+}
+
+pub(crate) async fn send_invitation(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let site = &state.site;
+    let now = Utc::now();
+    let (signed_in, choices) = match inviter(&state, &headers, &address, now).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if csrf::check_session(&headers, &signed_in.csrf_secret, &form.csrf).is_err() {
+        return forged(site);
+    }
+    let retry = |error: super::FieldError| {
+        let page = InvitePage {
+            site,
+            csrf: signed_in.csrf_secret.clone(),
+            choices: choices.clone(),
+            name: form.name.clone(),
+            email: form.email.clone(),
+            chosen: form.membership.clone(),
+            error: Some(error),
+        };
+        super::render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    if form.name.trim().is_empty() {
+        return retry(super::FieldError::new(
+            "name",
+            "Enter the name of the person to invite",
+        ));
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(problem) => {
+            return retry(super::FieldError::new(
+                "email",
+                capitalised(&problem.to_string()),
+            ));
+        }
+    };
+    let Some(membership) = parse_choice(&form.membership) else {
+        return retry(super::FieldError::new(
+            "membership",
+            "Choose what they will do in Knit",
+        ));
+    };
+    let invitation = Invitation {
+        name: form.name.clone(),
+        email,
+        membership,
+    };
+    let base = super::public_base_url(&headers);
+    match invite(
+        state.store.as_ref(),
+        &signed_in.actor,
+        invitation,
+        &base,
+        &address,
+        now,
+    )
+    .await
+    {
+        Ok(_) => message(
+            site,
+            StatusCode::OK,
+            "Invitation sent",
+            "We have emailed them a link to choose a password. It works once, within 7 days.",
+            ("/staff/invitations", "Invite someone else"),
+        ),
+        Err(InviteError::Denied(denial)) => super::two_factor::denied(site, denial),
+        Err(InviteError::EmailTaken) => retry(super::FieldError::new(
+            "email",
+            "Someone with this email address already has an account",
+        )),
+        Err(InviteError::NoName) => retry(super::FieldError::new(
+            "name",
+            "Enter the name of the person to invite",
+        )),
+        Err(InviteError::Store(e)) => internal(site, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_membership_survives_the_form() {
+        let org = OrganizationId(uuid::Uuid::from_u128(0xf00d));
+        for m in [
+            Membership::place_lead(),
+            Membership::coordinator(),
+            Membership::connector(),
+            Membership::partner_staff(org),
+            Membership::organization_lead(org),
+        ] {
+            assert_eq!(parse_choice(&choice_value(&m)), Some(m));
+        }
+        assert_eq!(parse_choice("partner_staff"), None);
+        assert_eq!(parse_choice("coordinator:not-a-uuid"), None);
+        assert_eq!(parse_choice("admin"), None);
+    }
 }

@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
             get(reset::new_password_form).post(reset::set_new_password),
         )
         .route(
+            "/staff/invitations",
+            get(invitation::invite_form).post(invitation::send_invitation),
+        )
+        .route(
             "/staff/invitations/{token}",
             get(invitation::accept_form).post(invitation::accept),
         )

@@ -229,6 +229,7 @@ pub(crate) fn unusable_link(site: &Site, error: &LinkError, again: (&str, &str))
     let status = match error {
         LinkError::Unknown => StatusCode::NOT_FOUND,
         LinkError::Refused(LinkRefused::AlreadyUsed | LinkRefused::Expired) => StatusCode::GONE,
+        LinkError::Suspended => StatusCode::FORBIDDEN,
         LinkError::Store(e) => return internal(site, e),
     };
     message(

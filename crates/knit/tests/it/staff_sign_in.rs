@@ -12,7 +12,7 @@ use knit_domain::session::{EmailedLink, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILUR
 use knit_domain::totp::{TotpSecret, code_at, hash_recovery_code};
 use knit_store::accounts::{AuditFilter, NewLink, NewSession, NewUser, SessionRandom, User};
 use knit_web::jobs_worker;
-use knit_web::mailer::MemoryMailer;
+use knit_web::mailer::{DEFAULT_FROM, FileMailer, MemoryMailer};
 use knit_web::staff::invitation::{Invitation, InviteError, invite};
 use uuid::Uuid;
 
@@ -996,4 +996,160 @@ async fn anonymous_pages_set_no_cookie() {
     let cookie = form.sets("knit_form").unwrap();
     assert!(cookie.contains("Path=/staff") && cookie.contains("SameSite=Strict"));
     assert!(visitor.session().is_none());
+}
+
+async fn email_retry(backend: Backend) {
+    let app = app(backend).await;
+    let asha = user(
+        &app,
+        "Asha Patel",
+        "asha@example.org",
+        ASHA_PASSWORD,
+        vec![Membership::coordinator()],
+    )
+    .await;
+    let mut browser = Browser::new(&app, "198.51.100.22");
+    let asked = browser
+        .fill_in(
+            "/staff/reset",
+            "/staff/reset",
+            &[("email", "asha@example.org")],
+        )
+        .await;
+    assert_eq!(asked.status, 200);
+
+    // The outbox cannot be written (a file stands where its folder should be): the message
+    // waits in the queue instead of being lost.
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("outbox"), "not a folder").unwrap();
+    let broken = FileMailer::in_data_dir(data.path(), DEFAULT_FROM).unwrap();
+    let now = Utc::now();
+    let pass = jobs_worker::run_due(app.store(), &broken, now)
+        .await
+        .unwrap();
+    assert_eq!((pass.sent, pass.retrying, pass.dead), (0, 1, 0));
+
+    // It is not tried again before its backoff, then it goes.
+    let mailer = MemoryMailer::new();
+    let early = jobs_worker::run_due(app.store(), &mailer, now + TimeDelta::seconds(10))
+        .await
+        .unwrap();
+    assert_eq!(early.sent, 0);
+    let later = jobs_worker::run_due(app.store(), &mailer, now + TimeDelta::seconds(31))
+        .await
+        .unwrap();
+    assert_eq!(later.sent, 1);
+    assert_eq!(mailer.sent_to(&asha.email).len(), 1);
+}
+
+#[tokio::test]
+async fn an_email_that_cannot_be_sent_waits_in_the_queue_and_goes_later() {
+    for backend in backends() {
+        email_retry(backend).await;
+    }
+}
+
+async fn invitation_page(backend: Backend) {
+    let app = app(backend).await;
+    let priya = user(
+        &app,
+        "Priya Shah",
+        "priya@example.org",
+        "lighthouse meadow cobble",
+        vec![Membership::place_lead()],
+    )
+    .await;
+    let tom = user(
+        &app,
+        "Tom Baker",
+        "tom@example.org",
+        "marmalade bicycle harbour",
+        vec![Membership::partner_staff(FOOD_BANK)],
+    )
+    .await;
+    with_two_factor(&app, priya.id, &secret(1), &["priy-aaaa-bbbb-cccc"]).await;
+    with_two_factor(&app, tom.id, &secret(2), &["tomm-aaaa-bbbb-cccc"]).await;
+
+    let mut browser = Browser::new(&app, "198.51.100.23");
+    browser
+        .sign_in("priya@example.org", "lighthouse meadow cobble")
+        .await;
+    assert_eq!(browser.two_factor("priy-aaaa-bbbb-cccc").await.status, 303);
+    let page = browser.get("/staff").await;
+    assert!(
+        page.body.contains("href=\"/staff/invitations\""),
+        "{}",
+        page.body
+    );
+    let form = browser.get("/staff/invitations").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("<option value=\"coordinator\""),
+        "{}",
+        form.body
+    );
+    let sent = browser
+        .post(
+            "/staff/invitations",
+            &[
+                ("name", "Jo Carter"),
+                ("email", "jo@example.org"),
+                ("membership", "coordinator"),
+                ("csrf", &form.hidden_csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(sent.body.contains("Invitation sent"));
+    let mailer = deliver(&app).await;
+    let jo = Email::parse("jo@example.org").unwrap();
+    assert!(
+        mailer.sent_to(&jo)[0]
+            .body
+            .contains("invited to Knit as coordinator")
+    );
+    let again = browser
+        .post(
+            "/staff/invitations",
+            &[
+                ("name", "Jo Carter"),
+                ("email", "jo@example.org"),
+                ("membership", "coordinator"),
+                ("csrf", &form.hidden_csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("already has an account"));
+
+    // Tom is partner staff but not his organisation's lead: no invitations.
+    let mut tom_browser = Browser::new(&app, "198.51.100.24");
+    tom_browser
+        .sign_in("tom@example.org", "marmalade bicycle harbour")
+        .await;
+    assert_eq!(
+        tom_browser.two_factor("tomm-aaaa-bbbb-cccc").await.status,
+        303
+    );
+    assert!(
+        !tom_browser
+            .get("/staff")
+            .await
+            .body
+            .contains("/staff/invitations")
+    );
+    let refused = tom_browser.get("/staff/invitations").await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(
+        audit_outcomes(&app, "invitation_sent").await,
+        [Outcome::Succeeded]
+    );
+    assert_eq!(audit_outcomes(&app, "invite_user").await, [Outcome::Denied]);
+}
+
+#[tokio::test]
+async fn a_place_lead_invites_from_her_staff_page_and_partner_staff_cannot() {
+    for backend in backends() {
+        invitation_page(backend).await;
+    }
 }
