@@ -765,6 +765,26 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_without_days_repeats_on_its_start_day() {
+        let mut repair_cafe = weekly("", "10:00", "12:00");
+        repair_cafe.dtstart = Some(d("2025-11-27")); // a Thursday
+        assert_eq!(weekdays(&repair_cafe), [Weekday::Thu]);
+        assert!(opens_on(std::slice::from_ref(&repair_cafe), Weekday::Thu));
+        assert!(!opens_on(std::slice::from_ref(&repair_cafe), Weekday::Fri));
+        let compiled = Opening::from(&repair_cafe);
+        assert!(compiled.occurs_on(d("2025-12-04")));
+        assert!(!compiled.occurs_on(d("2025-11-20")), "not before it starts");
+        assert_eq!(compiled.weekday_mask(), 1 << 3);
+        let mut market = monthly("", "09:00", "13:00");
+        market.dtstart = Some(d("2025-11-08"));
+        assert!(
+            Opening::from(&market).occurs_on(d("2026-01-08")),
+            "monthly on the start date"
+        );
+        assert!(!Opening::from(&market).occurs_on(d("2026-01-09")));
+    }
+
+    #[test]
     fn unreadable_days_are_skipped_not_fatal() {
         assert_eq!(
             parse_byday("MO,XX,9TU,2WE"),
