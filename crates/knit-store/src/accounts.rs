@@ -673,8 +673,9 @@ pub trait AccountStore: Send + Sync {
     /// gets it, and counts the attempt.
     async fn claim_next_job(&self, now: DateTime<Utc>) -> Result<Option<Job>>;
 
-    /// Returns false if the job was not running (its lease ran out and another worker has
-    /// it, or it was finished already).
+    /// Marks a job done and forgets its payload: an email's address and link are not kept
+    /// once it has gone. Returns false if the job was not running (its lease ran out and
+    /// another worker has it, or it was finished already).
     async fn complete_job(&self, id: JobId, now: DateTime<Utc>) -> Result<bool>;
 
     /// Records a failed try: queued again after a backoff ([`job_fate`]) or, after the last

@@ -1209,13 +1209,14 @@ impl AccountStore for SqlStore {
 
     async fn complete_job(&self, id: JobId, now: DateTime<Utc>) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET state = $2, locked_at = NULL, finished_at = $4 \
+            "UPDATE jobs SET state = $2, locked_at = NULL, finished_at = $4, payload = $5 \
              WHERE id = $1 AND state = $3",
         )
         .bind(key(id.0))
         .bind(JobState::Done.code())
         .bind(JobState::Running.code())
         .bind(at(now))
+        .bind("null")
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() > 0)

@@ -1196,9 +1196,12 @@ pub async fn jobs_are_claimed_once_and_retried_with_backoff(db: &Db) {
     assert_eq!(claimed.len(), 40, "each job claimed once");
     assert_eq!(claimed.iter().copied().collect::<HashSet<_>>(), queued);
     assert!(!claimed.contains(&later), "not before its time");
+    let done = store.job(claimed[0]).await.unwrap().unwrap();
+    assert_eq!(done.state, JobState::Done);
     assert_eq!(
-        store.job(claimed[0]).await.unwrap().unwrap().state,
-        JobState::Done
+        done.payload,
+        serde_json::Value::Null,
+        "a sent email's address and link are not kept"
     );
     assert!(!store.complete_job(claimed[0], t0).await.unwrap());
 
