@@ -117,8 +117,9 @@ const SECONDARY_NEED: f32 = 0.75;
 
 /// How much a hint in the words ("4 year old", "tuesday", "free") moves a service.
 mod hint_fit {
-    /// Has an age limit that admits the age: made for people like this.
-    pub const AGE_TARGETED: f32 = 1.3;
+    /// Has an age limit that admits the age: made for people like this. This is for an
+    /// age band of one year; an open-ended one ("60 and over") gets less.
+    pub const AGE_TARGETED: f32 = 1.5;
     pub const FITS: f32 = 1.2;
     /// No opening times to judge by.
     pub const UNKNOWN: f32 = 0.9;
@@ -939,7 +940,11 @@ impl DirectoryIndex {
             let age = age.min(254) as u8;
             let targeted = record.min_age > 0 || record.max_age < 255;
             fit *= match (age >= record.min_age && age <= record.max_age, targeted) {
-                (true, true) => hint_fit::AGE_TARGETED,
+                // The narrower the band, the more it is made for exactly this age.
+                (true, true) => {
+                    let span = f32::from(record.max_age.min(100).saturating_sub(record.min_age));
+                    1.0 + (hint_fit::AGE_TARGETED - 1.0) * (1.0 - span / 100.0).max(0.0)
+                }
                 (true, false) => 1.0,
                 (false, _) => hint_fit::MISFIT,
             };

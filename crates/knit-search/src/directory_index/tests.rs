@@ -488,7 +488,7 @@ fn elmbridge_relevance_on_the_development_queries() {
     }
     let mean = relevance::mean(&scores);
     eprintln!("mean nDCG@10 over {} queries: {mean:.3}", scores.len());
-    assert!(mean >= 0.85, "nDCG@10 {mean:.3}");
+    assert!(mean >= 0.87, "nDCG@10 {mean:.3}");
 }
 
 #[test]
