@@ -94,18 +94,38 @@ fn same_origin(headers: &HeaderMap) -> Result<(), Forged> {
     {
         return Err(Forged);
     }
-    if let (Some(origin), Some(host)) = (headers.get(ORIGIN), headers.get(HOST)) {
-        let origin = origin.to_str().map_err(|_| Forged)?;
-        let host = host.to_str().map_err(|_| Forged)?;
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"))
-            .unwrap_or("");
-        if origin_host != host {
-            return Err(Forged);
-        }
+    let Some(origin) = headers.get(ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().map_err(|_| Forged)?;
+    // Our pages ask for no referrer, and browsers then send `Origin: null` with a form
+    // posted from our own page: it says nothing either way, so the token decides.
+    if origin == "null" {
+        return Ok(());
     }
-    Ok(())
+    let origin_host = without_scheme(origin);
+    // The host as the browser saw it: the Host header, or what a proxy says it was, or the
+    // configured public address.
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let public = std::env::var("KNIT_PUBLIC_URL").ok();
+    let known = [
+        header(HOST.as_str()),
+        header("x-forwarded-host").and_then(|h| h.split(',').next_back().map(str::trim)),
+        public
+            .as_deref()
+            .map(|u| without_scheme(u.trim().trim_end_matches('/'))),
+    ];
+    if known.iter().flatten().any(|host| *host == origin_host) {
+        Ok(())
+    } else {
+        Err(Forged)
+    }
+}
+
+fn without_scheme(url: &str) -> &str {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or("")
 }
 
 /// Compares without stopping at the first difference, so timing says nothing about how much
@@ -151,6 +171,30 @@ mod tests {
         assert_eq!(check_anonymous(&headers, &token), Ok(()));
         headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert_eq!(check_anonymous(&headers, &token), Err(Forged));
+    }
+
+    #[test]
+    fn a_form_posted_under_no_referrer_policy_still_works() {
+        let token = "cd".repeat(32);
+        let mut headers = with_cookie(&token);
+        headers.insert(ORIGIN, HeaderValue::from_static("null"));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert_eq!(check_anonymous(&headers, &token), Ok(()));
+        assert_eq!(check_anonymous(&headers, &"ce".repeat(32)), Err(Forged));
+    }
+
+    #[test]
+    fn a_proxy_that_rewrites_the_host_is_understood() {
+        let token = "cd".repeat(32);
+        let mut headers = with_cookie(&token);
+        headers.insert(HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://help.example.org"));
+        assert_eq!(check_anonymous(&headers, &token), Err(Forged));
+        headers.insert(
+            "x-forwarded-host",
+            HeaderValue::from_static("help.example.org"),
+        );
+        assert_eq!(check_anonymous(&headers, &token), Ok(()));
     }
 
     #[test]

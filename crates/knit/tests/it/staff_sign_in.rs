@@ -1153,3 +1153,42 @@ async fn a_place_lead_invites_from_her_staff_page_and_partner_staff_cannot() {
         invitation_page(backend).await;
     }
 }
+
+async fn idle_and_old_sessions(backend: Backend) {
+    let app = app(backend).await;
+    let tom = user(
+        &app,
+        "Tom Baker",
+        "tom@example.org",
+        "marmalade bicycle harbour",
+        vec![Membership::connector()],
+    )
+    .await;
+    let started = |minutes_ago: i64, byte: u8| {
+        app.store().start_session(NewSession {
+            user: Some(tom.id),
+            two_factor_passed: false,
+            replaces: None,
+            random: SessionRandom {
+                token: [byte; 32],
+                csrf: [byte ^ 0xff; 32],
+            },
+            at: Utc::now() - TimeDelta::minutes(minutes_ago),
+        })
+    };
+    for (minutes_ago, byte, live) in [(29, 1, true), (31, 2, false), (13 * 60, 3, false)] {
+        let token = started(minutes_ago, byte).await.unwrap().token;
+        let mut browser = Browser::new(&app, "198.51.100.25");
+        browser.cookies.insert("knit_session".into(), token);
+        let page = browser.get("/staff").await;
+        let expected = if live { 200 } else { 303 };
+        assert_eq!(page.status, expected, "a session {minutes_ago} minutes old");
+    }
+}
+
+#[tokio::test]
+async fn a_session_ends_after_half_an_hour_idle() {
+    for backend in backends() {
+        idle_and_old_sessions(backend).await;
+    }
+}
