@@ -209,32 +209,34 @@ fn user_row(row: &DbRow) -> Result<User> {
     })
 }
 
-/// Fills in each user's memberships, in one query.
-async fn with_memberships<'e, E>(executor: E, mut users: Vec<User>) -> Result<Vec<User>>
-where
-    E: sqlx::Executor<'e, Database = DB>,
-{
-    if users.is_empty() {
-        return Ok(users);
-    }
-    let mut query = QueryBuilder::<DB>::new(
-        "SELECT user_id, role, scope, organization_lead FROM memberships WHERE user_id IN (",
-    );
-    let mut list = query.separated(", ");
-    for user in &users {
-        list.push_bind(key(user.id.0));
-    }
-    query.push(") ORDER BY user_id, role, scope");
+/// Ids per `IN (…)` list: well under either backend's limit on bound values.
+const MAX_IN: usize = 5_000;
+
+/// Fills in each user's memberships, a query per few thousand users.
+async fn with_memberships(
+    conn: &mut <DB as Database>::Connection,
+    mut users: Vec<User>,
+) -> Result<Vec<User>> {
     let mut held: HashMap<Uuid, Vec<Membership>> = HashMap::new();
-    for row in query.build().fetch_all(executor).await? {
-        let mut c = Columns::new(&row);
-        let user = c.id()?;
-        let role = c.role()?;
-        let scope = c.id()?;
-        let lead = c.flag()?;
-        let organization = (!scope.is_nil()).then_some(OrganizationId(scope));
-        let membership = Membership::new(role, organization, lead).map_err(corrupt)?;
-        held.entry(user).or_default().push(membership);
+    for chunk in users.chunks(MAX_IN) {
+        let mut query = QueryBuilder::<DB>::new(
+            "SELECT user_id, role, scope, organization_lead FROM memberships WHERE user_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for user in chunk {
+            list.push_bind(key(user.id.0));
+        }
+        query.push(") ORDER BY user_id, role, scope");
+        for row in query.build().fetch_all(&mut *conn).await? {
+            let mut c = Columns::new(&row);
+            let user = c.id()?;
+            let role = c.role()?;
+            let scope = c.id()?;
+            let lead = c.flag()?;
+            let organization = (!scope.is_nil()).then_some(OrganizationId(scope));
+            let membership = Membership::new(role, organization, lead).map_err(corrupt)?;
+            held.entry(user).or_default().push(membership);
+        }
     }
     for user in &mut users {
         user.memberships = held.remove(&user.id.0).unwrap_or_default();
@@ -519,7 +521,7 @@ impl AccountStore for SqlStore {
         .fetch_optional(&mut *tx)
         .await?;
         let users = found.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        let users = with_memberships(&mut *tx, users).await?;
+        let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users.into_iter().next())
     }
@@ -533,7 +535,7 @@ impl AccountStore for SqlStore {
         .fetch_optional(&mut *tx)
         .await?;
         let users = found.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        let users = with_memberships(&mut *tx, users).await?;
+        let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users.into_iter().next())
     }
@@ -548,7 +550,7 @@ impl AccountStore for SqlStore {
         .fetch_all(&mut *tx)
         .await?;
         let users = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        let users = with_memberships(&mut *tx, users).await?;
+        let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users)
     }
@@ -571,7 +573,7 @@ impl AccountStore for SqlStore {
         .fetch_all(&mut *tx)
         .await?;
         let users = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        let users = with_memberships(&mut *tx, users).await?;
+        let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users)
     }
