@@ -242,6 +242,11 @@ impl fmt::Display for AuditCheck {
                 recorded.seq + 1,
                 recorded.seq
             ),
+            AuditCheck::EndMoved { recorded, found } if found.seq == recorded.seq => write!(
+                f,
+                "the audit log is broken: event {} is not the event Knit wrote: it was replaced",
+                found.seq
+            ),
             AuditCheck::EndMoved { recorded, found } => write!(
                 f,
                 "the audit log is broken: event {} is missing: the log ends at event {} but \

@@ -1152,6 +1152,27 @@ pub async fn the_audit_chain_holds_under_concurrent_appends_and_names_tampering(
             problem: LinkProblem::Edited
         })
     );
+
+    // A last event swapped for another, chained correctly, shows against the head too.
+    raw.execute("DELETE FROM audit_events WHERE seq >= 200")
+        .await
+        .unwrap();
+    let replaced = chain(&all[198].head(), audit_event(555, actors[2]));
+    raw.execute(&put_back(&replaced)).await.unwrap();
+    let check = verify_audit_log(store).await.unwrap();
+    assert_eq!(
+        check,
+        AuditCheck::EndMoved {
+            recorded: head,
+            found: replaced.head()
+        }
+    );
+    assert!(
+        check
+            .to_string()
+            .contains("event 200 is not the event Knit wrote"),
+        "{check}"
+    );
 }
 
 fn email_job(run_at: DateTime<Utc>, n: u32) -> NewJob {
