@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use knit_domain::account::{Email, UserStatus};
 use knit_domain::audit::{AccountEvent, Outcome};
 use knit_domain::password::{check_new_password, hash_password};
-use knit_domain::session::{EmailedLink, LinkRefused, TOKEN_BYTES};
+use knit_domain::session::{
+    EmailedLink, LinkRefused, THROTTLE_WINDOW, TOKEN_BYTES, sign_in_allowed,
+};
 use knit_store::Store;
 use knit_store::accounts::{LinkError, NewLink, User};
 use serde::Deserialize;
@@ -114,6 +116,27 @@ pub(crate) async fn ask(
             return ask_page(site, &headers, form.email, Some(error), status);
         }
     };
+    // Asking is throttled like signing in, under its own name for the account, so nobody
+    // can fill a colleague's inbox with links, and asking never locks anyone out of signing
+    // in. Every request counts, for addresses with or without an account alike.
+    let asked_for = format!("reset:{}", email.as_str());
+    match store
+        .sign_in_failures(&asked_for, &address, now - THROTTLE_WINDOW)
+        .await
+    {
+        Ok(f) => {
+            if let Err(retry) = sign_in_allowed(&f.account, &f.address, now) {
+                return super::sign_in::throttled(site, retry);
+            }
+        }
+        Err(e) => return internal(site, e),
+    }
+    if let Err(e) = store
+        .record_sign_in_failure(&asked_for, &address, now)
+        .await
+    {
+        return internal(site, e);
+    }
     let user = match store.user_by_email(&email).await {
         Ok(user) => user.filter(|u| u.status == UserStatus::Active),
         Err(e) => return internal(site, e),

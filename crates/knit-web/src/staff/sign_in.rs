@@ -99,11 +99,11 @@ pub(crate) fn throttled(site: &Site, retry: RetryAfter) -> Response {
         StatusCode::TOO_MANY_REQUESTS,
         "Too many attempts",
         format!(
-            "There have been too many attempts to sign in. For your security, try again in {}. \
-             If you have forgotten your password, you can ask for a reset link.",
+            "There have been too many attempts from here or for this account. For your \
+             security, try again in {}.",
             minutes(retry)
         ),
-        ("/staff/reset", "Ask for a password reset link"),
+        ("/staff/sign-in", "Back to sign in"),
     );
     let seconds = retry.wait.num_seconds().max(1);
     response.headers_mut().insert(

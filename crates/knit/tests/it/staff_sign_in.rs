@@ -1192,3 +1192,50 @@ async fn a_session_ends_after_half_an_hour_idle() {
         idle_and_old_sessions(backend).await;
     }
 }
+
+async fn reset_flood(backend: Backend) {
+    let app = app(backend).await;
+    let asha = user(
+        &app,
+        "Asha Patel",
+        "asha@example.org",
+        ASHA_PASSWORD,
+        vec![Membership::coordinator()],
+    )
+    .await;
+    let mut pest = Browser::new(&app, "203.0.113.40");
+    for _ in 0..MAX_ACCOUNT_FAILURES {
+        let asked = pest
+            .fill_in(
+                "/staff/reset",
+                "/staff/reset",
+                &[("email", "asha@example.org")],
+            )
+            .await;
+        assert_eq!(asked.status, 200);
+    }
+    let refused = pest
+        .fill_in(
+            "/staff/reset",
+            "/staff/reset",
+            &[("email", "asha@example.org")],
+        )
+        .await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(
+        deliver(&app).await.sent_to(&asha.email).len(),
+        MAX_ACCOUNT_FAILURES
+    );
+    // Asking for links did not lock Asha out of signing in.
+    let signed_in = Browser::new(&app, "198.51.100.26")
+        .sign_in("asha@example.org", ASHA_PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, 303);
+}
+
+#[tokio::test]
+async fn nobody_can_flood_a_colleagues_inbox_with_reset_links() {
+    for backend in backends() {
+        reset_flood(backend).await;
+    }
+}
