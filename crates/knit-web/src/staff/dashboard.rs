@@ -42,6 +42,13 @@ pub(crate) async fn show(
     let action = Action::ViewDashboard;
     let decision = decide(&actor, &action);
     match (decision.denial(), &signed_in) {
+        // Two-factor is optional for a connector, but one who turned it on finishes signing
+        // in with it: otherwise the second step could be skipped by coming straight here.
+        (None, Some(signed_in))
+            if next_step(&signed_in.user, &signed_in.actor) == "/staff/two-factor" =>
+        {
+            Redirect::to("/staff/two-factor").into_response()
+        }
         (None, Some(signed_in)) => {
             let roles: Vec<String> = signed_in
                 .user

@@ -1239,3 +1239,34 @@ async fn nobody_can_flood_a_colleagues_inbox_with_reset_links() {
         reset_flood(backend).await;
     }
 }
+
+async fn optional_two_factor(backend: Backend) {
+    let app = app(backend).await;
+    let tom = user(
+        &app,
+        "Tom Baker",
+        "tom@example.org",
+        "marmalade bicycle harbour",
+        vec![Membership::connector()],
+    )
+    .await;
+    with_two_factor(&app, tom.id, &secret(3), &["tomm-aaaa-bbbb-cccc"]).await;
+    let mut browser = Browser::new(&app, "198.51.100.27");
+    let signed_in = browser
+        .sign_in("tom@example.org", "marmalade bicycle harbour")
+        .await;
+    assert_eq!(signed_in.location.as_deref(), Some("/staff/two-factor"));
+    // Going straight to the staff page does not skip the second step.
+    let skipped = browser.get("/staff").await;
+    assert_eq!(skipped.status, 303);
+    assert_eq!(skipped.location.as_deref(), Some("/staff/two-factor"));
+    assert_eq!(browser.two_factor("tomm-aaaa-bbbb-cccc").await.status, 303);
+    assert_eq!(browser.get("/staff").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_connector_who_turned_on_two_factor_cannot_skip_it() {
+    for backend in backends() {
+        optional_two_factor(backend).await;
+    }
+}
