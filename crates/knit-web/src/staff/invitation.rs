@@ -6,7 +6,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, Denial, decide};
 use knit_domain::account::{Actor, Email, Membership, OrganizationId, Role, UserId, UserStatus};
@@ -349,11 +349,8 @@ async fn inviter(
     now: DateTime<Utc>,
 ) -> Result<(super::session::SignedIn, Vec<RoleChoice>), Response> {
     let store = state.store.as_ref();
-    let signed_in = match super::session::current(store, headers, now).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(axum::response::Redirect::to("/staff/sign-in").into_response()),
-        Err(e) => return Err(internal(&state.site, e)),
-    };
+    let dashboard = Action::ViewDashboard;
+    let signed_in = super::session::authorise(state, headers, address, &dashboard, now).await?;
     let choices = match choices(store, &signed_in.actor).await {
         Ok(c) => c,
         Err(e) => return Err(internal(&state.site, e)),
@@ -363,10 +360,6 @@ async fn inviter(
         let action = Action::InviteUser(Membership::coordinator());
         let decision = decide(&signed_in.actor, &action);
         audit_decision(store, &signed_in.actor, &action, &decision, address, now).await;
-        if decision.denial() == Some(Denial::NeedsTwoFactor) {
-            let step = super::sign_in::next_step(&signed_in.user, &signed_in.actor);
-            return Err(axum::response::Redirect::to(step).into_response());
-        }
         let denial = decision.denial().unwrap_or(Denial::WrongRole);
         return Err(super::two_factor::denied(&state.site, denial));
     }

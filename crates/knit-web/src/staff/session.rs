@@ -15,7 +15,12 @@ use knit_domain::session::TOKEN_BYTES;
 use knit_store::accounts::{NewSession, SessionRandom, StartSessionError, StartedSession, User};
 use knit_store::{Store, StoreError};
 
+use axum::response::{IntoResponse, Redirect, Response};
+use knit_domain::access::{Action, Audience, Denial, decide};
+
 use super::random_bytes;
+use super::sign_in::next_step;
+use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "knit_session";
 /// Where the session cookie is sent: the staff pages only.
@@ -153,6 +158,43 @@ pub async fn current(
         user,
         actor,
     }))
+}
+
+/// The one gate for staff pages: the signed-in user if `knit_domain::access::decide` lets
+/// them do `action`, or the response that puts it right. No session: to the sign-in page.
+/// Two-factor still to do (or set up): there. Any other refusal: a 403 page. Every refusal
+/// of a signed-in user, and every allowed action that shows personal data, goes into the
+/// audit log with the address. A user who turned two-factor on (optional for connectors)
+/// finishes signing in with it before any staff action.
+pub async fn authorise(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, Response> {
+    let store = state.store.as_ref();
+    let signed_in = current(store, headers, now)
+        .await
+        .map_err(|e| super::internal(&state.site, e))?;
+    let Some(signed_in) = signed_in else {
+        return Err(Redirect::to("/staff/sign-in").into_response());
+    };
+    let decision = decide(&signed_in.actor, action);
+    let audited = decision.denial().is_some() || action.exposes_personal_data();
+    if audited {
+        super::audit_decision(store, &signed_in.actor, action, &decision, address, now).await;
+    }
+    let next = next_step(&signed_in.user, &signed_in.actor);
+    match decision.denial() {
+        None if action.audience() == Audience::Staff && next == "/staff/two-factor" => {
+            Err(Redirect::to(next).into_response())
+        }
+        None => Ok(signed_in),
+        Some(Denial::NotSignedIn) => Err(Redirect::to("/staff/sign-in").into_response()),
+        Some(Denial::NeedsTwoFactor) => Err(Redirect::to(next).into_response()),
+        Some(denial) => Err(super::two_factor::denied(&state.site, denial)),
+    }
 }
 
 #[cfg(test)]

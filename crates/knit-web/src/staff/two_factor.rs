@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use knit_domain::access::{Action, Denial, decide};
+use knit_domain::access::{Action, Denial};
 use knit_domain::audit::{AccountEvent, Outcome};
 use knit_domain::session::{THROTTLE_WINDOW, sign_in_allowed};
 use knit_domain::totp::{
@@ -25,8 +25,7 @@ use serde::Deserialize;
 use super::session::{self, SignedIn, behind_tls};
 use super::sign_in::{capitalised, next_step, throttled};
 use super::{
-    ClientAddress, FieldError, audit_account, audit_decision, csrf, forged, internal, message,
-    random_bytes, render,
+    ClientAddress, FieldError, audit_account, csrf, forged, internal, message, random_bytes, render,
 };
 use crate::{AppState, Site};
 
@@ -71,21 +70,7 @@ async fn own_account(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, Response> {
-    let store = state.store.as_ref();
-    let signed_in = match session::current(store, headers, now).await {
-        Ok(s) => s,
-        Err(e) => return Err(internal(&state.site, e)),
-    };
-    let Some(signed_in) = signed_in else {
-        return Err(Redirect::to("/staff/sign-in").into_response());
-    };
-    let action = Action::ManageOwnAccount;
-    let decision = decide(&signed_in.actor, &action);
-    if let Some(denial) = decision.denial() {
-        audit_decision(store, &signed_in.actor, &action, &decision, address, now).await;
-        return Err(denied(&state.site, denial));
-    }
-    Ok(signed_in)
+    session::authorise(state, headers, address, &Action::ManageOwnAccount, now).await
 }
 
 pub(crate) fn denied(site: &Site, denial: Denial) -> Response {
