@@ -162,8 +162,9 @@ pub(crate) async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    // The account as typed: failures for addresses with no account count as well.
-    let account = form.email.trim().to_lowercase();
+    // The account as typed: failures for addresses with no account count as well. No
+    // address is longer than 254 characters, so nothing longer is kept.
+    let account: String = form.email.trim().to_lowercase().chars().take(254).collect();
     let failures = match store
         .sign_in_failures(&account, &address, now - THROTTLE_WINDOW)
         .await
