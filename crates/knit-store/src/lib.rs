@@ -57,6 +57,13 @@ pub struct ProblemReport {
     pub resolved: bool,
 }
 
+/// One numbered write to a service: it was added, replaced or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectoryChange {
+    pub seq: u64,
+    pub service_id: Uuid,
+}
+
 /// Filters for reading services page by page (API listings and exports).
 #[derive(Debug, Clone, Default)]
 pub struct ServiceFilter {
@@ -93,6 +100,14 @@ pub trait Store: AccountStore + Send + Sync + 'static {
     /// Removes a service and everything nested in it (its locations and organisation stay,
     /// as other services may share them). Returns whether there was such a service.
     async fn delete_service(&self, id: Uuid) -> Result<bool>;
+
+    /// Writes to services after change number `after`, oldest first: how each running
+    /// instance keeps its search index current with writes made elsewhere.
+    async fn directory_changes_after(&self, after: u64, limit: u32)
+    -> Result<Vec<DirectoryChange>>;
+
+    /// The number of the latest change, 0 if there is none.
+    async fn last_directory_change(&self) -> Result<u64>;
 
     /// Assembles every service again from its rows and rewrites each stored document that
     /// differs (each service keeps its whole JSON for fast reading). Returns how many

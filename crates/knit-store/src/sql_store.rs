@@ -31,10 +31,12 @@ use sqlx::{Database, Decode, Pool, QueryBuilder, Row, Type};
 use uuid::Uuid;
 
 use super::{
-    DB, Key, NAME, Stamp, begin_read, begin_write, kept_time, key, stamp, time_of, uuid_of,
+    DB, Key, LOCK_CHANGES, NAME, Stamp, begin_read, begin_write, kept_time, key, stamp, time_of,
+    uuid_of,
 };
 use crate::{
-    ImportSummary, Place, PostcodePoint, ProblemReport, Result, ServiceFilter, Store, StoreError,
+    DirectoryChange, ImportSummary, Place, PostcodePoint, ProblemReport, Result, ServiceFilter,
+    Store, StoreError,
 };
 
 type Conn = <DB as Database>::Connection;
@@ -1694,12 +1696,33 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Numbers a change for each service written, in the writing transaction.
+async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
+    if let Some(lock) = LOCK_CHANGES {
+        sqlx::query(lock).execute(&mut *tx).await?;
+    }
+    let at = stamp(Utc::now());
+    insert_rows(
+        tx,
+        "directory_changes",
+        &["service_id", "changed_at"],
+        "",
+        ids,
+        |values, id| {
+            values.push_bind(key(*id)).push_bind(at.clone());
+        },
+    )
+    .await
+}
+
 #[async_trait]
 impl Store for SqlStore {
     async fn put_services(&self, services: &[Service]) -> Result<ImportSummary> {
         let batch = last_of_each(services, |s| s.id);
         let mut tx = begin_write(&self.writer).await?;
         let summary = write_services(&mut tx, &batch).await?;
+        let ids: Vec<Uuid> = batch.iter().map(|s| s.id).collect();
+        record_changes(&mut tx, &ids).await?;
         tx.commit().await?;
         tracing::debug!(
             added = summary.added,
@@ -1826,8 +1849,40 @@ impl Store for SqlStore {
             .bind(key(id))
             .execute(&mut *tx)
             .await?;
+        if done.rows_affected() > 0 {
+            record_changes(&mut tx, &[id]).await?;
+        }
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn directory_changes_after(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<DirectoryChange>> {
+        let rows = sqlx::query(
+            "SELECT seq, service_id FROM directory_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DirectoryChange {
+                    seq: count(row.try_get::<i64, _>(0)?),
+                    service_id: uuid_of(row.try_get::<Key, _>(1)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn last_directory_change(&self) -> Result<u64> {
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM directory_changes")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(last.map_or(0, count))
     }
 
     async fn organization(&self, id: Uuid) -> Result<Option<Organization>> {

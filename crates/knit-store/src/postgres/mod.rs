@@ -47,6 +47,10 @@ fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
     time.trunc_subsecs(6)
 }
 
+/// Writers add changes one transaction at a time, so a reader never sees a later number
+/// before an earlier one commits and skips it.
+const LOCK_CHANGES: Option<&str> = Some("LOCK TABLE directory_changes IN EXCLUSIVE MODE");
+
 const NAME: &str = "postgres";
 
 const CONNECTIONS: u32 = 8;

@@ -57,6 +57,9 @@ fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
     time
 }
 
+/// SQLite has one writer at a time, so changes are numbered in the order they commit.
+const LOCK_CHANGES: Option<&str> = None;
+
 const NAME: &str = "sqlite";
 
 /// How long a write waits for another process's write before giving up.

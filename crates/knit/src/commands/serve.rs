@@ -1,5 +1,9 @@
 //! `knit serve` and `knit demo`.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
 use anyhow::Context;
 use knit_web::Site;
 use tokio::net::TcpListener;
@@ -12,7 +16,7 @@ use crate::config;
 pub async fn serve(global: &Global, bind: &str, site: Site) -> anyhow::Result<()> {
     let store = open_store(global).await?;
     let state = app::state(store, site).await?;
-    run(state, bind).await
+    run(global, state, bind).await
 }
 
 pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
@@ -22,10 +26,17 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
         .context("could not create the demo database")?;
     app::load_demo(store.as_ref()).await?;
     let state = app::state(store, app::demo_site()).await?;
-    run(state, bind).await
+    run(global, state, bind).await
 }
 
-async fn run(state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
+/// How often a server takes in directory writes made elsewhere (an import, another
+/// instance): a few seconds' delay is invisible to someone searching.
+const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(2);
+
+async fn run(global: &Global, state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
+    let mailer = knit_web::mailer::from_env(&global.data_dir).context("could not set up email")?;
+    tokio::spawn(knit_web::jobs_worker::run(state.store.clone(), mailer));
+    tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("could not listen on {bind}"))?;
@@ -35,7 +46,8 @@ async fn run(state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
         state.engine.len()
     );
     tracing::info!(%address, services = state.engine.len(), "serving");
-    axum::serve(listener, knit_web::router(state))
+    let app = knit_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
