@@ -16,15 +16,26 @@ use uuid::Uuid;
 struct Entry {
     organization_id: Uuid,
     last_modified: Option<DateTime<Utc>>,
-    term_ids: Vec<Uuid>,
-    taxonomy_names: Vec<String>,
-    taxonomy_ids: Vec<Uuid>,
+    // Boxed slices, each list deduplicated: a nation's directory keeps one entry per service.
+    term_ids: Box<[Uuid]>,
+    taxonomy_names: Box<[Box<str>]>,
+    taxonomy_ids: Box<[Uuid]>,
     minimum_age: Option<u16>,
     maximum_age: Option<u16>,
-    /// Opening windows (opens, closes) by weekday, Monday first.
-    windows: [Vec<(TimeOfDay, TimeOfDay)>; 7],
+    /// Opening windows: (weekday from Monday = 0, opens, closes).
+    windows: Box<[(u8, TimeOfDay, TimeOfDay)]>,
     /// Public places (service_at_location id, position if mapped); confidential ones left out.
-    places: Vec<(Uuid, Option<LatLon>)>,
+    places: Box<[(Uuid, Option<LatLon>)]>,
+}
+
+fn distinct<T: PartialEq>(items: impl Iterator<Item = T>) -> Box<[T]> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out.into_boxed_slice()
 }
 
 /// The Open Referral API's filters. All given filters must hold (AND).
@@ -69,7 +80,7 @@ pub struct Proximity {
 
 impl Entry {
     fn of(service: &Service) -> Entry {
-        let mut windows: [Vec<(TimeOfDay, TimeOfDay)>; 7] = Default::default();
+        let mut windows = Vec::new();
         for schedule in &service.schedules {
             let (Some(opens), Some(closes)) = (schedule.opens_at, schedule.closes_at) else {
                 continue;
@@ -78,7 +89,7 @@ impl Entry {
                 continue;
             }
             for day in opening::weekdays(schedule) {
-                windows[day.num_days_from_monday() as usize].push((opens, closes));
+                windows.push((day.num_days_from_monday() as u8, opens, closes));
             }
         }
         let terms = service
@@ -88,20 +99,18 @@ impl Entry {
         Entry {
             organization_id: service.organization_id,
             last_modified: service.last_modified,
-            term_ids: service
-                .attributes
-                .iter()
-                .map(|a| a.taxonomy_term_id)
-                .collect(),
-            taxonomy_names: terms
-                .clone()
-                .flat_map(|t| [t.taxonomy.clone(), t.vocabulary.clone()])
-                .flatten()
-                .collect(),
-            taxonomy_ids: terms.filter_map(|t| t.taxonomy_id).collect(),
+            term_ids: distinct(service.attributes.iter().map(|a| a.taxonomy_term_id)),
+            taxonomy_names: distinct(
+                terms
+                    .clone()
+                    .flat_map(|t| [t.taxonomy.as_deref(), t.vocabulary.as_deref()])
+                    .flatten()
+                    .map(Box::<str>::from),
+            ),
+            taxonomy_ids: distinct(terms.filter_map(|t| t.taxonomy_id)),
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
-            windows,
+            windows: windows.into_boxed_slice(),
             places: service
                 .service_at_locations
                 .iter()
@@ -122,19 +131,15 @@ impl Entry {
     }
 
     fn has_opening(&self, f: &CatalogueFilter) -> bool {
-        let days: Vec<usize> = match f.day {
-            Some(d) => vec![d.num_days_from_monday() as usize],
-            None => (0..7).collect(),
-        };
-        days.into_iter()
-            .flat_map(|d| &self.windows[d])
-            .any(|&(opens, closes)| {
-                // An overnight opening (closing before it opens) ends the next morning,
-                // after any end time on its own day.
-                let ends_next_day = closes <= opens;
-                f.start_time.is_none_or(|start| opens >= start)
-                    && f.end_time.is_none_or(|end| !ends_next_day && closes <= end)
-            })
+        let day = f.day.map(|d| d.num_days_from_monday() as u8);
+        self.windows.iter().any(|&(on, opens, closes)| {
+            // An overnight opening (closing before it opens) ends the next morning,
+            // after any end time on its own day.
+            let ends_next_day = closes <= opens;
+            day.is_none_or(|d| d == on)
+                && f.start_time.is_none_or(|start| opens >= start)
+                && f.end_time.is_none_or(|end| !ends_next_day && closes <= end)
+        })
     }
 
     fn matches(&self, f: &CatalogueFilter) -> bool {
@@ -144,7 +149,7 @@ impl Entry {
         let taxonomy = match &f.taxonomy {
             None => true,
             Some(TaxonomyRef::Id(id)) => self.taxonomy_ids.contains(id),
-            Some(TaxonomyRef::Name(name)) => self.taxonomy_names.iter().any(|n| n == name),
+            Some(TaxonomyRef::Name(name)) => self.taxonomy_names.iter().any(|n| **n == **name),
         };
         let ages = f
             .minimum_age

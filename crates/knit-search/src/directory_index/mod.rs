@@ -20,7 +20,7 @@ use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use knit_domain::directory::{Delivery, WayIn};
-use knit_domain::geo::LatLon;
+use knit_domain::geo::{FlatDistances, LatLon};
 use knit_domain::opening::Opening;
 use knit_domain::{NEEDS, NeedId, Service};
 use uuid::Uuid;
@@ -109,6 +109,8 @@ const HINT_WEIGHT: f32 = 3.0;
 /// Distance halves relevance at about 30 km: near matters, but a much better match a
 /// few miles further away still wins.
 const DISTANCE_SCALE_KM: f64 = 10.0;
+/// How near the limit of `within_km` a flat distance must be before the exact one decides.
+const ROUGH_MARGIN: f64 = 0.1;
 /// A phone line or website is ranked as if it were this far away: reachable from
 /// anywhere, but no substitute for somewhere round the corner.
 const REMOTE_AS_IF_KM: f64 = 5.0;
@@ -817,6 +819,7 @@ impl DirectoryIndex {
         let wanted = page.saturating_mul(per_page);
         let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted.min(1024) + 1);
         let mut total = 0usize;
+        let flat = query.near.map(FlatDistances::new);
         for &slot in &candidates {
             let hot = &self.hot[slot as usize];
             if !self.passes(hot, slot, query, wanted_needs) {
@@ -828,11 +831,20 @@ impl DirectoryIndex {
             {
                 continue;
             }
-            let distance = query.near.and_then(|near| self.distance_km(slot, near));
-            if let (Some(within), Some(d)) = (query.within_km, distance)
-                && d > within
-            {
-                continue;
+            let distance = flat
+                .as_ref()
+                .and_then(|flat| self.rough_distance_km(slot, flat));
+            if let (Some(within), Some(d)) = (query.within_km, distance) {
+                // The flat figure settles all but the places close to the limit.
+                let outside = if (d - within).abs() <= ROUGH_MARGIN * within {
+                    flat.and_then(|f| self.distance_km(slot, f.origin()))
+                        .is_some_and(|exact| exact > within)
+                } else {
+                    d > within
+                };
+                if outside {
+                    continue;
+                }
             }
             let relevance = score[slot as usize] + need_boost_of(hot, boosted, &need_boost);
             let fit = self.fit(hot, &hints);
@@ -988,6 +1000,19 @@ impl DirectoryIndex {
     fn places_of(&self, slot: u32) -> &[[f32; 2]] {
         let slot = slot as usize;
         &self.places[self.place_starts[slot] as usize..self.place_starts[slot + 1] as usize]
+    }
+
+    /// The flat distance to the nearest place: for ranking many candidates quickly.
+    fn rough_distance_km(&self, slot: u32, near: &FlatDistances) -> Option<f64> {
+        self.places_of(slot)
+            .iter()
+            .map(|&[lat, lon]| {
+                near.km(LatLon {
+                    lat: f64::from(lat),
+                    lon: f64::from(lon),
+                })
+            })
+            .min_by(f64::total_cmp)
     }
 
     fn distance_km(&self, slot: u32, near: LatLon) -> Option<f64> {
