@@ -1701,7 +1701,7 @@ async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
     if let Some(lock) = LOCK_CHANGES {
         sqlx::query(lock).execute(&mut *tx).await?;
     }
-    let at = stamp(Utc::now());
+    let now = Utc::now();
     insert_rows(
         tx,
         "directory_changes",
@@ -1709,7 +1709,7 @@ async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
         "",
         ids,
         |values, id| {
-            values.push_bind(key(*id)).push_bind(at.clone());
+            values.push_bind(key(*id)).push_bind(stamp(now));
         },
     )
     .await
