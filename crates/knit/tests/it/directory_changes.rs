@@ -5,38 +5,16 @@ use crate::support::{Backend, TestApp, backends};
 
 async fn an_import_elsewhere_reaches_search(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut service = knit::demo::directory().remove(0);
-    service.id = uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_URL,
-        b"https://knit.example/test/clock-menders",
-    );
-    service.name = "Clock menders' repair café".to_owned();
-    for sal in &mut service.service_at_locations {
-        sal.id = uuid::Uuid::new_v5(&service.id, sal.id.as_bytes());
-    }
-    for list in [&mut service.phones] {
-        for phone in list.iter_mut() {
-            phone.id = uuid::Uuid::new_v5(&service.id, phone.id.as_bytes());
-        }
-    }
-    for schedule in &mut service.schedules {
-        schedule.id = uuid::Uuid::new_v5(&service.id, schedule.id.as_bytes());
-    }
-    for attribute in &mut service.attributes {
-        attribute.id = uuid::Uuid::new_v5(&service.id, attribute.id.as_bytes());
-    }
-    for item in &mut service.languages {
-        item.id = uuid::Uuid::new_v5(&service.id, item.id.as_bytes());
-    }
-    for item in &mut service.cost_options {
-        item.id = uuid::Uuid::new_v5(&service.id, item.id.as_bytes());
-    }
-    for item in &mut service.service_areas {
-        item.id = uuid::Uuid::new_v5(&service.id, item.id.as_bytes());
-    }
-    for item in &mut service.contacts {
-        item.id = uuid::Uuid::new_v5(&service.id, item.id.as_bytes());
-    }
+    let organization = knit::demo::directory()[0].organization_id;
+    let mut service: knit_domain::Service = serde_json::from_value(serde_json::json!({
+        "id": "6a0c8c7e-8f0e-4b8e-9d56-3f5e2b1c0a11",
+        "organization_id": organization,
+        "name": "Clock menders' repair café",
+        "description": "Bring a stopped clock or watch; volunteers mend it with you.",
+        "status": "active"
+    }))
+    .unwrap();
+    knit_domain::validation::tidy(&mut service);
 
     let (_, before) = app.get_text("/search?q=clock+menders").await;
     assert!(!before.contains("Clock menders"), "not there yet");
