@@ -4,6 +4,7 @@
 //! when sign-in slows down, what a good password is, how codes are checked); the store keeps
 //! the records; these pages put the two together and record each step in the audit log.
 
+pub mod audit_log;
 pub mod csrf;
 mod dashboard;
 pub mod invitation;
@@ -11,6 +12,7 @@ pub mod reset;
 pub mod session;
 mod sign_in;
 mod two_factor;
+pub mod users;
 
 use std::net::IpAddr;
 
@@ -55,7 +57,43 @@ pub fn routes() -> Router<AppState> {
             "/staff/invitations/{token}",
             get(invitation::accept_form).post(invitation::accept),
         )
+        .route("/staff/users", get(users::list))
+        .route("/staff/users/{id}", get(users::show))
+        .route("/staff/users/{id}/roles", post(users::change_role))
+        .route("/staff/users/{id}/suspend", post(users::suspend))
+        .route("/staff/users/{id}/reinstate", post(users::reinstate))
+        .route("/staff/audit", get(audit_log::show))
+        .route("/staff/audit/check", post(audit_log::check))
 }
+
+/// Every staff route as (method, path), in the order [`routes`] adds them. The route × role
+/// test checks each against the permission policy; keep this in step with [`routes`].
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/staff"),
+    ("GET", "/staff/"),
+    ("GET", "/staff/sign-in"),
+    ("POST", "/staff/sign-in"),
+    ("POST", "/staff/sign-out"),
+    ("GET", "/staff/two-factor"),
+    ("POST", "/staff/two-factor"),
+    ("GET", "/staff/two-factor/set-up"),
+    ("POST", "/staff/two-factor/set-up"),
+    ("GET", "/staff/reset"),
+    ("POST", "/staff/reset"),
+    ("GET", "/staff/reset/{token}"),
+    ("POST", "/staff/reset/{token}"),
+    ("GET", "/staff/invitations"),
+    ("POST", "/staff/invitations"),
+    ("GET", "/staff/invitations/{token}"),
+    ("POST", "/staff/invitations/{token}"),
+    ("GET", "/staff/users"),
+    ("GET", "/staff/users/{id}"),
+    ("POST", "/staff/users/{id}/roles"),
+    ("POST", "/staff/users/{id}/suspend"),
+    ("POST", "/staff/users/{id}/reinstate"),
+    ("GET", "/staff/audit"),
+    ("POST", "/staff/audit/check"),
+];
 
 /// Random bytes for a session id, CSRF token, emailed link or secret, from the operating
 /// system. Fails only if the system has no randomness to give, when nothing safe can be made.

@@ -5,6 +5,8 @@ mod directory_changes;
 mod directory_site;
 mod oruk_api;
 mod oruk_conformance;
+mod route_permissions;
+mod staff_pages;
 mod staff_sign_in;
 mod support;
 mod taxonomy_contract;

@@ -1,0 +1,493 @@
+//! Every route of the app against every kind of visitor, each answer checked against the one
+//! permission policy, `knit_domain::access::decide`, over real HTTP on SQLite and PostgreSQL.
+//!
+//! The table below names each route's action. Staff routes must match
+//! `knit_web::staff::ROUTES` exactly, so a staff page added without a row here fails the test.
+
+use std::collections::BTreeSet;
+
+use knit_domain::access::{Action, Decision, Denial, decide};
+use knit_domain::account::{Actor, Membership, OrganizationId, UserId, UserStatus};
+use knit_domain::totp::TotpSecret;
+use uuid::Uuid;
+
+use crate::staff_pages::{Browser, make_user};
+use crate::support::{Backend, TestApp, backends};
+
+const ORG_A: OrganizationId = OrganizationId(Uuid::from_u128(0xa));
+const ORG_B: OrganizationId = OrganizationId(Uuid::from_u128(0xb));
+
+/// What a route does, as far as the policy is concerned.
+#[derive(Clone, Copy)]
+enum Guard {
+    /// Asks the policy for this action. `own_org` makes the action's organisation the
+    /// visitor's own (for pages that offer each visitor what they may do in their own).
+    Policy { action: Action, own_org: bool },
+    /// Only redirects to another route, which decides.
+    Alias(&'static str),
+}
+
+struct Route {
+    method: &'static str,
+    /// The path as the router declares it.
+    pattern: &'static str,
+    /// The path requested; `{user}` is replaced by the id of a user to act on, `{org}` by
+    /// organisation A's id, and `{service}` and the like by the first id the API lists.
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    guard: Guard,
+}
+
+const fn route(
+    method: &'static str,
+    pattern: &'static str,
+    path: &'static str,
+    action: Action,
+) -> Route {
+    Route {
+        method,
+        pattern,
+        path,
+        form: &[],
+        guard: Guard::Policy {
+            action,
+            own_org: false,
+        },
+    }
+}
+
+const fn with_form(mut r: Route, form: &'static [(&'static str, &'static str)]) -> Route {
+    r.form = form;
+    r
+}
+
+const PUBLIC: Action = Action::ViewPublicDirectory;
+const SIGN_IN: Action = Action::SignIn;
+const OWN: Action = Action::ManageOwnAccount;
+
+/// Every route, in the order visited: public and sign-in pages first, then staff pages,
+/// then the visitor's own account (setting up two-factor afresh would hold later pages
+/// back), and signing out last.
+fn table() -> Vec<Route> {
+    let invite = Route {
+        guard: Guard::Policy {
+            action: Action::InviteUser(Membership::partner_staff(ORG_A)),
+            own_org: true,
+        },
+        ..route("GET", "/staff/invitations", "/staff/invitations", PUBLIC)
+    };
+    vec![
+        route("GET", "/", "/", PUBLIC),
+        route("GET", "/search", "/search?q=food", PUBLIC),
+        route("GET", "/services/{id}", "/services/{service}", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/services/{id}/report",
+                "/services/{service}/report",
+                Action::ReportProblem,
+            ),
+            &[("what", "The phone number is out of date")],
+        ),
+        route("GET", "/tell-us", "/tell-us", PUBLIC),
+        route("POST", "/tell-us", "/tell-us", PUBLIC),
+        route("GET", "/healthz", "/healthz", PUBLIC),
+        route("GET", "/static/knit.css", "/static/knit.css", PUBLIC),
+        route("GET", "/static/exit.js", "/static/exit.js", PUBLIC),
+        route("GET", "/api", "/api", PUBLIC),
+        route("GET", "/api/", "/api/", PUBLIC),
+        route("GET", "/api/openapi.json", "/api/openapi.json", PUBLIC),
+        route("GET", "/api/services", "/api/services", PUBLIC),
+        route(
+            "GET",
+            "/api/services/{id}",
+            "/api/services/{service}",
+            PUBLIC,
+        ),
+        route(
+            "GET",
+            "/api/service_at_locations",
+            "/api/service_at_locations",
+            PUBLIC,
+        ),
+        route(
+            "GET",
+            "/api/service_at_locations/{id}",
+            "/api/service_at_locations/{service_at_location}",
+            PUBLIC,
+        ),
+        route("GET", "/api/taxonomies", "/api/taxonomies", PUBLIC),
+        route(
+            "GET",
+            "/api/taxonomies/{id}",
+            "/api/taxonomies/{taxonomy}",
+            PUBLIC,
+        ),
+        route("GET", "/api/taxonomy_terms", "/api/taxonomy_terms", PUBLIC),
+        route(
+            "GET",
+            "/api/taxonomy_terms/{id}",
+            "/api/taxonomy_terms/{taxonomy_term}",
+            PUBLIC,
+        ),
+        route("GET", "/api/organizations", "/api/organizations", PUBLIC),
+        route(
+            "GET",
+            "/api/organizations/{id}",
+            "/api/organizations/{organization}",
+            PUBLIC,
+        ),
+        route("GET", "/staff/sign-in", "/staff/sign-in", SIGN_IN),
+        route("POST", "/staff/sign-in", "/staff/sign-in", SIGN_IN),
+        route("GET", "/staff/reset", "/staff/reset", SIGN_IN),
+        route("POST", "/staff/reset", "/staff/reset", SIGN_IN),
+        route("GET", "/staff/reset/{token}", RESET_LINK, SIGN_IN),
+        route("POST", "/staff/reset/{token}", RESET_LINK, SIGN_IN),
+        route(
+            "GET",
+            "/staff/invitations/{token}",
+            INVITATION_LINK,
+            SIGN_IN,
+        ),
+        route(
+            "POST",
+            "/staff/invitations/{token}",
+            INVITATION_LINK,
+            SIGN_IN,
+        ),
+        route("GET", "/staff", "/staff", Action::ViewDashboard),
+        Route {
+            guard: Guard::Alias("/staff"),
+            ..route("GET", "/staff/", "/staff/", PUBLIC)
+        },
+        invite,
+        with_form(
+            route(
+                "POST",
+                "/staff/invitations",
+                "/staff/invitations",
+                Action::InviteUser(Membership::partner_staff(ORG_A)),
+            ),
+            &[
+                ("name", "New Colleague"),
+                ("email", "new-{actor}@example.org"),
+                ("membership", "partner_staff:{org}"),
+            ],
+        ),
+        route("GET", "/staff/users", "/staff/users", Action::ManageUsers),
+        route(
+            "GET",
+            "/staff/users/{id}",
+            "/staff/users/{user}",
+            Action::ManageUsers,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/users/{id}/roles",
+                "/staff/users/{user}/roles",
+                Action::ChangeUserRole,
+            ),
+            &[("add", "connector")],
+        ),
+        route(
+            "POST",
+            "/staff/users/{id}/suspend",
+            "/staff/users/{user}/suspend",
+            Action::SuspendUser,
+        ),
+        route(
+            "POST",
+            "/staff/users/{id}/reinstate",
+            "/staff/users/{user}/reinstate",
+            Action::SuspendUser,
+        ),
+        route("GET", "/staff/audit", "/staff/audit", Action::ReadAuditLog),
+        route(
+            "POST",
+            "/staff/audit/check",
+            "/staff/audit/check",
+            Action::ReadAuditLog,
+        ),
+        route("GET", "/staff/two-factor", "/staff/two-factor", OWN),
+        with_form(
+            route("POST", "/staff/two-factor", "/staff/two-factor", OWN),
+            &[("code", "000000")],
+        ),
+        route(
+            "GET",
+            "/staff/two-factor/set-up",
+            "/staff/two-factor/set-up",
+            OWN,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/two-factor/set-up",
+                "/staff/two-factor/set-up",
+                OWN,
+            ),
+            &[("code", "000000")],
+        ),
+        route("POST", "/staff/sign-out", "/staff/sign-out", OWN),
+    ]
+}
+
+/// Well-formed link tokens that name no link.
+const RESET_LINK: &str =
+    "/staff/reset/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const INVITATION_LINK: &str =
+    "/staff/invitations/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+#[test]
+fn the_table_covers_every_staff_route_and_nothing_else() {
+    let table: BTreeSet<(&str, &str)> = table()
+        .iter()
+        .filter(|r| r.pattern.starts_with("/staff"))
+        .map(|r| (r.method, r.pattern))
+        .collect();
+    let exposed: BTreeSet<(&str, &str)> = knit_web::staff::ROUTES.iter().copied().collect();
+    assert_eq!(
+        table.difference(&exposed).collect::<Vec<_>>(),
+        Vec::<&(&str, &str)>::new(),
+        "rows for routes the staff module does not have"
+    );
+    assert_eq!(
+        exposed.difference(&table).collect::<Vec<_>>(),
+        Vec::<&(&str, &str)>::new(),
+        "staff routes with no row in the table"
+    );
+}
+
+/// How an answer reads, as far as permission goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    /// Sent to sign in.
+    ToSignIn,
+    /// Sent to pass (or set up) two-factor.
+    ToTwoFactor,
+    /// The policy's refusal page.
+    Refused,
+    /// Anything else, with its status.
+    Served(u16),
+}
+
+fn answer_of(status: u16, location: Option<&str>, body: &str) -> Answer {
+    match (status, location) {
+        (303, Some("/staff/sign-in")) => Answer::ToSignIn,
+        (303, Some(l)) if l.starts_with("/staff/two-factor") => Answer::ToTwoFactor,
+        // The refusal page `session::authorise` gives; a forged form's 403 says otherwise.
+        (403, _) if body.contains("You cannot do this") => Answer::Refused,
+        (status, _) => Answer::Served(status),
+    }
+}
+
+/// A visitor to try every route as: the browser, and the actor the policy should see.
+struct Visitor<'a> {
+    name: &'static str,
+    browser: Browser<'a>,
+    actor: Actor,
+}
+
+async fn visitor<'a>(
+    app: &'a TestApp,
+    n: u8,
+    name: &'static str,
+    memberships: Vec<Membership>,
+    two_factor: bool,
+) -> Visitor<'a> {
+    let secret = TotpSecret::from_random_bytes([n; 20]);
+    let secret = two_factor.then_some(&secret);
+    let email = format!("visitor{n}@example.org");
+    let user = make_user(app, name, &email, memberships.clone(), secret).await;
+    let mut browser = Browser::new(app, &format!("198.51.100.{}", 100 + n));
+    browser.sign_in(&email, secret).await;
+    let actor = Actor::staff(user.id, UserStatus::Active, memberships, two_factor);
+    Visitor {
+        name,
+        browser,
+        actor,
+    }
+}
+
+fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
+    let Guard::Policy { action, own_org } = route.guard else {
+        return Err("alias");
+    };
+    let action = match action {
+        Action::InviteUser(_) if own_org => {
+            let org = actor.memberships().iter().find_map(|m| m.organization());
+            Action::InviteUser(Membership::partner_staff(org.unwrap_or(ORG_A)))
+        }
+        other => other,
+    };
+    Ok(match decide(actor, &action) {
+        Decision::Allow { .. } => return Err("allowed"),
+        Decision::Deny(Denial::NotSignedIn) => Answer::ToSignIn,
+        Decision::Deny(Denial::NeedsTwoFactor) => Answer::ToTwoFactor,
+        Decision::Deny(_) => Answer::Refused,
+    })
+}
+
+async fn every_route_answers_as_the_policy_says(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut ids = Vec::new();
+    for (name, list) in [
+        ("{service}", "services"),
+        ("{service_at_location}", "service_at_locations"),
+        ("{taxonomy}", "taxonomies"),
+        ("{taxonomy_term}", "taxonomy_terms"),
+        ("{organization}", "organizations"),
+    ] {
+        let (_, listed) = app.get_json(&format!("/api/{list}")).await;
+        let id = listed["contents"][0]["id"].as_str();
+        ids.push((
+            name,
+            id.unwrap_or_else(|| panic!("a listed {list}")).to_owned(),
+        ));
+    }
+    let target = make_user(
+        &app,
+        "Ravi Kumar",
+        "ravi@example.org",
+        vec![Membership::coordinator()],
+        None,
+    )
+    .await;
+    let mut visitors = vec![Visitor {
+        name: "anonymous",
+        browser: Browser::new(&app, "198.51.100.99"),
+        actor: Actor::Anonymous,
+    }];
+    let roles: [(&str, Vec<Membership>, bool); 6] = [
+        ("place lead", vec![Membership::place_lead()], true),
+        ("coordinator", vec![Membership::coordinator()], true),
+        (
+            "partner staff",
+            vec![Membership::partner_staff(ORG_A)],
+            true,
+        ),
+        (
+            "organisation lead",
+            vec![Membership::organization_lead(ORG_A)],
+            true,
+        ),
+        ("connector", vec![Membership::connector()], false),
+        (
+            "another organisation's lead",
+            vec![Membership::organization_lead(ORG_B)],
+            true,
+        ),
+    ];
+    for (n, (name, memberships, two_factor)) in roles.into_iter().enumerate() {
+        visitors.push(visitor(&app, n as u8 + 1, name, memberships, two_factor).await);
+    }
+
+    let mut checked = 0;
+    for route in table() {
+        for (index, visitor) in visitors.iter_mut().enumerate() {
+            let mut path = route
+                .path
+                .replace("{user}", &target.id.to_string())
+                .replace("{org}", &ORG_A.to_string());
+            for (name, id) in &ids {
+                path = path.replace(name, id);
+            }
+            let actor_tag = index.to_string();
+            let form: Vec<(String, String)> = route
+                .form
+                .iter()
+                .map(|(k, v)| {
+                    let v = v
+                        .replace("{actor}", &actor_tag)
+                        .replace("{org}", &ORG_A.to_string());
+                    (k.to_string(), v)
+                })
+                .collect();
+            let page = if route.method == "GET" {
+                visitor.browser.get(&path).await
+            } else {
+                let fields: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                visitor.browser.submit(&path, &fields).await
+            };
+            let got = answer_of(page.status, page.location.as_deref(), &page.body);
+            let context = format!(
+                "{} {} as {}: {:?} {}",
+                route.method,
+                route.pattern,
+                visitor.name,
+                got,
+                &page.body[..page.body.len().min(300)]
+            );
+            assert!(page.status < 500, "{context}");
+            let unrouted = [
+                "We couldn't find that page",
+                "There is nothing at this address",
+            ];
+            assert!(
+                !unrouted.iter().any(|t| page.body.contains(t)),
+                "every route in the table exists: {context}"
+            );
+            assert_ne!(page.status, 405, "{context}");
+            match expected(&route, &visitor.actor) {
+                Ok(denied) => assert_eq!(got, denied, "{context}"),
+                Err("alias") => {
+                    let Guard::Alias(to) = route.guard else {
+                        unreachable!()
+                    };
+                    assert_eq!(page.location.as_deref(), Some(to), "{context}");
+                }
+                Err(_) if route.pattern.starts_with("/staff") && is_staff(&route) => {
+                    // A staff action allowed: the page itself, or where its form leads.
+                    assert!(
+                        matches!(got, Answer::Served(200 | 303)),
+                        "allowed, so 200 or 303: {context}"
+                    );
+                }
+                Err(_) => {
+                    // Public and own-account pages: never refused, never sent to sign in.
+                    assert!(
+                        !matches!(got, Answer::Refused | Answer::ToSignIn),
+                        "{context}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, table().len() * visitors.len());
+
+    // The allowed changes happened, once, by the place lead alone: Ravi was given the
+    // connector role, suspended and reinstated.
+    let ravi = app.store().user(target.id).await.unwrap().unwrap();
+    assert_eq!(ravi.status, UserStatus::Active);
+    assert!(ravi.memberships.contains(&Membership::connector()));
+    // No invitation into organisation A came from another organisation's lead.
+    let invited: Vec<UserId> = app
+        .store()
+        .organization_members(ORG_A)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.email.as_str().starts_with("new-"))
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(
+        invited.len(),
+        2,
+        "the place lead and organisation A's lead invited; nobody else could"
+    );
+}
+
+fn is_staff(route: &Route) -> bool {
+    matches!(route.guard, Guard::Policy { action, .. }
+        if action.audience() == knit_domain::access::Audience::Staff)
+}
+
+#[tokio::test]
+async fn every_route_answers_every_visitor_as_the_policy_says() {
+    for backend in backends() {
+        every_route_answers_as_the_policy_says(backend).await;
+    }
+}
