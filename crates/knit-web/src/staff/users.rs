@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use knit_domain::access::Action;
+use knit_domain::access::{Action, Decision, decide};
 use knit_domain::account::{Membership, OrganizationId, Role, UserId, UserStatus};
-use knit_domain::audit::{AccountEvent, Outcome};
+use knit_domain::audit::{AccountEvent, NewAuditEvent, Outcome};
 use knit_store::accounts::User;
 use uuid::Uuid;
 
-use super::{ClientAddress, FieldError, audit_account, csrf, forged, internal, message, render};
+use super::{ClientAddress, FieldError, csrf, forged, internal, message, render};
 use super::{session, session::SignedIn};
 use crate::{AppState, Site};
 
@@ -306,16 +306,9 @@ pub(crate) async fn change_role(
     };
     match changed {
         Ok(true) => {
-            audit_account(
-                store,
-                AccountEvent::RoleChanged,
-                Some(signed_in.user.id),
-                Some(user.id),
-                Outcome::Succeeded,
-                &address,
-                now,
-            )
-            .await;
+            let action = Action::ChangeUserRole;
+            let event = AccountEvent::RoleChanged;
+            audit_change(&state, &signed_in, &action, event, user.id, &address, now).await;
             Redirect::to(&format!("/staff/users/{}", user.id)).into_response()
         }
         Ok(false) => retry("add", "That role is not one this account holds"),
@@ -400,32 +393,49 @@ async fn set_status(
         Ok(n) => n,
         Err(e) => return internal(site, e),
     };
-    let actor = Some(signed_in.user.id);
-    let subject = Some(user.id);
-    audit_account(
-        store,
-        event,
-        actor,
-        subject,
-        Outcome::Succeeded,
-        &address,
-        now,
-    )
-    .await;
+    let action = Action::SuspendUser;
+    audit_change(&state, &signed_in, &action, event, user.id, &address, now).await;
     if ended > 0 {
         let ended_event = AccountEvent::SessionEnded;
-        audit_account(
-            store,
+        audit_change(
+            &state,
+            &signed_in,
+            &action,
             ended_event,
-            actor,
-            subject,
-            Outcome::Succeeded,
+            user.id,
             &address,
             now,
         )
         .await;
     }
     Redirect::to(&back).into_response()
+}
+
+/// Records a change to `subject`'s account, in the role that allowed `action`: the audit log
+/// then says a place lead did it, not merely who.
+async fn audit_change(
+    state: &AppState,
+    signed_in: &SignedIn,
+    action: &Action,
+    event: AccountEvent,
+    subject: UserId,
+    address: &str,
+    now: chrono::DateTime<Utc>,
+) {
+    let mut new = NewAuditEvent::for_account_event(
+        event,
+        Some(signed_in.user.id),
+        Some(subject),
+        Outcome::Succeeded,
+        Some(address.to_owned()),
+        now,
+    );
+    if let Decision::Allow { as_role } = decide(&signed_in.actor, action) {
+        new.actor_role = as_role;
+    }
+    if let Err(e) = state.store.append_audit(new).await {
+        tracing::error!(error = %e, event = event.code(), "audit event not written");
+    }
 }
 
 #[cfg(test)]

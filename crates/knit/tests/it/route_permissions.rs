@@ -11,7 +11,7 @@ use knit_domain::account::{Actor, Membership, OrganizationId, UserId, UserStatus
 use knit_domain::totp::TotpSecret;
 use uuid::Uuid;
 
-use crate::staff_pages::{Browser, make_user};
+use crate::staff_pages::{Browser, PASSWORD, field_value, make_user};
 use crate::support::{Backend, TestApp, backends};
 
 const ORG_A: OrganizationId = OrganizationId(Uuid::from_u128(0xa));
@@ -382,6 +382,36 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
     for (n, (name, memberships, two_factor)) in roles.into_iter().enumerate() {
         visitors.push(visitor(&app, n as u8 + 1, name, memberships, two_factor).await);
     }
+
+    // A coordinator who has typed her password but not yet her two-factor code.
+    let halfway_secret = TotpSecret::from_random_bytes([50; 20]);
+    let halfway_email = "halfway@example.org";
+    let memberships = vec![Membership::coordinator()];
+    let halfway = make_user(
+        &app,
+        "Halfway",
+        halfway_email,
+        memberships.clone(),
+        Some(&halfway_secret),
+    )
+    .await;
+    let mut browser = Browser::new(&app, "198.51.100.150");
+    let form = browser.get("/staff/sign-in").await;
+    let csrf = field_value(&form.body, "csrf").expect("a CSRF field");
+    let fields = [
+        ("email", halfway_email),
+        ("password", PASSWORD),
+        ("csrf", &csrf),
+    ];
+    let page = browser.post("/staff/sign-in", &fields).await;
+    assert_eq!(page.location.as_deref(), Some("/staff/two-factor"));
+    let form = browser.get("/staff/two-factor").await;
+    browser.csrf = field_value(&form.body, "csrf").expect("the session's CSRF token");
+    visitors.push(Visitor {
+        name: "coordinator before two-factor",
+        browser,
+        actor: Actor::staff(halfway.id, UserStatus::Active, memberships, false),
+    });
 
     let mut checked = 0;
     for route in table() {

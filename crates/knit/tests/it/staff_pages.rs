@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{TimeDelta, Utc};
-use knit_domain::account::{Email, Membership, UserStatus};
+use knit_domain::account::{Email, Membership, Role, UserStatus};
 use knit_domain::audit::Outcome;
 use knit_domain::password::hash_password;
 use knit_domain::totp::{TotpSecret, code_at};
@@ -228,6 +228,7 @@ async fn a_place_lead_manages_users(backend: Backend) {
     assert_eq!(changes.len(), 2);
     for change in &changes {
         assert_eq!(change.actor, Some(priya.id));
+        assert_eq!(change.actor_role, Some(Role::PlaceLead));
         assert_eq!(change.object_id, Some(ravi.id.to_string()));
         assert_eq!(change.address.as_deref(), Some("198.51.100.20"));
     }
