@@ -21,6 +21,8 @@ struct DashboardPage<'a> {
     name: String,
     roles: String,
     can_invite: bool,
+    can_manage_users: bool,
+    can_read_audit: bool,
 }
 
 pub(crate) async fn show(
@@ -47,6 +49,8 @@ pub(crate) async fn show(
             name: signed_in.user.name.clone(),
             roles: roles.join(", "),
             can_invite: may_invite(&signed_in.actor),
+            can_manage_users: decide(&signed_in.actor, &Action::ManageUsers).is_allowed(),
+            can_read_audit: decide(&signed_in.actor, &Action::ReadAuditLog).is_allowed(),
         },
         StatusCode::OK,
     )

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, Denial, decide};
-use knit_domain::account::{Actor, Email, Membership, OrganizationId, Role, UserId, UserStatus};
+use knit_domain::account::{Actor, Email, Membership, OrganizationId, UserId, UserStatus};
 use knit_domain::audit::{AccountEvent, NewAuditEvent, Outcome};
 use knit_domain::password::check_new_password;
 use knit_domain::session::{EmailedLink, TOKEN_BYTES};
@@ -21,6 +21,7 @@ use super::reset::{
     use_link, well_formed,
 };
 use super::sign_in::capitalised;
+use super::users::{membership_value, parse_membership};
 use super::{ClientAddress, audit_account, audit_decision, csrf, forged, internal, message};
 use crate::AppState;
 use crate::jobs_worker::enqueue_email;
@@ -299,34 +300,10 @@ async fn choices(
         .zip(labels)
         .filter(|(m, _)| decide(actor, &Action::InviteUser(*m)).is_allowed())
         .map(|(m, label)| RoleChoice {
-            value: choice_value(&m),
+            value: membership_value(&m),
             label,
         })
         .collect())
-}
-
-/// How a membership is named in the form: the role code, then the organisation if any.
-fn choice_value(m: &Membership) -> String {
-    let role = if m.is_organization_lead() {
-        "organization_lead"
-    } else {
-        m.role().code()
-    };
-    match m.organization() {
-        Some(org) => format!("{role}:{org}"),
-        None => role.to_owned(),
-    }
-}
-
-fn parse_choice(value: &str) -> Option<Membership> {
-    let (role, org) = match value.split_once(':') {
-        Some((role, org)) => (role, Some(OrganizationId(uuid::Uuid::parse_str(org).ok()?))),
-        None => (value, None),
-    };
-    match (role, org) {
-        ("organization_lead", Some(org)) => Some(Membership::organization_lead(org)),
-        (code, org) => Membership::new(Role::from_code(code).ok()?, org, false).ok(),
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -429,7 +406,7 @@ pub(crate) async fn send_invitation(
             ));
         }
     };
-    let Some(membership) = parse_choice(&form.membership) else {
+    let Some(membership) = parse_membership(&form.membership) else {
         return retry(super::FieldError::new(
             "membership",
             "Choose what they will do in Knit",
@@ -485,10 +462,10 @@ mod tests {
             Membership::partner_staff(org),
             Membership::organization_lead(org),
         ] {
-            assert_eq!(parse_choice(&choice_value(&m)), Some(m));
+            assert_eq!(parse_membership(&membership_value(&m)), Some(m));
         }
-        assert_eq!(parse_choice("partner_staff"), None);
-        assert_eq!(parse_choice("coordinator:not-a-uuid"), None);
-        assert_eq!(parse_choice("admin"), None);
+        assert_eq!(parse_membership("partner_staff"), None);
+        assert_eq!(parse_membership("coordinator:not-a-uuid"), None);
+        assert_eq!(parse_membership("admin"), None);
     }
 }
