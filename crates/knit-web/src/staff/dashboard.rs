@@ -23,6 +23,8 @@ struct DashboardPage<'a> {
     can_invite: bool,
     can_manage_users: bool,
     can_read_audit: bool,
+    /// The listing pages this person may use, as (path, label).
+    listing_links: Vec<(&'static str, &'static str)>,
 }
 
 pub(crate) async fn show(
@@ -51,6 +53,7 @@ pub(crate) async fn show(
             can_invite: may_invite(&signed_in.actor),
             can_manage_users: decide(&signed_in.actor, &Action::ManageUsers).is_allowed(),
             can_read_audit: decide(&signed_in.actor, &Action::ReadAuditLog).is_allowed(),
+            listing_links: listing_links(&signed_in.actor),
         },
         StatusCode::OK,
     )
@@ -67,4 +70,22 @@ fn may_invite(actor: &Actor) -> bool {
     std::iter::once(Membership::coordinator())
         .chain(own)
         .any(|m| decide(actor, &Action::InviteUser(m)).is_allowed())
+}
+
+/// Links to the listing pages: an organisation's own listings for whoever may propose changes
+/// to them, the pending changes for whoever may review them.
+fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+    let proposes = actor
+        .memberships()
+        .iter()
+        .filter_map(|m| m.organization())
+        .any(|org| decide(actor, &Action::SuggestListingEdit(org)).is_allowed());
+    let reviews = decide(actor, &Action::ApproveListingEdit).is_allowed();
+    [
+        (proposes, ("/staff/listings", "Your listings")),
+        (reviews, ("/staff/listing-changes", "Listing changes")),
+    ]
+    .into_iter()
+    .filter_map(|(shown, link)| shown.then_some(link))
+    .collect()
 }

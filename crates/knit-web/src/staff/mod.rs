@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod csrf;
 mod dashboard;
 pub mod invitation;
+mod listings;
 pub mod reset;
 pub mod session;
 mod sign_in;
@@ -64,6 +65,16 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/users/{id}/reinstate", post(users::reinstate))
         .route("/staff/audit", get(audit_log::show))
         .route("/staff/audit/check", post(audit_log::check))
+        .route("/staff/listings", get(listings::list))
+        .route(
+            "/staff/listings/{id}/edit",
+            get(listings::edit_form).post(listings::propose),
+        )
+        .route("/staff/listing-changes", get(listings::pending))
+        .route(
+            "/staff/listing-changes/{id}",
+            get(listings::show).post(listings::decide_change),
+        )
 }
 
 /// Every staff route as (method, path), in the order [`routes`] adds them. The route × role
@@ -93,6 +104,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/staff/users/{id}/reinstate"),
     ("GET", "/staff/audit"),
     ("POST", "/staff/audit/check"),
+    ("GET", "/staff/listings"),
+    ("GET", "/staff/listings/{id}/edit"),
+    ("POST", "/staff/listings/{id}/edit"),
+    ("GET", "/staff/listing-changes"),
+    ("GET", "/staff/listing-changes/{id}"),
+    ("POST", "/staff/listing-changes/{id}"),
 ];
 
 /// Random bytes for a session id, CSRF token, emailed link or secret, from the operating

@@ -6,6 +6,7 @@ mod directory_site;
 mod oruk_api;
 mod oruk_conformance;
 mod route_permissions;
+mod staff_listings;
 mod staff_pages;
 mod staff_sign_in;
 mod support;

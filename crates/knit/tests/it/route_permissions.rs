@@ -209,6 +209,49 @@ fn table() -> Vec<Route> {
             "/staff/audit/check",
             Action::ReadAuditLog,
         ),
+        route(
+            "GET",
+            "/staff/listings",
+            "/staff/listings",
+            Action::ViewDashboard,
+        ),
+        // The demo service belongs to none of the visitors' organisations (0xc stands for it).
+        route(
+            "GET",
+            "/staff/listings/{id}/edit",
+            "/staff/listings/{service}/edit",
+            Action::SuggestListingEdit(OrganizationId(Uuid::from_u128(0xc))),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/listings/{id}/edit",
+                "/staff/listings/{service}/edit",
+                Action::SuggestListingEdit(OrganizationId(Uuid::from_u128(0xc))),
+            ),
+            &[("name", "A proposed name")],
+        ),
+        route(
+            "GET",
+            "/staff/listing-changes",
+            "/staff/listing-changes",
+            Action::ApproveListingEdit,
+        ),
+        route(
+            "GET",
+            "/staff/listing-changes/{id}",
+            "/staff/listing-changes/00000000-0000-0000-0000-000000000000",
+            Action::ApproveListingEdit,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/listing-changes/{id}",
+                "/staff/listing-changes/00000000-0000-0000-0000-000000000000",
+                Action::ApproveListingEdit,
+            ),
+            &[("decision", "reject"), ("reason", "Not needed")],
+        ),
         route("GET", "/staff/two-factor", "/staff/two-factor", OWN),
         with_form(
             route("POST", "/staff/two-factor", "/staff/two-factor", OWN),
