@@ -224,7 +224,49 @@ async fn partner_staff_propose_and_a_place_lead_decides(backend: Backend) {
             .is_empty()
     );
 
+    // A third proposal is approved with the place lead's own correction, which is what the
+    // directory then shows; the form she corrects starts from the proposal.
+    let third = "Food parcels on Fridays and Saturdays.";
+    let proposed = sam_browser
+        .submit(&edit_path, &[("name", "Fud bank"), ("description", third)])
+        .await;
+    assert_eq!(proposed.status, 200);
+    let list = priya.get("/staff/listing-changes").await;
+    let third_id = change_id(&list.body);
+    let third_path = format!("/staff/listing-changes/{third_id}");
+    let page = priya.get(&third_path).await;
+    assert_eq!(field_value(&page.body, "name").as_deref(), Some("Fud bank"));
+    let edited = priya
+        .submit(
+            &third_path,
+            &[
+                ("decision", "approve_with_edits"),
+                ("name", service.name.as_str()),
+                ("description", third),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    let stored = store.service(service.id).await.unwrap().unwrap();
+    assert_eq!(stored.name, service.name, "the corrected name is kept");
+    assert_eq!(stored.description.as_deref(), Some(third));
+    assert!(
+        body(&app, &service_path)
+            .await
+            .contains("Fridays and Saturdays")
+    );
+    let decided = store
+        .listing_change(third_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(decided.status.code(), "approved_with_edits");
+
     // Every proposal and decision is in the audit log, and so are Olu's refusals.
+    assert_eq!(
+        audit_count(&app, "approve_listing_edit", &third_id).await,
+        1
+    );
     assert_eq!(
         audit_count(&app, "suggest_listing_edit", &first_id).await,
         1
