@@ -12,7 +12,7 @@ use knit_store::accounts::{AccountStore, JobFate, JobId, NewJob};
 use knit_store::{SharedStore, StoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::mailer::{Mailer, Message};
+use crate::mailer::{MailError, Mailer, Message};
 
 /// The job kind for one email.
 pub const EMAIL_JOB: &str = "email";
@@ -106,7 +106,17 @@ async fn send(mailer: &dyn Mailer, payload: &serde_json::Value) -> Result<(), St
             body: payload.body,
         })
         .await
-        .map_err(|e| e.to_string())
+        // A server's own words can name the recipient: keep only the kind of failure, which
+        // is stored with the job and may reach a log line.
+        .map_err(|e| {
+            match e {
+                MailError::Config(_) => "the mail settings are not usable",
+                MailError::Build(_) => "the message could not be built",
+                MailError::Transport(_) => "the mail server did not take the message",
+                MailError::Io(_) => "the message could not be written to the outbox",
+            }
+            .to_owned()
+        })
 }
 
 /// Runs the queue until the process stops: for `knit serve`. Errors from the database are
