@@ -209,6 +209,17 @@ pub async fn search(
     request: &SearchRequest,
     now: DateTime<Utc>,
 ) -> Result<SearchOutcome, SearchError> {
+    search_from(store, engine, request, None, now).await
+}
+
+/// As [`search`], with "near" already found: several searches from one place look it up once.
+pub async fn search_from(
+    store: &dyn Store,
+    engine: &Arc<SearchEngine>,
+    request: &SearchRequest,
+    located: Option<&NearPlace>,
+    now: DateTime<Utc>,
+) -> Result<SearchOutcome, SearchError> {
     let words = filled(&request.q).unwrap_or("").to_owned();
     if words.chars().count() > MAX_QUERY_CHARS {
         return Err(SearchError::TooLong);
@@ -251,9 +262,10 @@ pub async fn search(
         })
         .transpose()?
         .unwrap_or(1);
-    let near = match filled(&request.near) {
-        Some(near) => Some(locate(store, near).await?),
-        None => None,
+    let near = match (located, filled(&request.near)) {
+        (Some(place), _) => Some(place.clone()),
+        (None, Some(near)) => Some(locate(store, near).await?),
+        (None, None) => None,
     };
     let local_now = opening::uk_local(now);
     let suggested = if words.is_empty() {

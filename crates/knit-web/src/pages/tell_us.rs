@@ -124,6 +124,16 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
     let local_now = knit_domain::opening::uk_local(now);
     let near = Some(page.form.near.clone()).filter(|n| !n.trim().is_empty());
     let age = Some(page.form.age.clone()).filter(|a| !a.trim().is_empty());
+    let located = match &near {
+        Some(near) => match directory_search::locate(state.store.as_ref(), near.trim()).await {
+            Ok(place) => Some(place),
+            Err(e) => {
+                page.error = Some(e.to_string());
+                return render(&page, e.status());
+            }
+        },
+        None => None,
+    };
     for m in &matches {
         let request = SearchRequest {
             need: Some(m.need.as_str().to_owned()),
@@ -131,10 +141,11 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
             age: age.clone(),
             ..SearchRequest::default()
         };
-        let outcome = match directory_search::search(
+        let outcome = match directory_search::search_from(
             state.store.as_ref(),
             &state.engine,
             &request,
+            located.as_ref(),
             now,
         )
         .await
@@ -150,9 +161,14 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
                 delivery: Some(Delivery::Phone.code().to_owned()),
                 ..request.clone()
             };
-            if let Ok(lines) =
-                directory_search::search(state.store.as_ref(), &state.engine, &phone_line, now)
-                    .await
+            if let Ok(lines) = directory_search::search_from(
+                state.store.as_ref(),
+                &state.engine,
+                &phone_line,
+                located.as_ref(),
+                now,
+            )
+            .await
             {
                 page.crisis
                     .extend(lines.found.iter().take(2).map(|f| CrisisContact {

@@ -136,6 +136,9 @@ async fn empty_overlong_or_unreadable_text_gets_a_clear_message() {
         .await
         .unwrap();
     assert_eq!(broken.status(), 400);
+    let (status, page) = tell(&app, &[("text", "we need food"), ("near", "Nowheresville")]).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("find a place called"), "{page}");
     let (status, page) = tell(&app, &[("text", "asdf qwer zxcv")]).await;
     assert_eq!(status, 200);
     assert!(page.contains("pick out the kind of help"), "{page}");
