@@ -638,6 +638,15 @@ pub trait AccountStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<UserId, LinkError>;
 
+    /// Whose a link is, if it could be used now, without using it: so a form can check what
+    /// was typed before [`AccountStore::set_password_with_link`] spends the link.
+    async fn peek_link(
+        &self,
+        token: &str,
+        purpose: EmailedLink,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, LinkError>;
+
     /// Sets a new password through a reset link or an invitation, in one transaction: the
     /// link is used as by [`AccountStore::consume_link`], the hash (argon2id PHC) stored, an
     /// invited user made active, and every session of the user ended, so whoever knew the

@@ -400,7 +400,9 @@ fn status_of(change: &ListingChangeStatus) -> (&'static str, Option<&str>) {
 /// Uses an emailed link inside the caller's write transaction: checks it with
 /// `knit_domain::session::link_usable`, refuses a suspended user's, and marks it used with
 /// every other unused link of the same kind for the same user.
-async fn use_link(
+/// Checks a link can be used now and whose it is, locking that user's row so uses of
+/// their links queue; uses nothing.
+async fn check_link(
     conn: &mut <DB as Database>::Connection,
     token: &str,
     purpose: EmailedLink,
@@ -444,6 +446,17 @@ async fn use_link(
     if status == UserStatus::Suspended.code() {
         return Err(LinkError::Suspended);
     }
+    Ok(user)
+}
+
+/// Checks a link and uses it, with every other unused link of its kind for that user.
+async fn use_link(
+    conn: &mut <DB as Database>::Connection,
+    token: &str,
+    purpose: EmailedLink,
+    now: DateTime<Utc>,
+) -> Result<UserId, LinkError> {
+    let user = check_link(&mut *conn, token, purpose, now).await?;
     // Only the newest email should work, and once one has, none should.
     sqlx::query(
         "UPDATE emailed_links SET used_at = $3 \
@@ -1042,6 +1055,18 @@ impl AccountStore for SqlStore {
     ) -> Result<UserId, LinkError> {
         let mut tx = begin_write(&self.writer).await?;
         let user = use_link(&mut tx, token, purpose, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(user)
+    }
+
+    async fn peek_link(
+        &self,
+        token: &str,
+        purpose: EmailedLink,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, LinkError> {
+        let mut tx = begin_write(&self.writer).await?;
+        let user = check_link(&mut tx, token, purpose, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(user)
     }

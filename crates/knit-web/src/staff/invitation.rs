@@ -11,18 +11,17 @@ use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, Denial, decide};
 use knit_domain::account::{Actor, Email, Membership, OrganizationId, UserId, UserStatus};
 use knit_domain::audit::{AccountEvent, NewAuditEvent, Outcome};
-use knit_domain::password::check_new_password;
 use knit_domain::session::{EmailedLink, TOKEN_BYTES};
 use knit_store::Store;
 use knit_store::accounts::{LinkError, NewLink, NewUser, NewUserError};
 
 use super::reset::{
-    NewPasswordForm, new_password_page, reissue, save_password, typed_twice, unusable_link,
-    use_link, well_formed,
+    LinkFlow, NewPasswordForm, new_password_page, set_password_through_link, unusable_link,
+    well_formed,
 };
 use super::sign_in::capitalised;
 use super::users::{membership_value, parse_membership};
-use super::{ClientAddress, audit_account, audit_decision, csrf, forged, internal, message};
+use super::{ClientAddress, audit_decision, csrf, forged, internal, message};
 use crate::AppState;
 use crate::jobs_worker::enqueue_email;
 use crate::mailer::Message;
@@ -163,77 +162,20 @@ pub(crate) async fn accept(
     Path(token): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
-    let site = &state.site;
-    let store = state.store.as_ref();
-    let now = Utc::now();
-    if csrf::check_anonymous(&headers, &form.csrf).is_err() {
-        return forged(site);
-    }
-    if !well_formed(&token) {
-        return unusable_link(site, &LinkError::Unknown, ASK_A_LEAD);
-    }
-    let action = format!("/staff/invitations/{token}");
-    if let Err(error) = typed_twice(&form) {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return new_password_page(site, &headers, ACCEPT_WORDS, action, Some(error), status);
-    }
-    let user = match use_link(store, &token, EmailedLink::Invitation, now).await {
-        Ok(user) if user.status == UserStatus::Invited => user,
-        Ok(_) => return unusable_link(site, &LinkError::Unknown, ASK_A_LEAD),
-        Err(e) => {
-            audit_account(
-                store,
-                AccountEvent::InvitationAccepted,
-                None,
-                None,
-                Outcome::Failed,
-                &address,
-                now,
-            )
-            .await;
-            return unusable_link(site, &e, ASK_A_LEAD);
-        }
+    let flow = LinkFlow {
+        purpose: EmailedLink::Invitation,
+        for_status: UserStatus::Invited,
+        event: AccountEvent::InvitationAccepted,
+        path: "/staff/invitations",
+        words: ACCEPT_WORDS,
+        again: ASK_A_LEAD,
+        done: (
+            "Your account is ready",
+            "Sign in with your email address and new password. If your role can see people's \
+             details, you will then set up two-factor sign-in with an authenticator app.",
+        ),
     };
-    if let Err(problem) = check_new_password(&form.password, &user.email) {
-        return match reissue(store, &user, EmailedLink::Invitation, now).await {
-            Ok(fresh) => new_password_page(
-                site,
-                &headers,
-                ACCEPT_WORDS,
-                format!("/staff/invitations/{fresh}"),
-                Some(super::FieldError::new(
-                    "password",
-                    capitalised(&problem.to_string()),
-                )),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(e) => internal(site, e),
-        };
-    }
-    if let Err(e) = save_password(store, &user, form.password).await {
-        return internal(site, e);
-    }
-    if let Err(e) = store.set_user_status(user.id, UserStatus::Active).await {
-        return internal(site, e);
-    }
-    audit_account(
-        store,
-        AccountEvent::InvitationAccepted,
-        Some(user.id),
-        Some(user.id),
-        Outcome::Succeeded,
-        &address,
-        now,
-    )
-    .await;
-    message(
-        site,
-        StatusCode::OK,
-        "Your account is ready",
-        "Sign in with your email address and new password. If your role can see people's \
-         details, you will then set up two-factor sign-in with an authenticator app.",
-        ("/staff/sign-in", "Sign in"),
-    )
+    set_password_through_link(&state, &address, &headers, &token, form, &flow).await
 }
 
 /// One choice in the "invite as" list: a membership the inviter is allowed to hand out.

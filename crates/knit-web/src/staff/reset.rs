@@ -306,121 +306,122 @@ pub(crate) async fn set_new_password(
     Path(token): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
+    let flow = LinkFlow {
+        purpose: EmailedLink::PasswordReset,
+        for_status: UserStatus::Active,
+        event: AccountEvent::PasswordChanged,
+        path: "/staff/reset",
+        words: RESET_WORDS,
+        again: ASK_AGAIN,
+        done: (
+            "Your password has been changed",
+            "You can now sign in with your new password.",
+        ),
+    };
+    set_password_through_link(&state, &address, &headers, &token, form, &flow).await
+}
+
+/// What differs between setting a password through a reset link and through an invitation.
+pub(crate) struct LinkFlow {
+    pub purpose: EmailedLink,
+    /// The status the link's owner must have: active for a reset, invited for an invitation.
+    pub for_status: UserStatus,
+    pub event: AccountEvent,
+    /// Where the link's form lives, before the token.
+    pub path: &'static str,
+    pub words: (&'static str, &'static str),
+    pub again: (&'static str, &'static str),
+    pub done: (&'static str, &'static str),
+}
+
+/// Sets a password through an emailed link. The link is only read while the form is checked,
+/// so a mistake leaves it usable; then one store transaction uses it, stores the password,
+/// makes the account active and ends every session the user had.
+pub(crate) async fn set_password_through_link(
+    state: &AppState,
+    address: &str,
+    headers: &HeaderMap,
+    token: &str,
+    form: NewPasswordForm,
+    flow: &LinkFlow,
+) -> Response {
     let site = &state.site;
     let store = state.store.as_ref();
     let now = Utc::now();
-    if csrf::check_anonymous(&headers, &form.csrf).is_err() {
+    if csrf::check_anonymous(headers, &form.csrf).is_err() {
         return forged(site);
     }
-    if !well_formed(&token) {
-        return unusable_link(site, &LinkError::Unknown, ASK_AGAIN);
+    if !well_formed(token) {
+        return unusable_link(site, &LinkError::Unknown, flow.again);
     }
-    let action = format!("/staff/reset/{token}");
-    if let Err(error) = typed_twice(&form) {
+    let action = format!("{}/{token}", flow.path);
+    let refuse = |field: FieldError| {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return new_password_page(site, &headers, RESET_WORDS, action, Some(error), status);
+        new_password_page(
+            site,
+            headers,
+            flow.words,
+            action.clone(),
+            Some(field),
+            status,
+        )
+    };
+    if let Err(error) = typed_twice(&form) {
+        return refuse(error);
     }
-    let user = match use_link(store, &token, EmailedLink::PasswordReset, now).await {
-        Ok(user) if user.status == UserStatus::Active => user,
-        Ok(_) => return unusable_link(site, &LinkError::Unknown, ASK_AGAIN),
+    let failed = || audit_account(store, flow.event, None, None, Outcome::Failed, address, now);
+    let user = match store.peek_link(token, flow.purpose, now).await {
+        Ok(id) => match store.user(id).await {
+            Ok(Some(user)) if user.status == flow.for_status => user,
+            Ok(_) => return unusable_link(site, &LinkError::Unknown, flow.again),
+            Err(e) => return internal(site, e),
+        },
         Err(e) => {
-            audit_account(
-                store,
-                AccountEvent::PasswordChanged,
-                None,
-                None,
-                Outcome::Failed,
-                &address,
-                now,
-            )
-            .await;
-            return unusable_link(site, &e, ASK_AGAIN);
+            failed().await;
+            return unusable_link(site, &e, flow.again);
         }
     };
     if let Err(problem) = check_new_password(&form.password, &user.email) {
-        // The link is used up by now; a fresh one, sent back in the form, lets the person
-        // try another password without a trip to their inbox.
-        return match reissue(store, &user, EmailedLink::PasswordReset, now).await {
-            Ok(fresh) => new_password_page(
+        return refuse(FieldError::new(
+            "password",
+            capitalised(&problem.to_string()),
+        ));
+    }
+    let password = form.password;
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&password)).await {
+        Ok(hash) => hash,
+        Err(e) => {
+            return internal(
                 site,
-                &headers,
-                RESET_WORDS,
-                format!("/staff/reset/{fresh}"),
-                Some(FieldError::new(
-                    "password",
-                    capitalised(&problem.to_string()),
-                )),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(e) => internal(site, e),
-        };
-    }
-    if let Err(e) = save_password(store, &user, form.password).await {
-        return internal(site, e);
-    }
-    // Whoever had the old password is signed out everywhere.
-    if let Err(e) = store.end_user_sessions(user.id).await {
-        return internal(site, e);
+                knit_store::StoreError::Corrupt(format!("hashing stopped: {e}")),
+            );
+        }
+    };
+    if let Err(e) = store
+        .set_password_with_link(token, flow.purpose, &hash, now)
+        .await
+    {
+        failed().await;
+        return unusable_link(site, &e, flow.again);
     }
     if let Err(e) = store.clear_sign_in_failures(user.email.as_str()).await {
         tracing::error!(error = %e, "sign-in failures not cleared");
     }
     audit_account(
         store,
-        AccountEvent::PasswordChanged,
+        flow.event,
         Some(user.id),
         Some(user.id),
         Outcome::Succeeded,
-        &address,
+        address,
         now,
     )
     .await;
     message(
         site,
         StatusCode::OK,
-        "Your password has been changed",
-        "You can now sign in with your new password.",
+        flow.done.0,
+        flow.done.1,
         ("/staff/sign-in", "Sign in"),
     )
-}
-
-/// Uses an emailed link once and reads the user it was for.
-pub(crate) async fn use_link(
-    store: &dyn Store,
-    token: &str,
-    purpose: EmailedLink,
-    now: DateTime<Utc>,
-) -> Result<User, LinkError> {
-    let id = store.consume_link(token, purpose, now).await?;
-    store.user(id).await?.ok_or(LinkError::Unknown)
-}
-
-/// A replacement for a link just used up by a form that had a mistake in it.
-pub(crate) async fn reissue(
-    store: &dyn Store,
-    user: &User,
-    purpose: EmailedLink,
-    now: DateTime<Utc>,
-) -> Result<String, knit_store::StoreError> {
-    let random = random_bytes::<TOKEN_BYTES>().map_err(knit_store::StoreError::Corrupt)?;
-    store
-        .create_link(NewLink {
-            purpose,
-            user: user.id,
-            random,
-            at: now,
-        })
-        .await
-}
-
-/// Hashes (off the async threads: argon2 is slow on purpose) and stores a new password.
-pub(crate) async fn save_password(
-    store: &dyn Store,
-    user: &User,
-    password: String,
-) -> Result<(), knit_store::StoreError> {
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| knit_store::StoreError::Corrupt(format!("hashing stopped: {e}")))?;
-    store.set_password_hash(user.id, &hash).await
 }
