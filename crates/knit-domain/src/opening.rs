@@ -36,6 +36,27 @@ pub struct ByDay {
     pub weekday: Weekday,
 }
 
+/// An iCalendar day code (`MO` … `SU`, any case).
+fn weekday_code(code: &str) -> Option<Weekday> {
+    Some(match code.to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// A day of the week as people and other systems write it: an iCalendar code (`TU`), an
+/// abbreviation (`tue`) or the name (`Tuesday`), in any case.
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
+    let text = text.trim();
+    weekday_code(text).or_else(|| text.parse::<Weekday>().ok())
+}
+
 /// Reads `MO,2TU,-1FR`. Entries that are not days are skipped: validation refuses them on
 /// the way in, and a schedule read here must never fail a search.
 pub fn parse_byday(byday: &str) -> Vec<ByDay> {
@@ -47,16 +68,7 @@ pub fn parse_byday(byday: &str) -> Vec<ByDay> {
                 return None;
             }
             let (ordinal, day) = entry.split_at(entry.len() - 2);
-            let weekday = match day.to_ascii_uppercase().as_str() {
-                "MO" => Weekday::Mon,
-                "TU" => Weekday::Tue,
-                "WE" => Weekday::Wed,
-                "TH" => Weekday::Thu,
-                "FR" => Weekday::Fri,
-                "SA" => Weekday::Sat,
-                "SU" => Weekday::Sun,
-                _ => return None,
-            };
+            let weekday = weekday_code(day)?;
             let ordinal = match ordinal.trim_start_matches('+') {
                 "" => None,
                 n => Some(
@@ -518,6 +530,16 @@ mod tests {
     use crate::time_of_day::TimeOfDay;
     use chrono::TimeZone;
     use uuid::Uuid;
+
+    #[test]
+    fn weekdays_are_read_however_they_are_written() {
+        for text in ["TU", "tu", "tue", "Tue", "Tuesday", " TUESDAY "] {
+            assert_eq!(parse_weekday(text), Some(Weekday::Tue), "{text}");
+        }
+        for text in ["Funday", "moon", "", "T"] {
+            assert_eq!(parse_weekday(text), None, "{text}");
+        }
+    }
 
     fn schedule(freq: Option<Frequency>, byday: &str, opens: &str, closes: &str) -> Schedule {
         Schedule {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use chrono::{DateTime, Datelike, NaiveDateTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use knit_domain::Service;
 use knit_domain::directory::{Delivery, KnitTerm, WayIn};
 use knit_domain::geo::LatLon;
@@ -124,19 +124,6 @@ fn filled(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_day(s: &str) -> Option<Weekday> {
-    match s.to_ascii_lowercase().get(..3)? {
-        "mon" => Some(Weekday::Mon),
-        "tue" => Some(Weekday::Tue),
-        "wed" => Some(Weekday::Wed),
-        "thu" => Some(Weekday::Thu),
-        "fri" => Some(Weekday::Fri),
-        "sat" => Some(Weekday::Sat),
-        "sun" => Some(Weekday::Sun),
-        _ => None,
-    }
-}
-
 fn ticked(field: &Option<String>) -> bool {
     filled(field).is_some_and(|v| !matches!(v, "0" | "false" | "off" | "no"))
 }
@@ -237,7 +224,7 @@ pub async fn search_from(
         })
         .transpose()?;
     let day = filled(&request.day)
-        .map(|d| parse_day(d).ok_or(SearchError::BadDay))
+        .map(|d| opening::parse_weekday(d).ok_or(SearchError::BadDay))
         .transpose()?;
     let way_in = filled(&request.way_in)
         .map(|w| WayIn::parse(w).ok_or(SearchError::BadWayIn))

@@ -214,22 +214,8 @@ impl Params {
 }
 
 fn parse_day(v: &str) -> Result<Weekday, ApiError> {
-    let v = v.to_ascii_lowercase();
-    let day = match v.get(..2) {
-        Some("mo") => Weekday::Mon,
-        Some("tu") => Weekday::Tue,
-        Some("we") => Weekday::Wed,
-        Some("th") => Weekday::Thu,
-        Some("fr") => Weekday::Fri,
-        Some("sa") => Weekday::Sat,
-        Some("su") => Weekday::Sun,
-        _ => {
-            return Err(ApiError::bad(
-                "day must be a weekday: MO, TU, WE, TH, FR, SA or SU",
-            ));
-        }
-    };
-    Ok(day)
+    knit_domain::opening::parse_weekday(v)
+        .ok_or_else(|| ApiError::bad("day must be a weekday: MO, TU, WE, TH, FR, SA or SU"))
 }
 
 fn base_url(headers: &HeaderMap) -> String {
