@@ -114,7 +114,8 @@ struct FormValues {
     delivery: String,
 }
 
-struct ResultItem {
+/// One service in a list of results, as every page that lists services shows it.
+pub(crate) struct ResultItem {
     id: Uuid,
     name: String,
     organization: String,
@@ -125,6 +126,34 @@ struct ResultItem {
     way_in: &'static str,
     free: bool,
     why: String,
+}
+
+impl ResultItem {
+    pub(crate) fn of(
+        found: &Found,
+        local_now: chrono::NaiveDateTime,
+        summary_chars: usize,
+    ) -> ResultItem {
+        let service = &found.service;
+        ResultItem {
+            id: service.id,
+            name: service.name.clone(),
+            organization: service
+                .organization
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            status: service_page::status_note(service.status),
+            summary: summary(service.description.as_deref().unwrap_or(""), summary_chars),
+            distance: found.hit.distance_km.map(distance),
+            next_open: found
+                .next_open
+                .map(|n| directory_search::when(n, local_now)),
+            way_in: service.way_in().unwrap_or(WayIn::SelfRefer).label(),
+            free: service.is_free(),
+            why: why(found),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -290,23 +319,7 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
             page.items = outcome
                 .found
                 .iter()
-                .map(|f| ResultItem {
-                    id: f.service.id,
-                    name: f.service.name.clone(),
-                    organization: f
-                        .service
-                        .organization
-                        .as_ref()
-                        .map(|o| o.name.clone())
-                        .unwrap_or_default(),
-                    status: service_page::status_note(f.service.status),
-                    summary: summary(f.service.description.as_deref().unwrap_or(""), 180),
-                    distance: f.hit.distance_km.map(distance),
-                    next_open: f.next_open.map(|n| directory_search::when(n, local_now)),
-                    way_in: f.service.way_in().unwrap_or(WayIn::SelfRefer).label(),
-                    free: f.service.is_free(),
-                    why: why(f),
-                })
+                .map(|f| ResultItem::of(f, local_now, 180))
                 .collect();
             page.page = outcome.page;
             page.pages = outcome.pages;

@@ -20,6 +20,21 @@ pub(crate) struct PhoneView {
     pub description: Option<String>,
 }
 
+impl PhoneView {
+    /// A number as listed, and as a `tel:` link dials it.
+    pub(crate) fn of(phone: &knit_domain::directory::Phone) -> PhoneView {
+        PhoneView {
+            number: phone.number.clone(),
+            tel: phone
+                .number
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
+            description: phone.description.clone(),
+        }
+    }
+}
+
 pub(crate) struct PlaceView {
     pub name: Option<String>,
     pub address: String,
@@ -190,19 +205,7 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
             .collect::<Vec<_>>()
             .join(", "),
         application_process: service.application_process.clone(),
-        phones: service
-            .phones
-            .iter()
-            .map(|p| PhoneView {
-                number: p.number.clone(),
-                tel: p
-                    .number
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || *c == '+')
-                    .collect(),
-                description: p.description.clone(),
-            })
-            .collect(),
+        phones: service.phones.iter().map(PhoneView::of).collect(),
         email: service.email.clone(),
         url: service.url.clone(),
         times: service

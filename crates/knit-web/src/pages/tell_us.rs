@@ -6,16 +6,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use knit_domain::directory::{Delivery, KnitTerm, WayIn};
+use knit_domain::directory::{Delivery, KnitTerm};
 use uuid::Uuid;
 
 use super::service_page::PhoneView;
-use super::{distance, form_urlencoded_pairs, render, summary};
-use crate::directory_search::{self, SearchRequest, when};
+use super::{ResultItem, form_urlencoded_pairs, render};
+use crate::directory_search::{self, SearchRequest};
 use crate::{AppState, Site};
 
 /// Long enough for a person to explain; a page of text is more than the matcher needs.
 pub const MAX_TEXT_CHARS: usize = 2000;
+/// A shorter summary than the results page: several needs' services share one screen.
+const SUMMARY_CHARS: usize = 160;
 /// Services shown under each need; the rest are a link away.
 const SHOWN_PER_NEED: usize = 3;
 
@@ -26,23 +28,12 @@ struct TellUsForm {
     age: String,
 }
 
-struct ServiceItem {
-    id: Uuid,
-    name: String,
-    organization: String,
-    summary: String,
-    distance: Option<String>,
-    next_open: Option<String>,
-    way_in: &'static str,
-    free: bool,
-}
-
 struct NeedSection {
     id: &'static str,
     label: &'static str,
     label_lower: String,
     because: String,
-    services: Vec<ServiceItem>,
+    services: Vec<ResultItem>,
     total: usize,
     more: usize,
     more_href: String,
@@ -174,17 +165,7 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
                     .extend(lines.found.iter().take(2).map(|f| CrisisContact {
                         id: f.service.id,
                         name: f.service.name.clone(),
-                        phone: f.service.phones.first().map(|p| {
-                            PhoneView {
-                                number: p.number.clone(),
-                                tel: p
-                                    .number
-                                    .chars()
-                                    .filter(|c| c.is_ascii_digit() || *c == '+')
-                                    .collect(),
-                                description: None,
-                            }
-                        }),
+                        phone: f.service.phones.first().map(PhoneView::of),
                     }));
             }
         }
@@ -204,21 +185,7 @@ pub(super) async fn answer(State(state): State<AppState>, body: axum::body::Byte
                 .found
                 .iter()
                 .take(SHOWN_PER_NEED)
-                .map(|f| ServiceItem {
-                    id: f.service.id,
-                    name: f.service.name.clone(),
-                    organization: f
-                        .service
-                        .organization
-                        .as_ref()
-                        .map(|o| o.name.clone())
-                        .unwrap_or_default(),
-                    summary: summary(f.service.description.as_deref().unwrap_or(""), 160),
-                    distance: f.hit.distance_km.map(distance),
-                    next_open: f.next_open.map(|n| when(n, local_now)),
-                    way_in: f.service.way_in().unwrap_or(WayIn::SelfRefer).label(),
-                    free: f.service.is_free(),
-                })
+                .map(|f| ResultItem::of(f, local_now, SUMMARY_CHARS))
                 .collect(),
             total: outcome.total,
             more: outcome.total.saturating_sub(SHOWN_PER_NEED),
