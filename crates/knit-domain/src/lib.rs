@@ -16,6 +16,7 @@ pub mod synthetic;
 pub mod time_of_day;
 pub mod totp;
 pub mod validation;
+pub mod wellbeing;
 
 pub use directory::Service;
 pub use needs::{NEEDS, Need, NeedDomain, NeedId};
