@@ -18,6 +18,7 @@ pub mod accounts;
 mod error;
 mod open;
 mod postgres;
+pub mod sealing;
 mod sqlite;
 
 pub use accounts::AccountStore;
