@@ -69,6 +69,10 @@ action_kinds! {
     HandOffToCoordinator => "hand_off_to_coordinator",
     ManageTraining => "manage_training",
     ViewReports => "view_reports",
+    ReferAsProfessional => "refer_as_professional",
+    TriageIntakes => "triage_intakes",
+    ExportPerson => "export_person",
+    ErasePerson => "erase_person",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -129,6 +133,15 @@ pub enum Action {
     ManageTraining,
     /// Place-wide reports, with small numbers suppressed.
     ViewReports,
+    /// A professional without an account (a GP, a school) refers someone, with consent.
+    ReferAsProfessional,
+    /// See the requests for help waiting for a coordinator, and open a case from one.
+    TriageIntakes,
+    /// A subject-access export of everything held about a person.
+    ExportPerson,
+    /// Erase a person's data, keeping only pseudonymised counts and audit events; and see
+    /// the closed cases past their retention period.
+    ErasePerson,
 }
 
 /// Who an action is for, before any role is considered.
@@ -171,6 +184,10 @@ impl Action {
             Action::HandOffToCoordinator => ActionKind::HandOffToCoordinator,
             Action::ManageTraining => ActionKind::ManageTraining,
             Action::ViewReports => ActionKind::ViewReports,
+            Action::ReferAsProfessional => ActionKind::ReferAsProfessional,
+            Action::TriageIntakes => ActionKind::TriageIntakes,
+            Action::ExportPerson => ActionKind::ExportPerson,
+            Action::ErasePerson => ActionKind::ErasePerson,
         }
     }
 
@@ -197,6 +214,7 @@ impl Action {
             Action::ViewPublicDirectory
             | Action::ReportProblem
             | Action::RequestCallBack
+            | Action::ReferAsProfessional
             | Action::SignIn => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
@@ -214,6 +232,9 @@ impl Action {
                 | Action::ReferPerson
                 | Action::WorkReferralInbox(_)
                 | Action::ReferOnward(_)
+                | Action::TriageIntakes
+                | Action::ExportPerson
+                | Action::ErasePerson
                 // Problem reports and call-back requests carry the sender's contact details.
                 | Action::ReplyToProblemReport(_)
                 // Staff accounts and the audit log name staff and the addresses they used.
@@ -254,6 +275,10 @@ impl Action {
             Action::HandOffToCoordinator,
             Action::ManageTraining,
             Action::ViewReports,
+            Action::ReferAsProfessional,
+            Action::TriageIntakes,
+            Action::ExportPerson,
+            Action::ErasePerson,
         ]
     }
 
@@ -294,7 +319,14 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         }
         (PlaceLead, A::ReadAuditLog | A::ManageTraining | A::ViewReports) => Anywhere,
 
-        (Coordinator, A::ReadPerson | A::EditPerson | A::ReferPerson) => Anywhere,
+        // Erasure cannot be undone, so it is a place lead's decision, made from the list of
+        // cases past their retention period or on a person's request passed on to them.
+        (PlaceLead, A::ErasePerson) => Anywhere,
+
+        (
+            Coordinator,
+            A::ReadPerson | A::EditPerson | A::ReferPerson | A::TriageIntakes | A::ExportPerson,
+        ) => Anywhere,
 
         (PartnerStaff, A::SuggestListingEdit(org) | A::ConfirmListingChecked(org)) => {
             OwnOrganization(*org)

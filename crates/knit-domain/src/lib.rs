@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod casework;
 pub mod directory;
 pub mod geo;
 pub mod hsds;
@@ -11,6 +12,7 @@ pub mod needs;
 pub mod opening;
 pub mod password;
 pub mod postcode;
+pub mod referral;
 pub mod session;
 pub mod synthetic;
 pub mod time_of_day;

@@ -618,6 +618,25 @@ impl Measure {
         }
     }
 
+    /// The answers in a line, for the person's record: "SWEMWBS 19.98 (raw 20 of 35)", or
+    /// each ONS4 question's short label with its answer.
+    pub fn summary(&self) -> String {
+        match self {
+            Measure::Swemwbs(answers) => format!(
+                "SWEMWBS {} (raw {} of 35)",
+                answers.score(),
+                answers.raw_total()
+            ),
+            Measure::Ons4(answers) => {
+                let parts: Vec<String> = Ons4Question::ALL
+                    .iter()
+                    .map(|q| format!("{} {}", q.label(), answers.answer(*q)))
+                    .collect();
+                format!("ONS4: {}", parts.join(", "))
+            }
+        }
+    }
+
     /// How things moved from this measure to a later one of the same kind.
     pub fn change_to(&self, later: &Measure) -> Result<Change, WellbeingError> {
         match (self, later) {
