@@ -15,6 +15,7 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod casework;
 mod error;
 mod open;
 mod postgres;
@@ -22,6 +23,7 @@ pub mod sealing;
 mod sqlite;
 
 pub use accounts::AccountStore;
+pub use casework::CaseworkStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -73,7 +75,7 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + Send + Sync + 'static {
+pub trait Store: AccountStore + CaseworkStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

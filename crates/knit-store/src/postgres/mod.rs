@@ -13,6 +13,8 @@ use crate::{Result, StoreError};
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
 #[path = "../sql_accounts.rs"]
 mod sql_accounts;
+#[path = "../sql_casework.rs"]
+mod sql_casework;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
@@ -133,6 +135,7 @@ impl PostgresStore {
         Ok(PostgresStore {
             writer: pool.clone(),
             reader: pool,
+            keys: Default::default(),
         })
     }
 }
