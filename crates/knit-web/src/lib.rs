@@ -7,6 +7,7 @@ pub mod error;
 pub mod jobs_worker;
 pub mod mailer;
 pub mod pages;
+pub mod referral_chaser;
 pub mod search_engine;
 mod security;
 pub mod staff;
@@ -27,6 +28,10 @@ pub use search_engine::SearchEngine;
 pub struct Site {
     pub name: String,
     pub area: String,
+    /// Years a closed case is kept before it is listed for a place lead to review.
+    pub retention_years: u32,
+    /// When unanswered referrals are chased.
+    pub chase: knit_domain::referral::ChasePolicy,
 }
 
 impl Default for Site {
@@ -34,6 +39,8 @@ impl Default for Site {
         Site {
             name: "Knit".to_owned(),
             area: "your area".to_owned(),
+            retention_years: knit_domain::casework::DEFAULT_RETENTION_YEARS,
+            chase: knit_domain::referral::ChasePolicy::default(),
         }
     }
 }

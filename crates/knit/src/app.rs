@@ -37,5 +37,6 @@ pub fn demo_site() -> Site {
     Site {
         name: format!("Help in {}", crate::demo::TOWN),
         area: format!("{} and its villages", crate::demo::TOWN),
+        ..Site::default()
     }
 }

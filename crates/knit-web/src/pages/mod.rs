@@ -1,5 +1,6 @@
 //! The public website: home, results and service pages, and "report a problem".
 
+mod call_back;
 mod service_page;
 mod tell_us;
 
@@ -24,6 +25,11 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{id}", get(service_page::show))
         .route("/services/{id}/report", post(report_problem))
         .route("/tell-us", get(tell_us::form).post(tell_us::answer))
+        .route(
+            "/call-back",
+            get(call_back::call_back_form).post(call_back::call_back),
+        )
+        .route("/refer", get(call_back::refer_form).post(call_back::refer))
 }
 
 fn render(template: &impl Template, status: StatusCode) -> Response {

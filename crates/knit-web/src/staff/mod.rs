@@ -5,6 +5,7 @@
 //! the records; these pages put the two together and record each step in the audit log.
 
 pub mod audit_log;
+pub mod casework;
 pub mod csrf;
 mod dashboard;
 pub mod invitation;
@@ -75,9 +76,15 @@ pub fn routes() -> Router<AppState> {
             "/staff/listing-changes/{id}",
             get(listings::show).post(listings::decide_change),
         )
+        .merge(casework::routes())
 }
 
-/// Every staff route as (method, path), in the order [`routes`] adds them. The route × role
+/// Every staff route as (method, path): [`ROUTES`] and each part's own list.
+pub fn all_routes() -> Vec<(&'static str, &'static str)> {
+    ROUTES.iter().chain(casework::ROUTES).copied().collect()
+}
+
+/// The account and listing routes as (method, path), in the order [`routes`] adds them. The route × role
 /// test checks each against the permission policy; keep this in step with [`routes`].
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff"),
