@@ -1535,6 +1535,17 @@ pub async fn a_case_is_closed_reopened_and_erased(db: &Db) {
     };
     assert_eq!(status_of(finished.id), ReferralStatus::Completed);
     assert_eq!(status_of(waiting.id), ReferralStatus::Cancelled);
+    // Its history says it was stopped, so the organisation sees why it went.
+    let waiting_events = &erased
+        .referrals
+        .iter()
+        .find(|r| r.id == waiting.id)
+        .unwrap()
+        .events;
+    assert_eq!(
+        waiting_events.last().map(|e| e.kind.as_str()),
+        Some("cancel")
+    );
 
     let audit_after = store
         .audit_events(

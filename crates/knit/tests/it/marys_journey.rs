@@ -10,9 +10,6 @@
 //! organisation never see another's referral or Mary's record, withdrawing consent stops
 //! the sharing, and nothing Mary said reaches a log line.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use chrono::{TimeDelta, Utc};
 use knit_domain::account::{Membership, OrganizationId};
 use knit_domain::casework::PersonId;
@@ -22,42 +19,12 @@ use knit_store::accounts::AuditFilter;
 use uuid::Uuid;
 
 use crate::staff_pages::{Browser, make_user};
-use crate::support::{Backend, TestApp, backends};
+use crate::support::{Backend, TestApp, backends, captured_logs};
 
 const MARY_WORDS: &str =
     "My ex keeps turning up at the house, the bailiffs are at the door and I cant sleep";
 const MARY_PHONE: &str = "07700 900461";
 const CODE_WORD: &str = "bluebell";
-
-/// Everything logged while the tests run, from every test in this binary.
-fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&logs);
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || LogWriter(Arc::clone(&writer)))
-            .finish();
-        // Another test may have set one first; then this test sees no logs and says so.
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        logs
-    })
-    .clone()
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The first id after `prefix` in a page.
 fn id_after(html: &str, prefix: &str) -> Option<String> {
