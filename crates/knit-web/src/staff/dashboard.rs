@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use knit_domain::access::{Action, decide};
-use knit_domain::account::{Actor, Membership};
+use knit_domain::account::{Actor, Membership, OrganizationId};
 
 use super::session;
 use super::{ClientAddress, render};
@@ -84,9 +84,20 @@ fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
         .filter_map(|m| m.organization())
         .any(|org| decide(actor, &Action::SuggestListingEdit(org)).is_allowed());
     let reviews = decide(actor, &Action::ApproveListingEdit).is_allowed();
+    let answers = decide(
+        actor,
+        &Action::ReplyToProblemReport(OrganizationId(uuid::Uuid::nil())),
+    )
+    .is_allowed()
+        || actor
+            .memberships()
+            .iter()
+            .filter_map(|m| m.organization())
+            .any(|org| decide(actor, &Action::ReplyToProblemReport(org)).is_allowed());
     [
         (proposes, ("/staff/listings", "Your listings")),
         (reviews, ("/staff/listing-changes", "Listing changes")),
+        (answers, ("/staff/problems", "Problems reported")),
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))

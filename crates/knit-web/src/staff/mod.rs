@@ -10,6 +10,7 @@ pub mod csrf;
 mod dashboard;
 pub mod invitation;
 mod listings;
+pub mod problem_reports;
 pub mod reset;
 pub mod session;
 mod sign_in;
@@ -76,6 +77,11 @@ pub fn routes() -> Router<AppState> {
             "/staff/listing-changes/{id}",
             get(listings::show).post(listings::decide_change),
         )
+        .route("/staff/problems", get(problem_reports::list))
+        .route(
+            "/staff/problems/{id}",
+            get(problem_reports::show).post(problem_reports::answer),
+        )
         .merge(casework::routes())
 }
 
@@ -117,6 +123,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/listing-changes"),
     ("GET", "/staff/listing-changes/{id}"),
     ("POST", "/staff/listing-changes/{id}"),
+    ("GET", "/staff/problems"),
+    ("GET", "/staff/problems/{id}"),
+    ("POST", "/staff/problems/{id}"),
 ];
 
 /// Random bytes for a session id, CSRF token, emailed link or secret, from the operating

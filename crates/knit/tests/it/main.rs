@@ -6,6 +6,7 @@ mod directory_site;
 mod marys_journey;
 mod oruk_api;
 mod oruk_conformance;
+mod problem_reports;
 mod route_permissions;
 mod staff_listings;
 mod staff_pages;

@@ -550,6 +550,29 @@ fn table() -> Vec<Route> {
                 ("message", "Passing you on"),
             ],
         ),
+        route(
+            "GET",
+            "/staff/problems",
+            "/staff/problems",
+            Action::ViewDashboard,
+        ),
+        // A report about the demo service, which belongs to none of the visitors'
+        // organisations (0xc stands for it).
+        route(
+            "GET",
+            "/staff/problems/{id}",
+            "/staff/problems/{report}",
+            Action::ReplyToProblemReport(OrganizationId(Uuid::from_u128(0xc))),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/problems/{id}",
+                "/staff/problems/{report}",
+                Action::ReplyToProblemReport(OrganizationId(Uuid::from_u128(0xc))),
+            ),
+            &[("kind", "reply"), ("body", "The phone number is now right")],
+        ),
         route("GET", "/staff/two-factor", "/staff/two-factor", OWN),
         with_form(
             route("POST", "/staff/two-factor", "/staff/two-factor", OWN),
@@ -680,7 +703,12 @@ async fn casework_records(
             .await
             .unwrap();
     }
+    let report = store
+        .report_problem(service, "The opening times are wrong")
+        .await
+        .unwrap();
     vec![
+        ("{report}", report.id.to_string()),
         ("{person}", person.0.to_string()),
         ("{closed_person}", closed.0.to_string()),
         ("{intake}", intake.id.0.to_string()),
