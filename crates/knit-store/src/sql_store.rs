@@ -2051,6 +2051,29 @@ impl Store for SqlStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn record_listing_reminder(
+        &self,
+        service_id: Uuid,
+        checked_on: Option<chrono::NaiveDate>,
+        stage: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let checked_on = checked_on.map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
+        let mut tx = begin_write(&self.writer).await?;
+        let done = sqlx::query(
+            "INSERT INTO listing_reminders (service_id, checked_on, stage, sent_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(key(service_id))
+        .bind(checked_on)
+        .bind(stage)
+        .bind(stamp(at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     fn backend_name(&self) -> &'static str {
         NAME
     }

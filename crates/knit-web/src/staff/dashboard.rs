@@ -97,6 +97,13 @@ fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
     [
         (proposes, ("/staff/listings", "Your listings")),
         (reviews, ("/staff/listing-changes", "Listing changes")),
+        (
+            reviews,
+            (
+                "/staff/listings/unchecked",
+                "Listings not checked for a year",
+            ),
+        ),
         (answers, ("/staff/problems", "Problems reported")),
     ]
     .into_iter()

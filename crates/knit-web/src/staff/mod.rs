@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/audit", get(audit_log::show))
         .route("/staff/audit/check", post(audit_log::check))
         .route("/staff/listings", get(listings::list))
+        .route("/staff/listings/unchecked", get(listings::unchecked))
         .route(
             "/staff/listings/{id}/edit",
             get(listings::edit_form).post(listings::propose),
@@ -118,6 +119,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/audit"),
     ("POST", "/staff/audit/check"),
     ("GET", "/staff/listings"),
+    ("GET", "/staff/listings/unchecked"),
     ("GET", "/staff/listings/{id}/edit"),
     ("POST", "/staff/listings/{id}/edit"),
     ("GET", "/staff/listing-changes"),

@@ -3,6 +3,7 @@
 mod cli;
 mod directory_changes;
 mod directory_site;
+mod listing_checks;
 mod marys_journey;
 mod oruk_api;
 mod oruk_conformance;

@@ -255,6 +255,12 @@ fn table() -> Vec<Route> {
             "/staff/listings",
             Action::ViewDashboard,
         ),
+        route(
+            "GET",
+            "/staff/listings/unchecked",
+            "/staff/listings/unchecked",
+            Action::ApproveListingEdit,
+        ),
         // The demo service belongs to none of the visitors' organisations (0xc stands for it).
         route(
             "GET",
