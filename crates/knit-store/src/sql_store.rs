@@ -1236,7 +1236,10 @@ impl<'a> Kept<'a> {
     }
 }
 
-async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<ImportSummary> {
+pub(super) async fn write_services(
+    conn: &mut Conn,
+    services: &[&Service],
+) -> Result<ImportSummary> {
     let ids: Vec<Uuid> = services.iter().map(|s| s.id).collect();
     let existing = existing_services(conn, &ids).await?;
     let replaced: Vec<Uuid> = ids
@@ -1699,7 +1702,7 @@ fn count(n: i64) -> u64 {
 }
 
 /// Numbers a change for each service written, in the writing transaction.
-async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
+pub(super) async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
     if let Some(lock) = LOCK_CHANGES {
         sqlx::query(lock).execute(&mut *tx).await?;
     }

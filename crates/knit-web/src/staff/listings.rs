@@ -545,18 +545,9 @@ pub(crate) async fn decide_change(
         }
         Err(e) => return internal(site, e),
     };
-    if let Some(mut approved) = decided.approved.clone() {
-        // Approval is the check: the listing was confirmed right on the day it was approved.
-        approved.assured_date = Some(now.date_naive());
-        approved.last_modified = Some(now);
-        if let Err(e) = state
-            .store
-            .put_services(std::slice::from_ref(&approved))
-            .await
-        {
-            return internal(site, e);
-        }
-        state.engine.upsert_all(std::slice::from_ref(&approved));
+    // The store wrote the approved listing with the decision; search shows it at once.
+    if let Some(approved) = &decided.approved {
+        state.engine.upsert_all(std::slice::from_ref(approved));
     }
     audit(&state, &signed_in, &action, &decided, &address, now).await;
     Redirect::to("/staff/listing-changes").into_response()
