@@ -423,6 +423,8 @@ struct ChangePage<'a> {
     is_pending: bool,
     form: ListingForm,
     error: Option<FieldError>,
+    /// Whether a place lead has approved the proposing organisation as a partner.
+    organization_approved: bool,
 }
 
 /// The change the path names. An unknown id goes back to the list of pending changes, which
@@ -450,6 +452,10 @@ async fn change_page(
         Ok(row) => row,
         Err(response) => return response,
     };
+    let organization_approved = match state.store.organization_approval(change.organization).await {
+        Ok(approval) => approval.is_some(),
+        Err(e) => return internal(&state.site, e),
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -464,6 +470,7 @@ async fn change_page(
             is_pending: !change.status.is_decided(),
             form,
             error,
+            organization_approved,
         },
         status,
     )

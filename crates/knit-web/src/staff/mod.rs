@@ -10,6 +10,7 @@ pub mod csrf;
 mod dashboard;
 pub mod invitation;
 mod listings;
+mod organisations;
 pub mod problem_reports;
 pub mod reset;
 pub mod session;
@@ -78,6 +79,8 @@ pub fn routes() -> Router<AppState> {
             "/staff/listing-changes/{id}",
             get(listings::show).post(listings::decide_change),
         )
+        .route("/staff/organisations", get(organisations::list))
+        .route("/staff/organisations/{id}", post(organisations::decide))
         .route("/staff/problems", get(problem_reports::list))
         .route(
             "/staff/problems/{id}",
@@ -125,6 +128,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/listing-changes"),
     ("GET", "/staff/listing-changes/{id}"),
     ("POST", "/staff/listing-changes/{id}"),
+    ("GET", "/staff/organisations"),
+    ("POST", "/staff/organisations/{id}"),
     ("GET", "/staff/problems"),
     ("GET", "/staff/problems/{id}"),
     ("POST", "/staff/problems/{id}"),

@@ -5,6 +5,7 @@ mod directory_changes;
 mod directory_site;
 mod listing_checks;
 mod marys_journey;
+mod organisations;
 mod oruk_api;
 mod oruk_conformance;
 mod problem_reports;

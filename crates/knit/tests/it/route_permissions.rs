@@ -558,6 +558,21 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/staff/organisations",
+            "/staff/organisations",
+            Action::ManageOrganizations,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/organisations/{id}",
+                "/staff/organisations/{organization}",
+                Action::ApproveOrganization,
+            ),
+            &[("decision", "approve")],
+        ),
+        route(
+            "GET",
             "/staff/problems",
             "/staff/problems",
             Action::ViewDashboard,
