@@ -69,6 +69,9 @@ action_kinds! {
     HandOffToCoordinator => "hand_off_to_coordinator",
     ManageTraining => "manage_training",
     ViewReports => "view_reports",
+    BookTraining => "book_training",
+    ViewOwnConnectorFigures => "view_own_connector_figures",
+    PrintOwnPostcards => "print_own_postcards",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -129,6 +132,16 @@ pub enum Action {
     ManageTraining,
     /// Place-wide reports, with small numbers suppressed.
     ViewReports,
+
+    // Local Connectors.
+    /// Sign up to become a Local Connector, or book (or cancel) a place on a training
+    /// session, without an account.
+    BookTraining,
+    /// A connector's own figures: their conversations, the needs that came up, visits
+    /// through their postcards. Nobody else's, and nothing about a person.
+    ViewOwnConnectorFigures,
+    /// Print one's own postcards, carrying one's own code.
+    PrintOwnPostcards,
 }
 
 /// Who an action is for, before any role is considered.
@@ -171,6 +184,9 @@ impl Action {
             Action::HandOffToCoordinator => ActionKind::HandOffToCoordinator,
             Action::ManageTraining => ActionKind::ManageTraining,
             Action::ViewReports => ActionKind::ViewReports,
+            Action::BookTraining => ActionKind::BookTraining,
+            Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
+            Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
         }
     }
 
@@ -197,7 +213,8 @@ impl Action {
             Action::ViewPublicDirectory
             | Action::ReportProblem
             | Action::RequestCallBack
-            | Action::SignIn => Audience::Public,
+            | Action::SignIn
+            | Action::BookTraining => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -254,6 +271,9 @@ impl Action {
             Action::HandOffToCoordinator,
             Action::ManageTraining,
             Action::ViewReports,
+            Action::BookTraining,
+            Action::ViewOwnConnectorFigures,
+            Action::PrintOwnPostcards,
         ]
     }
 
@@ -306,7 +326,13 @@ pub fn grant(role: Role, action: &Action) -> Grant {
             _ => Never,
         },
 
-        (Connector, A::LogConversation | A::HandOffToCoordinator) => Anywhere,
+        (
+            Connector,
+            A::LogConversation
+            | A::HandOffToCoordinator
+            | A::ViewOwnConnectorFigures
+            | A::PrintOwnPostcards,
+        ) => Anywhere,
 
         _ => Never,
     }

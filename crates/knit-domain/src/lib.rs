@@ -3,9 +3,11 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod connector;
 pub mod directory;
 pub mod geo;
 pub mod hsds;
+pub mod icalendar;
 pub mod listing_change;
 pub mod needs;
 pub mod opening;
@@ -15,6 +17,7 @@ pub mod session;
 pub mod synthetic;
 pub mod time_of_day;
 pub mod totp;
+pub mod training;
 pub mod validation;
 
 pub use directory::Service;

@@ -15,12 +15,14 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod connectors;
 mod error;
 mod open;
 mod postgres;
 mod sqlite;
 
 pub use accounts::AccountStore;
+pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -72,7 +74,7 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + Send + Sync + 'static {
+pub trait Store: AccountStore + ConnectorStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

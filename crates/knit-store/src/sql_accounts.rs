@@ -34,13 +34,13 @@ use crate::accounts::{
 };
 use crate::{Result, StoreError};
 
-type DbRow = <DB as Database>::Row;
+pub(super) type DbRow = <DB as Database>::Row;
 
 const POSTGRES: bool = matches!(NAME.as_bytes(), b"postgres");
 
 /// A row-locking clause on PostgreSQL; nothing on SQLite, whose write transactions already
 /// hold the whole database.
-fn locking(clause: &str) -> &str {
+pub(super) fn locking(clause: &str) -> &str {
     if POSTGRES { clause } else { "" }
 }
 
@@ -50,7 +50,7 @@ fn micros(time: DateTime<Utc>) -> DateTime<Utc> {
     time.trunc_subsecs(6)
 }
 
-fn at(time: DateTime<Utc>) -> Stamp {
+pub(super) fn at(time: DateTime<Utc>) -> Stamp {
     stamp(micros(time))
 }
 
@@ -59,11 +59,11 @@ fn scope(membership: &Membership) -> Key {
     key(membership.organization().map_or(Uuid::nil(), |o| o.0))
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
 }
 
@@ -71,7 +71,7 @@ fn step_value(step: TimeStep) -> Result<i64> {
     i64::try_from(step).map_err(|_| StoreError::Conflict("a TOTP step beyond any date".into()))
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
@@ -83,39 +83,39 @@ fn link_purpose(link: EmailedLink) -> &'static str {
 }
 
 /// Reads a row's columns left to right.
-struct Columns<'r> {
+pub(super) struct Columns<'r> {
     row: &'r DbRow,
     at: usize,
 }
 
 impl<'r> Columns<'r> {
-    fn new(row: &'r DbRow) -> Columns<'r> {
+    pub(super) fn new(row: &'r DbRow) -> Columns<'r> {
         Columns { row, at: 0 }
     }
 
-    fn get<T: Decode<'r, DB> + Type<DB>>(&mut self) -> Result<T> {
+    pub(super) fn get<T: Decode<'r, DB> + Type<DB>>(&mut self) -> Result<T> {
         let value = self.row.try_get(self.at)?;
         self.at += 1;
         Ok(value)
     }
 
-    fn id(&mut self) -> Result<Uuid> {
+    pub(super) fn id(&mut self) -> Result<Uuid> {
         Ok(uuid_of(self.get::<Key>()?))
     }
 
-    fn opt_id(&mut self) -> Result<Option<Uuid>> {
+    pub(super) fn opt_id(&mut self) -> Result<Option<Uuid>> {
         Ok(self.get::<Option<Key>>()?.map(uuid_of))
     }
 
-    fn text(&mut self) -> Result<String> {
+    pub(super) fn text(&mut self) -> Result<String> {
         self.get()
     }
 
-    fn opt_text(&mut self) -> Result<Option<String>> {
+    pub(super) fn opt_text(&mut self) -> Result<Option<String>> {
         self.get()
     }
 
-    fn time(&mut self) -> Result<DateTime<Utc>> {
+    pub(super) fn time(&mut self) -> Result<DateTime<Utc>> {
         time_of(self.get::<Stamp>()?)
     }
 
@@ -127,7 +127,7 @@ impl<'r> Columns<'r> {
         self.get()
     }
 
-    fn int(&mut self) -> Result<i64> {
+    pub(super) fn int(&mut self) -> Result<i64> {
         self.get()
     }
 
@@ -135,7 +135,7 @@ impl<'r> Columns<'r> {
         self.get()
     }
 
-    fn count(&mut self) -> Result<u32> {
+    pub(super) fn count(&mut self) -> Result<u32> {
         u32::try_from(self.int()?).map_err(|_| corrupt("a stored count is out of range"))
     }
 

@@ -5,6 +5,8 @@
 
 #[path = "contract/accounts.rs"]
 mod accounts;
+#[path = "contract/connectors.rs"]
+mod connectors;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/stories.rs"]

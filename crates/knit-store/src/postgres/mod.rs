@@ -13,6 +13,8 @@ use crate::{Result, StoreError};
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
 #[path = "../sql_accounts.rs"]
 mod sql_accounts;
+#[path = "../sql_connectors.rs"]
+mod sql_connectors;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
