@@ -75,6 +75,8 @@ pub struct BookingNotice<'a> {
     pub booking: &'a Booking,
     pub session: &'a TrainingSession,
     pub cancel_token: &'a str,
+    /// Whether the booking has just moved up from the waiting list.
+    pub promoted: bool,
 }
 
 /// The emails to queue for a [`BookingNotice`]: one now, and a reminder for later when the

@@ -136,6 +136,7 @@ async fn queue_mail(
     booking: &Booking,
     session_id: Uuid,
     token: &str,
+    promoted: bool,
     mail: MailFor<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -149,6 +150,7 @@ async fn queue_mail(
         booking,
         session: &session,
         cancel_token: token,
+        promoted,
     });
     insert_job(conn, &first, now).await?;
     if let Some(reminder) = reminder.filter(|_| booking.status.holds_a_seat()) {
@@ -281,7 +283,10 @@ impl ConnectorStore for SqlStore {
         let booking = booking_in(&mut tx, id)
             .await?
             .ok_or_else(|| corrupt("a booking just made"))?;
-        queue_mail(&mut tx, &booking, session.id, &token, new.mail, new.at).await?;
+        queue_mail(
+            &mut tx, &booking, session.id, &token, false, new.mail, new.at,
+        )
+        .await?;
         tx.commit().await.map_err(crate::StoreError::from)?;
         Ok((booking, token))
     }
@@ -373,6 +378,7 @@ impl ConnectorStore for SqlStore {
                     &moved_up,
                     session.id,
                     &token,
+                    true,
                     cancel.mail,
                     cancel.at,
                 )

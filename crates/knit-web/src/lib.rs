@@ -10,6 +10,7 @@ pub mod pages;
 pub mod search_engine;
 mod security;
 pub mod staff;
+pub mod training_emails;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,9 @@ pub use search_engine::SearchEngine;
 pub struct Site {
     pub name: String,
     pub area: String,
+    /// How residents reach a coordinator, printed on connectors' postcards: a phone number,
+    /// an email, opening hours.
+    pub coordinator_contact: Option<String>,
 }
 
 impl Default for Site {
@@ -34,6 +38,7 @@ impl Default for Site {
         Site {
             name: "Knit".to_owned(),
             area: "your area".to_owned(),
+            coordinator_contact: None,
         }
     }
 }

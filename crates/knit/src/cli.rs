@@ -42,6 +42,9 @@ pub enum Command {
         /// The area the directory covers, as residents would say it.
         #[arg(long, env = "KNIT_SITE_AREA", default_value = "your area")]
         site_area: String,
+        /// How residents reach a coordinator, printed on connectors' postcards.
+        #[arg(long, env = "KNIT_COORDINATOR_CONTACT")]
+        coordinator_contact: Option<String>,
     },
     /// Start Knit with its demo town on a fresh SQLite file, and print the address.
     Demo {
@@ -171,6 +174,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             site_name,
             site_area,
+            coordinator_contact,
         } => {
             commands::serve::serve(
                 &global,
@@ -178,6 +182,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 knit_web::Site {
                     name: site_name,
                     area: site_area,
+                    coordinator_contact,
                 },
             )
             .await

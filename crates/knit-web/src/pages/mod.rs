@@ -1,7 +1,11 @@
 //! The public website: home, results and service pages, and "report a problem".
 
+mod become_a_connector;
 mod service_page;
 mod tell_us;
+mod training;
+
+pub(crate) use training::{SessionView, UPCOMING_LIMIT};
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -24,6 +28,22 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{id}", get(service_page::show))
         .route("/services/{id}/report", post(report_problem))
         .route("/tell-us", get(tell_us::form).post(tell_us::answer))
+        .route(
+            "/become-a-connector",
+            get(become_a_connector::form).post(become_a_connector::sign_up),
+        )
+        .route("/c/{code}", get(become_a_connector::postcard))
+        .route("/training", get(training::list))
+        .route("/training.ics", get(training::feed))
+        .route("/training/{id}", get(training::show).post(training::book))
+        .route(
+            "/training/{id}/calendar.ics",
+            get(training::session_calendar),
+        )
+        .route(
+            "/bookings/{token}/cancel",
+            get(training::cancel_form).post(training::cancel),
+        )
 }
 
 fn render(template: &impl Template, status: StatusCode) -> Response {

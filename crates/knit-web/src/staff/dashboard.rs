@@ -25,6 +25,8 @@ struct DashboardPage<'a> {
     can_read_audit: bool,
     /// The listing pages this person may use, as (path, label).
     listing_links: Vec<(&'static str, &'static str)>,
+    /// The Local Connector pages this person may use, as (path, label).
+    connector_links: Vec<(&'static str, &'static str)>,
 }
 
 pub(crate) async fn show(
@@ -54,6 +56,7 @@ pub(crate) async fn show(
             can_manage_users: decide(&signed_in.actor, &Action::ManageUsers).is_allowed(),
             can_read_audit: decide(&signed_in.actor, &Action::ReadAuditLog).is_allowed(),
             listing_links: listing_links(&signed_in.actor),
+            connector_links: connector_links(&signed_in.actor),
         },
         StatusCode::OK,
     )
@@ -87,5 +90,33 @@ fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))
+    .collect()
+}
+
+/// Links to the Local Connector pages: a connector's phone page, figures and postcards; a
+/// place lead's training and figures. Each shown only to whom `decide` allows.
+fn connector_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+    [
+        (
+            Action::LogConversation,
+            ("/staff/conversations", "I had a conversation"),
+        ),
+        (
+            Action::ViewOwnConnectorFigures,
+            ("/staff/my-figures", "My figures"),
+        ),
+        (
+            Action::PrintOwnPostcards,
+            ("/staff/postcards", "My postcards"),
+        ),
+        (Action::ManageTraining, ("/staff/training", "Training")),
+        (
+            Action::ViewReports,
+            ("/staff/connectors/figures", "Local Connector figures"),
+        ),
+    ]
+    .into_iter()
+    .filter(|(action, _)| decide(actor, action).is_allowed())
+    .map(|(_, link)| link)
     .collect()
 }
