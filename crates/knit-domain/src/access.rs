@@ -69,6 +69,10 @@ action_kinds! {
     HandOffToCoordinator => "hand_off_to_coordinator",
     ManageTraining => "manage_training",
     ViewReports => "view_reports",
+    ReferAsProfessional => "refer_as_professional",
+    TriageIntakes => "triage_intakes",
+    ExportPerson => "export_person",
+    ErasePerson => "erase_person",
     BookTraining => "book_training",
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
@@ -132,6 +136,15 @@ pub enum Action {
     ManageTraining,
     /// Place-wide reports, with small numbers suppressed.
     ViewReports,
+    /// A professional without an account (a GP, a school) refers someone, with consent.
+    ReferAsProfessional,
+    /// See the requests for help waiting for a coordinator, and open a case from one.
+    TriageIntakes,
+    /// A subject-access export of everything held about a person.
+    ExportPerson,
+    /// Erase a person's data, keeping only pseudonymised counts and audit events; and see
+    /// the closed cases past their retention period.
+    ErasePerson,
 
     // Local Connectors.
     /// Sign up to become a Local Connector, or book (or cancel) a place on a training
@@ -184,6 +197,10 @@ impl Action {
             Action::HandOffToCoordinator => ActionKind::HandOffToCoordinator,
             Action::ManageTraining => ActionKind::ManageTraining,
             Action::ViewReports => ActionKind::ViewReports,
+            Action::ReferAsProfessional => ActionKind::ReferAsProfessional,
+            Action::TriageIntakes => ActionKind::TriageIntakes,
+            Action::ExportPerson => ActionKind::ExportPerson,
+            Action::ErasePerson => ActionKind::ErasePerson,
             Action::BookTraining => ActionKind::BookTraining,
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
@@ -213,6 +230,7 @@ impl Action {
             Action::ViewPublicDirectory
             | Action::ReportProblem
             | Action::RequestCallBack
+            | Action::ReferAsProfessional
             | Action::SignIn
             | Action::BookTraining => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
@@ -231,6 +249,9 @@ impl Action {
                 | Action::ReferPerson
                 | Action::WorkReferralInbox(_)
                 | Action::ReferOnward(_)
+                | Action::TriageIntakes
+                | Action::ExportPerson
+                | Action::ErasePerson
                 // Problem reports and call-back requests carry the sender's contact details.
                 | Action::ReplyToProblemReport(_)
                 // Staff accounts and the audit log name staff and the addresses they used.
@@ -271,6 +292,10 @@ impl Action {
             Action::HandOffToCoordinator,
             Action::ManageTraining,
             Action::ViewReports,
+            Action::ReferAsProfessional,
+            Action::TriageIntakes,
+            Action::ExportPerson,
+            Action::ErasePerson,
             Action::BookTraining,
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
@@ -314,7 +339,14 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         }
         (PlaceLead, A::ReadAuditLog | A::ManageTraining | A::ViewReports) => Anywhere,
 
-        (Coordinator, A::ReadPerson | A::EditPerson | A::ReferPerson) => Anywhere,
+        // Erasure cannot be undone, so it is a place lead's decision, made from the list of
+        // cases past their retention period or on a person's request passed on to them.
+        (PlaceLead, A::ErasePerson) => Anywhere,
+
+        (
+            Coordinator,
+            A::ReadPerson | A::EditPerson | A::ReferPerson | A::TriageIntakes | A::ExportPerson,
+        ) => Anywhere,
 
         (PartnerStaff, A::SuggestListingEdit(org) | A::ConfirmListingChecked(org)) => {
             OwnOrganization(*org)

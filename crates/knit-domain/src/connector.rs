@@ -2,8 +2,9 @@
 //! with their consent, pass them to a coordinator.
 //!
 //! The rules: what a connector's postcard code looks like, what a logged conversation may
-//! hold (never a name or anything that points to a person), what signing up and handing a
-//! person on ask for, and how the figures are worked out.
+//! hold (never a name or anything that points to a person), what signing up asks for, and
+//! how the figures are worked out. Handing a person on is a request in the coordinators'
+//! queue, checked by `casework::check_intake` like any other.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -331,101 +332,6 @@ impl SignUp {
     }
 }
 
-/// A person a connector passes to a coordinator: only with their consent, and only the
-/// contact they say is safe. The connector writes it and can never read it back.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HandOff {
-    pub name: String,
-    /// How to reach them safely, in their words: a phone number, an email, "call after 6".
-    pub safe_contact: String,
-    /// Whether a message may be left on that contact.
-    pub message_ok: bool,
-    /// A few words on what is going on.
-    pub summary: String,
-    pub urgent: bool,
-    pub needs: Vec<NeedId>,
-}
-
-impl std::fmt::Debug for HandOff {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HandOff")
-            .field("urgent", &self.urgent)
-            .field("needs", &self.needs)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum BadHandOff {
-    #[error(
-        "Ask the person whether they agree to a coordinator contacting them; without their yes, nothing is passed on"
-    )]
-    NoConsent,
-    #[error("Enter the name the person would like to be called")]
-    NoName,
-    #[error("Enter how the coordinator can safely reach them")]
-    NoContact,
-    #[error("Keep it to a few words: 500 characters at most")]
-    SummaryTooLong,
-    #[error("Choose a need from the list")]
-    UnknownNeed,
-}
-
-impl BadHandOff {
-    pub fn field(self) -> &'static str {
-        match self {
-            BadHandOff::NoConsent => "consent",
-            BadHandOff::NoName => "name",
-            BadHandOff::NoContact => "safe_contact",
-            BadHandOff::SummaryTooLong => "summary",
-            BadHandOff::UnknownNeed => "needs",
-        }
-    }
-}
-
-impl HandOff {
-    pub fn parse(
-        consent: bool,
-        name: &str,
-        safe_contact: &str,
-        message_ok: bool,
-        summary: &str,
-        urgent: bool,
-        needs: &[String],
-    ) -> Result<HandOff, BadHandOff> {
-        if !consent {
-            return Err(BadHandOff::NoConsent);
-        }
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(BadHandOff::NoName);
-        }
-        let contact = safe_contact.trim();
-        if contact.is_empty() {
-            return Err(BadHandOff::NoContact);
-        }
-        let summary = summary.trim();
-        if summary.chars().count() > 500 {
-            return Err(BadHandOff::SummaryTooLong);
-        }
-        let mut ids = Vec::new();
-        for need in needs {
-            let id = NeedId::parse(need.trim()).map_err(|_| BadHandOff::UnknownNeed)?;
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        Ok(HandOff {
-            name: name.chars().take(100).collect(),
-            safe_contact: contact.chars().take(200).collect(),
-            message_ok,
-            summary: summary.to_owned(),
-            urgent,
-            needs: ids,
-        })
-    }
-}
-
 /// A connector counts as active with a conversation this recent.
 pub const ACTIVE_DAYS: i64 = 90;
 
@@ -548,29 +454,6 @@ mod tests {
         let dropped =
             Conversation::parse("", "KF1", &[], &["listened".into()], Some(id), today()).unwrap();
         assert_eq!(dropped.service, None);
-    }
-
-    #[test]
-    fn nothing_is_passed_on_without_consent() {
-        let ok = HandOff::parse(
-            true,
-            "Mary",
-            "07700 900123 after 6pm",
-            false,
-            "rent arrears",
-            true,
-            &["debt".into()],
-        );
-        let ok = ok.unwrap();
-        assert!(!format!("{ok:?}").contains("Mary"));
-        assert_eq!(
-            HandOff::parse(false, "Mary", "07700 900123", false, "", false, &[]),
-            Err(BadHandOff::NoConsent)
-        );
-        assert_eq!(
-            HandOff::parse(true, "Mary", " ", false, "", false, &[]),
-            Err(BadHandOff::NoContact)
-        );
     }
 
     #[test]

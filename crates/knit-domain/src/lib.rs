@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod casework;
 pub mod connector;
 pub mod directory;
 pub mod geo;
@@ -13,12 +14,14 @@ pub mod needs;
 pub mod opening;
 pub mod password;
 pub mod postcode;
+pub mod referral;
 pub mod session;
 pub mod synthetic;
 pub mod time_of_day;
 pub mod totp;
 pub mod training;
 pub mod validation;
+pub mod wellbeing;
 
 pub use directory::Service;
 pub use needs::{NEEDS, Need, NeedDomain, NeedId};

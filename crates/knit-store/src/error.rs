@@ -13,6 +13,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("no encryption key is loaded, so personal data cannot be read or written")]
+    NoKeys,
     #[error("stored data could not be read back: {0}")]
     Corrupt(String),
 }

@@ -15,13 +15,16 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod casework;
 pub mod connectors;
 mod error;
 mod open;
 mod postgres;
+pub mod sealing;
 mod sqlite;
 
 pub use accounts::AccountStore;
+pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
@@ -74,7 +77,7 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + ConnectorStore + Send + Sync + 'static {
+pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -119,11 +119,11 @@ impl<'r> Columns<'r> {
         time_of(self.get::<Stamp>()?)
     }
 
-    fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>> {
+    pub(super) fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>> {
         self.get::<Option<Stamp>>()?.map(time_of).transpose()
     }
 
-    fn flag(&mut self) -> Result<bool> {
+    pub(super) fn flag(&mut self) -> Result<bool> {
         self.get()
     }
 
@@ -131,7 +131,7 @@ impl<'r> Columns<'r> {
         self.get()
     }
 
-    fn opt_int(&mut self) -> Result<Option<i64>> {
+    pub(super) fn opt_int(&mut self) -> Result<Option<i64>> {
         self.get()
     }
 
@@ -139,11 +139,11 @@ impl<'r> Columns<'r> {
         u32::try_from(self.int()?).map_err(|_| corrupt("a stored count is out of range"))
     }
 
-    fn role(&mut self) -> Result<Role> {
+    pub(super) fn role(&mut self) -> Result<Role> {
         Role::from_code(&self.text()?).map_err(corrupt)
     }
 
-    fn opt_role(&mut self) -> Result<Option<Role>> {
+    pub(super) fn opt_role(&mut self) -> Result<Option<Role>> {
         self.opt_text()?
             .map(|code| Role::from_code(&code).map_err(corrupt))
             .transpose()
@@ -469,6 +469,45 @@ async fn use_link(
     .await
     .map_err(StoreError::from)?;
     Ok(user)
+}
+
+/// Appends an audit event inside `tx`, so a change and the record of it commit together.
+pub(super) async fn append_audit_in(
+    tx: &mut sqlx::Transaction<'static, DB>,
+    new: NewAuditEvent,
+) -> Result<AuditEvent> {
+    // Updating the head row first takes its lock on PostgreSQL (SQLite's write is
+    // already exclusive): a concurrent append waits here, then reads the head this one
+    // leaves behind.
+    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **tx)
+        .await?;
+    let head = head_row(&head)?;
+    let event = chain(&head, new);
+    let seq = i64::try_from(event.seq).map_err(|_| corrupt("the audit log is full"))?;
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO audit_events ({AUDIT_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    )))
+    .bind(seq)
+    .bind(stamp(event.at))
+    .bind(event.actor.map(|u| key(u.0)))
+    .bind(event.actor_role.map(Role::code))
+    .bind(event.action.as_str())
+    .bind(event.object_type.as_str())
+    .bind(event.object_id.as_deref())
+    .bind(event.address.as_deref())
+    .bind(event.outcome.code())
+    .bind(event.prev_hash.to_hex())
+    .bind(event.hash.to_hex())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(event.hash.to_hex())
+        .execute(&mut **tx)
+        .await?;
+    Ok(event)
 }
 
 #[async_trait]
@@ -1110,37 +1149,7 @@ impl AccountStore for SqlStore {
 
     async fn append_audit(&self, new: NewAuditEvent) -> Result<AuditEvent> {
         let mut tx = begin_write(&self.writer).await?;
-        // Updating the head row first takes its lock on PostgreSQL (SQLite's write is
-        // already exclusive): a concurrent append waits here, then reads the head this one
-        // leaves behind.
-        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *tx)
-            .await?;
-        let head = head_row(&head)?;
-        let event = chain(&head, new);
-        let seq = i64::try_from(event.seq).map_err(|_| corrupt("the audit log is full"))?;
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO audit_events ({AUDIT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        )))
-        .bind(seq)
-        .bind(stamp(event.at))
-        .bind(event.actor.map(|u| key(u.0)))
-        .bind(event.actor_role.map(Role::code))
-        .bind(event.action.as_str())
-        .bind(event.object_type.as_str())
-        .bind(event.object_id.as_deref())
-        .bind(event.address.as_deref())
-        .bind(event.outcome.code())
-        .bind(event.prev_hash.to_hex())
-        .bind(event.hash.to_hex())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(event.hash.to_hex())
-            .execute(&mut *tx)
-            .await?;
+        let event = append_audit_in(&mut tx, new).await?;
         tx.commit().await?;
         Ok(event)
     }

@@ -52,6 +52,8 @@ const MAX_IN: usize = 5_000;
 pub(crate) struct SqlStore {
     pub(super) writer: Pool<DB>,
     pub(super) reader: Pool<DB>,
+    /// The keys that seal personal data; none until the application loads its key file.
+    pub(super) keys: std::sync::RwLock<Option<std::sync::Arc<crate::sealing::KeyRing>>>,
 }
 
 // --- writing rows ---

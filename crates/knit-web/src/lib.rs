@@ -7,6 +7,7 @@ pub mod error;
 pub mod jobs_worker;
 pub mod mailer;
 pub mod pages;
+pub mod referral_chaser;
 pub mod search_engine;
 mod security;
 pub mod staff;
@@ -28,6 +29,10 @@ pub use search_engine::SearchEngine;
 pub struct Site {
     pub name: String,
     pub area: String,
+    /// Years a closed case is kept before it is listed for a place lead to review.
+    pub retention_years: u32,
+    /// When unanswered referrals are chased.
+    pub chase: knit_domain::referral::ChasePolicy,
     /// How residents reach a coordinator, printed on connectors' postcards: a phone number,
     /// an email, opening hours.
     pub coordinator_contact: Option<String>,
@@ -38,6 +43,8 @@ impl Default for Site {
         Site {
             name: "Knit".to_owned(),
             area: "your area".to_owned(),
+            retention_years: knit_domain::casework::DEFAULT_RETENTION_YEARS,
+            chase: knit_domain::referral::ChasePolicy::default(),
             coordinator_contact: None,
         }
     }

@@ -71,5 +71,6 @@ pub fn demo_site() -> Site {
         coordinator_contact: Some(
             "Call a coordinator on 01632 960 000, Monday to Friday, 9am to 5pm".into(),
         ),
+        ..Site::default()
     }
 }

@@ -28,6 +28,10 @@ pub struct Global {
     /// The database: postgres://… for PostgreSQL; by default a SQLite file in the data directory.
     #[arg(long, env = "KNIT_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// The key file that seals personal data (created on first use): by default `knit.key`
+    /// in the data directory. Keep it out of database backups, and back it up on its own.
+    #[arg(long, env = "KNIT_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,6 +46,15 @@ pub enum Command {
         /// The area the directory covers, as residents would say it.
         #[arg(long, env = "KNIT_SITE_AREA", default_value = "your area")]
         site_area: String,
+        /// Years a closed case is kept before it is listed for a place lead to review.
+        #[arg(long, env = "KNIT_RETENTION_YEARS", default_value_t = 6)]
+        retention_years: u32,
+        /// Working days an organisation has to answer a referral before it is reminded.
+        #[arg(long, env = "KNIT_REFERRAL_REMIND_DAYS", default_value_t = 5)]
+        remind_after_days: u32,
+        /// Working days before the referrer is told a referral has not been answered.
+        #[arg(long, env = "KNIT_REFERRAL_ESCALATE_DAYS", default_value_t = 10)]
+        escalate_after_days: u32,
         /// How residents reach a coordinator, printed on connectors' postcards.
         #[arg(long, env = "KNIT_COORDINATOR_CONTACT")]
         coordinator_contact: Option<String>,
@@ -101,6 +114,31 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// People supported by coordinators.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// The keys that seal personal data.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Write everything held about a person as JSON (a subject-access request); standard
+    /// output if no file is given.
+    Export {
+        /// The person's reference, as on their page.
+        id: uuid::Uuid,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a new key, seal everything again under it, then drop the old keys. Stop every
+    /// running instance first: they hold the old keys.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,14 +212,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             site_name,
             site_area,
+            retention_years,
+            remind_after_days,
+            escalate_after_days,
             coordinator_contact,
         } => {
+            if escalate_after_days <= remind_after_days {
+                anyhow::bail!(
+                    "--escalate-after-days ({escalate_after_days}) must be more than \
+                     --remind-after-days ({remind_after_days})"
+                );
+            }
             commands::serve::serve(
                 &global,
                 &bind,
                 knit_web::Site {
                     name: site_name,
                     area: site_area,
+                    retention_years,
+                    chase: knit_domain::referral::ChasePolicy {
+                        remind_after_working_days: remind_after_days,
+                        escalate_after_working_days: escalate_after_days,
+                    },
                     coordinator_contact,
                 },
             )
@@ -224,6 +276,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::accounts::suspend(&global, &email).await
         }
         Command::Audit(AuditCommand::Verify) => commands::accounts::verify_audit(&global).await,
+        Command::Person(PersonCommand::Export { id, out }) => {
+            commands::casework::export_person(&global, id, out.as_deref()).await
+        }
+        Command::Keys(KeysCommand::Rotate) => commands::casework::rotate_keys(&global).await,
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

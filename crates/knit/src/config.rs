@@ -36,3 +36,9 @@ pub fn demo_database(data_dir: &Path) -> anyhow::Result<(PathBuf, String)> {
     let url = file.display().to_string();
     Ok((file, url))
 }
+
+/// The key file that seals personal data: the one given, or `knit.key` in the data
+/// directory.
+pub fn key_file(given: Option<&Path>, data_dir: &Path) -> PathBuf {
+    given.map_or_else(|| data_dir.join("knit.key"), Path::to_path_buf)
+}

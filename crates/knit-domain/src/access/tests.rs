@@ -252,7 +252,8 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::ReportProblem,
             ActionKind::RequestCallBack,
             ActionKind::SignIn,
-            ActionKind::BookTraining
+            ActionKind::ReferAsProfessional,
+            ActionKind::BookTraining,
         ]
     );
     assert_eq!(
@@ -347,6 +348,9 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
         "invite_user",
         Reach::OwnOrganizationLeadOnly,
     ),
+    ("place_lead", "erase_person", Reach::Anywhere),
+    ("coordinator", "triage_intakes", Reach::Anywhere),
+    ("coordinator", "export_person", Reach::Anywhere),
     ("connector", "view_dashboard", Reach::Anywhere),
     ("connector", "log_conversation", Reach::Anywhere),
     ("connector", "hand_off_to_coordinator", Reach::Anywhere),
@@ -359,6 +363,7 @@ const PUBLIC: &[&str] = &[
     "report_problem",
     "request_call_back",
     "sign_in",
+    "refer_as_professional",
     "book_training",
 ];
 
@@ -553,6 +558,33 @@ fn the_example_actors_cover_anonymous_every_role_and_the_refused_states() {
                 .iter()
                 .any(|(_, a)| a.memberships().iter().any(|m| m.role() == role)),
             "{role:?}"
+        );
+    }
+}
+
+#[test]
+fn coordinators_export_a_record_but_only_a_place_lead_erases_one() {
+    let coordinator = user(9, vec![Membership::coordinator()], true);
+    let lead = user(10, vec![Membership::place_lead()], true);
+    assert!(decide(&coordinator, &Action::ExportPerson).is_allowed());
+    assert!(decide(&coordinator, &Action::TriageIntakes).is_allowed());
+    assert_eq!(
+        denied(&coordinator, Action::ErasePerson),
+        Some(Denial::WrongRole)
+    );
+    assert!(decide(&lead, &Action::ErasePerson).is_allowed());
+    // A place lead runs the place but does not read people's records.
+    assert_eq!(denied(&lead, Action::ReadPerson), Some(Denial::WrongRole));
+    let partner = user(11, vec![Membership::partner_staff(FOOD_BANK)], true);
+    for action in [
+        Action::TriageIntakes,
+        Action::ExportPerson,
+        Action::ReadPerson,
+    ] {
+        assert_eq!(
+            denied(&partner, action),
+            Some(Denial::WrongRole),
+            "{action:?}"
         );
     }
 }

@@ -13,6 +13,8 @@ use crate::{Result, StoreError};
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
 #[path = "../sql_accounts.rs"]
 mod sql_accounts;
+#[path = "../sql_casework.rs"]
+mod sql_casework;
 #[path = "../sql_connectors.rs"]
 mod sql_connectors;
 #[allow(clippy::duplicate_mod)]
@@ -135,6 +137,7 @@ impl PostgresStore {
         Ok(PostgresStore {
             writer: pool.clone(),
             reader: pool,
+            keys: Default::default(),
         })
     }
 }

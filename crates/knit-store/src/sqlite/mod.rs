@@ -19,6 +19,8 @@ use crate::{Result, StoreError};
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
 #[path = "../sql_accounts.rs"]
 mod sql_accounts;
+#[path = "../sql_casework.rs"]
+mod sql_casework;
 #[path = "../sql_connectors.rs"]
 mod sql_connectors;
 #[allow(clippy::duplicate_mod)]
@@ -131,6 +133,10 @@ impl SqliteStore {
         let reader = connect(READERS)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        Ok(SqliteStore { writer, reader })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            keys: Default::default(),
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! The public website: home, results and service pages, and "report a problem".
 
 mod become_a_connector;
+mod call_back;
 mod service_page;
 mod tell_us;
 mod training;
@@ -28,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{id}", get(service_page::show))
         .route("/services/{id}/report", post(report_problem))
         .route("/tell-us", get(tell_us::form).post(tell_us::answer))
+        .route(
+            "/call-back",
+            get(call_back::call_back_form).post(call_back::call_back),
+        )
+        .route("/refer", get(call_back::refer_form).post(call_back::refer))
         .route(
             "/become-a-connector",
             get(become_a_connector::form).post(become_a_connector::sign_up),

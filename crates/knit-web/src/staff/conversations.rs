@@ -12,10 +12,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, decide};
+use knit_domain::account::Role;
 use knit_domain::audit::NewAuditEvent;
-use knit_domain::connector::{Conversation, HandOff, WhatWasDone};
+use knit_domain::casework::{
+    IntakeDetails, IntakeSource, MAX_FREE_TEXT, Priority, SafeContact, check_intake,
+};
+use knit_domain::connector::{Conversation, WhatWasDone};
 use knit_domain::needs::NeedDomain;
+use knit_domain::needs::NeedId;
 use knit_domain::opening::uk_local;
+use knit_store::casework::{NewIntake, Stamp};
 use uuid::Uuid;
 
 use super::session::{self, SignedIn};
@@ -107,7 +113,7 @@ struct ServiceChoice {
 }
 
 #[derive(Template)]
-#[template(path = "staff/conversation.html")]
+#[template(path = "staff/connector_conversation.html")]
 struct ConversationPage<'a> {
     site: &'a Site,
     csrf: String,
@@ -367,15 +373,20 @@ async fn audit(
 
 // --- passing a person to a coordinator ---
 
-/// The hand-off form as typed. Its `Debug` shows nothing typed.
+/// The hand-off form as typed.
 #[derive(Default)]
 struct HandOffForm {
     csrf: String,
     consent: bool,
     name: String,
-    safe_contact: String,
-    message_ok: bool,
-    summary: String,
+    phone: String,
+    email: String,
+    safe_to_call: bool,
+    safe_to_text: bool,
+    safe_to_leave_message: bool,
+    safe_to_email: bool,
+    safe_times: String,
+    what_is_going_on: String,
     urgent: bool,
     area: String,
     needs: Vec<String>,
@@ -385,21 +396,51 @@ impl HandOffForm {
     fn read(body: &[u8]) -> Option<HandOffForm> {
         let raw = std::str::from_utf8(body).ok()?;
         let mut form = HandOffForm::default();
+        let yes = |v: &str| v == "yes";
         for (key, value) in form_urlencoded_pairs(raw).ok()? {
             match key.as_str() {
                 "csrf" => form.csrf = value,
-                "consent" => form.consent = value == "yes",
+                "consent" => form.consent = yes(&value),
                 "name" => form.name = value.chars().take(100).collect(),
-                "safe_contact" => form.safe_contact = value.chars().take(200).collect(),
-                "message_ok" => form.message_ok = value == "yes",
-                "summary" => form.summary = value.chars().take(600).collect(),
-                "urgent" => form.urgent = value == "yes",
+                "phone" => form.phone = value.chars().take(30).collect(),
+                "email" => form.email = value.chars().take(254).collect(),
+                "safe_to_call" => form.safe_to_call = yes(&value),
+                "safe_to_text" => form.safe_to_text = yes(&value),
+                "safe_to_leave_message" => form.safe_to_leave_message = yes(&value),
+                "safe_to_email" => form.safe_to_email = yes(&value),
+                "safe_times" => form.safe_times = value.chars().take(200).collect(),
+                "what_is_going_on" => {
+                    form.what_is_going_on = value.chars().take(MAX_FREE_TEXT + 1).collect()
+                }
+                "urgent" => form.urgent = yes(&value),
                 "area" => form.area = value.chars().take(80).collect(),
                 "needs" if form.needs.len() < 50 => form.needs.push(value),
                 _ => {}
             }
         }
         Some(form)
+    }
+
+    /// The request for the coordinators' queue, before `check_intake`.
+    fn details(&self, needs: &[NeedId]) -> IntakeDetails {
+        IntakeDetails {
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            postcode: String::new(),
+            safe_contact: SafeContact {
+                safe_to_call: self.safe_to_call,
+                safe_to_text: self.safe_to_text,
+                safe_to_leave_message: self.safe_to_leave_message,
+                safe_to_email: self.safe_to_email,
+                safe_times: self.safe_times.clone(),
+                ..SafeContact::default()
+            },
+            what_is_going_on: self.what_is_going_on.clone(),
+            suggested_needs: needs.to_vec(),
+            consent_given: self.consent,
+            referrer: None,
+        }
     }
 }
 
@@ -408,13 +449,7 @@ impl HandOffForm {
 struct HandOffPage<'a> {
     site: &'a Site,
     csrf: String,
-    consent: bool,
-    name: String,
-    safe_contact: String,
-    message_ok: bool,
-    summary: String,
-    urgent: bool,
-    area: String,
+    form: HandOffForm,
     need_groups: Vec<NeedGroup>,
     error: Option<FieldError>,
 }
@@ -435,13 +470,7 @@ fn hand_off_page(
             site,
             csrf: signed_in.csrf_secret.clone(),
             need_groups: need_groups(&form.needs),
-            consent: form.consent,
-            name: form.name,
-            safe_contact: form.safe_contact,
-            message_ok: form.message_ok,
-            summary: form.summary,
-            urgent: form.urgent,
-            area: form.area,
+            form,
             error,
         },
         status,
@@ -464,8 +493,9 @@ pub(crate) async fn hand_off_form(
 }
 
 /// `POST /staff/hand-off`: with the person's consent, puts them in the coordinators' queue
-/// and logs the conversation as a hand-off. The connector is sent back to their phone page:
-/// nothing they wrote is shown again.
+/// (checked by `casework::check_intake`, as every request is; the store audits it) and logs
+/// the conversation as a hand-off. The connector goes back to their phone page: nothing they
+/// wrote is shown to them again, and no page of theirs can read it.
 pub(crate) async fn hand_off(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -484,21 +514,8 @@ pub(crate) async fn hand_off(
     if csrf::check_session(&headers, &signed_in.csrf_secret, &form.csrf).is_err() {
         return forged(&state.site);
     }
-    let person = match HandOff::parse(
-        form.consent,
-        &form.name,
-        &form.safe_contact,
-        form.message_ok,
-        &form.summary,
-        form.urgent,
-        &form.needs,
-    ) {
-        Ok(h) => h,
-        Err(e) => {
-            let error = FieldError::new(e.field(), e);
-            return hand_off_page(&state.site, &signed_in, form, Some(error));
-        }
-    };
+    // The conversation first: its checks (roughly where, the needs) come before anything
+    // is passed on.
     let done = vec![WhatWasDone::PassedToCoordinator.code().to_owned()];
     let conversation =
         match Conversation::parse("", &form.area, &form.needs, &done, None, today(now)) {
@@ -508,25 +525,50 @@ pub(crate) async fn hand_off(
                 return hand_off_page(&state.site, &signed_in, form, Some(error));
             }
         };
-    let intake = match super::hand_off::to_coordinators(
-        state.store.as_ref(),
-        &signed_in,
-        &person,
-        &conversation,
-        now,
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) => return internal(&state.site, e),
+    let details = match check_intake(form.details(&conversation.needs), IntakeSource::Connector) {
+        Ok(details) => details,
+        Err(problems) => {
+            let first = &problems[0];
+            let error = FieldError::new(first.field(), first);
+            return hand_off_page(&state.site, &signed_in, form, Some(error));
+        }
     };
-    audit(&state, &signed_in, &action, "intake", intake, &address, now).await;
+    let intake = NewIntake {
+        source: IntakeSource::Connector,
+        priority: if form.urgent {
+            Priority::Urgent
+        } else {
+            Priority::Soon
+        },
+        details,
+        stamp: Stamp {
+            by: Some(signed_in.user.id),
+            role: Some(Role::Connector),
+            at: now,
+            address: Some(address.clone()),
+        },
+    };
+    if let Err(e) = state.store.create_intake(intake).await {
+        return internal(&state.site, e);
+    }
     match state
         .store
         .log_conversation(signed_in.user.id, &conversation, now)
         .await
     {
-        Ok(_) => Redirect::to("/staff/conversations?handed-off").into_response(),
+        Ok(id) => {
+            audit(
+                &state,
+                &signed_in,
+                &Action::LogConversation,
+                "conversation",
+                id,
+                &address,
+                now,
+            )
+            .await;
+            Redirect::to("/staff/conversations?handed-off").into_response()
+        }
         Err(e) => internal(&state.site, e),
     }
 }

@@ -95,7 +95,7 @@ pub fn check_session(
 
 /// Refuses a request a browser marks as coming from another site. Browsers that send
 /// neither header still need the token.
-fn same_origin(headers: &HeaderMap) -> Result<(), Forged> {
+pub fn same_origin(headers: &HeaderMap) -> Result<(), Forged> {
     if headers
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"cross-site")

@@ -5,11 +5,11 @@
 //! the records; these pages put the two together and record each step in the audit log.
 
 pub mod audit_log;
+pub mod casework;
 mod connector_figures;
 mod conversations;
 pub mod csrf;
 mod dashboard;
-mod hand_off;
 pub mod invitation;
 mod listings;
 pub mod postcards;
@@ -80,6 +80,7 @@ pub fn routes() -> Router<AppState> {
             "/staff/listing-changes/{id}",
             get(listings::show).post(listings::decide_change),
         )
+        .merge(casework::routes())
         .route(
             "/staff/training",
             get(training::list).post(training::schedule),
@@ -103,7 +104,12 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/my-figures", get(connector_figures::own))
 }
 
-/// Every staff route as (method, path), in the order [`routes`] adds them. The route × role
+/// Every staff route as (method, path): [`ROUTES`] and each part's own list.
+pub fn all_routes() -> Vec<(&'static str, &'static str)> {
+    ROUTES.iter().chain(casework::ROUTES).copied().collect()
+}
+
+/// The account and listing routes as (method, path), in the order [`routes`] adds them. The route × role
 /// test checks each against the permission policy; keep this in step with [`routes`].
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff"),

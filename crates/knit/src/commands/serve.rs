@@ -24,6 +24,7 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
     let store = knit_store::open(&url)
         .await
         .context("could not create the demo database")?;
+    super::use_keys(global, store.as_ref())?;
     app::load_demo(store.as_ref()).await?;
     app::add_demo_connector(store.as_ref()).await?;
     println!(
@@ -42,6 +43,10 @@ const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(2);
 async fn run(global: &Global, state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
     let mailer = knit_web::mailer::from_env(&global.data_dir).context("could not set up email")?;
     tokio::spawn(knit_web::jobs_worker::run(state.store.clone(), mailer));
+    tokio::spawn(knit_web::referral_chaser::run(
+        state.store.clone(),
+        state.site.chase,
+    ));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await

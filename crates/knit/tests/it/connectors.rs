@@ -12,6 +12,7 @@ use std::io::BufReader;
 use chrono::{Days, TimeDelta, Utc};
 use knit_domain::account::{Email, Membership, UserStatus};
 use knit_domain::audit::Outcome;
+use knit_domain::casework::{IntakeSource, Priority};
 use knit_domain::opening::uk_local;
 use knit_domain::totp::TotpSecret;
 use knit_store::accounts::AuditFilter;
@@ -402,6 +403,52 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .await;
     assert_eq!(nowhere.status, 422);
 
+    // Bo passes someone to a coordinator: only with their consent, and only with a safe
+    // way to reach them. Nothing he typed comes back to him.
+    let form = bo_browser.get("/staff/hand-off").await;
+    assert_eq!(form.status, 200);
+    let mut hand_off = vec![
+        ("name", "Mary Jones"),
+        ("phone", "07700 900123"),
+        ("safe_to_call", "yes"),
+        ("safe_times", "after 6pm"),
+        ("what_is_going_on", "behind with the rent"),
+        ("urgent", "yes"),
+        ("area", "Old Town"),
+        ("needs", "debt"),
+    ];
+    let no_consent = bo_browser.submit("/staff/hand-off", &hand_off).await;
+    assert_eq!(no_consent.status, 422);
+    assert!(
+        no_consent.body.contains("id=\"consent-error\""),
+        "{}",
+        no_consent.body
+    );
+    assert!(
+        no_consent.body.contains("value=\"Mary Jones\""),
+        "what he typed is kept"
+    );
+    hand_off.push(("consent", "yes"));
+    let passed = bo_browser.submit("/staff/hand-off", &hand_off).await;
+    assert_eq!(passed.status, 303, "{}", passed.body);
+    assert_eq!(
+        passed.location.as_deref(),
+        Some("/staff/conversations?handed-off")
+    );
+    let after = bo_browser.get("/staff/conversations?handed-off").await;
+    assert!(after.body.contains("Passed to a coordinator"));
+    assert!(!after.body.contains("Mary") && !after.body.contains("07700"));
+    let queue = app.store().waiting_intakes(10).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].source, IntakeSource::Connector);
+    assert_eq!(queue[0].priority, Priority::Urgent);
+    assert_eq!(queue[0].created_by, Some(bo.id));
+    let details = queue[0].details.as_ref().expect("the coordinators read it");
+    assert_eq!(details.name, "Mary Jones");
+    assert!(details.safe_contact.safe_to_call);
+    // The coordinators' queue is not Bo's to read.
+    assert_eq!(bo_browser.get("/staff/intakes").await.status, 403);
+
     // Bo's postcards carry a QR code for his code's address, and visits through it count.
     let postcards = bo_browser.get("/staff/postcards").await;
     assert_eq!(postcards.status, 200);
@@ -427,19 +474,27 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .unwrap();
     assert_eq!(figures.trained, 1);
     assert_eq!(figures.active, 1);
-    assert_eq!(figures.conversations, 2);
-    assert_eq!(figures.offers_of_help, 2, "a postcard and a service");
+    assert_eq!(figures.conversations, 3);
+    assert_eq!(
+        figures.offers_of_help, 3,
+        "a postcard, a service and a hand-off"
+    );
+    assert_eq!(figures.hand_offs, 1);
     assert_eq!(figures.postcard_visits, 2);
     let own = bo_browser.get("/staff/my-figures").await;
     assert_eq!(own.status, 200);
     assert!(
-        own.body.contains("<strong>2</strong> conversations in all"),
+        own.body.contains("<strong>3</strong> conversations in all"),
         "{}",
         own.body
     );
     assert!(
         own.body
             .contains("<strong>2</strong> visits through postcards")
+    );
+    assert!(
+        own.body
+            .contains("<strong>1</strong> passed to a coordinator")
     );
     assert!(own.body.contains(record.code.as_str()));
     let town = priya.get("/staff/connectors/figures").await;
@@ -451,10 +506,15 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     );
     assert!(
         town.body
-            .contains("<strong>2.0</strong> conversations per connector per year")
+            .contains("<strong>3.0</strong> conversations per connector per year")
     );
+    assert!(
+        town.body
+            .contains("<strong>1</strong> passed to a coordinator")
+    );
+    assert!(town.body.contains("<strong>3</strong> offers of help"));
     assert!(town.body.contains("Food support: 2"), "{}", town.body);
-    assert!(town.body.contains("Debt advice: 1"));
+    assert!(town.body.contains("Debt advice: 2"));
 
     // Bo sees no register, no names and nobody else's figures; Priya has no phone page.
     for path in [
@@ -473,14 +533,21 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .await
         .unwrap();
     let text = format!("{events:?}");
-    for private in ["Bo Diaz", "bo@example.org", "Cy Evans", "Northfield"] {
+    for private in [
+        "Bo Diaz",
+        "bo@example.org",
+        "Cy Evans",
+        "Northfield",
+        "Mary Jones",
+        "07700 900123",
+    ] {
         assert!(!text.contains(private), "{private} in the audit log");
     }
     let logged: Vec<_> = events
         .iter()
         .filter(|e| e.action == "log_conversation" && e.object_type == "conversation")
         .collect();
-    assert_eq!(logged.len(), 2, "each conversation is audited");
+    assert_eq!(logged.len(), 3, "each conversation is audited");
     assert!(logged.iter().all(|e| e.outcome == Outcome::Allowed));
 }
 

@@ -6,9 +6,17 @@
 
 use std::collections::BTreeSet;
 
+use chrono::Utc;
 use knit_domain::access::{Action, Decision, Denial, decide};
-use knit_domain::account::{Actor, Membership, OrganizationId, UserId, UserStatus};
+use knit_domain::account::{Actor, Membership, OrganizationId, Role, UserId, UserStatus};
+use knit_domain::casework::{
+    ConsentMethod, ConsentScope, IntakeDetails, IntakeSource, PersonDetails, Priority, SafeContact,
+    SharedDetails, SharedPart, StepKind,
+};
+use knit_domain::needs::NeedId;
+use knit_domain::referral::{ReferralMove, Side};
 use knit_domain::totp::TotpSecret;
+use knit_store::casework::{NewCase, NewIntake, NewReferral, NewStep, Stamp, StepDetails};
 use uuid::Uuid;
 
 use crate::staff_pages::{Browser, PASSWORD, field_value, make_user};
@@ -23,6 +31,9 @@ enum Guard {
     /// Asks the policy for this action. `own_org` makes the action's organisation the
     /// visitor's own (for pages that offer each visitor what they may do in their own).
     Policy { action: Action, own_org: bool },
+    /// Allowed when the policy allows any of these actions: a referral is seen by the
+    /// organisation it was sent to and by coordinators.
+    AnyOf(&'static [Action]),
     /// Only redirects to another route, which decides.
     Alias(&'static str),
 }
@@ -61,6 +72,14 @@ const fn with_form(mut r: Route, form: &'static [(&'static str, &'static str)]) 
     r
 }
 
+const fn with_guard(mut r: Route, guard: Guard) -> Route {
+    r.guard = guard;
+    r
+}
+
+/// Pages the organisation a referral was sent to works, and coordinators follow.
+const REFERRAL_SIDES: &[Action] = &[Action::WorkReferralInbox(ORG_A), Action::ReferPerson];
+
 const PUBLIC: Action = Action::ViewPublicDirectory;
 const SIGN_IN: Action = Action::SignIn;
 const OWN: Action = Action::ManageOwnAccount;
@@ -91,6 +110,27 @@ fn table() -> Vec<Route> {
         ),
         route("GET", "/tell-us", "/tell-us", PUBLIC),
         route("POST", "/tell-us", "/tell-us", PUBLIC),
+        route("GET", "/call-back", "/call-back", PUBLIC),
+        with_form(
+            route("POST", "/call-back", "/call-back", Action::RequestCallBack),
+            &[
+                ("name", "Sam Visitor"),
+                ("phone", "07700 900001"),
+                ("safe_to_call", "on"),
+                ("consent", "yes"),
+                ("what_is_going_on", "I need some help with money"),
+            ],
+        ),
+        route("GET", "/refer", "/refer", PUBLIC),
+        with_form(
+            route("POST", "/refer", "/refer", Action::ReferAsProfessional),
+            &[
+                ("name", "Sam Visitor"),
+                ("consent", "yes"),
+                ("referrer_name", "Dr Shah"),
+                ("referrer_phone", "01632 960000"),
+            ],
+        ),
         route("GET", "/become-a-connector", "/become-a-connector", PUBLIC),
         with_form(
             route(
@@ -297,6 +337,264 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/staff/intakes",
+            "/staff/intakes",
+            Action::TriageIntakes,
+        ),
+        route(
+            "GET",
+            "/staff/intakes/new",
+            "/staff/intakes/new",
+            Action::TriageIntakes,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/intakes/new",
+                "/staff/intakes/new",
+                Action::TriageIntakes,
+            ),
+            &[
+                ("name", "Sam Visitor"),
+                ("phone", "07700 900002"),
+                ("safe_to_text", "on"),
+                ("consent", "yes"),
+                ("priority", "soon"),
+            ],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/intakes/{id}/open",
+                "/staff/intakes/{intake}/open",
+                Action::TriageIntakes,
+            ),
+            &[("consent_method", "spoken")],
+        ),
+        route(
+            "POST",
+            "/staff/intakes/{id}/close",
+            "/staff/intakes/{intake}/close",
+            Action::TriageIntakes,
+        ),
+        route("GET", "/staff/people", "/staff/people", Action::ReadPerson),
+        route(
+            "GET",
+            "/staff/people/{id}",
+            "/staff/people/{person}",
+            Action::ReadPerson,
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/details",
+            "/staff/people/{person}/details",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/details",
+                "/staff/people/{person}/details",
+                Action::EditPerson,
+            ),
+            &[("name", "Sam Person"), ("safe_to_call", "on")],
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/conversation",
+            "/staff/people/{person}/conversation",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/conversation",
+                "/staff/people/{person}/conversation",
+                Action::EditPerson,
+            ),
+            &[
+                ("what_matters", "Keeping the children at their school"),
+                ("priority_debt", "urgent"),
+                ("intent", "save"),
+            ],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/steps",
+                "/staff/people/{person}/steps",
+                Action::EditPerson,
+            ),
+            &[("kind", "speak_up"), ("what", "Ring the council")],
+        ),
+        route(
+            "POST",
+            "/staff/people/{id}/steps/{step}/done",
+            "/staff/people/{person}/steps/{step}/done",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/consents",
+                "/staff/people/{person}/consents",
+                Action::EditPerson,
+            ),
+            &[("organisation", "keep_record"), ("method", "written")],
+        ),
+        route(
+            "POST",
+            "/staff/people/{id}/consents/{consent}/withdraw",
+            "/staff/people/{person}/consents/{consent}/withdraw",
+            Action::EditPerson,
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/wellbeing",
+            "/staff/people/{person}/wellbeing",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/wellbeing",
+                "/staff/people/{person}/wellbeing",
+                Action::EditPerson,
+            ),
+            &[
+                ("kind", "ons4"),
+                ("stage", "start"),
+                ("ons4_0", "5"),
+                ("ons4_1", "6"),
+                ("ons4_2", "4"),
+                ("ons4_3", "7"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/close",
+            "/staff/people/{person}/close",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/close",
+                "/staff/people/{person}/close",
+                Action::EditPerson,
+            ),
+            &[("outcome_debt", "improved")],
+        ),
+        route(
+            "POST",
+            "/staff/people/{id}/reopen",
+            "/staff/people/{closed_person}/reopen",
+            Action::EditPerson,
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/refer",
+            "/staff/people/{person}/refer",
+            Action::ReferPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/refer",
+                "/staff/people/{person}/refer",
+                Action::ReferPerson,
+            ),
+            &[
+                ("service", "{service}"),
+                ("share", "contact"),
+                ("agreed", "yes"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/export",
+            "/staff/people/{person}/export",
+            Action::ExportPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/erase",
+                "/staff/people/{person}/erase",
+                Action::ErasePerson,
+            ),
+            &[("confirm", "erase")],
+        ),
+        route(
+            "GET",
+            "/staff/retention",
+            "/staff/retention",
+            Action::ErasePerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/erasures",
+                "/staff/erasures",
+                Action::ErasePerson,
+            ),
+            &[("reference", "{person}"), ("confirm", "erase")],
+        ),
+        Route {
+            guard: Guard::Policy {
+                action: Action::WorkReferralInbox(ORG_A),
+                own_org: true,
+            },
+            ..route("GET", "/staff/inbox", "/staff/inbox", PUBLIC)
+        },
+        with_guard(
+            route(
+                "GET",
+                "/staff/referrals/{id}",
+                "/staff/referrals/{referral}",
+                PUBLIC,
+            ),
+            Guard::AnyOf(REFERRAL_SIDES),
+        ),
+        with_guard(
+            with_form(
+                route(
+                    "POST",
+                    "/staff/referrals/{id}/moves",
+                    "/staff/referrals/{referral}/moves",
+                    PUBLIC,
+                ),
+                &[("move", "cancel"), ("note", "No longer needed")],
+            ),
+            Guard::AnyOf(REFERRAL_SIDES),
+        ),
+        with_guard(
+            with_form(
+                route(
+                    "POST",
+                    "/staff/referrals/{id}/messages",
+                    "/staff/referrals/{referral}/messages",
+                    PUBLIC,
+                ),
+                &[("text", "Any news?")],
+            ),
+            Guard::AnyOf(REFERRAL_SIDES),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/referrals/{id}/onward",
+                "/staff/referrals/{referral}/onward",
+                Action::ReferOnward(ORG_A),
+            ),
+            &[
+                ("service", "{service}"),
+                ("agreed", "yes"),
+                ("message", "Passing you on"),
+            ],
+        ),
+        route(
+            "GET",
             "/staff/training",
             "/staff/training",
             Action::ManageTraining,
@@ -378,7 +676,8 @@ fn table() -> Vec<Route> {
             &[
                 ("consent", "yes"),
                 ("name", "Mary"),
-                ("safe_contact", "01632 960 123 after 6pm"),
+                ("phone", "01632 960 123"),
+                ("safe_to_call", "yes"),
                 ("area", "Northfield"),
             ],
         ),
@@ -424,6 +723,122 @@ fn table() -> Vec<Route> {
     ]
 }
 
+/// A person on a coordinator's caseload with a need, a step, a consent to share with
+/// organisation A and a referral to it that A has accepted; a closed case; and a request
+/// waiting in the queue. Their ids stand in for `{person}`, `{closed_person}`, `{step}`,
+/// `{consent}`, `{referral}` and `{intake}`.
+async fn casework_records(
+    app: &TestApp,
+    coordinator: UserId,
+    ids: &[(&str, String)],
+) -> Vec<(&'static str, String)> {
+    let store = app.store();
+    let stamp = || Stamp {
+        by: Some(coordinator),
+        role: Some(Role::Coordinator),
+        at: Utc::now(),
+        address: None,
+    };
+    let details = PersonDetails {
+        name: "Sam Person".to_owned(),
+        phone: "07700 900003".to_owned(),
+        safe_contact: SafeContact {
+            safe_to_call: true,
+            ..SafeContact::default()
+        },
+        ..PersonDetails::default()
+    };
+    let intake = store
+        .create_intake(NewIntake {
+            source: IntakeSource::CallBack,
+            priority: Priority::Soon,
+            details: IntakeDetails {
+                name: "Sam Person".to_owned(),
+                phone: "07700 900003".to_owned(),
+                consent_given: true,
+                ..IntakeDetails::default()
+            },
+            stamp: stamp(),
+        })
+        .await
+        .unwrap();
+    let open = |details: PersonDetails| NewCase {
+        from_intake: None,
+        details,
+        coordinator,
+        record_consent: ConsentMethod::Spoken,
+        stamp: stamp(),
+    };
+    let person = store.open_case(open(details.clone())).await.unwrap();
+    let closed = store.open_case(open(details.clone())).await.unwrap();
+    store.close_case(closed, &[], stamp()).await.unwrap();
+    let debt = NeedId::parse("debt").unwrap();
+    store
+        .set_need(person, debt, Priority::Soon, "", stamp())
+        .await
+        .unwrap();
+    let step = store
+        .add_step(
+            person,
+            NewStep {
+                kind: StepKind::FollowUp,
+                details: StepDetails {
+                    what: "Check in".to_owned(),
+                    ..StepDetails::default()
+                },
+                due: None,
+            },
+            stamp(),
+        )
+        .await
+        .unwrap();
+    let consent = store
+        .record_consent(
+            person,
+            ConsentScope::ShareWith {
+                organization: ORG_A,
+                purpose: "debt advice".to_owned(),
+            },
+            ConsentMethod::Spoken,
+            None,
+            stamp(),
+        )
+        .await
+        .unwrap();
+    let service: Uuid = ids
+        .iter()
+        .find(|(name, _)| *name == "{service}")
+        .map(|(_, id)| id.parse().unwrap())
+        .unwrap();
+    let referral = store
+        .send_referral(NewReferral {
+            person,
+            service_id: service,
+            organization: ORG_A,
+            shared: SharedDetails::of(&details, &[SharedPart::Contact], &[debt], ""),
+            parent: None,
+            from_organization: None,
+            timeline_text: "Referred".to_owned(),
+            stamp: stamp(),
+        })
+        .await
+        .unwrap();
+    for change in [ReferralMove::Open, ReferralMove::Accept] {
+        store
+            .move_referral(referral.id, change, Side::Receiver, None, stamp())
+            .await
+            .unwrap();
+    }
+    vec![
+        ("{person}", person.0.to_string()),
+        ("{closed_person}", closed.0.to_string()),
+        ("{intake}", intake.id.0.to_string()),
+        ("{step}", step.to_string()),
+        ("{consent}", consent.id.to_string()),
+        ("{referral}", referral.id.0.to_string()),
+    ]
+}
+
 /// A well-formed cancel link that names no booking.
 const CANCEL_LINK: &str =
     "/bookings/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff/cancel";
@@ -441,7 +856,7 @@ fn the_table_covers_every_staff_route_and_nothing_else() {
         .filter(|r| r.pattern.starts_with("/staff"))
         .map(|r| (r.method, r.pattern))
         .collect();
-    let exposed: BTreeSet<(&str, &str)> = knit_web::staff::ROUTES.iter().copied().collect();
+    let exposed: BTreeSet<(&str, &str)> = knit_web::staff::all_routes().into_iter().collect();
     assert_eq!(
         table.difference(&exposed).collect::<Vec<_>>(),
         Vec::<&(&str, &str)>::new(),
@@ -506,14 +921,22 @@ async fn visitor<'a>(
 }
 
 fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
-    let Guard::Policy { action, own_org } = route.guard else {
-        return Err("alias");
+    let (action, own_org) = match route.guard {
+        Guard::Policy { action, own_org } => (action, own_org),
+        Guard::AnyOf(actions) => {
+            if actions.iter().any(|a| decide(actor, a).is_allowed()) {
+                return Err("allowed");
+            }
+            (actions[0], false)
+        }
+        Guard::Alias(_) => return Err("alias"),
     };
+    let own = actor.memberships().iter().find_map(|m| m.organization());
     let action = match action {
         Action::InviteUser(_) if own_org => {
-            let org = actor.memberships().iter().find_map(|m| m.organization());
-            Action::InviteUser(Membership::partner_staff(org.unwrap_or(ORG_A)))
+            Action::InviteUser(Membership::partner_staff(own.unwrap_or(ORG_A)))
         }
+        Action::WorkReferralInbox(_) if own_org => Action::WorkReferralInbox(own.unwrap_or(ORG_A)),
         other => other,
     };
     Ok(match decide(actor, &action) {
@@ -574,6 +997,8 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
             .unwrap();
         bookings.push(booking.id.to_string());
     }
+    ids.push(("{booking}", bookings[0].clone()));
+    ids.push(("{other_booking}", bookings[1].clone()));
     let target = make_user(
         &app,
         "Ravi Kumar",
@@ -644,25 +1069,34 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
     let mut checked = 0;
     for route in table() {
         for (index, visitor) in visitors.iter_mut().enumerate() {
-            let mut path = route
-                .path
-                .replace("{user}", &target.id.to_string())
-                .replace("{org}", &ORG_A.to_string());
-            for (name, id) in &ids {
-                path = path.replace(name, id);
-            }
+            // Every casework page gets records of its own, so one visitor's change cannot
+            // stand in another's way.
+            let case =
+                if route.path.contains('{') || route.form.iter().any(|(_, v)| v.contains('{')) {
+                    Some(casework_records(&app, target.id, &ids).await)
+                } else {
+                    None
+                };
+            let fill = |text: &str| {
+                let mut text = text
+                    .replace("{user}", &target.id.to_string())
+                    .replace("{org}", &ORG_A.to_string());
+                if let Some(case) = &case {
+                    for (name, id) in case {
+                        text = text.replace(name, id);
+                    }
+                }
+                for (name, id) in &ids {
+                    text = text.replace(name, id);
+                }
+                text
+            };
+            let path = fill(route.path);
             let actor_tag = index.to_string();
             let form: Vec<(String, String)> = route
                 .form
                 .iter()
-                .map(|(k, v)| {
-                    let v = v
-                        .replace("{actor}", &actor_tag)
-                        .replace("{org}", &ORG_A.to_string())
-                        .replace("{booking}", &bookings[0])
-                        .replace("{other_booking}", &bookings[1]);
-                    (k.to_string(), v)
-                })
+                .map(|(k, v)| (fill(k), fill(&v.replace("{actor}", &actor_tag))))
                 .collect();
             let page = if route.method == "GET" {
                 visitor.browser.get(&path).await
@@ -763,8 +1197,11 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
 }
 
 fn is_staff(route: &Route) -> bool {
-    matches!(route.guard, Guard::Policy { action, .. }
-        if action.audience() == knit_domain::access::Audience::Staff)
+    match route.guard {
+        Guard::Policy { action, .. } => action.audience() == knit_domain::access::Audience::Staff,
+        Guard::AnyOf(_) => true,
+        Guard::Alias(_) => false,
+    }
 }
 
 #[tokio::test]

@@ -89,6 +89,13 @@ impl Drop for Database {
 }
 
 async fn open(backend: Backend) -> (SharedStore, Database) {
+    let (store, database) = open_database(backend).await;
+    // A fresh key for each app: sealed data is never shared between tests.
+    store.use_keys(Arc::new(knit_store::sealing::KeyRing::generate()));
+    (store, database)
+}
+
+async fn open_database(backend: Backend) -> (SharedStore, Database) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("a temporary folder");

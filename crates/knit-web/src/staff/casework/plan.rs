@@ -1,0 +1,641 @@
+//! The plan and what hangs off it: steps (going with them, speaking up for them, follow-ups,
+//! their own goals), consents, wellbeing measures, and closing or reopening the case.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use knit_domain::access::Action;
+use knit_domain::account::OrganizationId;
+use knit_domain::casework::{CaseStatus, ConsentMethod, ConsentScope, NeedOutcome, StepKind};
+use knit_domain::needs::NeedId;
+use knit_domain::wellbeing::{
+    Measure, Ons4Answers, Ons4Question, SWEMWBS_RESPONSES, Stage, SwemwbsAnswers, SwemwbsItem,
+};
+use knit_store::casework::{NewStep, StepDetails};
+use uuid::Uuid;
+
+use super::person::{load, stage_label};
+use super::{case_error, gate, not_found, parse_date, parse_person, see_other};
+use crate::staff::{ClientAddress, FieldError, message, render};
+use crate::{AppState, Site};
+
+fn back_to(id: knit_domain::casework::PersonId) -> String {
+    format!("/staff/people/{}", id.0)
+}
+
+fn mistake(site: &Site, id: knit_domain::casework::PersonId, text: impl ToString) -> Response {
+    message(
+        site,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Please check what you entered",
+        format!("Nothing was saved. {}", text.to_string()),
+        (&back_to(id), "Back to the person's page"),
+    )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    due: String,
+}
+
+pub(crate) async fn add_step(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    let allowed = match gate(
+        &state,
+        &headers,
+        &address,
+        &Action::EditPerson,
+        Some(&form.csrf),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let Some(kind) = StepKind::from_code(&form.kind) else {
+        return mistake(&state.site, id, "Choose what kind of step this is.");
+    };
+    if form.what.trim().is_empty() {
+        return mistake(&state.site, id, "Say what the step is.");
+    }
+    let due = match parse_date(&form.due) {
+        Ok(due) => due,
+        Err(e) => return mistake(&state.site, id, e),
+    };
+    if kind == StepKind::FollowUp && due.is_none() {
+        return mistake(&state.site, id, "A follow-up needs a date to follow up by.");
+    }
+    let step = NewStep {
+        kind,
+        details: StepDetails {
+            what: form.what.trim().to_owned(),
+            place: form.place.trim().to_owned(),
+            who: form.who.trim().to_owned(),
+        },
+        due,
+    };
+    match state.store.add_step(id, step, allowed.stamp).await {
+        Ok(_) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(crate) async fn complete_step(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let allowed = match gate(
+        &state,
+        &headers,
+        &address,
+        &Action::EditPerson,
+        Some(&form.csrf),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let (Some(id), Ok(step)) = (parse_person(&id), Uuid::parse_str(&step)) else {
+        return not_found(&state.site, "step");
+    };
+    match state.store.complete_step(id, step, allowed.stamp).await {
+        Ok(()) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ConsentForm {
+    #[serde(default)]
+    csrf: String,
+    /// `keep_record`, or an organisation's id to share with.
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    expires: String,
+}
+
+pub(crate) async fn record_consent(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ConsentForm>,
+) -> Response {
+    let allowed = match gate(
+        &state,
+        &headers,
+        &address,
+        &Action::EditPerson,
+        Some(&form.csrf),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let scope = if form.organisation == "keep_record" {
+        ConsentScope::KeepRecord
+    } else {
+        let Ok(org) = Uuid::parse_str(form.organisation.trim()) else {
+            return mistake(
+                &state.site,
+                id,
+                "Choose the organisation they agreed to share with.",
+            );
+        };
+        match state.store.organization(org).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return mistake(
+                    &state.site,
+                    id,
+                    "That organisation is not in the directory.",
+                );
+            }
+            Err(e) => return crate::staff::internal(&state.site, e),
+        }
+        if form.purpose.trim().is_empty() {
+            return mistake(
+                &state.site,
+                id,
+                "Say what the sharing is for, in a few words.",
+            );
+        }
+        ConsentScope::ShareWith {
+            organization: OrganizationId(org),
+            purpose: form.purpose.trim().to_owned(),
+        }
+    };
+    let Some(method) = ConsentMethod::from_code(&form.method) else {
+        return mistake(&state.site, id, "Say how they gave their consent.");
+    };
+    let expires = match parse_date(&form.expires) {
+        Ok(e) => e,
+        Err(e) => return mistake(&state.site, id, e),
+    };
+    match state
+        .store
+        .record_consent(id, scope, method, expires, allowed.stamp)
+        .await
+    {
+        Ok(_) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+pub(crate) async fn withdraw_consent(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path((id, consent)): Path<(String, String)>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let allowed = match gate(
+        &state,
+        &headers,
+        &address,
+        &Action::EditPerson,
+        Some(&form.csrf),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let (Some(id), Ok(consent)) = (parse_person(&id), Uuid::parse_str(&consent)) else {
+        return not_found(&state.site, "consent");
+    };
+    match state
+        .store
+        .withdraw_consent(id, consent, allowed.stamp)
+        .await
+    {
+        Ok(_) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+// --- wellbeing ---
+
+struct Question {
+    name: String,
+    text: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/wellbeing.html")]
+struct WellbeingPage<'a> {
+    site: &'a Site,
+    csrf: String,
+    id: String,
+    name: String,
+    kind: String,
+    stage: String,
+    stages: Vec<(&'static str, &'static str)>,
+    ons4: Vec<Question>,
+    swemwbs: Vec<Question>,
+    responses: [&'static str; 5],
+    error: Option<FieldError>,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub(crate) struct WellbeingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    ons4_0: String,
+    #[serde(default)]
+    ons4_1: String,
+    #[serde(default)]
+    ons4_2: String,
+    #[serde(default)]
+    ons4_3: String,
+    #[serde(default)]
+    swemwbs_0: String,
+    #[serde(default)]
+    swemwbs_1: String,
+    #[serde(default)]
+    swemwbs_2: String,
+    #[serde(default)]
+    swemwbs_3: String,
+    #[serde(default)]
+    swemwbs_4: String,
+    #[serde(default)]
+    swemwbs_5: String,
+    #[serde(default)]
+    swemwbs_6: String,
+}
+
+impl WellbeingForm {
+    fn ons4(&self) -> [&str; 4] {
+        [&self.ons4_0, &self.ons4_1, &self.ons4_2, &self.ons4_3]
+    }
+
+    fn swemwbs(&self) -> [&str; 7] {
+        [
+            &self.swemwbs_0,
+            &self.swemwbs_1,
+            &self.swemwbs_2,
+            &self.swemwbs_3,
+            &self.swemwbs_4,
+            &self.swemwbs_5,
+            &self.swemwbs_6,
+        ]
+    }
+
+    fn measure(&self) -> Result<Measure, FieldError> {
+        match self.kind.as_str() {
+            "ons4" => Ons4Answers::parse(self.ons4())
+                .map(Measure::Ons4)
+                .map_err(|e| FieldError::new("ons4_0", e)),
+            "swemwbs" => SwemwbsAnswers::parse(self.swemwbs())
+                .map(Measure::Swemwbs)
+                .map_err(|e| FieldError::new("swemwbs_0", e)),
+            _ => Err(FieldError::new("kind", "Choose which measure this is")),
+        }
+    }
+}
+
+fn wellbeing_page(
+    site: &Site,
+    csrf: String,
+    id: knit_domain::casework::PersonId,
+    name: String,
+    form: &WellbeingForm,
+    error: Option<FieldError>,
+) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let ons4 = Ons4Question::ALL
+        .iter()
+        .zip(form.ons4())
+        .enumerate()
+        .map(|(i, (q, value))| Question {
+            name: format!("ons4_{i}"),
+            text: q.text(),
+            value: value.to_owned(),
+        })
+        .collect();
+    let swemwbs = SwemwbsItem::ALL
+        .iter()
+        .zip(form.swemwbs())
+        .enumerate()
+        .map(|(i, (q, value))| Question {
+            name: format!("swemwbs_{i}"),
+            text: q.text(),
+            value: value.to_owned(),
+        })
+        .collect();
+    render(
+        &WellbeingPage {
+            site,
+            csrf,
+            id: id.0.to_string(),
+            name,
+            kind: form.kind.clone(),
+            stage: form.stage.clone(),
+            stages: Stage::ALL
+                .iter()
+                .map(|s| (s.code(), stage_label(*s)))
+                .collect(),
+            ons4,
+            swemwbs,
+            responses: SWEMWBS_RESPONSES,
+            error,
+        },
+        status,
+    )
+}
+
+pub(crate) async fn wellbeing_form(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let action = Action::EditPerson;
+    let allowed = match gate(&state, &headers, &address, &action, None).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let record = match load(&state, &allowed, &action, id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    let Some(details) = record.details else {
+        return not_found(&state.site, "person");
+    };
+    let stage = if record.measures.is_empty() {
+        Stage::Start
+    } else {
+        Stage::Review
+    };
+    let form = WellbeingForm {
+        kind: "swemwbs".to_owned(),
+        stage: stage.code().to_owned(),
+        ..WellbeingForm::default()
+    };
+    wellbeing_page(
+        &state.site,
+        allowed.signed_in.csrf_secret.clone(),
+        id,
+        details.display_name().to_owned(),
+        &form,
+        None,
+    )
+}
+
+pub(crate) async fn record_wellbeing(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<WellbeingForm>,
+) -> Response {
+    let action = Action::EditPerson;
+    let allowed = match gate(&state, &headers, &address, &action, Some(&form.csrf)).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let parsed = Stage::from_code(&form.stage)
+        .map_err(|_| FieldError::new("stage", "Choose when in their support this is"))
+        .and_then(|stage| form.measure().map(|m| (stage, m)));
+    let (stage, measure) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let record = match load(&state, &allowed, &action, id).await {
+                Ok(record) => record,
+                Err(response) => return response,
+            };
+            let name = record
+                .details
+                .map(|d| d.display_name().to_owned())
+                .unwrap_or_default();
+            let csrf = allowed.signed_in.csrf_secret.clone();
+            return wellbeing_page(&state.site, csrf, id, name, &form, Some(error));
+        }
+    };
+    match state
+        .store
+        .record_measure(id, stage, measure, allowed.stamp)
+        .await
+    {
+        Ok(_) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+// --- closing ---
+
+struct OutcomeChoice {
+    id: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "staff/close.html")]
+struct ClosePage<'a> {
+    site: &'a Site,
+    csrf: String,
+    id: String,
+    name: String,
+    needs: Vec<OutcomeChoice>,
+    outcomes: [NeedOutcome; 5],
+    error: Option<FieldError>,
+}
+
+pub(crate) async fn close_form(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let action = Action::EditPerson;
+    let allowed = match gate(&state, &headers, &address, &action, None).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let record = match load(&state, &allowed, &action, id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    close_page(
+        &state.site,
+        allowed.signed_in.csrf_secret.clone(),
+        &record,
+        None,
+    )
+}
+
+fn close_page(
+    site: &Site,
+    csrf: String,
+    record: &knit_store::casework::PersonRecord,
+    error: Option<FieldError>,
+) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &ClosePage {
+            site,
+            csrf,
+            id: record.id.0.to_string(),
+            name: record
+                .details
+                .as_ref()
+                .map(|d| d.display_name().to_owned())
+                .unwrap_or_default(),
+            needs: record
+                .needs
+                .iter()
+                .filter(|n| n.outcome.is_none())
+                .map(|n| OutcomeChoice {
+                    id: n.need.as_str(),
+                    label: n.need.need().label,
+                })
+                .collect(),
+            outcomes: NeedOutcome::ALL,
+            error,
+        },
+        status,
+    )
+}
+
+/// Closes the case: every open need must have an outcome (`outcome_<need>`).
+pub(crate) async fn close(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let action = Action::EditPerson;
+    let allowed = match gate(&state, &headers, &address, &action, Some(&token)).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    let record = match load(&state, &allowed, &action, id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    if record.status != CaseStatus::Open {
+        return see_other(back_to(id));
+    }
+    let mut outcomes: Vec<(NeedId, NeedOutcome)> = Vec::new();
+    for need in record.needs.iter().filter(|n| n.outcome.is_none()) {
+        let chosen = pairs
+            .iter()
+            .find(|(k, _)| *k == format!("outcome_{}", need.need.as_str()))
+            .and_then(|(_, v)| NeedOutcome::from_code(v));
+        match chosen {
+            Some(outcome) => outcomes.push((need.need, outcome)),
+            None => {
+                let error = FieldError::new(
+                    "outcome",
+                    format!("Choose how “{}” ended", need.need.need().label),
+                );
+                let csrf = allowed.signed_in.csrf_secret.clone();
+                return close_page(&state.site, csrf, &record, Some(error));
+            }
+        }
+    }
+    match state.store.close_case(id, &outcomes, allowed.stamp).await {
+        Ok(()) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
+
+pub(crate) async fn reopen(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let allowed = match gate(
+        &state,
+        &headers,
+        &address,
+        &Action::EditPerson,
+        Some(&form.csrf),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let Some(id) = parse_person(&id) else {
+        return not_found(&state.site, "person");
+    };
+    match state.store.reopen_case(id, allowed.stamp).await {
+        Ok(()) => see_other(back_to(id)),
+        Err(e) => case_error(&state.site, id, e),
+    }
+}
