@@ -23,6 +23,27 @@ use crate::Result;
 use crate::StoreError;
 use crate::accounts::NewJob;
 
+/// A sign-up to become a Local Connector, as kept for the place leads. Its `Debug` shows
+/// only the id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignUpRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Email,
+    pub phone: Option<String>,
+    pub area: String,
+    pub heard_from: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl fmt::Debug for SignUpRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignUpRecord")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A training session with how full it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainingSession {
@@ -197,6 +218,9 @@ pub trait ConnectorStore: Send + Sync {
     async fn record_sign_up(&self, sign_up: &SignUp, at: DateTime<Utc>) -> Result<Uuid>;
 
     async fn count_sign_ups(&self) -> Result<u64>;
+
+    /// The latest sign-ups, newest first, at most `limit`.
+    async fn recent_sign_ups(&self, limit: u32) -> Result<Vec<SignUpRecord>>;
 
     // --- training sessions ---
 

@@ -29,7 +29,7 @@ use crate::accounts::{JobState, NewJob};
 use crate::connectors::{
     AttendanceError, Booking, BookingError, BookingMail, BookingNotice, BookingRef, Cancellation,
     Cancelled, ConnectorFigures, ConnectorRecord, ConnectorStore, EnrolError, MailFor, NewBooking,
-    TrainingSession,
+    SignUpRecord, TrainingSession,
 };
 
 type Conn = <DB as Database>::Connection;
@@ -193,6 +193,31 @@ impl ConnectorStore for SqlStore {
             .fetch_one(&self.reader)
             .await?;
         Ok(n as u64)
+    }
+
+    async fn recent_sign_ups(&self, limit: u32) -> Result<Vec<SignUpRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, name, email, phone, area, heard_from, created_at \
+             FROM connector_sign_ups ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Columns::new(row);
+                Ok(SignUpRecord {
+                    id: c.id()?,
+                    name: c.text()?,
+                    email: Email::parse(&c.text()?)
+                        .map_err(|e| corrupt(format!("a stored email: {e}")))?,
+                    phone: c.opt_text()?,
+                    area: c.text()?,
+                    heard_from: c.opt_text()?,
+                    at: c.time()?,
+                })
+            })
+            .collect()
     }
 
     async fn schedule_training(

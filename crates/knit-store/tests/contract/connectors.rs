@@ -350,6 +350,15 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
     let sign_up = SignUp::parse("Sam", "sam@example.org", "", "Old Town", "a postcard").unwrap();
     store.record_sign_up(&sign_up, monday()).await.unwrap();
     assert_eq!(store.count_sign_ups().await.unwrap(), 1);
+    let kept = store.recent_sign_ups(10).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].name.as_str(), kept[0].area.as_str()),
+        ("Sam", "Old Town")
+    );
+    assert_eq!(kept[0].email.as_str(), "sam@example.org");
+    assert_eq!(kept[0].heard_from.as_deref(), Some("a postcard"));
+    assert!(!format!("{:?}", kept[0]).contains("Sam"));
 
     let sam = user(store, "Sam").await;
     let lou = user(store, "Lou").await;

@@ -87,6 +87,17 @@ pub(crate) async fn sheet(
         Err(e) => return internal(&state.site, e),
     };
     let website = public_base_url(&headers);
+    if website.is_empty() {
+        // A QR code must carry a whole address; without one it would lead nowhere.
+        return message(
+            &state.site,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Postcards need the site's address",
+            "The postcards' QR code carries this site's address, which has not been set. Ask \
+             whoever runs Knit here to set KNIT_PUBLIC_URL.",
+            ("/staff/conversations", "Back to my conversations"),
+        );
+    }
     let url = format!("{website}/c/{}", record.code);
     let qr = match qr_svg(&url) {
         Ok(svg) => svg,
@@ -96,14 +107,10 @@ pub(crate) async fn sheet(
         &PostcardsPage {
             site: &state.site,
             code: record.code.to_string(),
-            website: if website.is_empty() {
-                state.site.name.clone()
-            } else {
-                website
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://")
-                    .to_owned()
-            },
+            website: website
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_owned(),
             url,
             contact: state
                 .site

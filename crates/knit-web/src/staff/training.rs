@@ -50,12 +50,27 @@ fn kinds() -> Vec<KindChoice> {
         .collect()
 }
 
+/// Someone who signed up to become a connector, for the place lead to welcome.
+struct SignUpRow {
+    name: String,
+    email: String,
+    phone: String,
+    area: String,
+    heard_from: String,
+    when: String,
+}
+
+/// Sign-ups listed on the training page: the latest, for following up.
+const SIGN_UPS_SHOWN: u32 = 50;
+
 #[derive(Template)]
 #[template(path = "staff/training.html")]
 struct TrainingPage<'a> {
     site: &'a Site,
     csrf: String,
     sessions: Vec<SessionView>,
+    sign_ups: Vec<SignUpRow>,
+    sign_ups_total: u64,
     kinds: Vec<KindChoice>,
     form: SessionForm,
     error: Option<FieldError>,
@@ -75,6 +90,13 @@ async fn training_page(
         Ok(s) => s,
         Err(e) => return internal(&state.site, e),
     };
+    let (sign_ups, sign_ups_total) = match (
+        state.store.recent_sign_ups(SIGN_UPS_SHOWN).await,
+        state.store.count_sign_ups().await,
+    ) {
+        (Ok(list), Ok(total)) => (list, total),
+        (Err(e), _) | (_, Err(e)) => return internal(&state.site, e),
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -85,6 +107,18 @@ async fn training_page(
             site: &state.site,
             csrf: signed_in.csrf_secret.clone(),
             sessions: sessions.iter().map(SessionView::of).collect(),
+            sign_ups: sign_ups
+                .into_iter()
+                .map(|s| SignUpRow {
+                    name: s.name,
+                    email: s.email.as_str().to_owned(),
+                    phone: s.phone.unwrap_or_default(),
+                    area: s.area,
+                    heard_from: s.heard_from.unwrap_or_default(),
+                    when: uk_local(s.at).format("%-d %B %Y").to_string(),
+                })
+                .collect(),
+            sign_ups_total,
             kinds: kinds(),
             form,
             error,

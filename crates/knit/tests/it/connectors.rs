@@ -634,3 +634,93 @@ async fn joint_training_records_which_organisations_came_on_every_backend() {
         joint_training_records_which_organisations_came(backend).await;
     }
 }
+
+async fn a_resident_signs_up_and_books_training_from_the_thank_you_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, about) = app.get_text("/become-a-connector").await;
+    assert_eq!(status, 200);
+    assert!(about.contains("What a connector doesn't do"));
+    let mut sam = Browser::new(&app, "203.0.113.7");
+    let mut form = vec![
+        ("name", "Sam Green"),
+        ("email", "sam@example.org"),
+        ("phone", "call me"),
+        ("area", "Old Town"),
+        ("heard_from", "a postcard in the library"),
+    ];
+    let wrong = sam.post("/become-a-connector", &form).await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("Enter a UK phone number"));
+    assert!(
+        wrong.body.contains("value=\"Sam Green\"") && wrong.body.contains("value=\"Old Town\"")
+    );
+    form[2] = ("phone", "");
+    let thanks = sam.post("/become-a-connector", &form).await;
+    assert_eq!(thanks.status, 200, "{}", thanks.body);
+    assert!(thanks.body.contains("Thank you for signing up, Sam Green"));
+    // The demo's connector training is one button away, with Sam's details in the form.
+    let session = app
+        .store()
+        .upcoming_training(Utc::now(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind == knit_domain::training::TrainingKind::Connector)
+        .unwrap();
+    let action = format!("action=\"/training/{}\"", session.id);
+    assert!(thanks.body.contains(&action), "{}", thanks.body);
+    assert!(
+        thanks
+            .body
+            .contains("name=\"email\" value=\"sam@example.org\"")
+    );
+    let joint = app
+        .store()
+        .upcoming_training(Utc::now(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind == knit_domain::training::TrainingKind::Joint)
+        .unwrap();
+    assert!(
+        !thanks.body.contains(&joint.id.to_string()),
+        "only connector training is offered"
+    );
+    let booked = sam
+        .post(
+            &format!("/training/{}", session.id),
+            &[("name", "Sam Green"), ("email", "sam@example.org")],
+        )
+        .await;
+    assert!(booked.body.contains("You are booked"), "{}", booked.body);
+
+    // The place lead sees who signed up, to welcome them.
+    let secret = TotpSecret::from_random_bytes([33; 20]);
+    make_user(
+        &app,
+        "Priya Shah",
+        "priya@example.org",
+        vec![Membership::place_lead()],
+        Some(&secret),
+    )
+    .await;
+    let mut priya = Browser::new(&app, "198.51.100.41");
+    priya.sign_in("priya@example.org", Some(&secret)).await;
+    let training = priya.get("/staff/training").await;
+    assert_eq!(training.status, 200);
+    assert!(
+        training.body.contains("1 signed up in all"),
+        "{}",
+        training.body
+    );
+    assert!(
+        training.body.contains("Sam Green") && training.body.contains("heard from: a postcard")
+    );
+}
+
+#[tokio::test]
+async fn a_resident_signs_up_and_books_training_from_the_thank_you_page_on_every_backend() {
+    for backend in backends() {
+        a_resident_signs_up_and_books_training_from_the_thank_you_page(backend).await;
+    }
+}
