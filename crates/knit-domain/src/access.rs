@@ -73,6 +73,9 @@ action_kinds! {
     TriageIntakes => "triage_intakes",
     ExportPerson => "export_person",
     ErasePerson => "erase_person",
+    BookTraining => "book_training",
+    ViewOwnConnectorFigures => "view_own_connector_figures",
+    PrintOwnPostcards => "print_own_postcards",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -142,6 +145,16 @@ pub enum Action {
     /// Erase a person's data, keeping only pseudonymised counts and audit events; and see
     /// the closed cases past their retention period.
     ErasePerson,
+
+    // Local Connectors.
+    /// Sign up to become a Local Connector, or book (or cancel) a place on a training
+    /// session, without an account.
+    BookTraining,
+    /// A connector's own figures: their conversations, the needs that came up, visits
+    /// through their postcards. Nobody else's, and nothing about a person.
+    ViewOwnConnectorFigures,
+    /// Print one's own postcards, carrying one's own code.
+    PrintOwnPostcards,
 }
 
 /// Who an action is for, before any role is considered.
@@ -188,6 +201,9 @@ impl Action {
             Action::TriageIntakes => ActionKind::TriageIntakes,
             Action::ExportPerson => ActionKind::ExportPerson,
             Action::ErasePerson => ActionKind::ErasePerson,
+            Action::BookTraining => ActionKind::BookTraining,
+            Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
+            Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
         }
     }
 
@@ -215,7 +231,8 @@ impl Action {
             | Action::ReportProblem
             | Action::RequestCallBack
             | Action::ReferAsProfessional
-            | Action::SignIn => Audience::Public,
+            | Action::SignIn
+            | Action::BookTraining => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -279,6 +296,9 @@ impl Action {
             Action::TriageIntakes,
             Action::ExportPerson,
             Action::ErasePerson,
+            Action::BookTraining,
+            Action::ViewOwnConnectorFigures,
+            Action::PrintOwnPostcards,
         ]
     }
 
@@ -338,7 +358,13 @@ pub fn grant(role: Role, action: &Action) -> Grant {
             _ => Never,
         },
 
-        (Connector, A::LogConversation | A::HandOffToCoordinator) => Anywhere,
+        (
+            Connector,
+            A::LogConversation
+            | A::HandOffToCoordinator
+            | A::ViewOwnConnectorFigures
+            | A::PrintOwnPostcards,
+        ) => Anywhere,
 
         _ => Never,
     }

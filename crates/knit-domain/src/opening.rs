@@ -524,12 +524,47 @@ pub fn uk_local(instant: DateTime<Utc>) -> NaiveDateTime {
     if bst { utc + TimeDelta::hours(1) } else { utc }
 }
 
+/// The instant a UK wall-clock time names: the inverse of [`uk_local`]. In the hour the
+/// clocks go back (which happens twice) the first, summer-time, instant is taken; a time in
+/// the hour skipped in spring is read as if the clocks had not yet changed.
+pub fn uk_instant(local: NaiveDateTime) -> DateTime<Utc> {
+    let summer = (local - TimeDelta::hours(1)).and_utc();
+    if uk_local(summer) == local {
+        summer
+    } else {
+        local.and_utc()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time_of_day::TimeOfDay;
     use chrono::TimeZone;
     use uuid::Uuid;
+
+    #[test]
+    fn a_uk_wall_clock_time_is_read_back_to_its_instant() {
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(18, 30, 0)
+            .unwrap();
+        assert_eq!(
+            uk_instant(summer),
+            Utc.with_ymd_and_hms(2026, 7, 1, 17, 30, 0).unwrap()
+        );
+        let winter = NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(18, 30, 0)
+            .unwrap();
+        assert_eq!(
+            uk_instant(winter),
+            Utc.with_ymd_and_hms(2026, 12, 1, 18, 30, 0).unwrap()
+        );
+        for instant in [uk_instant(summer), uk_instant(winter)] {
+            assert_eq!(uk_instant(uk_local(instant)), instant);
+        }
+    }
 
     #[test]
     fn weekdays_are_read_however_they_are_written() {

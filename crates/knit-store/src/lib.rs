@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 pub mod accounts;
 pub mod casework;
+pub mod connectors;
 mod error;
 mod open;
 mod postgres;
@@ -24,6 +25,7 @@ mod sqlite;
 
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
+pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -75,7 +77,7 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + CaseworkStore + Send + Sync + 'static {
+pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

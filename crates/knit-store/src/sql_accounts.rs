@@ -40,7 +40,7 @@ const POSTGRES: bool = matches!(NAME.as_bytes(), b"postgres");
 
 /// A row-locking clause on PostgreSQL; nothing on SQLite, whose write transactions already
 /// hold the whole database.
-fn locking(clause: &str) -> &str {
+pub(super) fn locking(clause: &str) -> &str {
     if POSTGRES { clause } else { "" }
 }
 
@@ -59,11 +59,11 @@ fn scope(membership: &Membership) -> Key {
     key(membership.organization().map_or(Uuid::nil(), |o| o.0))
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
 }
 

@@ -7,6 +7,8 @@
 mod accounts;
 #[path = "contract/casework.rs"]
 mod casework;
+#[path = "contract/connectors.rs"]
+mod connectors;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/stories.rs"]

@@ -37,20 +37,28 @@ pub async fn enqueue_email(
     message: Message,
     now: DateTime<Utc>,
 ) -> Result<JobId, StoreError> {
+    store.enqueue_job(email_job(message, now)).await
+}
+
+/// The job that sends `message` at `run_at`, for a store that queues it in a transaction of
+/// its own making (a booking and its confirmation, a cancellation and the promotion email).
+pub fn email_job(message: Message, run_at: DateTime<Utc>) -> NewJob {
     let payload = EmailPayload {
         to: message.to.as_str().to_owned(),
         subject: message.subject,
         body: message.body,
     };
-    store
-        .enqueue_job(NewJob {
-            kind: EMAIL_JOB.to_owned(),
-            payload: serde_json::to_value(payload)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            run_at: now,
-            max_attempts: EMAIL_ATTEMPTS,
-        })
-        .await
+    NewJob {
+        kind: EMAIL_JOB.to_owned(),
+        // Three strings always make a JSON object.
+        payload: serde_json::json!({
+            "to": payload.to,
+            "subject": payload.subject,
+            "body": payload.body,
+        }),
+        run_at,
+        max_attempts: EMAIL_ATTEMPTS,
+    }
 }
 
 /// What one pass over the queue did.

@@ -12,6 +12,7 @@ pub mod referral_chaser;
 pub mod search_engine;
 mod security;
 pub mod staff;
+pub mod training_emails;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,9 @@ pub struct Site {
     pub retention_years: u32,
     /// When unanswered referrals are chased.
     pub chase: knit_domain::referral::ChasePolicy,
+    /// How residents reach a coordinator, printed on connectors' postcards: a phone number,
+    /// an email, opening hours.
+    pub coordinator_contact: Option<String>,
 }
 
 impl Default for Site {
@@ -42,6 +46,7 @@ impl Default for Site {
             area: "your area".to_owned(),
             retention_years: knit_domain::casework::DEFAULT_RETENTION_YEARS,
             chase: knit_domain::referral::ChasePolicy::default(),
+            coordinator_contact: None,
         }
     }
 }

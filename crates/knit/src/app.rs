@@ -30,6 +30,36 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
     store.put_services(&crate::demo::directory()).await?;
     store.put_postcodes(&crate::demo::postcodes()).await?;
     store.put_places(&crate::demo::places()).await?;
+    let now = chrono::Utc::now();
+    for plan in crate::demo::training_sessions(now) {
+        store.schedule_training(&plan, None, now).await?;
+    }
+    Ok(())
+}
+
+/// The demo connector, for `knit demo` only: an active account with a known password and a
+/// postcard code, so the connector's pages can be tried (and tested in a browser).
+pub async fn add_demo_connector(store: &dyn Store) -> anyhow::Result<()> {
+    use knit_domain::account::{Email, Membership, UserStatus};
+    use knit_domain::connector::ConnectorCode;
+    use knit_store::accounts::NewUser;
+    let now = chrono::Utc::now();
+    let user = store
+        .create_user(NewUser {
+            name: "Dee Demo".to_owned(),
+            email: Email::parse(crate::demo::DEMO_CONNECTOR_EMAIL)?,
+            status: UserStatus::Active,
+            password_hash: Some(knit_domain::password::hash_password(
+                crate::demo::DEMO_CONNECTOR_PASSWORD,
+            )),
+            memberships: vec![Membership::connector()],
+            at: now,
+        })
+        .await?;
+    let code = ConnectorCode::parse(crate::demo::DEMO_CONNECTOR_CODE)?;
+    store
+        .enrol_connector(user.id, &code, now.date_naive(), now)
+        .await?;
     Ok(())
 }
 
@@ -37,6 +67,10 @@ pub fn demo_site() -> Site {
     Site {
         name: format!("Help in {}", crate::demo::TOWN),
         area: format!("{} and its villages", crate::demo::TOWN),
+        // A number from Ofcom's range for drama: it rings nowhere.
+        coordinator_contact: Some(
+            "Call a coordinator on 01632 960 000, Monday to Friday, 9am to 5pm".into(),
+        ),
         ..Site::default()
     }
 }

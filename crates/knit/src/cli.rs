@@ -55,6 +55,9 @@ pub enum Command {
         /// Working days before the referrer is told a referral has not been answered.
         #[arg(long, env = "KNIT_REFERRAL_ESCALATE_DAYS", default_value_t = 10)]
         escalate_after_days: u32,
+        /// How residents reach a coordinator, printed on connectors' postcards.
+        #[arg(long, env = "KNIT_COORDINATOR_CONTACT")]
+        coordinator_contact: Option<String>,
     },
     /// Start Knit with its demo town on a fresh SQLite file, and print the address.
     Demo {
@@ -212,6 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             retention_years,
             remind_after_days,
             escalate_after_days,
+            coordinator_contact,
         } => {
             if escalate_after_days <= remind_after_days {
                 anyhow::bail!(
@@ -230,6 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         remind_after_working_days: remind_after_days,
                         escalate_after_working_days: escalate_after_days,
                     },
+                    coordinator_contact,
                 },
             )
             .await

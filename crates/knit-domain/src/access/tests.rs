@@ -172,11 +172,14 @@ fn a_connector_logs_a_conversation_without_two_factor_but_never_reads_a_person()
     );
     assert!(decide(&sam, &Action::HandOffToCoordinator).is_allowed());
     assert!(decide(&sam, &Action::ViewDashboard).is_allowed());
+    assert!(decide(&sam, &Action::ViewOwnConnectorFigures).is_allowed());
+    assert!(decide(&sam, &Action::PrintOwnPostcards).is_allowed());
     for action in [
         Action::ReadPerson,
         Action::EditPerson,
         Action::ReferPerson,
         Action::ViewReports,
+        Action::ManageTraining,
     ] {
         assert_eq!(denied(&sam, action), Some(Denial::WrongRole), "{action:?}");
     }
@@ -250,6 +253,7 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::RequestCallBack,
             ActionKind::SignIn,
             ActionKind::ReferAsProfessional,
+            ActionKind::BookTraining,
         ]
     );
     assert_eq!(
@@ -350,6 +354,8 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("connector", "view_dashboard", Reach::Anywhere),
     ("connector", "log_conversation", Reach::Anywhere),
     ("connector", "hand_off_to_coordinator", Reach::Anywhere),
+    ("connector", "view_own_connector_figures", Reach::Anywhere),
+    ("connector", "print_own_postcards", Reach::Anywhere),
 ];
 
 const PUBLIC: &[&str] = &[
@@ -358,6 +364,7 @@ const PUBLIC: &[&str] = &[
     "request_call_back",
     "sign_in",
     "refer_as_professional",
+    "book_training",
 ];
 
 /// Every action example twice (aimed at the actor's organisation and at another), plus an
@@ -579,5 +586,24 @@ fn coordinators_export_a_record_but_only_a_place_lead_erases_one() {
             Some(Denial::WrongRole),
             "{action:?}"
         );
+    }
+}
+
+#[test]
+fn anyone_books_training_a_place_lead_runs_it_and_only_connectors_have_their_own_figures() {
+    assert!(decide(&Actor::Anonymous, &Action::BookTraining).is_allowed());
+    let priya = user(1, vec![Membership::place_lead()], true);
+    assert!(decide(&priya, &Action::ManageTraining).is_allowed());
+    assert!(decide(&priya, &Action::ViewReports).is_allowed());
+    assert_eq!(
+        denied(&priya, Action::ViewOwnConnectorFigures),
+        Some(Denial::WrongRole)
+    );
+    assert_eq!(
+        denied(&priya, Action::PrintOwnPostcards),
+        Some(Denial::WrongRole)
+    );
+    for action in [Action::LogConversation, Action::ViewOwnConnectorFigures] {
+        assert!(!action.exposes_personal_data(), "{action:?}");
     }
 }

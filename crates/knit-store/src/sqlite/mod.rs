@@ -21,6 +21,8 @@ use crate::{Result, StoreError};
 mod sql_accounts;
 #[path = "../sql_casework.rs"]
 mod sql_casework;
+#[path = "../sql_connectors.rs"]
+mod sql_connectors;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;

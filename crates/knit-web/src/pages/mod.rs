@@ -1,8 +1,12 @@
 //! The public website: home, results and service pages, and "report a problem".
 
+mod become_a_connector;
 mod call_back;
 mod service_page;
 mod tell_us;
+mod training;
+
+pub(crate) use training::{SessionView, UPCOMING_LIMIT};
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -30,6 +34,22 @@ pub fn routes() -> Router<AppState> {
             get(call_back::call_back_form).post(call_back::call_back),
         )
         .route("/refer", get(call_back::refer_form).post(call_back::refer))
+        .route(
+            "/become-a-connector",
+            get(become_a_connector::form).post(become_a_connector::sign_up),
+        )
+        .route("/c/{code}", get(become_a_connector::postcard))
+        .route("/training", get(training::list))
+        .route("/training.ics", get(training::feed))
+        .route("/training/{id}", get(training::show).post(training::book))
+        .route(
+            "/training/{id}/calendar.ics",
+            get(training::session_calendar),
+        )
+        .route(
+            "/bookings/{token}/cancel",
+            get(training::cancel_form).post(training::cancel),
+        )
 }
 
 fn render(template: &impl Template, status: StatusCode) -> Response {

@@ -71,6 +71,14 @@ pub fn check_anonymous(headers: &HeaderMap, submitted: &str) -> Result<(), Forge
     }
 }
 
+/// Checks a public form (booking a training place, signing up as a connector). The public
+/// site sets no cookie to hold a token in; what is refused is a request the browser marks
+/// as sent from another site. Such a form gains its maker nothing they could not get by
+/// filling it in themselves, which is why this is enough there and nowhere else.
+pub fn check_public(headers: &HeaderMap) -> Result<(), Forged> {
+    same_origin(headers)
+}
+
 /// Checks a signed-in form's token against the session's secret.
 pub fn check_session(
     headers: &HeaderMap,

@@ -27,6 +27,8 @@ struct DashboardPage<'a> {
     listing_links: Vec<(&'static str, &'static str)>,
     /// Casework pages this person may use, as (path, label).
     casework_links: Vec<(&'static str, &'static str)>,
+    /// The Local Connector pages this person may use, as (path, label).
+    connector_links: Vec<(&'static str, &'static str)>,
 }
 
 pub(crate) async fn show(
@@ -57,6 +59,7 @@ pub(crate) async fn show(
             can_read_audit: decide(&signed_in.actor, &Action::ReadAuditLog).is_allowed(),
             listing_links: listing_links(&signed_in.actor),
             casework_links: casework_links(&signed_in.actor),
+            connector_links: connector_links(&signed_in.actor),
         },
         StatusCode::OK,
     )
@@ -139,5 +142,33 @@ fn casework_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))
+    .collect()
+}
+
+/// Links to the Local Connector pages: a connector's phone page, figures and postcards; a
+/// place lead's training and figures. Each shown only to whom `decide` allows.
+fn connector_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+    [
+        (
+            Action::LogConversation,
+            ("/staff/conversations", "I had a conversation"),
+        ),
+        (
+            Action::ViewOwnConnectorFigures,
+            ("/staff/my-figures", "My figures"),
+        ),
+        (
+            Action::PrintOwnPostcards,
+            ("/staff/postcards", "My postcards"),
+        ),
+        (Action::ManageTraining, ("/staff/training", "Training")),
+        (
+            Action::ViewReports,
+            ("/staff/connectors/figures", "Local Connector figures"),
+        ),
+    ]
+    .into_iter()
+    .filter(|(action, _)| decide(actor, action).is_allowed())
+    .map(|(_, link)| link)
     .collect()
 }

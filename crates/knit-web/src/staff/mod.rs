@@ -6,15 +6,19 @@
 
 pub mod audit_log;
 pub mod casework;
+mod connector_figures;
+mod conversations;
 pub mod csrf;
 mod dashboard;
 pub mod invitation;
 mod listings;
 mod organisations;
+pub mod postcards;
 pub mod problem_reports;
 pub mod reset;
 pub mod session;
 mod sign_in;
+mod training;
 mod two_factor;
 pub mod users;
 
@@ -87,6 +91,27 @@ pub fn routes() -> Router<AppState> {
             get(problem_reports::show).post(problem_reports::answer),
         )
         .merge(casework::routes())
+        .route(
+            "/staff/training",
+            get(training::list).post(training::schedule),
+        )
+        .route("/staff/training/{id}", get(training::register))
+        .route(
+            "/staff/training/{id}/attendance",
+            post(training::attendance),
+        )
+        .route("/staff/training/{id}/cancel", post(training::cancel))
+        .route(
+            "/staff/conversations",
+            get(conversations::form).post(conversations::log),
+        )
+        .route(
+            "/staff/hand-off",
+            get(conversations::hand_off_form).post(conversations::hand_off),
+        )
+        .route("/staff/postcards", get(postcards::sheet))
+        .route("/staff/connectors/figures", get(connector_figures::place))
+        .route("/staff/my-figures", get(connector_figures::own))
 }
 
 /// Every staff route as (method, path): [`ROUTES`] and each part's own list.
@@ -133,6 +158,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/problems"),
     ("GET", "/staff/problems/{id}"),
     ("POST", "/staff/problems/{id}"),
+    ("GET", "/staff/training"),
+    ("POST", "/staff/training"),
+    ("GET", "/staff/training/{id}"),
+    ("POST", "/staff/training/{id}/attendance"),
+    ("POST", "/staff/training/{id}/cancel"),
+    ("GET", "/staff/conversations"),
+    ("POST", "/staff/conversations"),
+    ("GET", "/staff/hand-off"),
+    ("POST", "/staff/hand-off"),
+    ("GET", "/staff/postcards"),
+    ("GET", "/staff/connectors/figures"),
+    ("GET", "/staff/my-figures"),
 ];
 
 /// Random bytes for a session id, CSRF token, emailed link or secret, from the operating
@@ -171,6 +208,11 @@ impl FieldError {
             field,
             message: message.to_string(),
         }
+    }
+
+    /// Whether the mistake is in this field, for templates to show it beside the field.
+    pub fn on(&self, field: &str) -> bool {
+        self.field == field
     }
 }
 

@@ -26,6 +26,12 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
         .context("could not create the demo database")?;
     super::use_keys(global, store.as_ref())?;
     app::load_demo(store.as_ref()).await?;
+    app::add_demo_connector(store.as_ref()).await?;
+    println!(
+        "Demo connector (for this demo only): {} / {}",
+        crate::demo::DEMO_CONNECTOR_EMAIL,
+        crate::demo::DEMO_CONNECTOR_PASSWORD
+    );
     let state = app::state(store, app::demo_site()).await?;
     run(global, state, bind).await
 }

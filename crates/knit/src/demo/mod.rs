@@ -13,6 +13,7 @@ mod money_and_housing;
 mod organisations;
 mod places;
 mod safety_and_health;
+mod training;
 mod work_and_community;
 
 #[cfg(test)]
@@ -21,6 +22,9 @@ mod tests;
 use knit_domain::Service;
 
 pub use places::{TOWN, centre, places, postcodes};
+pub use training::{
+    DEMO_CONNECTOR_CODE, DEMO_CONNECTOR_EMAIL, DEMO_CONNECTOR_PASSWORD, training_sessions,
+};
 
 const MON_FRI: &str = "MO,TU,WE,TH,FR";
 const EVERY_DAY: &str = "MO,TU,WE,TH,FR,SA,SU";

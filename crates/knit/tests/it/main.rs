@@ -1,6 +1,7 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
 mod cli;
+mod connectors;
 mod directory_changes;
 mod directory_site;
 mod listing_checks;

@@ -131,6 +131,49 @@ fn table() -> Vec<Route> {
                 ("referrer_phone", "01632 960000"),
             ],
         ),
+        route("GET", "/become-a-connector", "/become-a-connector", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/become-a-connector",
+                "/become-a-connector",
+                Action::BookTraining,
+            ),
+            &[
+                ("name", "Visitor {actor}"),
+                ("email", "sign-up-{actor}@example.org"),
+                ("area", "Old Town"),
+            ],
+        ),
+        route("GET", "/c/{code}", "/c/K7M2QX", PUBLIC),
+        route("GET", "/training", "/training", PUBLIC),
+        route("GET", "/training.ics", "/training.ics", PUBLIC),
+        route("GET", "/training/{id}", "/training/{training}", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/training/{id}",
+                "/training/{training}",
+                Action::BookTraining,
+            ),
+            &[
+                ("name", "Visitor {actor}"),
+                ("email", "book-{actor}@example.org"),
+            ],
+        ),
+        route(
+            "GET",
+            "/training/{id}/calendar.ics",
+            "/training/{training}/calendar.ics",
+            PUBLIC,
+        ),
+        route("GET", "/bookings/{token}/cancel", CANCEL_LINK, PUBLIC),
+        route(
+            "POST",
+            "/bookings/{token}/cancel",
+            CANCEL_LINK,
+            Action::BookTraining,
+        ),
         route("GET", "/healthz", "/healthz", PUBLIC),
         route("GET", "/static/knit.css", "/static/knit.css", PUBLIC),
         route("GET", "/static/exit.js", "/static/exit.js", PUBLIC),
@@ -594,6 +637,112 @@ fn table() -> Vec<Route> {
             ),
             &[("kind", "reply"), ("body", "The phone number is now right")],
         ),
+        route(
+            "GET",
+            "/staff/training",
+            "/staff/training",
+            Action::ManageTraining,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/training",
+                "/staff/training",
+                Action::ManageTraining,
+            ),
+            &[
+                ("title", "Connector training"),
+                ("kind", "connector"),
+                ("date", "2099-01-05"),
+                ("starts", "18:00"),
+                ("ends", "19:00"),
+                ("place", "The library"),
+                ("capacity", "10"),
+                ("trainer", "Jo Bright"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/training/{id}",
+            "/staff/training/{training}",
+            Action::ManageTraining,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/training/{id}/attendance",
+                "/staff/training/{training}/attendance",
+                Action::ManageTraining,
+            ),
+            &[("booking", "{booking}"), ("present", "yes")],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/training/{id}/cancel",
+                "/staff/training/{training}/cancel",
+                Action::ManageTraining,
+            ),
+            &[("booking", "{other_booking}")],
+        ),
+        route(
+            "GET",
+            "/staff/conversations",
+            "/staff/conversations",
+            Action::LogConversation,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/conversations",
+                "/staff/conversations",
+                Action::LogConversation,
+            ),
+            &[
+                ("area", "Northfield"),
+                ("needs", "food"),
+                ("done", "listened"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/hand-off",
+            "/staff/hand-off",
+            Action::HandOffToCoordinator,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/hand-off",
+                "/staff/hand-off",
+                Action::HandOffToCoordinator,
+            ),
+            &[
+                ("consent", "yes"),
+                ("name", "Mary"),
+                ("phone", "01632 960 123"),
+                ("safe_to_call", "yes"),
+                ("area", "Northfield"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/postcards",
+            "/staff/postcards",
+            Action::PrintOwnPostcards,
+        ),
+        route(
+            "GET",
+            "/staff/connectors/figures",
+            "/staff/connectors/figures",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/my-figures",
+            "/staff/my-figures",
+            Action::ViewOwnConnectorFigures,
+        ),
         route("GET", "/staff/two-factor", "/staff/two-factor", OWN),
         with_form(
             route("POST", "/staff/two-factor", "/staff/two-factor", OWN),
@@ -739,6 +888,10 @@ async fn casework_records(
     ]
 }
 
+/// A well-formed cancel link that names no booking.
+const CANCEL_LINK: &str =
+    "/bookings/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff/cancel";
+
 /// Well-formed link tokens that name no link.
 const RESET_LINK: &str =
     "/staff/reset/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -860,6 +1013,41 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
             id.unwrap_or_else(|| panic!("a listed {list}")).to_owned(),
         ));
     }
+    // The demo's connector training, with two bookings for the register's forms.
+    let training = app
+        .store()
+        .upcoming_training(chrono::Utc::now(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind == knit_domain::training::TrainingKind::Connector)
+        .expect("the demo's connector training");
+    ids.push(("{training}", training.id.to_string()));
+    let mut bookings = Vec::new();
+    for who in ["ann", "bo"] {
+        let (booking, _) = app
+            .store()
+            .book_training(knit_store::connectors::NewBooking {
+                session_id: training.id,
+                booker: knit_domain::training::Booker::parse(
+                    who,
+                    &format!("{who}@example.org"),
+                    "",
+                    training.kind,
+                )
+                .unwrap(),
+                random: [bookings.len() as u8 + 1; 32],
+                at: chrono::Utc::now(),
+                mail: &|notice| {
+                    knit_web::training_emails::booking_mail("", "Knit", notice, chrono::Utc::now())
+                },
+            })
+            .await
+            .unwrap();
+        bookings.push(booking.id.to_string());
+    }
+    ids.push(("{booking}", bookings[0].clone()));
+    ids.push(("{other_booking}", bookings[1].clone()));
     let target = make_user(
         &app,
         "Ravi Kumar",
