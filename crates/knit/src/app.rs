@@ -34,6 +34,7 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
     for plan in crate::demo::training_sessions(now) {
         store.schedule_training(&plan, None, now).await?;
     }
+    crate::demo::staff::add_demo_staff(store).await?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use crate::config;
 pub async fn serve(global: &Global, bind: &str, site: Site) -> anyhow::Result<()> {
     let store = open_store(global).await?;
     let state = app::state(store, site).await?;
-    run(global, state, bind).await
+    run(global, state, bind, "").await
 }
 
 pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
@@ -33,14 +33,36 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
         crate::demo::DEMO_CONNECTOR_PASSWORD
     );
     let state = app::state(store, app::demo_site()).await?;
-    run(global, state, bind).await
+    run(global, state, bind, &demo_staff_notice()).await
 }
 
 /// How often a server takes in directory writes made elsewhere (an import, another
 /// instance): a few seconds' delay is invisible to someone searching.
 const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(2);
 
-async fn run(global: &Global, state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
+/// The demo staff accounts, to print once the address is known.
+fn demo_staff_notice() -> String {
+    use crate::demo::staff::{DEMO_STAFF, DEMO_STAFF_PASSWORD};
+    let mut out = format!(
+        "Demo staff (for this demo only), password \"{DEMO_STAFF_PASSWORD}\", two-factor secret:"
+    );
+    for staff in DEMO_STAFF {
+        out.push_str(&format!(
+            "\n  {:<38} {}",
+            staff.email,
+            staff.secret().to_base32()
+        ));
+    }
+    out
+}
+
+/// `notice` is printed after the address, when not empty.
+async fn run(
+    global: &Global,
+    state: knit_web::AppState,
+    bind: &str,
+    notice: &str,
+) -> anyhow::Result<()> {
     let mailer = knit_web::mailer::from_env(&global.data_dir).context("could not set up email")?;
     tokio::spawn(knit_web::jobs_worker::run(state.store.clone(), mailer));
     tokio::spawn(knit_web::listing_checks::run(state.store.clone()));
@@ -57,6 +79,9 @@ async fn run(global: &Global, state: knit_web::AppState, bind: &str) -> anyhow::
         "Knit is running at http://{address}/ with {} services. Press Ctrl+C to stop.",
         state.engine.len()
     );
+    if !notice.is_empty() {
+        println!("{notice}");
+    }
     tracing::info!(%address, services = state.engine.len(), "serving");
     let app = knit_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

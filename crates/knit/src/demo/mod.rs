@@ -13,6 +13,7 @@ mod money_and_housing;
 mod organisations;
 mod places;
 mod safety_and_health;
+pub mod staff;
 mod training;
 mod work_and_community;
 

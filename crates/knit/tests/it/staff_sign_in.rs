@@ -1270,3 +1270,43 @@ async fn a_connector_who_turned_on_two_factor_cannot_skip_it() {
         optional_two_factor(backend).await;
     }
 }
+
+/// `knit demo`'s staff accounts exist, active, with the demo password and two-factor on from
+/// the secret the demo prints, whose current code is accepted.
+#[tokio::test]
+async fn the_demo_staff_accounts_can_sign_in() {
+    use knit::demo::staff::{DEMO_STAFF, DEMO_STAFF_PASSWORD};
+    use knit_domain::password::verify_password;
+    use knit_domain::totp::check_code;
+    use knit_store::accounts::TwoFactor;
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(DEMO_STAFF.len(), 6);
+    for staff in DEMO_STAFF {
+        let user = app
+            .store()
+            .user_by_email(&Email::parse(staff.email).unwrap())
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} exists", staff.email));
+        assert_eq!(user.status, UserStatus::Active, "{}", staff.email);
+        let hash = user.password_hash.as_deref().expect("a password");
+        assert!(
+            verify_password(DEMO_STAFF_PASSWORD, hash),
+            "{}",
+            staff.email
+        );
+        let TwoFactor::On {
+            secret,
+            last_used_step,
+        } = &user.two_factor
+        else {
+            panic!("{} has two-factor on", staff.email);
+        };
+        assert_eq!(secret.to_base32(), staff.secret().to_base32());
+        let now = Utc::now();
+        let code = code_at(&staff.secret(), now);
+        let step = check_code(secret, &code, now, *last_used_step).expect("the code is accepted");
+        assert!(app.store().record_totp_step(user.id, step).await.unwrap());
+    }
+}
