@@ -1,0 +1,267 @@
+// Staff pages in a real headless Chromium: the demo staff (crates/knit/src/demo/staff.rs)
+// sign in with password and a TOTP code computed here (RFC 6238), on a desktop viewport.
+// Every page visited is checked with axe-core against WCAG 2.2 AA; no request leaves Knit.
+//
+// Run through ./run.sh, which starts `knit demo` and sets KNIT_BASE_URL.
+
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.KNIT_BASE_URL;
+if (!BASE) {
+  throw new Error('KNIT_BASE_URL is not set: run tests/browser/run.sh, which starts knit demo');
+}
+const ORIGIN = new URL(BASE).origin;
+const DESKTOP = { width: 1024, height: 768 };
+const NARROW = { width: 320, height: 720 };
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core'), 'utf8');
+const AXE_URL = `${ORIGIN}/__browser-tests__/axe.min.js`;
+
+// The demo staff accounts (README.md, "Demo staff accounts"): they exist only in the demo.
+const PASSWORD = 'kestleford demo staff';
+const STAFF = {
+  lead: { email: 'lead@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNOBWGCY3FFVWGKYLE' },
+  coordinator: { email: 'coordinator@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNMNXW64TENFXGC5DF' },
+  foodbank: { email: 'foodbank@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNMZXW6ZBNMJQW42ZO' },
+  harbour: { email: 'harbour@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNNBQXEYTPOVZC2ZDB' },
+  advice: { email: 'advice@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNMFSHM2LDMUWWG5DS' },
+  minds: { email: 'minds@demo.kestleford.example', secret: 'NNXGS5BNMRSW23ZNNVUW4ZDNMF2HIZLS' },
+};
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/// RFC 6238: HMAC-SHA1 over the 30-second step, dynamically truncated to 6 digits.
+function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(number).padStart(6, '0');
+}
+
+// Each code works once per account: remember the last step used, and take the next one
+// (the server accepts one step either side) when a second sign-in falls in the same step.
+const lastStep = new Map();
+function nextCode(who) {
+  const now = Math.floor(Date.now() / 1000 / 30);
+  let step = now;
+  const last = lastStep.get(who.email);
+  if (last !== undefined && step <= last) step = last + 1;
+  assert.ok(step <= now + 1, `${who.email} signs in more than twice in 30 seconds`);
+  lastStep.set(who.email, step);
+  return totp(who.secret, step);
+}
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function serveAxe(route) {
+  return route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE });
+}
+
+/// A browser context that reaches only Knit; requests to other hosts are recorded, refused.
+async function open({ javaScriptEnabled = true, viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
+  const foreign = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === AXE_URL) return serveAxe(route);
+    if (new URL(url).origin === ORIGIN) return route.continue();
+    if (/^https?:/.test(url)) foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  return { context, page, foreign, errors, javaScriptEnabled, viewport };
+}
+
+async function axeViolations(page) {
+  const results = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
+    WCAG_TAGS,
+  );
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/// axe cannot run where scripts are off, so the page as served is reloaded, scripts
+/// removed, into a scripted page at the same address.
+async function axeWithoutScripts(url, html, viewport) {
+  const context = await browser.newContext({ viewport });
+  try {
+    await context.route('**/*', (route) => {
+      const request = route.request();
+      if (request.url() === AXE_URL) return serveAxe(route);
+      if (request.url() === url && request.resourceType() === 'document') {
+        const body = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+      }
+      if (new URL(request.url()).origin === ORIGIN) return route.continue();
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.addScriptTag({ url: AXE_URL });
+    return await axeViolations(page);
+  } finally {
+    await context.close();
+  }
+}
+
+async function checkPage(visitor, what) {
+  const { page } = visitor;
+  let violations;
+  if (visitor.javaScriptEnabled) {
+    await page.addScriptTag({ url: AXE_URL });
+    violations = await axeViolations(page);
+  } else {
+    violations = await axeWithoutScripts(page.url(), await page.content(), visitor.viewport);
+  }
+  assert.deepEqual(violations, [], `${what}: axe (WCAG 2.2 AA) finds problems`);
+}
+
+async function signIn(visitor, who, { check = false } = {}) {
+  const { page } = visitor;
+  await page.goto(new URL('/staff/sign-in', BASE).href);
+  if (check) await checkPage(visitor, 'sign-in');
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/staff\/two-factor$/);
+  if (check) await checkPage(visitor, 'two-factor');
+  await page.getByLabel('Code from your authenticator app').fill(nextCode(who));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/\/staff$/);
+  if (check) await checkPage(visitor, 'staff dashboard');
+}
+
+test('TOTP codes match RFC 6238 test vectors', () => {
+  // RFC 6238 appendix B, SHA-1, secret "12345678901234567890": 59 s gives 94287082 (8 digits).
+  const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+  assert.equal(totp(secret, 1), '287082');
+  assert.equal(totp(secret, 37037036), '081804');
+});
+
+test('a wrong two-factor code is refused with a clear message', async () => {
+  const visitor = await open();
+  const { page, context } = visitor;
+  try {
+    await page.goto(new URL('/staff/sign-in', BASE).href);
+    await page.getByLabel('Email address').fill(STAFF.minds.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/staff\/two-factor$/);
+    const right = totp(STAFF.minds.secret, Math.floor(Date.now() / 30000));
+    const wrong = String((Number(right) + 500000) % 1000000).padStart(6, '0');
+    await page.getByLabel('Code from your authenticator app').fill(wrong);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForLoadState();
+    assert.match(await page.locator('main').innerText(), /That code is not right, or has expired/);
+    assert.ok(!/\/staff$/.test(page.url()), 'not signed in');
+    await checkPage(visitor, 'two-factor with a wrong code');
+    assert.deepEqual(visitor.foreign, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('issue 3: food bank staff propose a listing change, the place lead approves it', async () => {
+  const description = `Food parcels for three days, no referral needed (checked ${Date.now()}).`;
+  const partner = await open();
+  let serviceUrl;
+  try {
+    const { page } = partner;
+    await signIn(partner, STAFF.foodbank, { check: true });
+    await page.getByRole('link', { name: 'Your listings' }).click();
+    await page.waitForURL(/\/staff\/listings$/);
+    await checkPage(partner, 'your listings');
+    const edit = page.locator('a[href$="/edit"]').first();
+    const href = await edit.getAttribute('href');
+    serviceUrl = href.replace(/^\/staff\/listings\//, '/services/').replace(/\/edit$/, '');
+    await edit.click();
+    await page.waitForURL(/\/edit$/);
+    await checkPage(partner, 'the edit form');
+    await page.getByLabel('Description').fill(description);
+    const confirm = page.getByLabel('Confirm these details are still right');
+    if (await confirm.count()) await confirm.check();
+    await page.getByRole('button', { name: 'Send for approval' }).click();
+    await page.waitForLoadState();
+    await checkPage(partner, 'after sending for approval');
+    assert.deepEqual(partner.foreign, []);
+    assert.deepEqual(partner.errors, []);
+  } finally {
+    await partner.context.close();
+  }
+
+  const lead = await open();
+  try {
+    const { page } = lead;
+    await signIn(lead, STAFF.lead, { check: true });
+    await page.getByRole('link', { name: 'Listing changes' }).click();
+    await page.waitForURL(/\/staff\/listing-changes$/);
+    await checkPage(lead, 'listing changes');
+    await page.locator('a[href^="/staff/listing-changes/"]').first().click();
+    await page.waitForURL(/\/staff\/listing-changes\/[^/]+$/);
+    assert.match(await page.locator('main').innerText(), /three days/);
+    await checkPage(lead, 'the change page');
+    await page.getByRole('button', { name: 'Approve as proposed' }).click();
+    await page.waitForLoadState();
+    await checkPage(lead, 'after approving');
+
+    // The public page shows the new description (the engine takes in writes within seconds).
+    let shown = '';
+    for (let i = 0; i < 20 && !shown.includes(description); i++) {
+      await page.goto(new URL(serviceUrl, BASE).href);
+      shown = await page.locator('main').innerText();
+      if (!shown.includes(description)) await page.waitForTimeout(500);
+    }
+    assert.ok(shown.includes(description), 'the service page shows the approved description');
+    await checkPage(lead, 'the public service page');
+    assert.deepEqual(lead.foreign, []);
+    assert.deepEqual(lead.errors, []);
+  } finally {
+    await lead.context.close();
+  }
+});
