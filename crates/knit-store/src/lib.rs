@@ -152,6 +152,17 @@ pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + '
     /// Marks a report dealt with. Returns whether there was such a report.
     async fn resolve_problem(&self, id: Uuid) -> Result<bool>;
 
+    /// Records that a reminder to check a listing was sent, for the date it was last
+    /// checked (`None`: never) and the stage (`reminder` or `flag`). False if it had been
+    /// already, by this instance or another: then it is not sent again.
+    async fn record_listing_reminder(
+        &self,
+        service_id: Uuid,
+        checked_on: Option<chrono::NaiveDate>,
+        stage: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+
     // --- the database itself ---
 
     /// "sqlite" or "postgres".

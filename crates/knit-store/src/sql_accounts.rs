@@ -23,7 +23,7 @@ use knit_domain::totp::{TimeStep, TotpSecret};
 use sqlx::{AssertSqlSafe, Database, Decode, QueryBuilder, Row, Type};
 use uuid::Uuid;
 
-use super::sql_store::SqlStore;
+use super::sql_store::{SqlStore, record_changes, write_services};
 use super::{DB, Key, NAME, Stamp, begin_read, begin_write, key, stamp, time_of, uuid_of};
 use crate::accounts::{
     AccountStore, AuditFilter, JOB_LEASE, Job, JobFate, JobId, JobState, LinkError, ListingChange,
@@ -1428,9 +1428,15 @@ impl AccountStore for SqlStore {
             }
             ListingReview::Reject { reason } => (Review::Reject { reason }, None),
         };
+        let decided_at = micros(when);
+        // Approval is the check: the listing was confirmed right on the day it was approved.
+        let approved = approved.map(|mut service| {
+            service.assured_date = Some(decided_at.date_naive());
+            service.last_modified = Some(decided_at);
+            service
+        });
         let (status, role) = review(&change.status, reviewer, asked)?;
         let decided_by = reviewer.user_id();
-        let decided_at = micros(when);
         let (code, reason) = status_of(&status);
         sqlx::query(
             "UPDATE listing_changes SET status = $2, reason = $3, decided_by = $4, \
@@ -1447,6 +1453,12 @@ impl AccountStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
+        // The directory changes in the same transaction as the decision: an approval is
+        // never recorded without the listing it approved, nor the listing without it.
+        if let Some(service) = &approved {
+            write_services(&mut tx, &[service]).await?;
+            record_changes(&mut tx, &[service.id]).await?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(change = %id, status = code, "listing change decided");
         Ok(ListingChange {

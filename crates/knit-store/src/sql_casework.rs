@@ -537,6 +537,58 @@ async fn apply_move(
     Ok(to)
 }
 
+/// Stops a person's unfinished referrals — to one organisation, or to all — through the
+/// state machine, so each one's history says it was stopped and why: a draft is
+/// discarded, anything sent is cancelled. Returns how many were stopped.
+async fn stop_referrals(
+    tx: &mut Tx,
+    keys: &KeyRing,
+    person: PersonId,
+    organization: Option<OrganizationId>,
+    why: &str,
+    stamp: &Stamp,
+) -> Result<u32, CaseError> {
+    let mut query = format!(
+        "SELECT id FROM referrals WHERE person_id = $1 AND status IN {OPEN_REFERRAL_STATUSES}"
+    );
+    if organization.is_some() {
+        query.push_str(" AND organization_id = $2");
+    }
+    let mut query = sqlx::query(AssertSqlSafe(query)).bind(key(person.0));
+    if let Some(org) = organization {
+        query = query.bind(key(org.0));
+    }
+    let rows = query.fetch_all(&mut **tx).await.map_err(StoreError::from)?;
+    let mut stopped = 0;
+    for row in &rows {
+        let referral_id = ReferralId(Columns::new(row).id()?);
+        let Some(referral) = lock_referral(tx, keys, referral_id).await? else {
+            continue;
+        };
+        let change = if referral.status == ReferralStatus::Draft {
+            ReferralMove::Discard
+        } else {
+            ReferralMove::Cancel
+        };
+        match apply_move(
+            tx,
+            keys,
+            &referral,
+            change,
+            Side::Referrer,
+            Some(why),
+            stamp,
+        )
+        .await
+        {
+            Ok(_) => stopped += 1,
+            Err(ReferralError::Store(e)) => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+    Ok(stopped)
+}
+
 const OPEN_REFERRAL_STATUSES: &str =
     "('draft', 'requested', 'received', 'accepted', 'in-progress', 'on-hold')";
 
@@ -1186,42 +1238,15 @@ impl CaseworkStore for SqlStore {
         if let ConsentScope::ShareWith { organization, .. } = &withdrawn.scope
             && !may_share_with(&consents, *organization, stamp.at)
         {
-            let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT id FROM referrals WHERE person_id = $1 AND organization_id = $2 \
-                 AND status IN {OPEN_REFERRAL_STATUSES}"
-            )))
-            .bind(key(id.0))
-            .bind(key(organization.0))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(StoreError::from)?;
-            for row in &rows {
-                let referral_id = ReferralId(Columns::new(row).id()?);
-                let Some(referral) = lock_referral(&mut tx, &keys, referral_id).await? else {
-                    continue;
-                };
-                // A draft is discarded; everything else sent is cancelled.
-                let change = if referral.status == ReferralStatus::Draft {
-                    ReferralMove::Discard
-                } else {
-                    ReferralMove::Cancel
-                };
-                match apply_move(
-                    &mut tx,
-                    &keys,
-                    &referral,
-                    change,
-                    Side::Referrer,
-                    Some("Consent to share was withdrawn"),
-                    &stamp,
-                )
-                .await
-                {
-                    Ok(_) => stopped += 1,
-                    Err(ReferralError::Store(e)) => return Err(e.into()),
-                    Err(_) => {}
-                }
-            }
+            stopped = stop_referrals(
+                &mut tx,
+                &keys,
+                id,
+                Some(*organization),
+                "Consent to share was withdrawn",
+                &stamp,
+            )
+            .await?;
             // What the organisation was shown goes too, finished referrals included.
             sqlx::query(
                 "UPDATE referrals SET sealed = NULL WHERE person_id = $1 AND organization_id = $2",
@@ -1549,10 +1574,14 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn erase_person(&self, id: PersonId, stamp: Stamp) -> Result<(), CaseError> {
+        let keys = self.keyring()?;
         let mut tx = begin_write(&self.writer).await?;
         if lock_person(&mut tx, id, stamp.at).await? == CaseStatus::Erased {
             return Err(CaseError::Erased);
         }
+        // Unfinished referrals stop first, each with its own history line: nobody can act
+        // for a person who is no longer there. The notes are emptied below with the rest.
+        stop_referrals(&mut tx, &keys, id, None, "The record was erased", &stamp).await?;
         let person = key(id.0);
         let statements = [
             "UPDATE people SET sealed = NULL, status = 'erased', \
@@ -1574,16 +1603,6 @@ impl CaseworkStore for SqlStore {
                 .await
                 .map_err(StoreError::from)?;
         }
-        // Unfinished referrals stop: nobody can act on a person who is no longer there.
-        sqlx::query(AssertSqlSafe(format!(
-            "UPDATE referrals SET status = 'cancelled', updated_at = $2 \
-             WHERE person_id = $1 AND status IN {OPEN_REFERRAL_STATUSES}"
-        )))
-        .bind(person)
-        .bind(at(stamp.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
         sqlx::query(
             "INSERT INTO case_events (person_id, seq, at, by_user, kind, sealed) \
              SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, 'erased', NULL FROM case_events \
@@ -1726,6 +1745,20 @@ impl CaseworkStore for SqlStore {
     ) -> Result<Referral, ReferralError> {
         let keys = self.keyring()?;
         let mut tx = begin_write(&self.writer).await?;
+        // The person's row first, then the referral's: the order every change takes, so
+        // two changes never wait for each other; it also orders the timeline lines.
+        let person = sqlx::query("SELECT person_id FROM referrals WHERE id = $1")
+            .bind(key(id.0))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?
+            .ok_or(ReferralError::NotFound)?;
+        let person = PersonId(Columns::new(&person).id()?);
+        match lock_person(&mut tx, person, stamp.at).await {
+            Ok(_) => {}
+            Err(CaseError::Store(e)) => return Err(e.into()),
+            Err(_) => return Err(ReferralError::NotFound),
+        }
         let referral = lock_referral(&mut tx, &keys, id)
             .await?
             .ok_or(ReferralError::NotFound)?;

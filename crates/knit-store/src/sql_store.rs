@@ -1236,7 +1236,10 @@ impl<'a> Kept<'a> {
     }
 }
 
-async fn write_services(conn: &mut Conn, services: &[&Service]) -> Result<ImportSummary> {
+pub(super) async fn write_services(
+    conn: &mut Conn,
+    services: &[&Service],
+) -> Result<ImportSummary> {
     let ids: Vec<Uuid> = services.iter().map(|s| s.id).collect();
     let existing = existing_services(conn, &ids).await?;
     let replaced: Vec<Uuid> = ids
@@ -1699,7 +1702,7 @@ fn count(n: i64) -> u64 {
 }
 
 /// Numbers a change for each service written, in the writing transaction.
-async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
+pub(super) async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
     if let Some(lock) = LOCK_CHANGES {
         sqlx::query(lock).execute(&mut *tx).await?;
     }
@@ -2049,6 +2052,29 @@ impl Store for SqlStore {
             .await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn record_listing_reminder(
+        &self,
+        service_id: Uuid,
+        checked_on: Option<chrono::NaiveDate>,
+        stage: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let checked_on = checked_on.map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
+        let mut tx = begin_write(&self.writer).await?;
+        let done = sqlx::query(
+            "INSERT INTO listing_reminders (service_id, checked_on, stage, sent_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(key(service_id))
+        .bind(checked_on)
+        .bind(stage)
+        .bind(stamp(at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
     }
 
     fn backend_name(&self) -> &'static str {

@@ -5,6 +5,7 @@ pub mod api;
 pub mod directory_search;
 pub mod error;
 pub mod jobs_worker;
+pub mod listing_checks;
 pub mod mailer;
 pub mod pages;
 pub mod referral_chaser;

@@ -1434,28 +1434,34 @@ pub async fn a_partner_change_waits_for_a_place_lead(db: &Db) {
     assert_eq!(approved.status, ListingChangeStatus::Approved);
     assert!([Some(grace), Some(omar)].contains(&approved.decided_by));
     assert_eq!(approved.decided_as, Some(Role::PlaceLead));
-    assert_eq!(approved.approved.as_ref(), Some(&saturdays.proposed));
+    // What was approved is what was proposed, confirmed on the day of the decision.
+    let applied = approved.approved.clone().unwrap();
+    let decided_on = approved.decided_at.unwrap();
+    assert_eq!(applied.assured_date, Some(decided_on.date_naive()));
+    assert_eq!(applied.last_modified, Some(decided_on));
+    assert_eq!(
+        knit_domain::Service {
+            assured_date: saturdays.proposed.assured_date,
+            last_modified: saturdays.proposed.last_modified,
+            ..applied.clone()
+        },
+        saturdays.proposed
+    );
     assert_eq!(
         store.listing_change(saturdays.id).await.unwrap(),
         Some(approved.clone())
     );
 
-    // The caller applies it to the directory.
-    let applied = approved.approved.unwrap();
-    store
-        .put_services(std::slice::from_ref(&applied))
-        .await
-        .unwrap();
+    // The directory changed in the same transaction as the decision, and says so to other
+    // instances.
+    let stored = store.service(listing.id).await.unwrap().unwrap();
     assert_eq!(
-        store
-            .service(listing.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .description
-            .as_deref(),
+        stored.description.as_deref(),
         Some("Open on Saturdays too.")
     );
+    assert_eq!(stored.assured_date, applied.assured_date);
+    let changes = store.directory_changes_after(0, 10_000).await.unwrap();
+    assert_eq!(changes.last().map(|c| c.service_id), Some(listing.id));
 
     // Grace corrects the typo as she approves it.
     let mut corrected = typo.proposed.clone();
@@ -1483,7 +1489,15 @@ pub async fn a_partner_change_waits_for_a_place_lead(db: &Db) {
         .await
         .unwrap();
     assert_eq!(edited.status, ListingChangeStatus::ApprovedWithEdits);
-    assert_eq!(edited.approved, Some(corrected));
+    let on_the_day = t0 + minutes(4);
+    assert_eq!(
+        edited.approved,
+        Some(knit_domain::Service {
+            assured_date: Some(on_the_day.date_naive()),
+            last_modified: Some(on_the_day),
+            ..corrected
+        })
+    );
     assert_eq!(
         edited.proposed, typo.proposed,
         "the proposal is kept as it was"

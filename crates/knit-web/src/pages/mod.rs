@@ -471,8 +471,8 @@ async fn report_problem(
             )),
         );
     }
-    match state.store.service(id).await {
-        Ok(Some(_)) => {}
+    let service = match state.store.service(id).await {
+        Ok(Some(service)) => service,
         Ok(None) => {
             return error_page(
                 site,
@@ -480,9 +480,22 @@ async fn report_problem(
             );
         }
         Err(e) => return error_page(site, &e.into()),
-    }
-    if let Err(e) = state.store.report_problem(id, what).await {
-        return error_page(site, &e.into());
+    };
+    let report = match state.store.report_problem(id, what).await {
+        Ok(report) => report,
+        Err(e) => return error_page(site, &e.into()),
+    };
+    // The report is kept whatever happens to the emails; a failure to queue them is ours.
+    let organization = knit_domain::account::OrganizationId(service.organization_id);
+    if let Err(e) = crate::staff::problem_reports::notify_report(
+        state.store.as_ref(),
+        &report,
+        &service.name,
+        organization,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "problem report emails not queued");
     }
     let page = MessagePage {
         site,

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use knit_domain::access::{Action, decide};
-use knit_domain::account::{Actor, Membership};
+use knit_domain::account::{Actor, Membership, OrganizationId};
 
 use super::session;
 use super::{ClientAddress, render};
@@ -25,6 +25,8 @@ struct DashboardPage<'a> {
     can_read_audit: bool,
     /// The listing pages this person may use, as (path, label).
     listing_links: Vec<(&'static str, &'static str)>,
+    /// Casework pages this person may use, as (path, label).
+    casework_links: Vec<(&'static str, &'static str)>,
     /// The Local Connector pages this person may use, as (path, label).
     connector_links: Vec<(&'static str, &'static str)>,
 }
@@ -56,6 +58,7 @@ pub(crate) async fn show(
             can_manage_users: decide(&signed_in.actor, &Action::ManageUsers).is_allowed(),
             can_read_audit: decide(&signed_in.actor, &Action::ReadAuditLog).is_allowed(),
             listing_links: listing_links(&signed_in.actor),
+            casework_links: casework_links(&signed_in.actor),
             connector_links: connector_links(&signed_in.actor),
         },
         StatusCode::OK,
@@ -84,9 +87,58 @@ fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
         .filter_map(|m| m.organization())
         .any(|org| decide(actor, &Action::SuggestListingEdit(org)).is_allowed());
     let reviews = decide(actor, &Action::ApproveListingEdit).is_allowed();
+    let answers = decide(
+        actor,
+        &Action::ReplyToProblemReport(OrganizationId(uuid::Uuid::nil())),
+    )
+    .is_allowed()
+        || actor
+            .memberships()
+            .iter()
+            .filter_map(|m| m.organization())
+            .any(|org| decide(actor, &Action::ReplyToProblemReport(org)).is_allowed());
     [
         (proposes, ("/staff/listings", "Your listings")),
         (reviews, ("/staff/listing-changes", "Listing changes")),
+        (
+            reviews,
+            (
+                "/staff/listings/unchecked",
+                "Listings not checked for a year",
+            ),
+        ),
+        (answers, ("/staff/problems", "Problems reported")),
+    ]
+    .into_iter()
+    .filter_map(|(shown, link)| shown.then_some(link))
+    .collect()
+}
+
+/// Links to casework: the queue and caseload for coordinators, the referral inbox for
+/// partner staff, records to review for place leads.
+fn casework_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
+    let works_inbox = actor
+        .memberships()
+        .iter()
+        .filter_map(|m| m.organization())
+        .any(|org| decide(actor, &Action::WorkReferralInbox(org)).is_allowed());
+    [
+        (
+            decide(actor, &Action::TriageIntakes).is_allowed(),
+            ("/staff/intakes", "Requests for help"),
+        ),
+        (
+            decide(actor, &Action::ReadPerson).is_allowed(),
+            ("/staff/people", "My people"),
+        ),
+        (
+            works_inbox,
+            ("/staff/inbox", "Referrals to your organisation"),
+        ),
+        (
+            decide(actor, &Action::ErasePerson).is_allowed(),
+            ("/staff/retention", "Records to review"),
+        ),
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))

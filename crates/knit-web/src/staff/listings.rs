@@ -15,7 +15,7 @@ use knit_domain::Service;
 use knit_domain::access::{Action, decide};
 use knit_domain::account::OrganizationId;
 use knit_domain::audit::NewAuditEvent;
-use knit_domain::listing_change::ReviewRefused;
+use knit_domain::listing_change::{Freshness, ReviewRefused, staleness};
 use knit_store::ServiceFilter;
 use knit_store::accounts::{ListingChange, ListingChangeError, ListingReview, NewListingChange};
 use uuid::Uuid;
@@ -32,6 +32,16 @@ struct ListingRow {
     id: String,
     name: String,
     last_checked: String,
+    /// "Check it now" when 6 months or more unchecked; empty when fresh.
+    due: &'static str,
+}
+
+fn due_label(freshness: Freshness) -> &'static str {
+    match freshness {
+        Freshness::Fresh => "",
+        Freshness::ReminderDue => "Due for a check",
+        Freshness::Flagged => "Not checked for a year",
+    }
 }
 
 #[derive(Template)]
@@ -78,6 +88,7 @@ pub(crate) async fn list(
                     last_checked: s
                         .assured_date
                         .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+                    due: due_label(staleness(s.assured_date, now.date_naive())),
                 }
             })),
             Err(e) => return internal(&state.site, e),
@@ -412,6 +423,8 @@ struct ChangePage<'a> {
     is_pending: bool,
     form: ListingForm,
     error: Option<FieldError>,
+    /// Whether a place lead has approved the proposing organisation as a partner.
+    organization_approved: bool,
 }
 
 /// The change the path names. An unknown id goes back to the list of pending changes, which
@@ -439,6 +452,10 @@ async fn change_page(
         Ok(row) => row,
         Err(response) => return response,
     };
+    let organization_approved = match state.store.organization_approval(change.organization).await {
+        Ok(approval) => approval.is_some(),
+        Err(e) => return internal(&state.site, e),
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -453,6 +470,7 @@ async fn change_page(
             is_pending: !change.status.is_decided(),
             form,
             error,
+            organization_approved,
         },
         status,
     )
@@ -534,18 +552,9 @@ pub(crate) async fn decide_change(
         }
         Err(e) => return internal(site, e),
     };
-    if let Some(mut approved) = decided.approved.clone() {
-        // Approval is the check: the listing was confirmed right on the day it was approved.
-        approved.assured_date = Some(now.date_naive());
-        approved.last_modified = Some(now);
-        if let Err(e) = state
-            .store
-            .put_services(std::slice::from_ref(&approved))
-            .await
-        {
-            return internal(site, e);
-        }
-        state.engine.upsert_all(std::slice::from_ref(&approved));
+    // The store wrote the approved listing with the decision; search shows it at once.
+    if let Some(approved) = &decided.approved {
+        state.engine.upsert_all(std::slice::from_ref(approved));
     }
     audit(&state, &signed_in, &action, &decided, &address, now).await;
     Redirect::to("/staff/listing-changes").into_response()
@@ -627,4 +636,82 @@ mod tests {
         form.url = "javascript:alert(1)".to_owned();
         assert_eq!(form.apply(&current, today).err().unwrap().field, "url");
     }
+}
+
+struct UncheckedRow {
+    id: String,
+    name: String,
+    organisation: String,
+    last_checked: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/listings_unchecked.html")]
+struct UncheckedPage<'a> {
+    site: &'a Site,
+    rows: Vec<UncheckedRow>,
+}
+
+/// `/staff/listings/unchecked`: for place leads, every listing not checked for a year,
+/// oldest first, so they can chase the organisation or withdraw it.
+pub(crate) async fn unchecked(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+) -> Response {
+    let now = Utc::now();
+    let action = Action::ApproveListingEdit;
+    if let Err(response) = session::authorise(&state, &headers, &address, &action, now).await {
+        return response;
+    }
+    let today = knit_domain::opening::uk_local(now).date();
+    let mut rows: Vec<(Option<chrono::NaiveDate>, UncheckedRow)> = Vec::new();
+    let mut after = None;
+    let mut names = std::collections::HashMap::new();
+    loop {
+        let page = match state
+            .store
+            .services_after(after, 1_000, &ServiceFilter::default())
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => return internal(&state.site, e),
+        };
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        for s in &page {
+            if staleness(s.assured_date, today) != Freshness::Flagged {
+                continue;
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(s.organization_id)
+            {
+                match state.store.organization(s.organization_id).await {
+                    Ok(org) => slot.insert(org.map(|o| o.name).unwrap_or_default()),
+                    Err(e) => return internal(&state.site, e),
+                };
+            }
+            rows.push((
+                s.assured_date,
+                UncheckedRow {
+                    id: s.id.to_string(),
+                    name: s.name.clone(),
+                    organisation: names[&s.organization_id].clone(),
+                    last_checked: s
+                        .assured_date
+                        .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+                },
+            ));
+        }
+        if page.len() < 1_000 {
+            break;
+        }
+    }
+    rows.sort_by_key(|(checked, _)| *checked);
+    render(
+        &UncheckedPage {
+            site: &state.site,
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
+        },
+        StatusCode::OK,
+    )
 }

@@ -12,7 +12,9 @@ pub mod csrf;
 mod dashboard;
 pub mod invitation;
 mod listings;
+mod organisations;
 pub mod postcards;
+pub mod problem_reports;
 pub mod reset;
 pub mod session;
 mod sign_in;
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/audit", get(audit_log::show))
         .route("/staff/audit/check", post(audit_log::check))
         .route("/staff/listings", get(listings::list))
+        .route("/staff/listings/unchecked", get(listings::unchecked))
         .route(
             "/staff/listings/{id}/edit",
             get(listings::edit_form).post(listings::propose),
@@ -79,6 +82,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/listing-changes/{id}",
             get(listings::show).post(listings::decide_change),
+        )
+        .route("/staff/organisations", get(organisations::list))
+        .route("/staff/organisations/{id}", post(organisations::decide))
+        .route("/staff/problems", get(problem_reports::list))
+        .route(
+            "/staff/problems/{id}",
+            get(problem_reports::show).post(problem_reports::answer),
         )
         .merge(casework::routes())
         .route(
@@ -137,11 +147,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/staff/audit"),
     ("POST", "/staff/audit/check"),
     ("GET", "/staff/listings"),
+    ("GET", "/staff/listings/unchecked"),
     ("GET", "/staff/listings/{id}/edit"),
     ("POST", "/staff/listings/{id}/edit"),
     ("GET", "/staff/listing-changes"),
     ("GET", "/staff/listing-changes/{id}"),
     ("POST", "/staff/listing-changes/{id}"),
+    ("GET", "/staff/organisations"),
+    ("POST", "/staff/organisations/{id}"),
+    ("GET", "/staff/problems"),
+    ("GET", "/staff/problems/{id}"),
+    ("POST", "/staff/problems/{id}"),
     ("GET", "/staff/training"),
     ("POST", "/staff/training"),
     ("GET", "/staff/training/{id}"),

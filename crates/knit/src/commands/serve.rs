@@ -50,6 +50,7 @@ const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(2);
 async fn run(global: &Global, state: knit_web::AppState, bind: &str) -> anyhow::Result<()> {
     let mailer = knit_web::mailer::from_env(&global.data_dir).context("could not set up email")?;
     tokio::spawn(knit_web::jobs_worker::run(state.store.clone(), mailer));
+    tokio::spawn(knit_web::listing_checks::run(state.store.clone()));
     tokio::spawn(knit_web::referral_chaser::run(
         state.store.clone(),
         state.site.chase,

@@ -414,3 +414,114 @@ async fn the_first_place_lead_is_added_and_the_audit_log_catches_tampering() {
         text(&verify)
     );
 }
+
+/// A person's record exported at the command line, then every sealed value moved to a new
+/// key: the export reads the same afterwards, and the old key opens nothing.
+async fn export_and_rotate(backend: Backend) {
+    use knit_domain::casework::{ConsentMethod, PersonDetails, SafeContact};
+    use knit_store::casework::{NewCase, Stamp};
+    use knit_store::sealing::KeyRing;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::new(backend).await;
+    let url = db.url.clone();
+    let migrate = knit(dir.path(), url.as_deref(), &["migrate"]);
+    assert!(migrate.status.success(), "{}", text(&migrate));
+
+    // A coordinator's case, written with the keys the command line will use.
+    let key_file = dir.path().join("knit.key");
+    let store_url = url
+        .clone()
+        .unwrap_or_else(|| dir.path().join("knit.sqlite").display().to_string());
+    let store = knit_store::open(&store_url).await.unwrap();
+    store.use_keys(std::sync::Arc::new(
+        KeyRing::load_or_create(&key_file).unwrap(),
+    ));
+    let person = store
+        .open_case(NewCase {
+            from_intake: None,
+            details: PersonDetails {
+                name: "Nell Ashdown".to_owned(),
+                phone: "07700 900777".to_owned(),
+                safe_contact: SafeContact {
+                    safe_to_text: true,
+                    ..SafeContact::default()
+                },
+                ..PersonDetails::default()
+            },
+            coordinator: knit_domain::account::UserId(uuid::Uuid::now_v7()),
+            record_consent: ConsentMethod::Written,
+            stamp: Stamp {
+                by: None,
+                role: None,
+                at: chrono::Utc::now(),
+                address: None,
+            },
+        })
+        .await
+        .unwrap();
+    let old_keys = std::fs::read_to_string(&key_file).unwrap();
+
+    let id = person.0.to_string();
+    let export = knit(dir.path(), url.as_deref(), &["person", "export", &id]);
+    assert!(export.status.success(), "{}", text(&export));
+    let json: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(json["details"]["name"], "Nell Ashdown");
+    assert_eq!(json["consents"].as_array().unwrap().len(), 1);
+    let unknown = knit(
+        dir.path(),
+        url.as_deref(),
+        &["person", "export", "00000000-0000-0000-0000-000000000000"],
+    );
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains("no person with the reference"));
+    let exports = store
+        .audit_events(
+            0,
+            100,
+            &knit_store::accounts::AuditFilter {
+                action: Some("export_person".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 1, "the export is in the audit log");
+
+    let rotate = knit(dir.path(), url.as_deref(), &["keys", "rotate"]);
+    assert!(rotate.status.success(), "{}", text(&rotate));
+    assert!(text(&rotate).contains("Resealed"), "{}", text(&rotate));
+    let new_keys = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(new_keys, old_keys);
+    let after = knit(dir.path(), url.as_deref(), &["person", "export", &id]);
+    assert!(after.status.success(), "{}", text(&after));
+    let json_after: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(json_after["details"], json["details"]);
+
+    // The old key alone opens nothing any more.
+    let old_file = dir.path().join("old.key");
+    std::fs::write(&old_file, &old_keys).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&old_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    store.use_keys(std::sync::Arc::new(KeyRing::load(&old_file).unwrap()));
+    assert!(store.person(person).await.is_err());
+
+    let no_file = knit(
+        dir.path(),
+        url.as_deref(),
+        &["--key-file", "/nonexistent/knit.key", "keys", "rotate"],
+    );
+    assert!(!no_file.status.success());
+    assert!(text(&no_file).contains("no key file"), "{}", text(&no_file));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_record_is_exported_and_its_keys_rotated_at_the_command_line() {
+    for backend in crate::support::backends() {
+        export_and_rotate(backend).await;
+    }
+}

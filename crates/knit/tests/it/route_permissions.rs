@@ -298,6 +298,12 @@ fn table() -> Vec<Route> {
             "/staff/listings",
             Action::ViewDashboard,
         ),
+        route(
+            "GET",
+            "/staff/listings/unchecked",
+            "/staff/listings/unchecked",
+            Action::ApproveListingEdit,
+        ),
         // The demo service belongs to none of the visitors' organisations (0xc stands for it).
         route(
             "GET",
@@ -595,6 +601,44 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/staff/organisations",
+            "/staff/organisations",
+            Action::ManageOrganizations,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/organisations/{id}",
+                "/staff/organisations/{organization}",
+                Action::ApproveOrganization,
+            ),
+            &[("decision", "approve")],
+        ),
+        route(
+            "GET",
+            "/staff/problems",
+            "/staff/problems",
+            Action::ViewDashboard,
+        ),
+        // A report about the demo service, which belongs to none of the visitors'
+        // organisations (0xc stands for it).
+        route(
+            "GET",
+            "/staff/problems/{id}",
+            "/staff/problems/{report}",
+            Action::ReplyToProblemReport(OrganizationId(Uuid::from_u128(0xc))),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/problems/{id}",
+                "/staff/problems/{report}",
+                Action::ReplyToProblemReport(OrganizationId(Uuid::from_u128(0xc))),
+            ),
+            &[("kind", "reply"), ("body", "The phone number is now right")],
+        ),
+        route(
+            "GET",
             "/staff/training",
             "/staff/training",
             Action::ManageTraining,
@@ -829,7 +873,12 @@ async fn casework_records(
             .await
             .unwrap();
     }
+    let report = store
+        .report_problem(service, "The opening times are wrong")
+        .await
+        .unwrap();
     vec![
+        ("{report}", report.id.to_string()),
         ("{person}", person.0.to_string()),
         ("{closed_person}", closed.0.to_string()),
         ("{intake}", intake.id.0.to_string()),

@@ -1,41 +1,9 @@
 //! "Tell us what's going on": Mary's own words become the help she needs, privately.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
-use crate::support::{Backend, TestApp};
+use crate::support::{Backend, TestApp, captured_logs};
 
 const MARY: &str =
     "My ex keeps turning up at the house and the bailiffs are at the door. I can't sleep.";
-
-/// Everything any part of Knit logs in this test process, at every level.
-fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&logs);
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || Sink(Arc::clone(&sink)))
-            .finish();
-        tracing::subscriber::set_global_default(subscriber)
-            .expect("the only subscriber in this binary");
-        logs
-    })
-    .clone()
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 async fn tell(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
     let response = app
