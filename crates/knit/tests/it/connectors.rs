@@ -549,6 +549,18 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .collect();
     assert_eq!(logged.len(), 3, "each conversation is audited");
     assert!(logged.iter().all(|e| e.outcome == Outcome::Allowed));
+    // Priya's reading of the register, which names people, is in the log; so is each change.
+    let training: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "manage_training" && e.outcome == Outcome::Allowed)
+        .collect();
+    assert!(training.iter().any(|e| e.object_type == "page"));
+    assert!(
+        training
+            .iter()
+            .any(|e| e.object_type == "training_booking" && e.object_id == Some(bo_id.clone()))
+    );
+    assert!(training.iter().any(|e| e.object_type == "training_session"));
 }
 
 #[tokio::test]
