@@ -457,6 +457,26 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
         .await
         .unwrap();
 
+    let due = store.refreshers_due(day(20)).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].user, due[0].name.as_str()), (lou, "Lou"));
+    assert!(
+        store
+            .refreshers_due(NaiveDate::from_ymd_opt(2027, 3, 9).unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.user == sam),
+        "Sam's falls due a year after his refresher"
+    );
+    assert!(
+        !store
+            .refreshers_due(NaiveDate::from_ymd_opt(2027, 3, 8).unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.user == sam)
+    );
     let place = store.connector_figures(None, day(20)).await.unwrap();
     assert_eq!(place.trained, 2);
     assert_eq!(place.refresher_due, 1, "Lou trained over a year ago");

@@ -514,6 +514,10 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     );
     assert!(town.body.contains("<strong>3</strong> offers of help"));
     assert!(town.body.contains("Food support: 2"), "{}", town.body);
+    assert!(
+        town.body
+            .contains("Nobody: every connector trained in the last twelve months")
+    );
     assert!(town.body.contains("Debt advice: 2"));
 
     // Bo sees no register, no names and nobody else's figures; Priya has no phone page.
