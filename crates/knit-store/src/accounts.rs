@@ -716,6 +716,14 @@ pub trait AccountStore: Send + Sync {
         organization: Option<OrganizationId>,
     ) -> Result<Vec<ListingChange>>;
 
+    /// One organisation's changes, waiting or decided, newest first: what its staff see
+    /// of what happened to their proposals.
+    async fn listing_changes_of(
+        &self,
+        organization: OrganizationId,
+        limit: u32,
+    ) -> Result<Vec<ListingChange>>;
+
     /// Decides a change by `knit_domain::listing_change::review`, in one transaction, so a
     /// change is decided once however many place leads press the button.
     async fn review_listing_change(

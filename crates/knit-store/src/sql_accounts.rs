@@ -1395,6 +1395,24 @@ impl AccountStore for SqlStore {
             .collect()
     }
 
+    async fn listing_changes_of(
+        &self,
+        organization: OrganizationId,
+        limit: u32,
+    ) -> Result<Vec<ListingChange>> {
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT {LISTING_CHANGE_COLUMNS} FROM listing_changes WHERE organization_id = $1 \
+             ORDER BY proposed_at DESC, id LIMIT $2"
+        )))
+        .bind(key(organization.0))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(listing_change_row)
+        .collect()
+    }
+
     async fn review_listing_change(
         &self,
         id: Uuid,

@@ -44,11 +44,32 @@ fn due_label(freshness: Freshness) -> &'static str {
     }
 }
 
+/// One of the organisation's proposals and what became of it.
+struct ProposalRow {
+    service: String,
+    proposed_at: String,
+    outcome: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/listings.html")]
 struct ListingsPage<'a> {
     site: &'a Site,
     listings: Vec<ListingRow>,
+    proposals: Vec<ProposalRow>,
+}
+
+/// Proposals shown per organisation: the recent ones are what staff ask about.
+const PROPOSALS_SHOWN: u32 = 30;
+
+fn outcome(status: &knit_domain::listing_change::ListingChangeStatus) -> String {
+    use knit_domain::listing_change::ListingChangeStatus as S;
+    match status {
+        S::Pending => "Waiting for a place lead".to_owned(),
+        S::Approved => "Approved".to_owned(),
+        S::ApprovedWithEdits => "Approved with edits".to_owned(),
+        S::Rejected { reason } => format!("Not approved: {reason}"),
+    }
 }
 
 /// `/staff/listings`: the services of every organisation the signed-in person may propose
@@ -71,7 +92,16 @@ pub(crate) async fn list(
         .filter_map(|m| m.organization())
         .filter(|org| decide(&signed_in.actor, &Action::SuggestListingEdit(*org)).is_allowed());
     let mut listings = Vec::new();
+    let mut proposals = Vec::new();
     for org in organizations {
+        match state.store.listing_changes_of(org, PROPOSALS_SHOWN).await {
+            Ok(changes) => proposals.extend(changes.iter().map(|c| ProposalRow {
+                service: c.proposed.name.clone(),
+                proposed_at: c.proposed_at.format("%-d %b %Y").to_string(),
+                outcome: outcome(&c.status),
+            })),
+            Err(e) => return internal(&state.site, e),
+        }
         let filter = ServiceFilter {
             organization_id: Some(org.0),
             ..ServiceFilter::default()
@@ -98,6 +128,7 @@ pub(crate) async fn list(
         &ListingsPage {
             site: &state.site,
             listings,
+            proposals,
         },
         StatusCode::OK,
     )

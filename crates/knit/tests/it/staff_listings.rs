@@ -185,6 +185,13 @@ async fn partner_staff_propose_and_a_place_lead_decides(backend: Backend) {
     );
     let again = priya.submit(&change_path, &[("decision", "approve")]).await;
     assert_eq!(again.status, 409, "a change is decided once");
+    // Sam sees what became of his proposal, and why.
+    let mine = sam_browser.get("/staff/listings").await;
+    assert!(
+        mine.body.contains("Not approved: We open on Fridays"),
+        "{}",
+        mine.body
+    );
     assert!(!body(&app, &service_path).await.contains(NEW_WORD));
 
     // Sam proposes again; Priya approves it, and it is public at once.

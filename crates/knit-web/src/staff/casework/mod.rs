@@ -20,7 +20,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use knit_domain::access::{Action, Decision, decide};
 use knit_domain::audit::NewAuditEvent;
 use knit_domain::casework::{PersonId, ReferralId, SafeContact};
-use knit_store::casework::{CaseError, ReferralError, Stamp};
+use knit_store::casework::{CaseError, PersonRecord, ReferralError, Stamp};
 use uuid::Uuid;
 
 use super::session::{self, SignedIn};
@@ -177,6 +177,28 @@ pub(crate) async fn audit_read(
     );
     if let Err(e) = state.store.append_audit(new).await {
         tracing::error!(error = %e, "audit event not written");
+    }
+}
+
+/// A person's record for a page: the visitor signed in and allowed `action` (and the form's
+/// token right, for a form), the record read, and the read audited with the person's id.
+pub(crate) async fn open_record(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    action: &Action,
+    id: &str,
+    form_token: Option<&str>,
+) -> Result<(Allowed, PersonRecord), Response> {
+    let allowed = gate(state, headers, address, action, form_token).await?;
+    let id = parse_person(id).ok_or_else(|| not_found(&state.site, "person"))?;
+    match state.store.person(id).await {
+        Ok(Some(record)) => {
+            audit_read(state, &allowed, action, "person", id.0).await;
+            Ok((allowed, record))
+        }
+        Ok(None) => Err(not_found(&state.site, "person")),
+        Err(e) => Err(internal(&state.site, e)),
     }
 }
 

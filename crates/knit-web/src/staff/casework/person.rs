@@ -22,8 +22,8 @@ use knit_store::casework::{CaseloadFilter, PersonRecord};
 use uuid::Uuid;
 
 use super::{
-    Allowed, SafeContactFields, audit_read, case_error, contact_rules, day, gate, not_found,
-    parse_date, parse_person, see_other, ticked, when,
+    SafeContactFields, case_error, contact_rules, day, gate, not_found, open_record, parse_date,
+    see_other, ticked, when,
 };
 use crate::staff::{ClientAddress, FieldError, internal, render};
 use crate::{AppState, Site};
@@ -212,23 +212,6 @@ async fn service_names(state: &AppState, record: &PersonRecord) -> BTreeMap<Uuid
     }
 }
 
-/// Loads a person's record after the gate, and audits the read.
-pub(crate) async fn load(
-    state: &AppState,
-    allowed: &Allowed,
-    action: &Action,
-    id: PersonId,
-) -> Result<PersonRecord, Response> {
-    match state.store.person(id).await {
-        Ok(Some(record)) => {
-            audit_read(state, allowed, action, "person", id.0).await;
-            Ok(record)
-        }
-        Ok(None) => Err(not_found(&state.site, "person")),
-        Err(e) => Err(internal(&state.site, e)),
-    }
-}
-
 /// `/staff/people/{id}`.
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -237,17 +220,12 @@ pub(crate) async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::ReadPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let id = record.id;
     let Some(details) = record.details.clone() else {
         return not_found(&state.site, "person");
     };
@@ -555,17 +533,12 @@ pub(crate) async fn details_form(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let id = record.id;
     let Some(details) = record.details else {
         return not_found(&state.site, "person");
     };
@@ -586,17 +559,12 @@ pub(crate) async fn save_details(
     Form(form): Form<DetailsForm>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, Some(&form.csrf)).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let (allowed, record) =
+        match open_record(&state, &headers, &address, &action, &id, Some(&form.csrf)).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let id = record.id;
     let Some(base) = record.details else {
         return not_found(&state.site, "person");
     };
@@ -711,17 +679,12 @@ pub(crate) async fn conversation_form(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let id = record.id;
     let Some(details) = record.details.as_ref() else {
         return not_found(&state.site, "person");
     };
@@ -750,17 +713,12 @@ pub(crate) async fn save_conversation(
     let fields: BTreeMap<String, String> = pairs.iter().cloned().collect();
     let token = fields.get("csrf").cloned().unwrap_or_default();
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, Some(&token)).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let (allowed, record) =
+        match open_record(&state, &headers, &address, &action, &id, Some(&token)).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let id = record.id;
     let Some(details) = record.details.clone() else {
         return not_found(&state.site, "person");
     };

@@ -16,8 +16,8 @@ use knit_domain::wellbeing::{
 use knit_store::casework::{NewStep, StepDetails};
 use uuid::Uuid;
 
-use super::person::{load, stage_label};
-use super::{case_error, gate, not_found, parse_date, parse_person, see_other};
+use super::person::stage_label;
+use super::{case_error, gate, not_found, open_record, parse_date, parse_person, see_other};
 use crate::staff::{ClientAddress, FieldError, message, render};
 use crate::{AppState, Site};
 
@@ -401,17 +401,12 @@ pub(crate) async fn wellbeing_form(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let id = record.id;
     let Some(details) = record.details else {
         return not_found(&state.site, "person");
     };
@@ -443,23 +438,18 @@ pub(crate) async fn record_wellbeing(
     Form(form): Form<WellbeingForm>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, Some(&form.csrf)).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
+    let (allowed, record) =
+        match open_record(&state, &headers, &address, &action, &id, Some(&form.csrf)).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let id = record.id;
     let parsed = Stage::from_code(&form.stage)
         .map_err(|_| FieldError::new("stage", "Choose when in their support this is"))
         .and_then(|stage| form.measure().map(|m| (stage, m)));
     let (stage, measure) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
-            let record = match load(&state, &allowed, &action, id).await {
-                Ok(record) => record,
-                Err(response) => return response,
-            };
             let name = record
                 .details
                 .map(|d| d.display_name().to_owned())
@@ -504,15 +494,9 @@ pub(crate) async fn close_form(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
     close_page(
@@ -574,17 +558,12 @@ pub(crate) async fn close(
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let action = Action::EditPerson;
-    let allowed = match gate(&state, &headers, &address, &action, Some(&token)).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let (allowed, record) =
+        match open_record(&state, &headers, &address, &action, &id, Some(&token)).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let id = record.id;
     if record.status != CaseStatus::Open {
         return see_other(back_to(id));
     }

@@ -23,9 +23,8 @@ use knit_domain::referral::{ReferralMove, ReferralResult, ReferralStatus, Reject
 use knit_store::casework::{NewReferral, Referral, ReferralError};
 use uuid::Uuid;
 
-use super::person::load;
 use super::{
-    Allowed, audit_read, contact_rules, day, gate, not_found, parse_person, parse_referral,
+    Allowed, audit_read, contact_rules, day, gate, not_found, open_record, parse_referral,
     referral_error, see_other, when,
 };
 use crate::directory_search::{SearchRequest, locate, search_from};
@@ -209,15 +208,9 @@ pub(crate) async fn refer_form(
     Path(id): Path<String>,
 ) -> Response {
     let action = Action::ReferPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
+    let (allowed, record) = match open_record(&state, &headers, &address, &action, &id, None).await
+    {
+        Ok(found) => found,
         Err(response) => return response,
     };
     refer_page(&state, &allowed, &record, &[], None).await
@@ -242,17 +235,12 @@ pub(crate) async fn send(
 ) -> Response {
     let action = Action::ReferPerson;
     let token = form_field(&pairs, "csrf");
-    let allowed = match gate(&state, &headers, &address, &action, Some(&token)).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let (allowed, record) =
+        match open_record(&state, &headers, &address, &action, &id, Some(&token)).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let id = record.id;
     let Some(details) = record.details.clone() else {
         return not_found(&state.site, "person");
     };

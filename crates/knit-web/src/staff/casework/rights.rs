@@ -12,8 +12,7 @@ use knit_domain::access::Action;
 use knit_domain::casework::retention_review_due;
 use knit_store::casework::CaseError;
 
-use super::person::load;
-use super::{day, gate, not_found, parse_person, when};
+use super::{day, gate, not_found, open_record, parse_person, when};
 use crate::staff::{ClientAddress, internal, message, render};
 use crate::{AppState, Site};
 
@@ -41,17 +40,11 @@ pub(crate) async fn export(
     Query(query): Query<ExportQuery>,
 ) -> Response {
     let action = Action::ExportPerson;
-    let allowed = match gate(&state, &headers, &address, &action, None).await {
-        Ok(a) => a,
+    let (_, record) = match open_record(&state, &headers, &address, &action, &id, None).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
-    };
-    let record = match load(&state, &allowed, &action, id).await {
-        Ok(record) => record,
-        Err(response) => return response,
-    };
+    let id = record.id;
     let json = match record.to_export_json() {
         Ok(json) => json,
         Err(e) => return internal(&state.site, e),
