@@ -10,6 +10,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { chromium } = require('playwright-core');
 
@@ -26,6 +27,24 @@ const DEMO_CONNECTOR = {
   email: process.env.KNIT_DEMO_CONNECTOR_EMAIL || 'connector@kestleford.example',
   password: process.env.KNIT_DEMO_CONNECTOR_PASSWORD || 'kestleford demo connector',
 };
+
+// The demo place lead (crates/knit/src/demo/training.rs), with the raw bytes of their
+// two-factor secret: a demo account only.
+const DEMO_LEAD = {
+  email: 'lead@kestleford.example',
+  password: 'kestleford demo lead',
+  secret: Buffer.from('kestleford-demo-lead'),
+};
+
+/// An RFC 6238 code: HMAC-SHA1, 30-second steps, 6 digits, as an authenticator app makes.
+function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const hash = crypto.createHmac('sha1', secret).update(counter).digest();
+  const offset = hash[hash.length - 1] & 0xf;
+  const value = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
+  return String(value % 1_000_000).padStart(6, '0');
+}
 
 let browser;
 
@@ -187,5 +206,46 @@ test('a resident reads about connectors and finds training to book, on a 320px p
     assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
   } finally {
     await context.close();
+  }
+});
+
+test('a place lead takes the register on a 320px phone, without JavaScript', async () => {
+  const resident = await open({ javaScriptEnabled: false });
+  const lead = await open({ javaScriptEnabled: false });
+  try {
+    // Someone books the demo's connector training from the public page.
+    const { page: rp } = resident;
+    await rp.goto(new URL('/training', BASE).href);
+    await rp.getByRole('link', { name: 'Local Connector training' }).first().click();
+    await rp.waitForURL(/\/training\/[0-9a-f-]{36}$/);
+    const sessionId = rp.url().split('/').pop();
+    await rp.getByLabel('Your name').fill('Reg Visitor');
+    await rp.getByLabel('Email address').fill('reg.visitor@example.org');
+    await rp.getByRole('button', { name: 'Book a place' }).click();
+    await rp.waitForLoadState();
+    assert.match(await rp.locator('main').innerText(), /You are booked/);
+    await checkPage(resident, 'booked');
+
+    const { page } = lead;
+    await page.goto(new URL('/staff/sign-in', BASE).href);
+    await page.getByLabel('Email address').fill(DEMO_LEAD.email);
+    await page.getByLabel('Password').fill(DEMO_LEAD.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/staff\/two-factor$/);
+    await page.getByLabel('Code from your authenticator app').fill(totp(DEMO_LEAD.secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/staff$/);
+    await page.getByRole('link', { name: 'Training', exact: true }).click();
+    await page.waitForURL(/\/staff\/training$/);
+    await checkPage(lead, 'training for place leads');
+    await page.goto(new URL(`/staff/training/${sessionId}`, BASE).href);
+    await checkPage(lead, 'the register');
+    await page.getByRole('button', { name: /^Present\b.*Reg Visitor/ }).click();
+    await page.waitForURL(new RegExp(`/staff/training/${sessionId}$`));
+    assert.match(await page.locator('main').innerText(), /connector account set up/);
+    await checkPage(lead, 'the register after marking someone present');
+  } finally {
+    await resident.context.close();
+    await lead.context.close();
   }
 });

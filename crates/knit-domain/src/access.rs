@@ -257,6 +257,9 @@ impl Action {
                 // Staff accounts and the audit log name staff and the addresses they used.
                 | Action::ManageUsers
                 | Action::ReadAuditLog
+                // The register and the connector sign-ups name residents who volunteered,
+                // with their email addresses and phone numbers.
+                | Action::ManageTraining
         )
     }
 

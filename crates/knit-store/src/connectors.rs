@@ -180,6 +180,15 @@ pub struct ConnectorRecord {
     pub trained_on: NaiveDate,
 }
 
+/// A trained connector whose refresher is due, for the place lead to invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefresherDue {
+    pub user: UserId,
+    /// The connector's name: staff, shown to place leads only.
+    pub name: String,
+    pub trained_on: NaiveDate,
+}
+
 #[derive(Debug, Error)]
 pub enum EnrolError {
     /// Another connector has this code; draw another.
@@ -282,6 +291,10 @@ pub trait ConnectorStore: Send + Sync {
     ) -> Result<ConnectorRecord, EnrolError>;
 
     async fn connector(&self, user: UserId) -> Result<Option<ConnectorRecord>>;
+
+    /// Connectors (not suspended) whose refresher is due by `today`
+    /// (`knit_domain::training::refresher_is_due`), longest trained first.
+    async fn refreshers_due(&self, today: NaiveDate) -> Result<Vec<RefresherDue>>;
 
     /// Counts one visit through a postcard code on `day`. Returns false, counting nothing,
     /// when no connector has this code.

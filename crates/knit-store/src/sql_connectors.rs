@@ -29,7 +29,7 @@ use crate::accounts::{JobState, NewJob};
 use crate::connectors::{
     AttendanceError, Booking, BookingError, BookingMail, BookingNotice, BookingRef, Cancellation,
     Cancelled, ConnectorFigures, ConnectorRecord, ConnectorStore, EnrolError, MailFor, NewBooking,
-    SignUpRecord, TrainingSession,
+    RefresherDue, SignUpRecord, TrainingSession,
 };
 
 type Conn = <DB as Database>::Connection;
@@ -550,6 +550,32 @@ impl ConnectorStore for SqlStore {
             })
         })
         .transpose()
+    }
+
+    async fn refreshers_due(&self, today: NaiveDate) -> Result<Vec<RefresherDue>> {
+        // A few days' margin round the month arithmetic; the rule itself decides below.
+        let roughly = today
+            .checked_sub_months(Months::new(knit_domain::training::REFRESHER_MONTHS))
+            .and_then(|d| d.checked_add_days(chrono::Days::new(3)))
+            .unwrap_or(NaiveDate::MIN);
+        let rows = sqlx::query_as::<_, (super::Key, String, NaiveDate)>(
+            "SELECT c.user_id, u.name, c.trained_on FROM connectors c \
+             JOIN users u ON u.id = c.user_id \
+             WHERE u.status <> 'suspended' AND c.trained_on <= $1 \
+             ORDER BY c.trained_on, c.user_id",
+        )
+        .bind(roughly)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, _, trained_on)| refresher_is_due(*trained_on, today))
+            .map(|(user, name, trained_on)| RefresherDue {
+                user: UserId(super::uuid_of(user)),
+                name,
+                trained_on,
+            })
+            .collect())
     }
 
     async fn count_postcard_visit(&self, code: &ConnectorCode, day: NaiveDate) -> Result<bool> {

@@ -89,7 +89,7 @@ pub fn booking_mail(
     };
     let reminder_at = (session.starts_at - REMINDER_BEFORE).max(now);
     let reminder = message(
-        format!("Reminder: {} tomorrow", session.title),
+        format!("Reminder: {}, {}", session.title, when(session)),
         format!(
             "Hello {name},\n\nA reminder of your training session:\n\n{details}\n\n\
              If you cannot come after all, please cancel so someone else can have the \

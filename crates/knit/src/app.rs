@@ -38,9 +38,10 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The demo connector, for `knit demo` only: an active account with a known password and a
-/// postcard code, so the connector's pages can be tried (and tested in a browser).
-pub async fn add_demo_connector(store: &dyn Store) -> anyhow::Result<()> {
+/// The demo connector and place lead, for `knit demo` only: active accounts with known
+/// passwords (and for the lead a known two-factor secret), so the connector's and the
+/// register's pages can be tried, and tested in a browser.
+pub async fn add_demo_staff(store: &dyn Store) -> anyhow::Result<()> {
     use knit_domain::account::{Email, Membership, UserStatus};
     use knit_domain::connector::ConnectorCode;
     use knit_store::accounts::NewUser;
@@ -61,6 +62,23 @@ pub async fn add_demo_connector(store: &dyn Store) -> anyhow::Result<()> {
     store
         .enrol_connector(user.id, &code, now.date_naive(), now)
         .await?;
+    // A place lead to run training, with two-factor set up long ago.
+    let lead = store
+        .create_user(NewUser {
+            name: "Lee Demo".to_owned(),
+            email: Email::parse(crate::demo::DEMO_LEAD_EMAIL)?,
+            status: UserStatus::Active,
+            password_hash: Some(knit_domain::password::hash_password(
+                crate::demo::DEMO_LEAD_PASSWORD,
+            )),
+            memberships: vec![Membership::place_lead()],
+            at: now,
+        })
+        .await?;
+    let secret =
+        knit_domain::totp::TotpSecret::from_random_bytes(*crate::demo::DEMO_LEAD_TOTP_SECRET);
+    store.set_totp_secret(lead.id, &secret).await?;
+    store.confirm_totp(lead.id, 0).await?;
     Ok(())
 }
 

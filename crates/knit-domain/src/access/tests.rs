@@ -606,4 +606,6 @@ fn anyone_books_training_a_place_lead_runs_it_and_only_connectors_have_their_own
     for action in [Action::LogConversation, Action::ViewOwnConnectorFigures] {
         assert!(!action.exposes_personal_data(), "{action:?}");
     }
+    // The register names the people who booked: reading it is audited.
+    assert!(Action::ManageTraining.exposes_personal_data());
 }

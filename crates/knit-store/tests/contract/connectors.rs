@@ -308,6 +308,95 @@ async fn eight_people_racing_for_the_last_seat_do_not_all_get_it(db: &Db) {
     assert_eq!((after.seats_taken, after.waiting), (3, 5));
 }
 
+/// Sixty bookings and cancellations in a fixed pseudo-random order, each checked against a
+/// plain model of the rule: seats first come first served, then a waiting list, whose
+/// first person takes any seat freed.
+async fn bookings_and_cancellations_in_any_order_keep_the_waiting_list_fair(db: &Db) {
+    let store = db.store();
+    let capacity = 3;
+    let session = store
+        .schedule_training(&plan(capacity), None, monday())
+        .await
+        .unwrap();
+    let mut seed: u64 = 0x6b6e_6974;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    // The model: who holds a seat, and who waits, in order.
+    let mut seated: Vec<Uuid> = Vec::new();
+    let mut waiting: Vec<Uuid> = Vec::new();
+    let mut people = 0;
+    let mut promotions = 0;
+    for step in 0..60 {
+        let live = seated.len() + waiting.len();
+        if live == 0 || next(3) > 0 {
+            people += 1;
+            let (booking, _) = book(store, session.id, &format!("Person{people}"), step)
+                .await
+                .unwrap();
+            if seated.len() < capacity as usize {
+                assert_eq!(booking.status, BookingStatus::Confirmed, "step {step}");
+                seated.push(booking.id);
+            } else {
+                assert_eq!(booking.status, BookingStatus::Waiting, "step {step}");
+                waiting.push(booking.id);
+            }
+        } else {
+            let pick = next(live as u64) as usize;
+            let id = if pick < seated.len() {
+                seated[pick]
+            } else {
+                waiting[pick - seated.len()]
+            };
+            let done = store
+                .cancel_booking(Cancellation {
+                    booking: BookingRef::Id(id),
+                    random: random32(),
+                    at: monday() + TimeDelta::minutes(step),
+                    mail: &mail,
+                })
+                .await
+                .unwrap();
+            let expected = if let Some(at) = seated.iter().position(|s| *s == id) {
+                seated.remove(at);
+                (!waiting.is_empty()).then(|| waiting.remove(0))
+            } else {
+                waiting.retain(|w| *w != id);
+                None
+            };
+            if let Some(promoted) = expected {
+                seated.push(promoted);
+                promotions += 1;
+            }
+            assert_eq!(done.promoted.map(|b| b.id), expected, "step {step}");
+        }
+        let now = store.training_session(session.id).await.unwrap().unwrap();
+        assert_eq!(
+            (now.seats_taken as usize, now.waiting as usize),
+            (seated.len(), waiting.len()),
+            "step {step}"
+        );
+        assert!(now.seats_taken <= capacity);
+    }
+    let register = store.bookings(session.id).await.unwrap();
+    let in_line: Vec<Uuid> = register
+        .iter()
+        .filter(|b| b.status == BookingStatus::Waiting)
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(
+        in_line, waiting,
+        "the register lists the waiting list in its order"
+    );
+    assert!(
+        promotions >= 3,
+        "the sequence moves the waiting list on: {promotions}"
+    );
+}
+
 async fn user(store: &dyn Store, name: &str) -> UserId {
     store
         .create_user(NewUser {
@@ -457,6 +546,26 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
         .await
         .unwrap();
 
+    let due = store.refreshers_due(day(20)).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].user, due[0].name.as_str()), (lou, "Lou"));
+    assert!(
+        store
+            .refreshers_due(NaiveDate::from_ymd_opt(2027, 3, 9).unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.user == sam),
+        "Sam's falls due a year after his refresher"
+    );
+    assert!(
+        !store
+            .refreshers_due(NaiveDate::from_ymd_opt(2027, 3, 8).unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.user == sam)
+    );
     let place = store.connector_figures(None, day(20)).await.unwrap();
     assert_eq!(place.trained, 2);
     assert_eq!(place.refresher_due, 1, "Lou trained over a year ago");
@@ -550,5 +659,6 @@ macro_rules! connector_stories {
 connector_stories!(
     a_full_session_keeps_a_waiting_list_that_moves_when_someone_cancels,
     eight_people_racing_for_the_last_seat_do_not_all_get_it,
+    bookings_and_cancellations_in_any_order_keep_the_waiting_list_fair,
     connectors_log_conversations_hand_out_postcards_and_the_figures_add_up,
 );

@@ -33,6 +33,8 @@ struct FiguresPage<'a> {
     months: Vec<MonthNeeds>,
     code: String,
     refresher: String,
+    /// For place leads: connectors due a refresher, as (name, trained on).
+    due: Vec<(String, String)>,
 }
 
 fn month_label(month: &str) -> String {
@@ -70,13 +72,13 @@ pub(crate) async fn place(
     if let Err(response) = session::authorise(&state, &headers, &address, &action, now).await {
         return response;
     }
-    let figures = match state
-        .store
-        .connector_figures(None, uk_local(now).date())
-        .await
-    {
-        Ok(f) => f,
-        Err(e) => return internal(&state.site, e),
+    let today = uk_local(now).date();
+    let (figures, due) = match (
+        state.store.connector_figures(None, today).await,
+        state.store.refreshers_due(today).await,
+    ) {
+        (Ok(f), Ok(d)) => (f, d),
+        (Err(e), _) | (_, Err(e)) => return internal(&state.site, e),
     };
     let rate =
         conversations_per_connector_per_year(figures.conversations_last_year, figures.trained)
@@ -91,6 +93,10 @@ pub(crate) async fn place(
             figures,
             code: String::new(),
             refresher: String::new(),
+            due: due
+                .into_iter()
+                .map(|d| (d.name, d.trained_on.format("%-d %B %Y").to_string()))
+                .collect(),
         },
         StatusCode::OK,
     )
@@ -131,6 +137,7 @@ pub(crate) async fn own(
             refresher: record
                 .map(|r| refresher_due(r.trained_on).format("%-d %B %Y").to_string())
                 .unwrap_or_default(),
+            due: vec![],
             figures,
         },
         StatusCode::OK,

@@ -35,12 +35,12 @@ pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
          shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code for {url}\">\
          <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/>\
          <path fill=\"#000\" d=\"{path}\"/></svg>",
-        url = askama_escape(url),
+        url = attribute_escape(url),
     ))
 }
 
 /// The URL goes into an attribute; it is ours, but escaped all the same.
-fn askama_escape(text: &str) -> String {
+fn attribute_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")

@@ -26,11 +26,18 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
         .context("could not create the demo database")?;
     super::use_keys(global, store.as_ref())?;
     app::load_demo(store.as_ref()).await?;
-    app::add_demo_connector(store.as_ref()).await?;
+    app::add_demo_staff(store.as_ref()).await?;
     println!(
         "Demo connector (for this demo only): {} / {}",
         crate::demo::DEMO_CONNECTOR_EMAIL,
         crate::demo::DEMO_CONNECTOR_PASSWORD
+    );
+    println!(
+        "Demo place lead (for this demo only): {} / {}, two-factor secret {}",
+        crate::demo::DEMO_LEAD_EMAIL,
+        crate::demo::DEMO_LEAD_PASSWORD,
+        knit_domain::totp::TotpSecret::from_random_bytes(*crate::demo::DEMO_LEAD_TOTP_SECRET)
+            .to_base32()
     );
     let state = app::state(store, app::demo_site()).await?;
     run(global, state, bind, &demo_staff_notice()).await

@@ -24,7 +24,8 @@ use knit_domain::Service;
 
 pub use places::{TOWN, centre, places, postcodes};
 pub use training::{
-    DEMO_CONNECTOR_CODE, DEMO_CONNECTOR_EMAIL, DEMO_CONNECTOR_PASSWORD, training_sessions,
+    DEMO_CONNECTOR_CODE, DEMO_CONNECTOR_EMAIL, DEMO_CONNECTOR_PASSWORD, DEMO_LEAD_EMAIL,
+    DEMO_LEAD_PASSWORD, DEMO_LEAD_TOTP_SECRET, training_sessions,
 };
 
 const MON_FRI: &str = "MO,TU,WE,TH,FR";

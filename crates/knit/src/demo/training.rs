@@ -1,6 +1,7 @@
 //! Demo Local Connector training: three sessions in the weeks after the demo starts, so the
 //! public training page has something to book; and, for `knit demo` only, a demo connector
-//! who can sign in (see the README: the credentials are for the demo and nothing else).
+//! and a demo place lead who can sign in (see the README: the credentials are for the demo
+//! and nothing else).
 
 use chrono::{DateTime, Days, Utc};
 use knit_domain::opening::uk_local;
@@ -11,6 +12,11 @@ pub const DEMO_CONNECTOR_EMAIL: &str = "connector@kestleford.example";
 pub const DEMO_CONNECTOR_PASSWORD: &str = "kestleford demo connector";
 /// The demo connector's postcard code.
 pub const DEMO_CONNECTOR_CODE: &str = "KF4DEM";
+/// The demo place lead, who runs training: password, and the 20 bytes of their two-factor
+/// secret (published here, so the browser tests can make codes: a demo account only).
+pub const DEMO_LEAD_EMAIL: &str = "lead@kestleford.example";
+pub const DEMO_LEAD_PASSWORD: &str = "kestleford demo lead";
+pub const DEMO_LEAD_TOTP_SECRET: &[u8; 20] = b"kestleford-demo-lead";
 
 /// Sessions 7, 14 and 21 days after `now`, at set times of day in the town.
 pub fn training_sessions(now: DateTime<Utc>) -> Vec<SessionPlan> {

@@ -514,6 +514,10 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     );
     assert!(town.body.contains("<strong>3</strong> offers of help"));
     assert!(town.body.contains("Food support: 2"), "{}", town.body);
+    assert!(
+        town.body
+            .contains("Nobody: every connector trained in the last twelve months")
+    );
     assert!(town.body.contains("Debt advice: 2"));
 
     // Bo sees no register, no names and nobody else's figures; Priya has no phone page.
@@ -549,6 +553,18 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .collect();
     assert_eq!(logged.len(), 3, "each conversation is audited");
     assert!(logged.iter().all(|e| e.outcome == Outcome::Allowed));
+    // Priya's reading of the register, which names people, is in the log; so is each change.
+    let training: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "manage_training" && e.outcome == Outcome::Allowed)
+        .collect();
+    assert!(training.iter().any(|e| e.object_type == "page"));
+    assert!(
+        training
+            .iter()
+            .any(|e| e.object_type == "training_booking" && e.object_id == Some(bo_id.clone()))
+    );
+    assert!(training.iter().any(|e| e.object_type == "training_session"));
 }
 
 #[tokio::test]
