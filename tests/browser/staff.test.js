@@ -265,3 +265,155 @@ test('issue 3: food bank staff propose a listing change, the place lead approves
     await lead.context.close();
   }
 });
+
+const MARY_WORDS = "My ex keeps turning up, the bailiffs are at the door and I can't sleep";
+
+test("issue 4: Mary asks for a call back without JavaScript; the coordinator has the conversation", async () => {
+  const mary = await open({ javaScriptEnabled: false, viewport: NARROW });
+  try {
+    const { page } = mary;
+    await page.goto(new URL('/call-back', BASE).href);
+    assert.match(await page.locator('main').innerText(), /How is it safe to get in touch\?/);
+    await checkPage(mary, 'the call-back form');
+    await page.getByLabel('Your name').fill('Mary Whitlock');
+    await page.getByLabel('Phone', { exact: true }).fill('07700 900461');
+    await page.getByLabel('Phone calls').check();
+    await page.getByLabel('Text messages').check();
+    await page.getByLabel('A code word (optional)').fill('bluebell');
+    await page.getByLabel('A few words about what is going on').fill(MARY_WORDS);
+    await page.getByLabel('I agree that a coordinator keeps these details and contacts me').check();
+    await page.getByRole('button', { name: 'Ask for a call back' }).click();
+    await page.waitForLoadState();
+    const thanks = await page.locator('main').innerText();
+    assert.match(thanks, /we will be in touch/);
+    assert.match(thanks, /call 999/, 'crisis contacts on the thank-you page');
+    await checkPage(mary, 'the thank-you page');
+    assert.deepEqual(mary.foreign, []);
+  } finally {
+    await mary.context.close();
+  }
+
+  const ravi = await open();
+  try {
+    const { page } = ravi;
+    await signIn(ravi, STAFF.coordinator);
+    await checkPage(ravi, "the coordinator's staff page");
+    await page.getByRole('link', { name: 'Requests for help' }).click();
+    await page.waitForURL(/\/staff\/intakes$/);
+    const queue = await page.locator('main').innerText();
+    assert.match(queue, /Mary Whitlock/);
+    assert.match(queue, /Do not leave messages/);
+    await checkPage(ravi, 'requests for help');
+    await page.getByRole('button', { name: 'Open a case for Mary Whitlock' }).first().click();
+    await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    const record = await page.locator('main').innerText();
+    assert.match(record, /Do not leave messages/);
+    assert.match(record, /bluebell/);
+    await checkPage(ravi, "Mary's page");
+
+    await page.getByRole('link', { name: /Have the conversation/ }).click();
+    await page.waitForURL(/\/conversation$/);
+    await checkPage(ravi, 'the conversation');
+    await page.getByLabel('What is going on, in their words').fill(MARY_WORDS);
+    await page.getByRole('button', { name: 'Suggest needs' }).click();
+    await page.waitForLoadState();
+    assert.match(await page.locator('main').innerText(), /we picked up/);
+    await checkPage(ravi, 'the conversation with suggested needs');
+    await page.getByLabel('What matters to them').fill('Keeping the children safe and at their school');
+    await page.locator('#priority_domestic-abuse').selectOption('urgent');
+    await page.locator('#priority_debt').selectOption('soon');
+    await page.locator('#priority_mental-health').selectOption('soon');
+    await page.getByRole('button', { name: 'Save the conversation' }).click();
+    await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    const saved = await page.locator('main').innerText();
+    assert.match(saved, /Urgent/);
+    await checkPage(ravi, "Mary's page after the conversation");
+    const personUrl = page.url();
+
+    // Referrals to three organisations, one per need, each with her agreement.
+    const refer = async (org, need, needCode) => {
+      await page.goto(personUrl);
+      await page.getByRole('link', { name: 'Refer to a service' }).click();
+      await page.waitForURL(/\/refer$/);
+      assert.match(await page.locator('main').innerText(), /These contact rules travel with the referral/);
+      await checkPage(ravi, `refer to a service for ${need}`);
+      let choice = page.getByLabel(new RegExp(`\\(${org}\\) — for ${need}`)).first();
+      if (org === null || (await choice.count()) === 0) {
+        assert.equal(org, null, `a service of ${org} is offered for ${need}`);
+        choice = page.getByLabel(new RegExp(`\\((?!Kestleford Advice Centre)[^)]*\\) — for ${need}`)).first();
+      }
+      assert.ok((await choice.count()) > 0, `a service is offered for ${need}`);
+      await choice.check();
+      await page.locator('#share-contact').check();
+      await page.locator(`#need-${needCode}`).check();
+      await page.getByLabel('Message to the organisation').fill('Mary would like a call on a weekday morning');
+      await page.getByLabel(/agreed that we share this/).check();
+      await page.getByLabel('For what, in a few words').fill('support');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.waitForURL(/\/staff\/people\/[^/]+$/);
+      await checkPage(ravi, `Mary's page after referring for ${need}`);
+    };
+    await refer('Harbour Domestic Abuse Service', 'Domestic abuse', 'domestic-abuse');
+    await refer('Kestleford Advice Centre', 'Debt advice', 'debt');
+    await refer(null, 'Mental health', 'mental-health');
+    assert.deepEqual(ravi.foreign, []);
+    assert.deepEqual(ravi.errors, []);
+
+    // The debt advice organisation turns it down: no capacity.
+    const debt = await open();
+    try {
+      const p = debt.page;
+      await signIn(debt, STAFF.advice);
+      await p.getByRole('link', { name: 'Referrals to your organisation' }).click();
+      await p.waitForURL(/\/staff\/inbox$/);
+      await checkPage(debt, 'referrals to your organisation');
+      await p.locator('a[href^="/staff/referrals/"]').first().click();
+      await p.waitForURL(/\/staff\/referrals\/[^/]+$/);
+      assert.match(await p.locator('main').innerText(), /Do not leave messages/);
+      await checkPage(debt, 'the referral');
+      await p.getByLabel('Turn it down because').selectOption({ label: 'No capacity at the moment' });
+      await p.getByLabel('A note for the referrer').fill('Full until March');
+      await p.getByRole('button', { name: 'Turn it down' }).click();
+      await p.waitForLoadState();
+      await checkPage(debt, 'the referral turned down');
+      assert.deepEqual(debt.foreign, []);
+    } finally {
+      await debt.context.close();
+    }
+
+    // The coordinator refers her to another debt service.
+    await refer(null, 'Debt advice', 'debt');
+
+    // The domestic abuse service accepts, starts and records the outcome.
+    const harbour = await open();
+    try {
+      const p = harbour.page;
+      await signIn(harbour, STAFF.harbour);
+      await p.getByRole('link', { name: 'Referrals to your organisation' }).click();
+      await p.waitForURL(/\/staff\/inbox$/);
+      await checkPage(harbour, "the domestic abuse service's referrals");
+      await p.locator('a[href^="/staff/referrals/"]').first().click();
+      await p.waitForURL(/\/staff\/referrals\/[^/]+$/);
+      const referral = p.url();
+      await checkPage(harbour, 'the domestic abuse referral');
+      await p.getByRole('button', { name: 'Accept', exact: true }).click();
+      await p.waitForLoadState();
+      await p.goto(referral);
+      await checkPage(harbour, 'the referral accepted');
+      await p.getByRole('button', { name: 'Start working with them' }).click();
+      await p.waitForLoadState();
+      await p.goto(referral);
+      await checkPage(harbour, 'the referral started');
+      await p.locator('input[name="result"]').first().check();
+      await p.getByLabel('What happened').fill('Safety plan in place');
+      await p.getByRole('button', { name: 'Record the outcome' }).click();
+      await p.waitForLoadState();
+      await checkPage(harbour, 'the referral completed');
+      assert.deepEqual(harbour.foreign, []);
+    } finally {
+      await harbour.context.close();
+    }
+  } finally {
+    await ravi.context.close();
+  }
+});
