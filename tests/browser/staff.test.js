@@ -413,6 +413,44 @@ test("issue 4: Mary asks for a call back without JavaScript; the coordinator has
     } finally {
       await harbour.context.close();
     }
+
+    // A "Go with them" step, done; SWEMWBS at start and at end; the case closed.
+    await page.goto(personUrl);
+    await page.locator('details.add-form summary').first().click();
+    await page.getByLabel('Go with them').check();
+    await page.getByLabel('What', { exact: true }).fill('Go with Mary to the advice centre');
+    await page.getByRole('button', { name: 'Add the step' }).click();
+    await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    await checkPage(ravi, "Mary's page with a step");
+    await page.getByRole('button', { name: /^Mark done/ }).first().click();
+    await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    await checkPage(ravi, "Mary's page with the step done");
+    for (const [stage, answer] of [['first', '2'], ['last', '4']]) {
+      await page.goto(personUrl);
+      await page.getByRole('link', { name: 'Measure wellbeing' }).click();
+      await page.waitForURL(/\/wellbeing$/);
+      await checkPage(ravi, `wellbeing at the ${stage}`);
+      await page.locator('input[name="stage"]')[stage]().check();
+      await page.getByLabel(/^SWEMWBS/).check();
+      const answers = page.locator('form input[type="text"]:visible');
+      const n = await answers.count();
+      assert.ok(n >= 7, `seven SWEMWBS answers (${n} fields)`);
+      for (let i = 0; i < 7; i++) await answers.nth(i).fill(answer);
+      await page.getByRole('button', { name: 'Save the answers' }).click();
+      await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    }
+    await page.getByRole('link', { name: 'Close the case' }).click();
+    await page.waitForURL(/\/close$/);
+    await checkPage(ravi, 'close the case');
+    for (const fieldset of await page.locator('form fieldset').all()) {
+      await fieldset.locator('input[type="radio"]').first().check();
+    }
+    await page.getByRole('button', { name: 'Close the case' }).click();
+    await page.waitForURL(/\/staff\/people\/[^/]+$/);
+    const closed = await page.locator('main').innerText();
+    assert.match(closed, /Case closed/);
+    assert.match(closed, /Wellbeing score rose/);
+    await checkPage(ravi, "Mary's closed case");
   } finally {
     await ravi.context.close();
   }
