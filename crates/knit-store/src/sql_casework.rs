@@ -734,7 +734,7 @@ impl CaseworkStore for SqlStore {
 
     async fn waiting_intakes(&self, limit: u32) -> Result<Vec<Intake>> {
         let keys = self.keyring()?;
-        // 'later' > 'soon' > 'urgent' as text, so ascending order puts urgent first.
+        // Priority codes do not sort by urgency as text, so the order is spelled out.
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {INTAKE_COLUMNS} FROM intakes WHERE status = 'waiting' \
              ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, \
