@@ -679,6 +679,15 @@ pub trait AccountStore: Send + Sync {
     /// The last event appended, as the store recorded it ([`ChainHead::GENESIS`] if none).
     async fn audit_head(&self) -> Result<ChainHead>;
 
+    /// How many events with one of `actions` came from `address` since `since`: how the
+    /// public forms that reach staff are limited per address, across every instance.
+    async fn count_recent_from(
+        &self,
+        address: &str,
+        actions: &[&str],
+        since: DateTime<Utc>,
+    ) -> Result<u64>;
+
     // --- jobs ---
 
     async fn enqueue_job(&self, job: NewJob) -> Result<JobId>;

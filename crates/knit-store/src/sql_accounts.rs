@@ -1197,6 +1197,27 @@ impl AccountStore for SqlStore {
         head_row(&row)
     }
 
+    async fn count_recent_from(
+        &self,
+        address: &str,
+        actions: &[&str],
+        since: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut query =
+            QueryBuilder::<DB>::new("SELECT COUNT(*) FROM audit_events WHERE address = ");
+        query.push_bind(address.to_owned());
+        query.push(" AND at > ").push_bind(stamp(since));
+        query.push(" AND action IN (");
+        let mut list = query.separated(", ");
+        for action in actions {
+            list.push_bind(action.to_string());
+        }
+        query.push(")");
+        let row = query.build().fetch_one(&self.reader).await?;
+        let count: i64 = Columns::new(&row).int()?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     // --- jobs ---
 
     async fn enqueue_job(&self, job: NewJob) -> Result<JobId> {

@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use knit_domain::casework::{
-    IntakeDetails, IntakeProblem, IntakeSource, Priority, Referrer, check_intake,
+    IntakeDetails, IntakeProblem, IntakeSource, PUBLIC_REQUEST_WINDOW_MINUTES, Priority, Referrer,
+    check_intake, public_request_allowed,
 };
 use knit_store::casework::{NewIntake, Stamp};
 
@@ -147,6 +148,35 @@ async fn submit(
             message: "This form was not sent from this site. Please fill it in here.".into(),
         }];
         return page(site, professional, form, errors, StatusCode::FORBIDDEN);
+    }
+    // Counted from the audit log, so every instance sees the same count.
+    let since = Utc::now() - chrono::TimeDelta::minutes(PUBLIC_REQUEST_WINDOW_MINUTES);
+    let actions = [
+        knit_domain::access::ActionKind::RequestCallBack.code(),
+        knit_domain::access::ActionKind::ReferAsProfessional.code(),
+    ];
+    match state
+        .store
+        .count_recent_from(&address, &actions, since)
+        .await
+    {
+        Ok(recent) if !public_request_allowed(recent) => {
+            let errors = vec![Problem {
+                field: "name",
+                message: "We already have several requests from here in the last hour, and a \
+                          coordinator will be in touch. If anyone is in danger now, call 999."
+                    .into(),
+            }];
+            return page(
+                site,
+                professional,
+                form,
+                errors,
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not count recent requests; taking this one"),
     }
     let matched = state.engine.matcher().match_text(&form.what_is_going_on);
     let urgent = matched.iter().any(|m| m.urgent);

@@ -716,3 +716,42 @@ async fn marys_journey_from_a_call_back_to_a_closed_case() {
         marys_journey(backend).await;
     }
 }
+
+/// A script cannot bury the coordinators' queue: after five requests in an hour from one
+/// address the next is turned away kindly, while another address is still heard.
+async fn one_address_cannot_fill_the_queue(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut flood = Browser::new(&app, "203.0.113.66");
+    let fields = [
+        ("name", "Test Person"),
+        ("phone", "07700 900999"),
+        ("safe_to_call", "on"),
+        ("consent", "yes"),
+        ("what_is_going_on", "I need help with money"),
+    ];
+    for n in 0..knit_domain::casework::PUBLIC_REQUESTS_PER_WINDOW {
+        let page = flood.post("/call-back", &fields).await;
+        assert_eq!(page.status, 200, "request {n}");
+    }
+    let refused = flood.post("/refer", &fields).await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.body.contains("a coordinator will be in touch"));
+    assert!(
+        refused.body.contains("value=\"Test Person\""),
+        "nothing typed is lost"
+    );
+    let mut neighbour = Browser::new(&app, "203.0.113.67");
+    assert_eq!(neighbour.post("/call-back", &fields).await.status, 200);
+    let waiting = app.store().waiting_intakes(100).await.unwrap();
+    assert_eq!(
+        waiting.len() as u64,
+        knit_domain::casework::PUBLIC_REQUESTS_PER_WINDOW + 1
+    );
+}
+
+#[tokio::test]
+async fn one_address_cannot_fill_the_coordinators_queue() {
+    for backend in backends() {
+        one_address_cannot_fill_the_queue(backend).await;
+    }
+}
