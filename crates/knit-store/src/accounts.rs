@@ -679,6 +679,15 @@ pub trait AccountStore: Send + Sync {
     /// The last event appended, as the store recorded it ([`ChainHead::GENESIS`] if none).
     async fn audit_head(&self) -> Result<ChainHead>;
 
+    /// Up to `limit` events matching `filter` numbered below `before`, newest first: how
+    /// place leads read the log, however long it has grown.
+    async fn audit_events_before(
+        &self,
+        before: u64,
+        limit: u32,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditEvent>>;
+
     /// How many events with one of `actions` came from `address` since `since`: how the
     /// public forms that reach staff are limited per address, across every instance.
     async fn count_recent_from(

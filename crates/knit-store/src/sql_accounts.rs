@@ -471,6 +471,46 @@ async fn use_link(
     Ok(user)
 }
 
+/// A page of the audit log from one sequence number, forwards (`>`, ascending) or
+/// backwards (`<`, `DESC`), with the filter's conditions.
+async fn audit_page(
+    reader: &sqlx::Pool<DB>,
+    comparison: &str,
+    from: u64,
+    order: &str,
+    limit: u32,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>> {
+    let mut query = QueryBuilder::<DB>::new(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq {comparison} "
+    ));
+    query.push_bind(i64::try_from(from).unwrap_or(i64::MAX));
+    if let Some(actor) = filter.actor {
+        query.push(" AND actor = ").push_bind(key(actor.0));
+    }
+    if let Some(action) = &filter.action {
+        query.push(" AND action = ").push_bind(action.clone());
+    }
+    if let Some(object_type) = &filter.object_type {
+        query
+            .push(" AND object_type = ")
+            .push_bind(object_type.clone());
+    }
+    if let Some(object_id) = &filter.object_id {
+        query.push(" AND object_id = ").push_bind(object_id.clone());
+    }
+    query
+        .push(format!(" ORDER BY seq{order} LIMIT "))
+        .push_bind(i64::from(limit));
+    query
+        .build()
+        .fetch_all(reader)
+        .await?
+        .iter()
+        .map(audit_row)
+        .collect()
+}
+
 /// Appends an audit event inside `tx`, so a change and the record of it commit together.
 pub(super) async fn append_audit_in(
     tx: &mut sqlx::Transaction<'static, DB>,
@@ -1160,34 +1200,16 @@ impl AccountStore for SqlStore {
         limit: u32,
         filter: &AuditFilter,
     ) -> Result<Vec<AuditEvent>> {
-        let mut query = QueryBuilder::<DB>::new(format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq > "
-        ));
-        query.push_bind(i64::try_from(after).unwrap_or(i64::MAX));
-        if let Some(actor) = filter.actor {
-            query.push(" AND actor = ").push_bind(key(actor.0));
-        }
-        if let Some(action) = &filter.action {
-            query.push(" AND action = ").push_bind(action.clone());
-        }
-        if let Some(object_type) = &filter.object_type {
-            query
-                .push(" AND object_type = ")
-                .push_bind(object_type.clone());
-        }
-        if let Some(object_id) = &filter.object_id {
-            query.push(" AND object_id = ").push_bind(object_id.clone());
-        }
-        query
-            .push(" ORDER BY seq LIMIT ")
-            .push_bind(i64::from(limit));
-        query
-            .build()
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(audit_row)
-            .collect()
+        audit_page(&self.reader, ">", after, "", limit, filter).await
+    }
+
+    async fn audit_events_before(
+        &self,
+        before: u64,
+        limit: u32,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditEvent>> {
+        audit_page(&self.reader, "<", before, " DESC", limit, filter).await
     }
 
     async fn audit_head(&self) -> Result<ChainHead> {

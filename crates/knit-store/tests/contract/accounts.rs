@@ -1031,6 +1031,30 @@ pub async fn the_audit_chain_holds_under_concurrent_appends_and_names_tampering(
     assert_eq!(by_one.len(), 50);
     assert!(by_one.iter().all(|e| e.actor == Some(actors[1])));
 
+    // Read backwards, newest first, a page at a time: the same events in reverse.
+    let filter = AuditFilter {
+        actor: Some(actors[1]),
+        ..AuditFilter::default()
+    };
+    let newest = store
+        .audit_events_before(u64::MAX, 20, &filter)
+        .await
+        .unwrap();
+    let expected: Vec<_> = by_one.iter().rev().take(20).cloned().collect();
+    assert_eq!(newest, expected);
+    let older = store
+        .audit_events_before(newest.last().unwrap().seq, 20, &filter)
+        .await
+        .unwrap();
+    let expected: Vec<_> = by_one.iter().rev().skip(20).take(20).cloned().collect();
+    assert_eq!(older, expected);
+    let everyone = store
+        .audit_events_before(101, 5, &AuditFilter::default())
+        .await
+        .unwrap();
+    let seqs: Vec<u64> = everyone.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [100, 99, 98, 97, 96]);
+
     // The database itself refuses changes.
     let mut raw = Raw::open(db).await;
     assert!(

@@ -21,9 +21,6 @@ use crate::{AppState, Site};
 
 /// Events shown per page.
 pub const EVENTS_PER_PAGE: usize = 50;
-/// How far back each read reaches while looking for a page of matching events. The store
-/// reads forwards only, so a page ending before `before` is gathered window by window.
-const WINDOW: u64 = 500;
 
 #[derive(serde::Deserialize, Default)]
 pub(crate) struct AuditQuery {
@@ -73,18 +70,8 @@ pub async fn newest_first(
     before: u64,
     count: usize,
 ) -> knit_store::Result<Vec<AuditEvent>> {
-    let mut found = Vec::new();
-    // Nothing lies beyond the head, so the search starts there however large `before` is.
-    let mut end = before.min(store.audit_head().await?.seq.saturating_add(1));
-    while found.len() < count && end > 1 {
-        let start = end.saturating_sub(WINDOW).max(1) - 1;
-        // Fewer than WINDOW events lie in (start, end), so one read gets all that match.
-        let page = store.audit_events(start, WINDOW as u32, filter).await?;
-        found.extend(page.into_iter().filter(|e| e.seq < end).rev());
-        end = start + 1;
-    }
-    found.truncate(count);
-    Ok(found)
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    store.audit_events_before(before, count, filter).await
 }
 
 /// Reads the filter from the query; an actor that names nobody is a problem to show.
