@@ -32,6 +32,7 @@ use crate::accounts::{
     SESSION_TOUCH_INTERVAL, Session, SignInFailures, StartSessionError, StartedSession, TwoFactor,
     User, job_fate,
 };
+use crate::sealing::KeyRing;
 use crate::{Result, StoreError};
 
 pub(super) type DbRow = <DB as Database>::Row;
@@ -172,7 +173,35 @@ const USER_COLUMNS: &str = "u.id, u.name, u.email, u.status, u.password_hash, u.
                             u.totp_confirmed, u.totp_last_step, u.created_at";
 
 /// A user row, without memberships yet.
-fn user_row(row: &DbRow) -> Result<User> {
+/// How a sealed TOTP secret is written in `users.totp_secret`: this prefix, then the sealed
+/// bytes in hex. A value without it is a secret stored before sealing (plain base32), read
+/// as it is and sealed by the next `knit keys rotate`.
+const SEALED_SECRET: &str = "sealed:";
+
+fn totp_context(user: Uuid) -> String {
+    format!("users:{user}:totp_secret")
+}
+
+pub(super) fn seal_totp(keys: &KeyRing, user: Uuid, secret: &TotpSecret) -> String {
+    let sealed = keys.seal(secret.to_base32().as_bytes(), totp_context(user).as_bytes());
+    format!("{SEALED_SECRET}{}", hex::encode(sealed))
+}
+
+/// The TOTP secret as stored, opened with the keys when it is sealed.
+pub(super) fn open_totp(keys: Option<&KeyRing>, user: Uuid, stored: &str) -> Result<TotpSecret> {
+    let base32 = match stored.strip_prefix(SEALED_SECRET) {
+        None => stored.to_owned(),
+        Some(hex_text) => {
+            let keys = keys.ok_or(StoreError::NoKeys)?;
+            let sealed = hex::decode(hex_text).map_err(|_| corrupt("a sealed TOTP secret"))?;
+            keys.open_string(&sealed, totp_context(user).as_bytes())
+                .map_err(|e| corrupt(format!("a TOTP secret: {e}")))?
+        }
+    };
+    TotpSecret::from_base32(&base32).map_err(corrupt)
+}
+
+fn user_row(row: &DbRow, keys: Option<&KeyRing>) -> Result<User> {
     let mut c = Columns::new(row);
     let id = UserId(c.id()?);
     let name = c.text()?;
@@ -186,7 +215,7 @@ fn user_row(row: &DbRow) -> Result<User> {
     let two_factor = match secret {
         None => TwoFactor::Off,
         Some(text) => {
-            let secret = TotpSecret::from_base32(&text).map_err(corrupt)?;
+            let secret = open_totp(keys, id.0, &text)?;
             if confirmed {
                 TwoFactor::On {
                     secret,
@@ -605,6 +634,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let keys = self.keyring().ok();
         let mut tx = begin_read(&self.reader).await?;
         let found = sqlx::query(AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
@@ -612,13 +642,17 @@ impl AccountStore for SqlStore {
         .bind(key(id.0))
         .fetch_optional(&mut *tx)
         .await?;
-        let users = found.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        let users = found
+            .iter()
+            .map(|row| user_row(row, keys.as_deref()))
+            .collect::<Result<Vec<_>>>()?;
         let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users.into_iter().next())
     }
 
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let keys = self.keyring().ok();
         let mut tx = begin_read(&self.reader).await?;
         let found = sqlx::query(AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.email_lower = $1"
@@ -626,13 +660,17 @@ impl AccountStore for SqlStore {
         .bind(email.as_str().to_lowercase())
         .fetch_optional(&mut *tx)
         .await?;
-        let users = found.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        let users = found
+            .iter()
+            .map(|row| user_row(row, keys.as_deref()))
+            .collect::<Result<Vec<_>>>()?;
         let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users.into_iter().next())
     }
 
     async fn users(&self, offset: u64, limit: u32) -> Result<Vec<User>> {
+        let keys = self.keyring().ok();
         let mut tx = begin_read(&self.reader).await?;
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email_lower LIMIT $1 OFFSET $2"
@@ -641,7 +679,10 @@ impl AccountStore for SqlStore {
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?;
-        let users = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        let users = rows
+            .iter()
+            .map(|row| user_row(row, keys.as_deref()))
+            .collect::<Result<Vec<_>>>()?;
         let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users)
@@ -655,6 +696,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn organization_members(&self, organization: OrganizationId) -> Result<Vec<User>> {
+        let keys = self.keyring().ok();
         let mut tx = begin_read(&self.reader).await?;
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u JOIN memberships m ON m.user_id = u.id \
@@ -664,7 +706,10 @@ impl AccountStore for SqlStore {
         .bind(Role::PartnerStaff.code())
         .fetch_all(&mut *tx)
         .await?;
-        let users = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        let users = rows
+            .iter()
+            .map(|row| user_row(row, keys.as_deref()))
+            .collect::<Result<Vec<_>>>()?;
         let users = with_memberships(&mut tx, users).await?;
         tx.commit().await?;
         Ok(users)
@@ -727,12 +772,15 @@ impl AccountStore for SqlStore {
     // --- two-factor ---
 
     async fn set_totp_secret(&self, user: UserId, secret: &TotpSecret) -> Result<()> {
+        // Whoever holds the secret can make the codes: it is sealed like casework notes.
+        let keys = self.keyring()?;
+        let sealed = seal_totp(&keys, user.0, secret);
         let done = sqlx::query(
             "UPDATE users SET totp_secret = $2, totp_confirmed = $3, totp_last_step = NULL \
              WHERE id = $1",
         )
         .bind(key(user.0))
-        .bind(secret.to_base32())
+        .bind(sealed)
         .bind(false)
         .execute(&self.writer)
         .await?;

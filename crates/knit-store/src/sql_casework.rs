@@ -593,7 +593,7 @@ const OPEN_REFERRAL_STATUSES: &str =
     "('draft', 'requested', 'received', 'accepted', 'in-progress', 'on-hold')";
 
 impl SqlStore {
-    fn keyring(&self) -> Result<Arc<KeyRing>> {
+    pub(super) fn keyring(&self) -> Result<Arc<KeyRing>> {
         self.keys
             .read()
             .map_err(|_| corrupt("the key ring lock"))?
@@ -617,6 +617,36 @@ impl SqlStore {
         let mut referral = referral_row(keys, &row)?;
         load_referral_events(tx, keys, &mut referral).await?;
         Ok(Some(referral))
+    }
+
+    /// Reseals staff's TOTP secrets under the primary key, sealing any stored before sealing.
+    async fn reseal_totp_secrets(&self, keys: &KeyRing) -> Result<u64> {
+        let mut tx = begin_write(&self.writer).await?;
+        let rows = sqlx::query("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut done = 0;
+        for row in &rows {
+            let mut c = Columns::new(row);
+            let id = c.id()?;
+            let stored = c.text()?;
+            let current = stored
+                .strip_prefix("sealed:")
+                .and_then(|h| hex::decode(h).ok())
+                .is_some_and(|sealed| !keys.needs_reseal(&sealed));
+            if current {
+                continue;
+            }
+            let secret = super::sql_accounts::open_totp(Some(keys), id, &stored)?;
+            sqlx::query("UPDATE users SET totp_secret = $2 WHERE id = $1")
+                .bind(key(id))
+                .bind(super::sql_accounts::seal_totp(keys, id, &secret))
+                .execute(&mut *tx)
+                .await?;
+            done += 1;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Reseals one table's sealed column: rows whose value was sealed under an old key.
@@ -1949,6 +1979,7 @@ impl CaseworkStore for SqlStore {
         total += self
             .reseal_table(&keys, "referral_events", "referral_id", Some("seq"))
             .await?;
+        total += self.reseal_totp_secrets(&keys).await?;
         Ok(total)
     }
 }

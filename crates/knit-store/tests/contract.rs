@@ -34,6 +34,12 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
+/// Every store gets a fresh key of its own: staff's two-factor secrets and casework are
+/// sealed with it.
+fn with_keys(store: &SharedStore) {
+    store.use_keys(std::sync::Arc::new(knit_store::sealing::KeyRing::generate()));
+}
+
 impl Db {
     async fn sqlite() -> Db {
         let dir = tempfile::tempdir().expect("a temporary folder");
@@ -41,6 +47,7 @@ impl Db {
         let store = knit_store::open(path.to_str().expect("a UTF-8 path"))
             .await
             .expect("SQLite opens");
+        with_keys(&store);
         Db {
             store,
             cleanup: Cleanup::File(dir),
@@ -62,6 +69,7 @@ impl Db {
         let (store, schema) = knit_store::open_postgres_isolated(&url)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at KNIT_TEST_POSTGRES cannot be used: {e}"));
+        with_keys(&store);
         Some(Db {
             store,
             cleanup: Cleanup::Schema { url, schema },

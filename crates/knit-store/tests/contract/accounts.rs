@@ -876,6 +876,29 @@ pub async fn two_factor_codes_and_recovery_codes_work_once(db: &Db) {
         store.user(grace).await.unwrap().unwrap().two_factor,
         TwoFactor::Enrolling(secret.clone())
     );
+    // Whoever reads the database cannot make Grace's codes: the secret is sealed.
+    let mut raw = Raw::open(db).await;
+    let matching = |condition: &str| {
+        format!(
+            "UPDATE users SET name = name WHERE id = '{}' AND {condition}",
+            grace.0
+        )
+    };
+    assert_eq!(
+        raw.execute(&matching("totp_secret LIKE 'sealed:%'"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        raw.execute(&matching(&format!(
+            "totp_secret LIKE '%{}%'",
+            secret.to_base32()
+        )))
+        .await
+        .unwrap(),
+        0
+    );
     assert!(
         !store.record_totp_step(grace, 1).await.unwrap(),
         "no codes count before set-up is confirmed"

@@ -460,6 +460,20 @@ async fn export_and_rotate(backend: Backend) {
         })
         .await
         .unwrap();
+    // A member of staff's two-factor secret, sealed under the same key.
+    let staff = store
+        .create_user(knit_store::accounts::NewUser {
+            name: "Ravi Kumar".to_owned(),
+            email: knit_domain::account::Email::parse("ravi@example.org").unwrap(),
+            status: knit_domain::account::UserStatus::Active,
+            password_hash: None,
+            memberships: vec![knit_domain::account::Membership::coordinator()],
+            at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
+    let secret = knit_domain::totp::TotpSecret::from_random_bytes([5; 20]);
+    store.set_totp_secret(staff.id, &secret).await.unwrap();
     let old_keys = std::fs::read_to_string(&key_file).unwrap();
 
     let id = person.0.to_string();
@@ -497,6 +511,13 @@ async fn export_and_rotate(backend: Backend) {
     assert!(after.status.success(), "{}", text(&after));
     let json_after: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
     assert_eq!(json_after["details"], json["details"]);
+
+    // The new key opens the resealed two-factor secret.
+    store.use_keys(std::sync::Arc::new(KeyRing::load(&key_file).unwrap()));
+    assert_eq!(
+        store.user(staff.id).await.unwrap().unwrap().two_factor,
+        knit_store::accounts::TwoFactor::Enrolling(secret)
+    );
 
     // The old key alone opens nothing any more.
     let old_file = dir.path().join("old.key");
