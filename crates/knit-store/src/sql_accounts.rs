@@ -187,6 +187,14 @@ pub(super) fn seal_totp(keys: &KeyRing, user: Uuid, secret: &TotpSecret) -> Stri
     format!("{SEALED_SECRET}{}", hex::encode(sealed))
 }
 
+/// Whether a stored secret is sealed under the primary key already, so resealing skips it.
+pub(super) fn totp_sealed_under_primary(keys: &KeyRing, stored: &str) -> bool {
+    stored
+        .strip_prefix(SEALED_SECRET)
+        .and_then(|hex_text| hex::decode(hex_text).ok())
+        .is_some_and(|sealed| !keys.needs_reseal(&sealed))
+}
+
 /// The TOTP secret as stored, opened with the keys when it is sealed.
 pub(super) fn open_totp(keys: Option<&KeyRing>, user: Uuid, stored: &str) -> Result<TotpSecret> {
     let base32 = match stored.strip_prefix(SEALED_SECRET) {

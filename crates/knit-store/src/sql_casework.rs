@@ -65,7 +65,15 @@ fn unseal<T: DeserializeOwned>(keys: &KeyRing, sealed: &[u8], context: &str) -> 
     let json = keys
         .open(sealed, context.as_bytes())
         .map_err(|e| corrupt(format!("{context}: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| corrupt(format!("{context}: {e}")))
+    // serde's message can quote the value it could not read, and the value is what a
+    // person said: only where it failed goes into the error.
+    serde_json::from_slice(&json).map_err(|e| {
+        corrupt(format!(
+            "{context}: unreadable once opened (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 fn unseal_opt<T: DeserializeOwned>(
@@ -630,11 +638,7 @@ impl SqlStore {
             let mut c = Columns::new(row);
             let id = c.id()?;
             let stored = c.text()?;
-            let current = stored
-                .strip_prefix("sealed:")
-                .and_then(|h| hex::decode(h).ok())
-                .is_some_and(|sealed| !keys.needs_reseal(&sealed));
-            if current {
+            if super::sql_accounts::totp_sealed_under_primary(keys, &stored) {
                 continue;
             }
             let secret = super::sql_accounts::open_totp(Some(keys), id, &stored)?;
