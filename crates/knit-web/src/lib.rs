@@ -8,6 +8,7 @@ pub mod jobs_worker;
 pub mod listing_checks;
 pub mod mailer;
 pub mod pages;
+pub mod recipients;
 pub mod referral_chaser;
 pub mod search_engine;
 mod security;

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use knit_domain::account::{OrganizationId, Role, UserStatus};
+use knit_domain::account::OrganizationId;
 use knit_domain::listing_change::{Freshness, staleness};
 use knit_store::{ServiceFilter, SharedStore, Store, StoreError};
 
 use crate::jobs_worker::enqueue_email;
 use crate::mailer::Message;
+use crate::recipients::{organisation_staff, place_leads};
 
 /// How often `knit serve` looks: listings age by the day.
 pub const CHECK_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
@@ -74,14 +75,7 @@ pub async fn remind_due(
         }
     }
     for (organization, names) in &by_organisation {
-        for member in store.organization_members(*organization).await? {
-            let staff = member.status == UserStatus::Active
-                && member.memberships.iter().any(|m| {
-                    m.role() == Role::PartnerStaff && m.organization() == Some(*organization)
-                });
-            if !staff {
-                continue;
-            }
+        for member in organisation_staff(store, *organization).await? {
             let message = Message {
                 to: member.email.clone(),
                 subject: "Please check your listings are still right".to_owned(),
@@ -97,29 +91,18 @@ pub async fn remind_due(
         }
     }
     if !flagged.is_empty() {
-        let mut offset = 0;
-        loop {
-            let users = store.users(offset, 500).await?;
-            for lead in users.iter().filter(|u| {
-                u.status == UserStatus::Active
-                    && u.memberships.iter().any(|m| m.role() == Role::PlaceLead)
-            }) {
-                let message = Message {
-                    to: lead.email.clone(),
-                    subject: format!("{} listings not checked for a year", flagged.len()),
-                    body: format!(
-                        "These listings have not been checked for a year or more:\n\n{}\n\n\
-                         See every unchecked listing: /staff/listings/unchecked\n",
-                        bullet(&flagged)
-                    ),
-                };
-                enqueue_email(store, message, now).await?;
-                pass.emails += 1;
-            }
-            if users.len() < 500 {
-                break;
-            }
-            offset += 500;
+        for lead in place_leads(store).await? {
+            let message = Message {
+                to: lead.email.clone(),
+                subject: format!("{} listings not checked for a year", flagged.len()),
+                body: format!(
+                    "These listings have not been checked for a year or more:\n\n{}\n\n\
+                     See every unchecked listing: /staff/listings/unchecked\n",
+                    bullet(&flagged)
+                ),
+            };
+            enqueue_email(store, message, now).await?;
+            pass.emails += 1;
         }
     }
     Ok(pass)

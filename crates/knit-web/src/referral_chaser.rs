@@ -6,12 +6,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use knit_domain::account::{Role, UserStatus};
+use knit_domain::account::UserStatus;
 use knit_domain::referral::{Chase, ChasePolicy};
 use knit_store::{SharedStore, Store, StoreError};
 
 use crate::jobs_worker::enqueue_email;
 use crate::mailer::Message;
+use crate::recipients::organisation_staff;
 
 /// Referrals looked at in one pass; the rest wait for the next.
 const BATCH: u32 = 500;
@@ -56,15 +57,7 @@ pub async fn chase_due(
         match due {
             Chase::RemindOrganisation => {
                 pass.reminded += 1;
-                for member in store.organization_members(waiting.organization).await? {
-                    let works_inbox = member.status == UserStatus::Active
-                        && member.memberships.iter().any(|m| {
-                            m.role() == Role::PartnerStaff
-                                && m.organization() == Some(waiting.organization)
-                        });
-                    if !works_inbox {
-                        continue;
-                    }
+                for member in organisation_staff(store, waiting.organization).await? {
                     let message = Message {
                         to: member.email.clone(),
                         subject: "A referral is waiting for your answer".to_owned(),

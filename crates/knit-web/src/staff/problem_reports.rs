@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use knit_domain::access::{Action, decide};
-use knit_domain::account::{OrganizationId, Role, UserStatus};
+use knit_domain::account::{OrganizationId, Role};
 use knit_store::accounts::{NewProblemNote, ProblemNoteKind};
 use knit_store::{ProblemReport, Store};
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use super::casework::{gate, not_found, see_other, when};
 use super::{ClientAddress, internal, message, render};
 use crate::jobs_worker::enqueue_email;
 use crate::mailer::Message;
+use crate::recipients::{organisation_staff, place_leads};
 use crate::{AppState, Site};
 
 const MAX_NOTE_CHARS: usize = 2_000;
@@ -276,25 +277,12 @@ pub async fn notify_report(
     service_name: &str,
     organization: OrganizationId,
 ) -> Result<u32, knit_store::StoreError> {
-    let mut to = store.organization_members(organization).await?;
-    // Place leads: a town has a handful; read them in pages all the same.
-    let mut offset = 0;
-    loop {
-        let page = store.users(offset, 500).await?;
-        let done = page.len() < 500;
-        to.extend(
-            page.into_iter()
-                .filter(|u| u.memberships.iter().any(|m| m.role() == Role::PlaceLead)),
-        );
-        if done {
-            break;
-        }
-        offset += 500;
-    }
+    let mut to = organisation_staff(store, organization).await?;
+    to.extend(place_leads(store).await?);
     to.sort_by_key(|u| u.id.0);
     to.dedup_by(|a, b| a.id == b.id);
     let mut sent = 0;
-    for user in to.iter().filter(|u| u.status == UserStatus::Active) {
+    for user in &to {
         let message = Message {
             to: user.email.clone(),
             subject: format!("A problem was reported with {service_name}"),
