@@ -180,6 +180,20 @@ pub(crate) async fn audit_read(
     }
 }
 
+/// The person a form changes, once the visitor may `action` and the form's token is right.
+pub(crate) async fn gate_person(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    action: &Action,
+    id: &str,
+    form_token: &str,
+) -> Result<(Allowed, PersonId), Response> {
+    let allowed = gate(state, headers, address, action, Some(form_token)).await?;
+    let id = parse_person(id).ok_or_else(|| not_found(&state.site, "person"))?;
+    Ok((allowed, id))
+}
+
 /// A person's record for a page: the visitor signed in and allowed `action` (and the form's
 /// token right, for a form), the record read, and the read audited with the person's id.
 pub(crate) async fn open_record(

@@ -17,7 +17,9 @@ use knit_store::casework::{NewStep, StepDetails};
 use uuid::Uuid;
 
 use super::person::stage_label;
-use super::{case_error, gate, not_found, open_record, parse_date, parse_person, see_other};
+use super::{
+    case_error, gate, gate_person, not_found, open_record, parse_date, parse_person, see_other,
+};
 use crate::staff::{ClientAddress, FieldError, message, render};
 use crate::{AppState, Site};
 
@@ -58,20 +60,18 @@ pub(crate) async fn add_step(
     Path(id): Path<String>,
     Form(form): Form<StepForm>,
 ) -> Response {
-    let allowed = match gate(
+    let (allowed, id) = match gate_person(
         &state,
         &headers,
         &address,
         &Action::EditPerson,
-        Some(&form.csrf),
+        &id,
+        &form.csrf,
     )
     .await
     {
-        Ok(a) => a,
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
     };
     let Some(kind) = StepKind::from_code(&form.kind) else {
         return mistake(&state.site, id, "Choose what kind of step this is.");
@@ -157,20 +157,18 @@ pub(crate) async fn record_consent(
     Path(id): Path<String>,
     Form(form): Form<ConsentForm>,
 ) -> Response {
-    let allowed = match gate(
+    let (allowed, id) = match gate_person(
         &state,
         &headers,
         &address,
         &Action::EditPerson,
-        Some(&form.csrf),
+        &id,
+        &form.csrf,
     )
     .await
     {
-        Ok(a) => a,
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
     };
     let scope = if form.organisation == "keep_record" {
         ConsentScope::KeepRecord
@@ -598,20 +596,18 @@ pub(crate) async fn reopen(
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    let allowed = match gate(
+    let (allowed, id) = match gate_person(
         &state,
         &headers,
         &address,
         &Action::EditPerson,
-        Some(&form.csrf),
+        &id,
+        &form.csrf,
     )
     .await
     {
-        Ok(a) => a,
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let Some(id) = parse_person(&id) else {
-        return not_found(&state.site, "person");
     };
     match state.store.reopen_case(id, allowed.stamp).await {
         Ok(()) => see_other(back_to(id)),
