@@ -117,11 +117,7 @@ fn listing_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
 /// Links to casework: the queue and caseload for coordinators, the referral inbox for
 /// partner staff, records to review for place leads.
 fn casework_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
-    let works_inbox = actor
-        .memberships()
-        .iter()
-        .filter_map(|m| m.organization())
-        .any(|org| decide(actor, &Action::WorkReferralInbox(org)).is_allowed());
+    let works_inbox = !super::casework::inbox_organisations(actor).is_empty();
     [
         (
             decide(actor, &Action::TriageIntakes).is_allowed(),

@@ -12,6 +12,8 @@ mod referrals;
 mod rights;
 mod triage;
 
+pub(crate) use referrals::inbox_organisations;
+
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

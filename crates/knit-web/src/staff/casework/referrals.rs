@@ -346,7 +346,7 @@ struct InboxPage<'a> {
 }
 
 /// The organisations whose inbox this actor works.
-fn inbox_organisations(actor: &Actor) -> Vec<OrganizationId> {
+pub(crate) fn inbox_organisations(actor: &Actor) -> Vec<OrganizationId> {
     actor
         .memberships()
         .iter()
