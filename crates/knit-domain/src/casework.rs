@@ -592,7 +592,7 @@ impl IntakeProblem {
     }
 }
 
-pub const MAX_FREE_TEXT: usize = 2_000;
+pub use crate::validation::MAX_FREE_TEXT;
 
 /// Tidies a request from a form and says everything wrong with it at once, so a person
 /// fixes all of it in one go. A person who asks not to be contacted at all cannot ask for a

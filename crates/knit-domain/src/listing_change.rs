@@ -58,9 +58,6 @@ pub enum ReviewRefused {
     ReasonRequired,
 }
 
-/// The longest rejection reason kept; a reason is a sentence or two, not a letter.
-pub const MAX_REASON_CHARS: usize = 2000;
-
 /// Decides a pending change: checks that `reviewer` may approve listing changes (through
 /// [`decide`]) and that the change is still pending, and gives the new status and the role
 /// the reviewer acted in, for the audit log.
@@ -87,7 +84,10 @@ pub fn review(
                 return Err(ReviewRefused::ReasonRequired);
             }
             ListingChangeStatus::Rejected {
-                reason: reason.chars().take(MAX_REASON_CHARS).collect(),
+                reason: reason
+                    .chars()
+                    .take(crate::validation::MAX_FREE_TEXT)
+                    .collect(),
             }
         }
     };

@@ -4,6 +4,11 @@ use std::fmt;
 
 use crate::directory::{Delivery, Frequency, LocationType, Service, WayIn};
 
+/// The most Knit keeps from one box of free text (what is going on, a note, a message, a
+/// report, a reason): room for a person's story, not for a document, and a bound on what
+/// any form can make the database hold.
+pub const MAX_FREE_TEXT: usize = 2_000;
+
 /// One thing wrong with a listing: where (a JSON path below the service) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

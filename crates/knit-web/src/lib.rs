@@ -1,19 +1,22 @@
-//! Knit's web front: the public website, the Open Referral UK API and the JSON API,
+//! Knit's web front: the public website, the staff pages and the Open Referral UK API,
 //! served by axum over one [`Store`] and one in-process [`SearchEngine`].
+//!
+//! One folder per feature — `directory`, `casework`, `referrals`, `connectors`,
+//! `training`, `accounts`, `audit` — each holding its public pages, staff pages and
+//! background jobs; `kit` is what they share; `routes` is the one table of every address.
 
+pub mod accounts;
 pub mod api;
-pub mod directory_search;
-pub mod error;
-pub mod jobs_worker;
-pub mod listing_checks;
-pub mod mailer;
-pub mod pages;
-pub mod recipients;
-pub mod referral_chaser;
+pub mod audit;
+pub mod casework;
+pub mod connectors;
+pub mod directory;
+pub mod kit;
+pub mod mail;
+pub mod referrals;
+pub mod routes;
 pub mod search_engine;
-mod security;
-pub mod staff;
-pub mod training_emails;
+pub mod training;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +24,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use knit_store::Store;
 
 pub use search_engine::SearchEngine;
@@ -66,46 +68,44 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     // Only public pages are compressed: staff pages carry CSRF tokens beside text the
     // visitor typed, which compression would let an attacker guess (BREACH).
-    let public = Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
-        .route("/api/", get(api::api_root))
-        .route("/static/knit.css", get(stylesheet))
-        .route("/static/exit.js", get(exit_script))
-        .layer(tower_http::compression::CompressionLayer::new());
+    let (mut public, mut staff) = (Router::new(), Router::new());
+    for route in routes::table() {
+        let gate =
+            axum::middleware::from_fn_with_state((state.clone(), route.guard), kit::gate::check);
+        let handler = route.handler.route_layer(gate);
+        if route.path.starts_with("/staff") {
+            staff = staff.route(route.path, handler);
+        } else {
+            public = public.route(route.path, handler);
+        }
+    }
+    let public = public.layer(tower_http::compression::CompressionLayer::new());
     Router::new()
         .merge(public)
-        .merge(staff::routes())
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(staff)
         .fallback(not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
             state,
-            security::page_errors,
+            kit::page::finish,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(kit::security::headers))
 }
 
-async fn not_found(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    uri: axum::http::Uri,
-) -> Response {
+async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api") {
         return api::json_error(StatusCode::NOT_FOUND, "There is nothing at this address.");
     }
-    pages::error_page(
-        &state.site,
-        &error::WebError::NotFound("We couldn't find that page.".into()),
-    )
+    kit::PageError::Missing("We couldn't find that page.".into()).into_response()
 }
 
 /// Assets are compiled into the binary, so one file is all an installation needs.
-async fn stylesheet() -> Response {
+pub(crate) async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -116,7 +116,7 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn exit_script() -> Response {
+pub(crate) async fn exit_script() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),

@@ -1,21 +1,11 @@
 //! The public, read-only APIs: Open Referral UK 3.0 (the UK profile of HSDS 3.0) with the
 //! HSDS 3.0 superset, under `/api`. Every response is JSON and may be read from any site.
 
-mod oruk;
+pub(crate) mod oruk;
 mod paging;
 
-use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-
-use crate::AppState;
-
-pub fn routes() -> Router<AppState> {
-    oruk::routes()
-}
-
-/// `/api/` with its slash: nesting answers only `/api`, and clients use both.
-pub use oruk::root as api_root;
 
 /// An error as the API gives it: a status and `{"error": "…"}`.
 pub fn json_error(status: StatusCode, message: &str) -> Response {

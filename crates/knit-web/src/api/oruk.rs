@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{DateTime, Utc, Weekday};
 use knit_domain::Service;
 use knit_domain::directory::{Delivery, KnitTerm, Organization, Taxonomy, TaxonomyTerm, WayIn};
@@ -21,26 +20,10 @@ use uuid::Uuid;
 use super::json_error;
 use super::paging::{Page, PageRequest};
 use crate::AppState;
-use crate::directory_search::{self, MAX_QUERY_CHARS};
-use crate::pages::form_urlencoded_pairs;
+use crate::directory::form_urlencoded_pairs;
+use crate::directory::search::MAX_QUERY_CHARS;
 
 pub const PROFILE: &str = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md";
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(root))
-        .route("/openapi.json", get(openapi))
-        .route("/services", get(services))
-        .route("/services/{id}", get(service))
-        .route("/service_at_locations", get(service_at_locations))
-        .route("/service_at_locations/{id}", get(service_at_location))
-        .route("/taxonomies", get(taxonomies))
-        .route("/taxonomies/{id}", get(taxonomy))
-        .route("/taxonomy_terms", get(taxonomy_terms))
-        .route("/taxonomy_terms/{id}", get(taxonomy_term))
-        .route("/organizations", get(organizations))
-        .route("/organizations/{id}", get(organization))
-}
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -234,7 +217,7 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-pub async fn root(headers: HeaderMap) -> ApiResult {
+pub(crate) async fn root(headers: HeaderMap) -> ApiResult {
     ok(json!({
         "version": "HSDS-UK-3.0",
         "profile": PROFILE,
@@ -242,7 +225,7 @@ pub async fn root(headers: HeaderMap) -> ApiResult {
     }))
 }
 
-async fn openapi(headers: HeaderMap) -> ApiResult {
+pub(crate) async fn openapi(headers: HeaderMap) -> ApiResult {
     let mut doc: Value =
         serde_json::from_str(include_str!("openapi.json")).expect("the OpenAPI document is JSON");
     doc["servers"] = json!([{ "url": format!("{}/api", base_url(&headers)) }]);
@@ -282,7 +265,7 @@ async fn load(state: &AppState, ids: &[Uuid]) -> Result<Vec<Service>, ApiError> 
     Ok(state.store.services_by_id(ids).await?)
 }
 
-async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::read(raw)?;
     let request = params.page()?;
     let filter = params.filter()?;
@@ -319,7 +302,7 @@ fn parse_id(id: &str, what: &'static str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound(what))
 }
 
-async fn service(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn service(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "service")?;
     match state.store.service(id).await? {
         Some(service) => ok(full_service(&service)),
@@ -350,7 +333,10 @@ fn service_at_location_json(
     Some(value)
 }
 
-async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn service_at_locations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let params = Params::read(raw)?;
     let request = params.page()?;
     let filter = params.filter()?;
@@ -358,7 +344,7 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
     let near = match (params.get("postcode"), params.get("proximity")) {
         (Some(postcode), proximity) => {
             Postcode::parse(postcode).map_err(|e| ApiError::bad(e.to_string()))?;
-            let place = directory_search::locate(state.store.as_ref(), postcode)
+            let place = crate::directory::search::locate(state.store.as_ref(), postcode)
                 .await
                 .map_err(|e| ApiError::bad(e.to_string()))?;
             proximity
@@ -402,7 +388,10 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
     ok(Page::new(request, total, contents))
 }
 
-async fn service_at_location(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn service_at_location(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let id = parse_id(&id, "service at location")?;
     let owner = state
         .engine
@@ -480,13 +469,13 @@ fn paged<T: Clone>(items: &[T], request: PageRequest) -> (u64, Vec<T>) {
     (items.len() as u64, contents)
 }
 
-async fn taxonomies(RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn taxonomies(RawQuery(raw): RawQuery) -> ApiResult {
     let request = Params::read(raw)?.page()?;
     let (total, contents) = paged(&all_taxonomies(), request);
     ok(Page::new(request, total, contents))
 }
 
-async fn taxonomy(Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn taxonomy(Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "taxonomy")?;
     all_taxonomies()
         .into_iter()
@@ -494,7 +483,7 @@ async fn taxonomy(Path(id): Path<String>) -> ApiResult {
         .map_or(Err(ApiError::NotFound("taxonomy")), ok)
 }
 
-async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::read(raw)?;
     let request = params.page()?;
     let wanted = params.get("taxonomy_id").map(str::to_owned);
@@ -512,7 +501,7 @@ async fn taxonomy_terms(RawQuery(raw): RawQuery) -> ApiResult {
     ok(Page::new(request, total, contents))
 }
 
-async fn taxonomy_term(Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn taxonomy_term(Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "taxonomy term")?;
     all_terms()
         .iter()
@@ -522,7 +511,10 @@ async fn taxonomy_term(Path(id): Path<String>) -> ApiResult {
         })
 }
 
-async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn organizations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let request = Params::read(raw)?.page()?;
     let total = state.store.count_organizations().await?;
     let offset = request
@@ -544,7 +536,7 @@ async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -
     ))
 }
 
-async fn organization(
+pub(crate) async fn organization(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,

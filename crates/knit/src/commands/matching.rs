@@ -53,7 +53,7 @@ pub fn evaluate_search(queries: &Path, services: &Path) -> anyhow::Result<()> {
     }
     let matcher = Matcher::new();
     let scores = relevance::evaluate(&index, &judged, |words| {
-        knit_web::directory_search::need_hints(&matcher.match_text(words))
+        knit_web::directory::search::need_hints(&matcher.match_text(words))
     });
     for (id, score) in &scores {
         println!("{id:<10} nDCG@10 {score:.3}");

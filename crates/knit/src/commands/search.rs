@@ -1,7 +1,7 @@
 //! `knit search`: the website's search, on the command line.
 
 use anyhow::Context;
-use knit_web::directory_search::{self, SearchRequest};
+use knit_web::directory::search::{self as directory_search, SearchRequest};
 use serde::Serialize;
 
 use super::open_store;

@@ -70,10 +70,12 @@ async fn run(
     bind: &str,
     notice: &str,
 ) -> anyhow::Result<()> {
-    let mailer = knit_web::mailer::from_env(&global.data_dir).context("could not set up email")?;
-    tokio::spawn(knit_web::jobs_worker::run(state.store.clone(), mailer));
-    tokio::spawn(knit_web::listing_checks::run(state.store.clone()));
-    tokio::spawn(knit_web::referral_chaser::run(
+    let mailer = knit_web::mail::from_env(&global.data_dir).context("could not set up email")?;
+    tokio::spawn(knit_web::mail::queue::run(state.store.clone(), mailer));
+    tokio::spawn(knit_web::directory::listing_checks::run(
+        state.store.clone(),
+    ));
+    tokio::spawn(knit_web::referrals::chaser::run(
         state.store.clone(),
         state.site.chase,
     ));

@@ -16,8 +16,8 @@ use knit_domain::casework::{IntakeSource, Priority};
 use knit_domain::opening::uk_local;
 use knit_domain::totp::TotpSecret;
 use knit_store::accounts::AuditFilter;
-use knit_web::jobs_worker;
-use knit_web::mailer::MemoryMailer;
+use knit_web::mail::MemoryMailer;
+use knit_web::mail::queue;
 
 use crate::staff_pages::{Browser, PASSWORD, field_value, make_user};
 use crate::support::{Backend, TestApp, backends};
@@ -25,7 +25,7 @@ use crate::support::{Backend, TestApp, backends};
 /// Sends every email due by `at` to a mailer the test reads.
 async fn deliver_by(app: &TestApp, at: chrono::DateTime<Utc>) -> MemoryMailer {
     let mailer = MemoryMailer::new();
-    jobs_worker::run_due(app.store(), &mailer, at)
+    queue::run_due(app.store(), &mailer, at)
         .await
         .expect("the queue runs");
     mailer

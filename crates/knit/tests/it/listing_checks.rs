@@ -6,9 +6,9 @@ use chrono::{Months, Utc};
 use knit_domain::account::{Email, Membership, OrganizationId};
 use knit_domain::totp::TotpSecret;
 use knit_store::ServiceFilter;
-use knit_web::jobs_worker;
-use knit_web::listing_checks::remind_due;
-use knit_web::mailer::MemoryMailer;
+use knit_web::directory::listing_checks::remind_due;
+use knit_web::mail::MemoryMailer;
+use knit_web::mail::queue;
 
 use crate::staff_pages::{Browser, make_user};
 use crate::support::{Backend, TestApp, backends};
@@ -71,7 +71,7 @@ async fn unchecked_listings_are_chased(backend: Backend) {
     let pass = remind_due(store, today, now).await.unwrap();
     assert_eq!((pass.reminded, pass.flagged), (2, 1), "{pass:?}");
     let mailer = MemoryMailer::new();
-    jobs_worker::run_due(store, &mailer, now).await.unwrap();
+    queue::run_due(store, &mailer, now).await.unwrap();
     let to_sam = mailer.sent_to(&Email::parse("sam@example.org").unwrap());
     assert_eq!(to_sam.len(), 1);
     assert!(to_sam[0].body.contains(&stale.name));

@@ -597,7 +597,7 @@ async fn marys_journey(backend: Backend) {
     // Unanswered referrals are chased: the health service never answered.
     let policy = ChasePolicy::default();
     let later = Utc::now() + TimeDelta::days(8);
-    let pass = knit_web::referral_chaser::chase_due(app.store(), &policy, later)
+    let pass = knit_web::referrals::chaser::chase_due(app.store(), &policy, later)
         .await
         .unwrap();
     assert!(pass.reminded >= 2, "{pass:?}");
@@ -605,12 +605,12 @@ async fn marys_journey(backend: Backend) {
         pass.emails >= 1,
         "the health service's staff are emailed: {pass:?}"
     );
-    let again = knit_web::referral_chaser::chase_due(app.store(), &policy, later)
+    let again = knit_web::referrals::chaser::chase_due(app.store(), &policy, later)
         .await
         .unwrap();
     assert_eq!(again.reminded, 0, "each stage once");
     let much_later = Utc::now() + TimeDelta::days(16);
-    let pass = knit_web::referral_chaser::chase_due(app.store(), &policy, much_later)
+    let pass = knit_web::referrals::chaser::chase_due(app.store(), &policy, much_later)
         .await
         .unwrap();
     assert!(pass.escalated >= 1, "Ravi is told: {pass:?}");

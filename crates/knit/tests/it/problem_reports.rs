@@ -7,8 +7,8 @@ use chrono::Utc;
 use knit_domain::account::{Email, Membership, OrganizationId};
 use knit_domain::totp::TotpSecret;
 use knit_store::ServiceFilter;
-use knit_web::jobs_worker;
-use knit_web::mailer::MemoryMailer;
+use knit_web::mail::MemoryMailer;
+use knit_web::mail::queue;
 
 use crate::staff_pages::{Browser, make_user};
 use crate::support::{Backend, TestApp, backends};
@@ -70,9 +70,7 @@ async fn a_reported_problem_is_answered(backend: Backend) {
 
     // Sam and Priya hear of it; Olu does not. The email does not quote the report.
     let mailer = MemoryMailer::new();
-    jobs_worker::run_due(store, &mailer, Utc::now())
-        .await
-        .unwrap();
+    queue::run_due(store, &mailer, Utc::now()).await.unwrap();
     for (to, expected) in [
         ("sam@example.org", 1),
         ("priya@example.org", 1),

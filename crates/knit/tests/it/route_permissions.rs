@@ -1,8 +1,10 @@
 //! Every route of the app against every kind of visitor, each answer checked against the one
 //! permission policy, `knit_domain::access::decide`, over real HTTP on SQLite and PostgreSQL.
 //!
-//! The table below names each route's action. Staff routes must match
-//! `knit_web::staff::ROUTES` exactly, so a staff page added without a row here fails the test.
+//! The table below names how to visit each route and the answer the policy should give.
+//! It must list exactly the routes of `knit_web::routes::table`, public ones included, and
+//! agree with the action the router's table states for each: a route added without a row
+//! here, or with a different action there, fails the test.
 
 use std::collections::BTreeSet;
 
@@ -899,23 +901,53 @@ const INVITATION_LINK: &str =
     "/staff/invitations/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 #[test]
-fn the_table_covers_every_staff_route_and_nothing_else() {
-    let table: BTreeSet<(&str, &str)> = table()
-        .iter()
-        .filter(|r| r.pattern.starts_with("/staff"))
-        .map(|r| (r.method, r.pattern))
-        .collect();
-    let exposed: BTreeSet<(&str, &str)> = knit_web::staff::all_routes().into_iter().collect();
+fn the_table_covers_every_route_and_agrees_with_the_routers_actions() {
+    let rows: BTreeSet<(&str, &str)> = table().iter().map(|r| (r.method, r.pattern)).collect();
+    let router = knit_web::routes::table();
+    let exposed: BTreeSet<(&str, &str)> =
+        router.iter().map(|r| (r.method.as_str(), r.path)).collect();
     assert_eq!(
-        table.difference(&exposed).collect::<Vec<_>>(),
+        rows.difference(&exposed).collect::<Vec<_>>(),
         Vec::<&(&str, &str)>::new(),
-        "rows for routes the staff module does not have"
+        "rows for routes the router does not have"
     );
     assert_eq!(
-        exposed.difference(&table).collect::<Vec<_>>(),
+        exposed.difference(&rows).collect::<Vec<_>>(),
         Vec::<&(&str, &str)>::new(),
-        "staff routes with no row in the table"
+        "routes with no row in the table"
     );
+    for row in table() {
+        let route = router
+            .iter()
+            .find(|r| r.method.as_str() == row.method && r.path == row.pattern)
+            .expect("every row is a route, as checked above");
+        match (row.guard, route.guard.action()) {
+            // A route whose action the router states: the row checks that same action.
+            (
+                Guard::Policy {
+                    action,
+                    own_org: false,
+                },
+                Some(stated),
+            ) => assert_eq!(
+                action, stated,
+                "{} {}: the router's table says another action",
+                row.method, row.pattern
+            ),
+            // Pages whose action depends on what they concern (their organisation) ask
+            // for it themselves; the row names the one each visitor meets.
+            (Guard::Policy { .. } | Guard::AnyOf(_), None) => {}
+            (Guard::Policy { .. }, Some(stated)) => panic!(
+                "{} {}: the router states {stated:?} but the row expects its own organisation",
+                row.method, row.pattern
+            ),
+            (Guard::AnyOf(_), Some(stated)) => panic!(
+                "{} {}: the router states {stated:?}, the row expects a choice of sides",
+                row.method, row.pattern
+            ),
+            (Guard::Alias(_), _) => {}
+        }
+    }
 }
 
 /// How an answer reads, as far as permission goes.
@@ -1039,7 +1071,7 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
                 random: [bookings.len() as u8 + 1; 32],
                 at: chrono::Utc::now(),
                 mail: &|notice| {
-                    knit_web::training_emails::booking_mail("", "Knit", notice, chrono::Utc::now())
+                    knit_web::training::emails::booking_mail("", "Knit", notice, chrono::Utc::now())
                 },
             })
             .await

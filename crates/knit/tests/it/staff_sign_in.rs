@@ -11,9 +11,9 @@ use knit_domain::password::hash_password;
 use knit_domain::session::{EmailedLink, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES};
 use knit_domain::totp::{TotpSecret, code_at, hash_recovery_code};
 use knit_store::accounts::{AuditFilter, NewLink, NewSession, NewUser, SessionRandom, User};
-use knit_web::jobs_worker;
-use knit_web::mailer::{DEFAULT_FROM, FileMailer, MemoryMailer};
-use knit_web::staff::invitation::{Invitation, InviteError, invite};
+use knit_web::accounts::invitation::{Invitation, InviteError, invite};
+use knit_web::mail::queue;
+use knit_web::mail::{DEFAULT_FROM, FileMailer, MemoryMailer};
 use uuid::Uuid;
 
 use crate::support::{Backend, TestApp, backends};
@@ -207,7 +207,7 @@ async fn audit_outcomes(app: &TestApp, action: &str) -> Vec<Outcome> {
 /// Sends every queued email to a mailer the test can read.
 async fn deliver(app: &TestApp) -> MemoryMailer {
     let mailer = MemoryMailer::new();
-    jobs_worker::run_due(app.store(), &mailer, Utc::now())
+    queue::run_due(app.store(), &mailer, Utc::now())
         .await
         .expect("the queue runs");
     mailer
@@ -1024,18 +1024,16 @@ async fn email_retry(backend: Backend) {
     std::fs::write(data.path().join("outbox"), "not a folder").unwrap();
     let broken = FileMailer::in_data_dir(data.path(), DEFAULT_FROM).unwrap();
     let now = Utc::now();
-    let pass = jobs_worker::run_due(app.store(), &broken, now)
-        .await
-        .unwrap();
+    let pass = queue::run_due(app.store(), &broken, now).await.unwrap();
     assert_eq!((pass.sent, pass.retrying, pass.dead), (0, 1, 0));
 
     // It is not tried again before its backoff, then it goes.
     let mailer = MemoryMailer::new();
-    let early = jobs_worker::run_due(app.store(), &mailer, now + TimeDelta::seconds(10))
+    let early = queue::run_due(app.store(), &mailer, now + TimeDelta::seconds(10))
         .await
         .unwrap();
     assert_eq!(early.sent, 0);
-    let later = jobs_worker::run_due(app.store(), &mailer, now + TimeDelta::seconds(31))
+    let later = queue::run_due(app.store(), &mailer, now + TimeDelta::seconds(31))
         .await
         .unwrap();
     assert_eq!(later.sent, 1);

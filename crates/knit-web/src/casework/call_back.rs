@@ -1,0 +1,267 @@
+//! Two public ways to reach a coordinator, both landing in the triage queue: "Ask for a call
+//! back" (a resident, about themselves) and "Refer someone" (a professional without an
+//! account — a GP, a school, a housing officer — with the person's consent).
+//!
+//! The words typed are matched to needs for the coordinator, and the request is marked
+//! urgent when the matcher hears an urgent need; the words are kept only because the
+//! person sent them to us, sealed like the rest of the request. No cookie is set: the gate
+//! refuses a forged post by its origin headers, and it could only ask for a call back.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use knit_domain::casework::{
+    IntakeDetails, IntakeProblem, IntakeSource, PUBLIC_REQUEST_WINDOW_MINUTES, Priority, Referrer,
+    check_intake, public_request_allowed,
+};
+use knit_store::casework::{NewIntake, Stamp};
+
+use crate::casework::SafeContactFields;
+use crate::kit::{ClientAddress, PageResult, render};
+use crate::{AppState, Site};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(crate) struct CallBackForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    what_is_going_on: String,
+    #[serde(default)]
+    consent: Option<String>,
+    #[serde(flatten)]
+    contact: SafeContactFields,
+    // A professional's own details, on the referral form.
+    #[serde(default)]
+    referrer_name: String,
+    #[serde(default)]
+    referrer_role: String,
+    #[serde(default)]
+    referrer_organisation: String,
+    #[serde(default)]
+    referrer_phone: String,
+    #[serde(default)]
+    referrer_email: String,
+}
+
+struct Problem {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "call_back.html")]
+struct CallBackPage<'a> {
+    site: &'a Site,
+    professional: bool,
+    form: CallBackForm,
+    contact: SafeContactFields,
+    errors: Vec<Problem>,
+    sent: bool,
+    urgent: bool,
+    needs: Vec<(&'static str, String)>,
+}
+
+fn page(
+    site: &Site,
+    professional: bool,
+    form: CallBackForm,
+    errors: Vec<Problem>,
+    status: StatusCode,
+) -> Response {
+    let contact = form.contact.clone();
+    render(
+        &CallBackPage {
+            site,
+            professional,
+            form,
+            contact,
+            errors,
+            sent: false,
+            urgent: false,
+            needs: Vec::new(),
+        },
+        status,
+    )
+}
+
+pub(crate) async fn call_back_form(State(state): State<AppState>) -> PageResult {
+    Ok(page(
+        &state.site,
+        false,
+        CallBackForm::default(),
+        Vec::new(),
+        StatusCode::OK,
+    ))
+}
+
+pub(crate) async fn refer_form(State(state): State<AppState>) -> PageResult {
+    Ok(page(
+        &state.site,
+        true,
+        CallBackForm::default(),
+        Vec::new(),
+        StatusCode::OK,
+    ))
+}
+
+pub(crate) async fn call_back(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<CallBackForm>,
+) -> PageResult {
+    submit(state, address, form, IntakeSource::CallBack).await
+}
+
+pub(crate) async fn refer(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<CallBackForm>,
+) -> PageResult {
+    submit(state, address, form, IntakeSource::Professional).await
+}
+
+async fn submit(
+    state: AppState,
+    address: String,
+    form: CallBackForm,
+    source: IntakeSource,
+) -> PageResult {
+    let site = &state.site;
+    let professional = source == IntakeSource::Professional;
+    // Counted from the audit log, so every instance sees the same count.
+    let since = Utc::now() - chrono::TimeDelta::minutes(PUBLIC_REQUEST_WINDOW_MINUTES);
+    let actions = [
+        knit_domain::access::ActionKind::RequestCallBack.code(),
+        knit_domain::access::ActionKind::ReferAsProfessional.code(),
+    ];
+    match state
+        .store
+        .count_recent_from(&address, &actions, since)
+        .await
+    {
+        Ok(recent) if !public_request_allowed(recent) => {
+            let errors = vec![Problem {
+                field: "name",
+                message: "We already have several requests from here in the last hour, and a \
+                          coordinator will be in touch. If anyone is in danger now, call 999."
+                    .into(),
+            }];
+            return Ok(page(
+                site,
+                professional,
+                form,
+                errors,
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not count recent requests; taking this one"),
+    }
+    let matched = state.engine.matcher().match_text(&form.what_is_going_on);
+    let urgent = matched.iter().any(|m| m.urgent);
+    let details = IntakeDetails {
+        name: form.name.clone(),
+        phone: form.phone.clone(),
+        email: form.email.clone(),
+        postcode: form.postcode.clone(),
+        safe_contact: form.contact.rules(),
+        what_is_going_on: form.what_is_going_on.clone(),
+        suggested_needs: matched.iter().map(|m| m.need).collect(),
+        consent_given: form.consent.as_deref().is_some_and(|c| !c.is_empty()),
+        referrer: professional.then(|| Referrer {
+            name: form.referrer_name.trim().to_owned(),
+            role: form.referrer_role.trim().to_owned(),
+            organisation: form.referrer_organisation.trim().to_owned(),
+            phone: form.referrer_phone.trim().to_owned(),
+            email: form.referrer_email.trim().to_owned(),
+        }),
+    };
+    let details = match check_intake(details, source) {
+        Ok(details) => details,
+        Err(problems) => {
+            let errors = problems
+                .iter()
+                .map(|p| Problem {
+                    field: p.field(),
+                    message: explain(p, professional),
+                })
+                .collect();
+            return Ok(page(
+                site,
+                professional,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let new = NewIntake {
+        source,
+        priority: if urgent {
+            Priority::Urgent
+        } else {
+            Priority::Soon
+        },
+        details,
+        stamp: Stamp {
+            by: None,
+            role: None,
+            at: Utc::now(),
+            address: Some(address),
+        },
+    };
+    if let Err(e) = state.store.create_intake(new).await {
+        tracing::error!(error = %e, "a call-back request was not stored");
+        let errors = vec![Problem {
+            field: "name",
+            message: "Sorry, we could not send this just now. Please try again in a minute; \
+                      nothing you typed has been lost."
+                .into(),
+        }];
+        return Ok(page(
+            site,
+            professional,
+            form,
+            errors,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ));
+    }
+    let contact = form.contact.clone();
+    Ok(render(
+        &CallBackPage {
+            site,
+            professional,
+            form: CallBackForm::default(),
+            contact,
+            errors: Vec::new(),
+            sent: true,
+            urgent,
+            needs: matched
+                .iter()
+                .map(|m| (m.need.need().label, m.because.join(", ")))
+                .collect(),
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// The problem as the form's reader is addressed: "you" on the call-back form, the person
+/// referred on the professional's.
+fn explain(problem: &IntakeProblem, professional: bool) -> String {
+    match (problem, professional) {
+        (IntakeProblem::NoName, true) => "Enter the name of the person you are referring".into(),
+        (IntakeProblem::NoConsent, true) => {
+            "Tick the box to confirm the person agreed to this referral".into()
+        }
+        (other, _) => other.to_string(),
+    }
+}

@@ -1,0 +1,395 @@
+//! Every address Knit answers, in one table: the method, the path, what the visitor must be
+//! allowed to do there ([`Guard`]) and the handler. The router is built from it, the gate
+//! applies its guards, and the route × role test walks it: a route cannot exist without
+//! its action.
+
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodRouter, on};
+use knit_domain::access::{Action, ActionKind};
+
+use crate::kit::Guard;
+use crate::{AppState, accounts, api, audit, casework, connectors, directory, referrals, training};
+
+/// One row of the table.
+pub struct Route {
+    pub method: Method,
+    /// The path as the router declares it.
+    pub path: &'static str,
+    pub guard: Guard,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, guard: Guard, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = axum::routing::MethodFilter::try_from(method.clone())
+        .expect("the table uses GET and POST only");
+    Route {
+        method,
+        path,
+        guard,
+        handler: on(filter, handler),
+    }
+}
+
+fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, guard: Guard, h: H) -> Route {
+    route(Method::GET, path, guard, h)
+}
+
+fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, guard: Guard, h: H) -> Route {
+    route(Method::POST, path, guard, h)
+}
+
+const PUBLIC: Guard = Guard::Public(Action::ViewPublicDirectory);
+const SIGN_IN: Guard = Guard::SignIn;
+
+const fn staff(action: Action) -> Guard {
+    Guard::Staff(action)
+}
+
+const fn scoped(kind: ActionKind) -> Guard {
+    Guard::Scoped(kind)
+}
+
+/// The whole table, by feature.
+pub fn table() -> Vec<Route> {
+    [
+        directory_routes(),
+        api_routes(),
+        casework_routes(),
+        referral_routes(),
+        connector_routes(),
+        training_routes(),
+        account_routes(),
+        audit_routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn directory_routes() -> Vec<Route> {
+    use directory::{listings, organisations, problem_reports, service_page, tell_us};
+    let dashboard = staff(Action::ViewDashboard);
+    vec![
+        get("/", PUBLIC, directory::home),
+        get("/search", PUBLIC, directory::results),
+        get("/services/{id}", PUBLIC, service_page::show),
+        post(
+            "/services/{id}/report",
+            Guard::Public(Action::ReportProblem),
+            problem_reports::report,
+        ),
+        get("/tell-us", PUBLIC, tell_us::form),
+        post("/tell-us", PUBLIC, tell_us::answer),
+        get("/healthz", PUBLIC, || async { "ok" }),
+        get("/static/knit.css", PUBLIC, crate::stylesheet),
+        get("/static/exit.js", PUBLIC, crate::exit_script),
+        get("/staff/listings", dashboard, listings::list),
+        get(
+            "/staff/listings/unchecked",
+            staff(Action::ApproveListingEdit),
+            listings::unchecked,
+        ),
+        get(
+            "/staff/listings/{id}/edit",
+            scoped(ActionKind::SuggestListingEdit),
+            listings::edit_form,
+        ),
+        post(
+            "/staff/listings/{id}/edit",
+            scoped(ActionKind::SuggestListingEdit),
+            listings::propose,
+        ),
+        get(
+            "/staff/listing-changes",
+            staff(Action::ApproveListingEdit),
+            listings::pending,
+        ),
+        get(
+            "/staff/listing-changes/{id}",
+            staff(Action::ApproveListingEdit),
+            listings::show,
+        ),
+        post(
+            "/staff/listing-changes/{id}",
+            staff(Action::ApproveListingEdit),
+            listings::decide_change,
+        ),
+        get(
+            "/staff/organisations",
+            staff(Action::ManageOrganizations),
+            organisations::list,
+        ),
+        post(
+            "/staff/organisations/{id}",
+            staff(Action::ApproveOrganization),
+            organisations::decide,
+        ),
+        get("/staff/problems", dashboard, problem_reports::list),
+        get(
+            "/staff/problems/{id}",
+            scoped(ActionKind::ReplyToProblemReport),
+            problem_reports::show,
+        ),
+        post(
+            "/staff/problems/{id}",
+            scoped(ActionKind::ReplyToProblemReport),
+            problem_reports::answer,
+        ),
+    ]
+}
+
+fn api_routes() -> Vec<Route> {
+    use api::oruk;
+    vec![
+        get("/api", PUBLIC, oruk::root),
+        get("/api/", PUBLIC, oruk::root),
+        get("/api/openapi.json", PUBLIC, oruk::openapi),
+        get("/api/services", PUBLIC, oruk::services),
+        get("/api/services/{id}", PUBLIC, oruk::service),
+        get(
+            "/api/service_at_locations",
+            PUBLIC,
+            oruk::service_at_locations,
+        ),
+        get(
+            "/api/service_at_locations/{id}",
+            PUBLIC,
+            oruk::service_at_location,
+        ),
+        get("/api/taxonomies", PUBLIC, oruk::taxonomies),
+        get("/api/taxonomies/{id}", PUBLIC, oruk::taxonomy),
+        get("/api/taxonomy_terms", PUBLIC, oruk::taxonomy_terms),
+        get("/api/taxonomy_terms/{id}", PUBLIC, oruk::taxonomy_term),
+        get("/api/organizations", PUBLIC, oruk::organizations),
+        get("/api/organizations/{id}", PUBLIC, oruk::organization),
+    ]
+}
+
+fn casework_routes() -> Vec<Route> {
+    use casework::{call_back, person, plan, rights, triage};
+    let triage_intakes = staff(Action::TriageIntakes);
+    let edit = staff(Action::EditPerson);
+    let erase = staff(Action::ErasePerson);
+    vec![
+        get("/call-back", PUBLIC, call_back::call_back_form),
+        post(
+            "/call-back",
+            Guard::Public(Action::RequestCallBack),
+            call_back::call_back,
+        ),
+        get("/refer", PUBLIC, call_back::refer_form),
+        post(
+            "/refer",
+            Guard::Public(Action::ReferAsProfessional),
+            call_back::refer,
+        ),
+        get("/staff/intakes", triage_intakes, triage::queue),
+        get("/staff/intakes/new", triage_intakes, triage::new_form),
+        post("/staff/intakes/new", triage_intakes, triage::create),
+        post(
+            "/staff/intakes/{id}/open",
+            triage_intakes,
+            triage::open_case,
+        ),
+        post("/staff/intakes/{id}/close", triage_intakes, triage::close),
+        get("/staff/people", staff(Action::ReadPerson), person::caseload),
+        get(
+            "/staff/people/{id}",
+            staff(Action::ReadPerson),
+            person::show,
+        ),
+        get("/staff/people/{id}/details", edit, person::details_form),
+        post("/staff/people/{id}/details", edit, person::save_details),
+        get(
+            "/staff/people/{id}/conversation",
+            edit,
+            person::conversation_form,
+        ),
+        post(
+            "/staff/people/{id}/conversation",
+            edit,
+            person::save_conversation,
+        ),
+        post("/staff/people/{id}/steps", edit, plan::add_step),
+        post(
+            "/staff/people/{id}/steps/{step}/done",
+            edit,
+            plan::complete_step,
+        ),
+        post("/staff/people/{id}/consents", edit, plan::record_consent),
+        post(
+            "/staff/people/{id}/consents/{consent}/withdraw",
+            edit,
+            plan::withdraw_consent,
+        ),
+        get("/staff/people/{id}/wellbeing", edit, plan::wellbeing_form),
+        post("/staff/people/{id}/wellbeing", edit, plan::record_wellbeing),
+        get("/staff/people/{id}/close", edit, plan::close_form),
+        post("/staff/people/{id}/close", edit, plan::close),
+        post("/staff/people/{id}/reopen", edit, plan::reopen),
+        get(
+            "/staff/people/{id}/export",
+            staff(Action::ExportPerson),
+            rights::export,
+        ),
+        post("/staff/people/{id}/erase", erase, rights::erase),
+        get("/staff/retention", erase, rights::retention),
+        post("/staff/erasures", erase, rights::erase_by_reference),
+    ]
+}
+
+fn referral_routes() -> Vec<Route> {
+    use referrals::inbox;
+    let refer = staff(Action::ReferPerson);
+    let inbox_kind = scoped(ActionKind::WorkReferralInbox);
+    vec![
+        get("/staff/people/{id}/refer", refer, inbox::refer_form),
+        post("/staff/people/{id}/refer", refer, inbox::send),
+        get("/staff/inbox", inbox_kind, inbox::inbox),
+        get("/staff/referrals/{id}", inbox_kind, inbox::show),
+        post("/staff/referrals/{id}/moves", inbox_kind, inbox::make_move),
+        post(
+            "/staff/referrals/{id}/messages",
+            inbox_kind,
+            inbox::add_message,
+        ),
+        post(
+            "/staff/referrals/{id}/onward",
+            scoped(ActionKind::ReferOnward),
+            inbox::refer_onward,
+        ),
+    ]
+}
+
+fn connector_routes() -> Vec<Route> {
+    use connectors::{become_a_connector, conversations, figures, postcards};
+    let log = staff(Action::LogConversation);
+    let hand_off = staff(Action::HandOffToCoordinator);
+    vec![
+        get("/become-a-connector", PUBLIC, become_a_connector::form),
+        post(
+            "/become-a-connector",
+            Guard::Public(Action::BookTraining),
+            become_a_connector::sign_up,
+        ),
+        get("/c/{code}", PUBLIC, become_a_connector::postcard),
+        get("/staff/conversations", log, conversations::form),
+        post("/staff/conversations", log, conversations::log),
+        get("/staff/hand-off", hand_off, conversations::hand_off_form),
+        post("/staff/hand-off", hand_off, conversations::hand_off),
+        get(
+            "/staff/postcards",
+            staff(Action::PrintOwnPostcards),
+            postcards::sheet,
+        ),
+        get(
+            "/staff/connectors/figures",
+            staff(Action::ViewReports),
+            figures::place,
+        ),
+        get(
+            "/staff/my-figures",
+            staff(Action::ViewOwnConnectorFigures),
+            figures::own,
+        ),
+    ]
+}
+
+fn training_routes() -> Vec<Route> {
+    use training::{public, register};
+    let book = Guard::Public(Action::BookTraining);
+    let manage = staff(Action::ManageTraining);
+    vec![
+        get("/training", PUBLIC, public::list),
+        get("/training.ics", PUBLIC, public::feed),
+        get("/training/{id}", PUBLIC, public::show),
+        post("/training/{id}", book, public::book),
+        get(
+            "/training/{id}/calendar.ics",
+            PUBLIC,
+            public::session_calendar,
+        ),
+        get("/bookings/{token}/cancel", PUBLIC, public::cancel_form),
+        post("/bookings/{token}/cancel", book, public::cancel),
+        get("/staff/training", manage, register::list),
+        post("/staff/training", manage, register::schedule),
+        get("/staff/training/{id}", manage, register::register),
+        post(
+            "/staff/training/{id}/attendance",
+            manage,
+            register::attendance,
+        ),
+        post("/staff/training/{id}/cancel", manage, register::cancel),
+    ]
+}
+
+fn account_routes() -> Vec<Route> {
+    use accounts::{dashboard, invitation, reset, sign_in, two_factor, users};
+    let own = staff(Action::ManageOwnAccount);
+    vec![
+        get("/staff", staff(Action::ViewDashboard), dashboard::show),
+        get("/staff/", PUBLIC, dashboard::to_dashboard),
+        get("/staff/sign-in", SIGN_IN, sign_in::form),
+        post("/staff/sign-in", SIGN_IN, sign_in::submit),
+        post("/staff/sign-out", own, sign_in::sign_out),
+        get("/staff/two-factor", own, two_factor::form),
+        post("/staff/two-factor", own, two_factor::submit),
+        get("/staff/two-factor/set-up", own, two_factor::set_up_form),
+        post("/staff/two-factor/set-up", own, two_factor::set_up_submit),
+        get("/staff/reset", SIGN_IN, reset::ask_form),
+        post("/staff/reset", SIGN_IN, reset::ask),
+        get("/staff/reset/{token}", SIGN_IN, reset::new_password_form),
+        post("/staff/reset/{token}", SIGN_IN, reset::set_new_password),
+        get(
+            "/staff/invitations",
+            scoped(ActionKind::InviteUser),
+            invitation::invite_form,
+        ),
+        post(
+            "/staff/invitations",
+            scoped(ActionKind::InviteUser),
+            invitation::send_invitation,
+        ),
+        get(
+            "/staff/invitations/{token}",
+            SIGN_IN,
+            invitation::accept_form,
+        ),
+        post("/staff/invitations/{token}", SIGN_IN, invitation::accept),
+        get("/staff/users", staff(Action::ManageUsers), users::list),
+        get("/staff/users/{id}", staff(Action::ManageUsers), users::show),
+        post(
+            "/staff/users/{id}/roles",
+            staff(Action::ChangeUserRole),
+            users::change_role,
+        ),
+        post(
+            "/staff/users/{id}/suspend",
+            staff(Action::SuspendUser),
+            users::suspend,
+        ),
+        post(
+            "/staff/users/{id}/reinstate",
+            staff(Action::SuspendUser),
+            users::reinstate,
+        ),
+    ]
+}
+
+fn audit_routes() -> Vec<Route> {
+    let read = staff(Action::ReadAuditLog);
+    vec![
+        get("/staff/audit", read, audit::show),
+        post("/staff/audit/check", read, audit::check),
+    ]
+}
+
+/// Every route as (method, path), for tests that compare the table with what they visit.
+pub fn all() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
