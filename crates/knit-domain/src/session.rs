@@ -18,10 +18,15 @@ pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(7);
 /// Failed sign-ins older than this no longer count against an account or an address; the
 /// store need only look back this far.
 pub const THROTTLE_WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// Failed sign-ins for one account within the window before it must wait. A person who
-/// forgot their password gets this many tries; a guesser gets this many per window, far too
-/// few to get through even the common-password list.
+/// Failed sign-ins for one account from one address within the window before that address
+/// must wait to try that account again. A person who forgot their password gets this many
+/// tries; a guesser gets this many per window and address. Failures from other addresses
+/// never hold the account's owner back, so nobody can lock a colleague out of their work.
 pub const MAX_ACCOUNT_FAILURES: usize = 5;
+/// Failed sign-ins for one account, from anywhere, within the window that make a burst: the
+/// account's owner and the place leads are told (once, as the count reaches it), since many
+/// addresses guessing one account is an attack nobody should miss.
+pub const BURST_FAILURES: usize = 10;
 /// Failed sign-ins from one address within the window before it must wait. Higher than
 /// for an account, because a whole office or library can share one address.
 pub const MAX_ADDRESS_FAILURES: usize = 20;
@@ -132,11 +137,13 @@ pub struct RetryAfter {
     pub because: Throttled,
 }
 
-/// Whether a sign-in may be attempted at `now`, given the times of recent failed sign-ins
-/// for the account typed and from the address asking (any order; those older than
-/// [`THROTTLE_WINDOW`] are ignored). Refuses before the password is checked, so a guesser
-/// learns nothing from a throttled attempt. Failures for an email with no account count
-/// against that email too, so throttling does not reveal which emails have accounts.
+/// Whether a sign-in may be attempted at `now`, given the times of recent failures (any
+/// order; those older than [`THROTTLE_WINDOW`] are ignored): for the account typed *from the
+/// address asking*, and from that address for any account. Refuses before the password is
+/// checked, so a guesser learns nothing from a throttled attempt. Failures for an email with
+/// no account count against that email too, so throttling does not reveal which emails have
+/// accounts. (Asking for reset links passes the account's failures from anywhere: that
+/// limits emails, never signing in.)
 pub fn sign_in_allowed(
     account_failures: &[DateTime<Utc>],
     address_failures: &[DateTime<Utc>],
@@ -159,6 +166,16 @@ pub fn sign_in_allowed(
             because: Throttled::Address,
         }),
     }
+}
+
+/// Whether this failure, the newest of `account_anywhere`, is the one that makes a burst
+/// ([`BURST_FAILURES`] within the window): true exactly once as the count reaches it.
+pub fn completes_burst(account_anywhere: &[DateTime<Utc>], now: DateTime<Utc>) -> bool {
+    let recent = account_anywhere
+        .iter()
+        .filter(|t| **t <= now && now - **t < THROTTLE_WINDOW)
+        .count();
+    recent == BURST_FAILURES
 }
 
 /// How long until fewer than `limit` of these failures fall within the window, if that is
@@ -321,6 +338,25 @@ mod tests {
                 wait: minutes(14),
                 because: Throttled::Address
             })
+        );
+    }
+
+    #[test]
+    fn a_burst_is_noticed_once_as_it_reaches_the_threshold() {
+        let now = nine_am();
+        let failures = |n: usize| -> Vec<DateTime<Utc>> {
+            (0..n).map(|i| now - TimeDelta::seconds(i as i64)).collect()
+        };
+        assert!(!completes_burst(&failures(BURST_FAILURES - 1), now));
+        assert!(completes_burst(&failures(BURST_FAILURES), now));
+        assert!(!completes_burst(&failures(BURST_FAILURES + 1), now));
+        let old: Vec<_> = failures(BURST_FAILURES)
+            .into_iter()
+            .map(|t| t - THROTTLE_WINDOW)
+            .collect();
+        assert!(
+            !completes_burst(&old, now),
+            "failures outside the window do not count"
         );
     }
 }

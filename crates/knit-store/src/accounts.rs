@@ -173,7 +173,11 @@ pub enum StartSessionError {
 /// Times of recent failed sign-ins, for `knit_domain::session::sign_in_allowed`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignInFailures {
+    /// For the account, from any address.
     pub account: Vec<DateTime<Utc>>,
+    /// For the account, from the address asking.
+    pub account_here: Vec<DateTime<Utc>>,
+    /// From the address asking, for any account.
     pub address: Vec<DateTime<Utc>>,
 }
 
@@ -608,7 +612,8 @@ pub trait AccountStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<()>;
 
-    /// Failures for this account and from this address since `since`.
+    /// Failures for this account (from anywhere, and from this address) and from this address
+    /// since `since`.
     async fn sign_in_failures(
         &self,
         account: &str,
@@ -616,9 +621,12 @@ pub trait AccountStore: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<SignInFailures>;
 
-    /// After a successful sign-in: forgets the account's failures (not the address's, or
-    /// an attacker could reset their count by signing in to an account of their own).
-    async fn clear_sign_in_failures(&self, account: &str) -> Result<u64>;
+    /// After a successful sign-in: forgets the account's failures from `from` (the address
+    /// that signed in; others' guesses stay counted against their own addresses), or from
+    /// everywhere after a password set through an emailed link. Never the address's
+    /// failures for other accounts, or an attacker could reset their count by signing in to
+    /// an account of their own.
+    async fn clear_sign_in_failures(&self, account: &str, from: Option<&str>) -> Result<u64>;
 
     /// Forgets failures older than `before`.
     async fn purge_sign_in_failures(&self, before: DateTime<Utc>) -> Result<u64>;

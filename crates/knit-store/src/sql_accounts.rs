@@ -1122,13 +1122,15 @@ impl AccountStore for SqlStore {
     ) -> Result<SignInFailures> {
         let mut tx = begin_read(&self.reader).await?;
         let times = |rows: Vec<Stamp>| rows.into_iter().map(time_of).collect::<Result<_>>();
-        let account_rows: Vec<Stamp> = sqlx::query_scalar(
-            "SELECT at FROM sign_in_failures WHERE account = $1 AND at >= $2 ORDER BY at",
+        let rows: Vec<(Stamp, String)> = sqlx::query_as(
+            "SELECT at, address FROM sign_in_failures WHERE account = $1 AND at >= $2 ORDER BY at",
         )
         .bind(account.trim().to_lowercase())
         .bind(stamp(since))
         .fetch_all(&mut *tx)
         .await?;
+        let address_flags: Vec<bool> = rows.iter().map(|(_, from)| from == address).collect();
+        let account_rows: Vec<Stamp> = rows.into_iter().map(|(at, _)| at).collect();
         let address_rows: Vec<Stamp> = sqlx::query_scalar(
             "SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2 ORDER BY at",
         )
@@ -1137,17 +1139,29 @@ impl AccountStore for SqlStore {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
+        let address_rows: Vec<DateTime<Utc>> = times(address_rows)?;
+        let account_rows: Vec<DateTime<Utc>> = times(account_rows)?;
+        let account_here = account_rows
+            .iter()
+            .zip(&address_flags)
+            .filter(|(_, here)| **here)
+            .map(|(at, _)| *at)
+            .collect();
         Ok(SignInFailures {
-            account: times(account_rows)?,
-            address: times(address_rows)?,
+            account: account_rows,
+            account_here,
+            address: address_rows,
         })
     }
 
-    async fn clear_sign_in_failures(&self, account: &str) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
-            .bind(account.trim().to_lowercase())
-            .execute(&self.writer)
-            .await?;
+    async fn clear_sign_in_failures(&self, account: &str, from: Option<&str>) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM sign_in_failures WHERE account = $1 AND ($2 IS NULL OR address = $2)",
+        )
+        .bind(account.trim().to_lowercase())
+        .bind(from)
+        .execute(&self.writer)
+        .await?;
         Ok(done.rows_affected())
     }
 

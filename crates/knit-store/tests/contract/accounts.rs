@@ -784,14 +784,32 @@ pub async fn brute_force_is_counted_per_account_and_per_address(db: &Db) {
         .unwrap();
     assert_eq!(seen.account.len(), 5);
     assert!(seen.address.is_empty());
-    let refused = sign_in_allowed(&seen.account, &seen.address, now).unwrap_err();
-    assert_eq!(refused.because, Throttled::Account);
-    assert_eq!(refused.wait, minutes(10));
+    assert!(
+        seen.account_here.is_empty(),
+        "others' failures are not counted against Asha's own address"
+    );
+    assert_eq!(
+        sign_in_allowed(&seen.account_here, &seen.address, now),
+        Ok(()),
+        "guesses from elsewhere never lock Asha out"
+    );
     assert_eq!(
         seen.account.first(),
         Some(&(now - minutes(5))),
         "oldest first"
     );
+    store
+        .record_sign_in_failure("asha@example.org", "203.0.113.7", now - minutes(10))
+        .await
+        .unwrap();
+    let seen = store
+        .sign_in_failures("asha@example.org", "203.0.113.7", now - THROTTLE_WINDOW)
+        .await
+        .unwrap();
+    assert_eq!(seen.account_here.len(), 5);
+    let refused = sign_in_allowed(&seen.account_here, &seen.address, now).unwrap_err();
+    assert_eq!(refused.because, Throttled::Account);
+    assert_eq!(refused.wait, minutes(5));
 
     // Failures older than the window are not read back.
     store
@@ -805,7 +823,7 @@ pub async fn brute_force_is_counted_per_account_and_per_address(db: &Db) {
             .unwrap()
             .account
             .len(),
-        5
+        6
     );
 
     // One address trying twenty accounts, none of them real.
@@ -836,10 +854,24 @@ pub async fn brute_force_is_counted_per_account_and_per_address(db: &Db) {
         Throttled::Address
     );
 
-    // Asha signs in at last: her account's failures go, the address's stay.
+    // Asha signs in at last from 198.51.100.9: her failures there go, the guesses from
+    // elsewhere stay counted against their addresses.
     assert_eq!(
         store
-            .clear_sign_in_failures("ASHA@example.org")
+            .clear_sign_in_failures("ASHA@example.org", Some("198.51.100.9"))
+            .await
+            .unwrap(),
+        1
+    );
+    let seen = store
+        .sign_in_failures("asha@example.org", "203.0.113.7", now - THROTTLE_WINDOW)
+        .await
+        .unwrap();
+    assert_eq!(seen.account_here.len(), 5);
+    // A new password through an emailed link forgets them all.
+    assert_eq!(
+        store
+            .clear_sign_in_failures("asha@example.org", None)
             .await
             .unwrap(),
         6

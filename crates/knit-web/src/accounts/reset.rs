@@ -125,6 +125,7 @@ pub(crate) async fn ask(
         .await
     {
         Ok(f) => {
+            // From anywhere: this limits the emails a colleague receives, never signing in.
             if let Err(retry) = sign_in_allowed(&f.account, &f.address, now) {
                 return Err(PageError::Throttled(retry));
             }
@@ -395,7 +396,10 @@ pub(crate) async fn set_password_through_link(
         failed().await;
         return Ok(unusable_link(&e, flow.again));
     }
-    if let Err(e) = store.clear_sign_in_failures(user.email.as_str()).await {
+    if let Err(e) = store
+        .clear_sign_in_failures(user.email.as_str(), None)
+        .await
+    {
         tracing::error!(error = %e, "sign-in failures not cleared");
     }
     audit_account(

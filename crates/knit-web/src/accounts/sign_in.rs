@@ -9,6 +9,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::DateTime;
 use chrono::Utc;
 use knit_domain::access::{Action, Denial, decide};
 use knit_domain::account::{Actor, Email, UserStatus};
@@ -16,8 +17,12 @@ use knit_domain::audit::{AccountEvent, Outcome};
 use knit_domain::password::{
     hash_password, needs_rehash, verify_password, verify_password_for_unknown_user,
 };
-use knit_domain::session::{THROTTLE_WINDOW, sign_in_allowed};
+use knit_domain::session::{BURST_FAILURES, THROTTLE_WINDOW, completes_burst, sign_in_allowed};
 use knit_store::accounts::{StartSessionError, TwoFactor, User};
+use knit_store::{Store, StoreError};
+
+use crate::mail::queue::enqueue_email;
+use crate::mail::recipients::place_leads;
 use serde::Deserialize;
 
 use crate::kit::session::{self, SESSION_COOKIE, behind_tls};
@@ -144,7 +149,7 @@ pub(crate) async fn submit(
     let failures = store
         .sign_in_failures(&account, &address, now - THROTTLE_WINDOW)
         .await?;
-    if let Err(retry) = sign_in_allowed(&failures.account, &failures.address, now) {
+    if let Err(retry) = sign_in_allowed(&failures.account_here, &failures.address, now) {
         audit_account(
             store,
             AccountEvent::PasswordChecked,
@@ -173,10 +178,8 @@ pub(crate) async fn submit(
     .unwrap_or(false);
 
     let target = user.as_ref().map(|u| u.id);
-    let Some(user) = user.filter(|_| matches) else {
-        store
-            .record_sign_in_failure(&account, &address, now)
-            .await?;
+    let (Some(user), true) = (&user, matches) else {
+        count_failure(store, &account, user.as_ref(), &address, now).await?;
         audit_account(
             store,
             AccountEvent::PasswordChecked,
@@ -209,7 +212,7 @@ pub(crate) async fn submit(
         }
         Err(StartSessionError::Store(e)) => return Err(e.into()),
     };
-    if let Err(e) = store.clear_sign_in_failures(&account).await {
+    if let Err(e) = store.clear_sign_in_failures(&account, Some(&address)).await {
         tracing::error!(error = %e, "sign-in failures not cleared");
     }
     if user.password_hash.as_deref().is_some_and(needs_rehash) {
@@ -293,4 +296,47 @@ pub(crate) async fn sign_out(
     .into_response();
     session::remove_session_cookie(response.headers_mut(), behind_tls(&headers));
     Ok(response)
+}
+
+/// Counts a failed attempt (a wrong password or code) against the account from this
+/// address. When it completes a burst — many failures for one account from anywhere — the
+/// account's owner and the place leads are told, once: the throttle never locks the owner
+/// out, so somebody must know an attack is going on.
+pub(crate) async fn count_failure(
+    store: &dyn Store,
+    account: &str,
+    owner: Option<&User>,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store.record_sign_in_failure(account, address, now).await?;
+    let recent = store
+        .sign_in_failures(account, address, now - THROTTLE_WINDOW)
+        .await?;
+    if !completes_burst(&recent.account, now) {
+        return Ok(());
+    }
+    let owner = owner.filter(|u| u.status == UserStatus::Active);
+    let mut to: Vec<&User> = owner.into_iter().collect();
+    let leads = place_leads(store).await?;
+    to.extend(leads.iter().filter(|l| owner.is_none_or(|o| o.id != l.id)));
+    let whose = owner.map_or_else(
+        || "an email address with no account".to_owned(),
+        |o| o.name.clone(),
+    );
+    for user in to {
+        let message = crate::mail::Message {
+            to: user.email.clone(),
+            subject: "Many failed attempts to sign in to Knit".to_owned(),
+            body: format!(
+                "There have been {BURST_FAILURES} failed attempts in the last {} minutes to sign \
+                 in as {whose}. Nobody has been locked out: each address that keeps guessing is \
+                 slowed down. If this was not you, tell a place lead; if you use this account, \
+                 check your password is one you use nowhere else.\n",
+                THROTTLE_WINDOW.num_minutes()
+            ),
+        };
+        enqueue_email(store, message, now).await?;
+    }
+    Ok(())
 }

@@ -22,7 +22,7 @@ use knit_store::Store;
 use knit_store::accounts::{StartSessionError, TwoFactor};
 use serde::Deserialize;
 
-use super::sign_in::next_step;
+use super::sign_in::{count_failure, next_step};
 use crate::kit::session::{self, SignedIn, behind_tls};
 
 use crate::kit::gate::audit_account;
@@ -75,7 +75,7 @@ async fn throttle(
             now - THROTTLE_WINDOW,
         )
         .await?;
-    if let Err(retry) = sign_in_allowed(&failures.account, &failures.address, now) {
+    if let Err(retry) = sign_in_allowed(&failures.account_here, &failures.address, now) {
         audit_account(
             store,
             AccountEvent::TwoFactorChecked,
@@ -99,9 +99,8 @@ async fn wrong_code(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<(), knit_store::StoreError> {
-    store
-        .record_sign_in_failure(signed_in.user.email.as_str(), address, now)
-        .await?;
+    let account = signed_in.user.email.as_str();
+    count_failure(store, account, Some(&signed_in.user), address, now).await?;
     audit_account(
         store,
         event,
@@ -249,7 +248,7 @@ pub(crate) async fn submit(
     }
     let cookies = pass(&state, &signed_in, &headers, now).await?;
     if let Err(e) = store
-        .clear_sign_in_failures(signed_in.user.email.as_str())
+        .clear_sign_in_failures(signed_in.user.email.as_str(), Some(&address))
         .await
     {
         tracing::error!(error = %e, "sign-in failures not cleared");

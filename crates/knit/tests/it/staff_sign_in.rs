@@ -8,7 +8,9 @@ use chrono::{TimeDelta, Utc};
 use knit_domain::account::{Actor, Email, Membership, OrganizationId, UserId, UserStatus};
 use knit_domain::audit::Outcome;
 use knit_domain::password::hash_password;
-use knit_domain::session::{EmailedLink, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES};
+use knit_domain::session::{
+    BURST_FAILURES, EmailedLink, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES,
+};
 use knit_domain::totp::{TotpSecret, code_at, hash_recovery_code};
 use knit_store::accounts::{AuditFilter, NewLink, NewSession, NewUser, SessionRandom, User};
 use knit_web::accounts::invitation::{Invitation, InviteError, invite};
@@ -804,7 +806,8 @@ async fn brute_force(backend: Backend) {
     )
     .await;
 
-    // Per account: five wrong passwords, then even the right one must wait.
+    // Per account and address: five wrong passwords, then even the right one must wait
+    // there; but Asha, elsewhere, is never locked out by somebody else's guesses.
     let mut guesser = Browser::new(&app, "203.0.113.20");
     for guess in 0..MAX_ACCOUNT_FAILURES {
         let wrong = guesser
@@ -812,8 +815,7 @@ async fn brute_force(backend: Backend) {
             .await;
         assert_eq!(wrong.status, 401, "{}", wrong.body);
     }
-    let mut asha = Browser::new(&app, "198.51.100.18");
-    let throttled = asha.sign_in("asha@example.org", ASHA_PASSWORD).await;
+    let throttled = guesser.sign_in("asha@example.org", ASHA_PASSWORD).await;
     assert_eq!(throttled.status, 429, "{}", throttled.body);
     assert!(
         throttled.body.contains("try again in 15 minutes"),
@@ -823,6 +825,33 @@ async fn brute_force(backend: Backend) {
     let wait: i64 = throttled.retry_after.as_deref().unwrap().parse().unwrap();
     assert!((800..=900).contains(&wait), "Retry-After: {wait}");
     assert!(throttled.sets("knit_session").is_none());
+    let mut asha = Browser::new(&app, "198.51.100.18");
+    let signed_in = asha.sign_in("asha@example.org", ASHA_PASSWORD).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+
+    // A burst from several addresses: Asha is still not locked out, and she is told.
+    for n in 0..BURST_FAILURES - MAX_ACCOUNT_FAILURES {
+        let wrong = Browser::new(&app, &format!("203.0.113.{}", 100 + n))
+            .sign_in("asha@example.org", "another guess entirely")
+            .await;
+        assert_eq!(wrong.status, 401, "{}", wrong.body);
+    }
+    let asha_email = Email::parse("asha@example.org").unwrap();
+    let told = deliver(&app).await.sent_to(&asha_email);
+    assert_eq!(told.len(), 1, "told once, as the burst is reached");
+    assert!(
+        told[0].subject.contains("failed attempts"),
+        "{}",
+        told[0].subject
+    );
+    assert!(
+        !told[0].body.contains("203.0.113"),
+        "the email names no address"
+    );
+    let again = Browser::new(&app, "198.51.100.19")
+        .sign_in("asha@example.org", ASHA_PASSWORD)
+        .await;
+    assert_eq!(again.status, 303, "{}", again.body);
 
     // A wrong email and a wrong password read the same.
     let unknown = guesser
