@@ -202,13 +202,13 @@ pub(crate) async fn submit(
 
     // The password was right: only now may the page say the account cannot be used.
     if user.status != UserStatus::Active {
-        return Ok(refuse_inactive(&state, &user, &address, now).await);
+        return Ok(refuse_inactive(&state, user, &address, now).await);
     }
     let previous = session::cookie(&headers, SESSION_COOKIE);
-    let started = match session::start(store, &user, false, previous.as_deref(), now).await {
+    let started = match session::start(store, user, false, previous.as_deref(), now).await {
         Ok(started) => started,
         Err(StartSessionError::NotActive | StartSessionError::UnknownUser) => {
-            return Ok(refuse_inactive(&state, &user, &address, now).await);
+            return Ok(refuse_inactive(&state, user, &address, now).await);
         }
         Err(StartSessionError::Store(e)) => return Err(e.into()),
     };
@@ -234,7 +234,7 @@ pub(crate) async fn submit(
     )
     .await;
     let actor = Actor::staff(user.id, user.status, user.memberships.clone(), false);
-    let mut response = Redirect::to(next_step(&user, &actor)).into_response();
+    let mut response = Redirect::to(next_step(user, &actor)).into_response();
     session::give_session_cookie(response.headers_mut(), &started, behind_tls(&headers));
     Ok(response)
 }
