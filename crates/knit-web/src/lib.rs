@@ -40,6 +40,8 @@ pub struct Site {
     /// How residents reach a coordinator, printed on connectors' postcards: a phone number,
     /// an email, opening hours.
     pub coordinator_contact: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` says where a request came from.
+    pub trusted_proxies: kit::TrustedProxies,
 }
 
 impl Default for Site {
@@ -50,6 +52,7 @@ impl Default for Site {
             retention_years: knit_domain::casework::DEFAULT_RETENTION_YEARS,
             chase: knit_domain::referral::ChasePolicy::default(),
             coordinator_contact: None,
+            trusted_proxies: kit::TrustedProxies::default(),
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Global {
     /// in the data directory. Keep it out of database backups, and back it up on its own.
     #[arg(long, env = "KNIT_KEY_FILE", global = true)]
     pub key_file: Option<PathBuf>,
+    /// Reverse proxies in front of Knit whose X-Forwarded-For is believed, as addresses or
+    /// networks (`127.0.0.1, 10.0.0.0/8`). None by default: every client is its own address.
+    #[arg(long, env = "KNIT_TRUSTED_PROXIES", global = true, value_parser = knit_web::kit::TrustedProxies::parse, default_value = "")]
+    pub trusted_proxies: knit_web::kit::TrustedProxies,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +239,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         escalate_after_working_days: escalate_after_days,
                     },
                     coordinator_contact,
+                    trusted_proxies: global.trusted_proxies.clone(),
                 },
             )
             .await

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use knit_domain::connector::{ConnectorCode, SignUp};
@@ -15,7 +15,7 @@ use knit_domain::training::TrainingKind;
 
 use crate::training::{SessionView, UPCOMING_LIMIT};
 
-use crate::kit::{FieldError, Notice, PageError, PageResult, csrf, render};
+use crate::kit::{FieldError, Notice, PageError, PageResult, render};
 use crate::{AppState, Site};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -65,17 +65,9 @@ struct SignedUpPage<'a> {
 /// an address).
 pub(crate) async fn sign_up(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Form(form): Form<SignUpForm>,
 ) -> PageResult {
     let site = &state.site;
-    if csrf::check_public(&headers).is_err() {
-        return Ok(
-            Notice::new(StatusCode::FORBIDDEN, "There is a problem", csrf::Forged)
-                .link("/become-a-connector", "Back to the form")
-                .into_response(),
-        );
-    }
     let sign_up = match SignUp::parse(
         &form.name,
         &form.email,

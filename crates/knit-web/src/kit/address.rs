@@ -5,70 +5,110 @@ use std::net::IpAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use ipnet::IpNet;
+
+use crate::AppState;
+
+/// The reverse proxies in front of Knit whose `X-Forwarded-For` is believed: none unless
+/// configured (`KNIT_TRUSTED_PROXIES`), since behind Docker, a NAT or on a LAN any client
+/// could otherwise claim any address and every per-address limit would be void.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// Reads a list such as `127.0.0.1, 10.0.0.0/8, ::1`: addresses or networks, separated by
+    /// commas or spaces.
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        text.split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                t.parse::<IpNet>()
+                    .or_else(|_| t.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("{t:?} is not an address or network such as 10.0.0.0/8"))
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&address))
+    }
+}
 
 /// The address a request came from, for throttling and the audit log.
 ///
-/// The connection's peer, unless that peer is this machine or a private network (a reverse
-/// proxy in front of Knit), in which case the last address the proxy appended to
-/// `X-Forwarded-For`: a client can put anything at the start of that header but not after
-/// its proxy's entry. When the server was started without peer addresses the header's last
-/// entry is used too.
-pub fn client_address(headers: &HeaderMap, peer: Option<IpAddr>) -> String {
-    let forwarded = || {
-        headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|h| h.to_str().ok())
-            .flat_map(|h| h.split(','))
-            .next_back()
-            .and_then(|last| last.trim().parse::<IpAddr>().ok())
+/// The connection's peer, unless that peer is a trusted proxy: then the nearest address in
+/// `X-Forwarded-For` that is not itself a trusted proxy, read from the right, since a client
+/// can write anything at the start of that header but not after its proxy's entry.
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+    trusted: &TrustedProxies,
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_owned();
     };
-    let behind_proxy = match peer {
-        None => true,
-        Some(IpAddr::V4(v4)) => v4.is_loopback() || v4.is_private(),
-        Some(IpAddr::V6(v6)) => v6.is_loopback() || v6.is_unique_local(),
-    };
-    let address = if behind_proxy {
-        forwarded().or(peer)
-    } else {
-        peer
-    };
-    address.map_or_else(|| "unknown".to_owned(), |a| a.to_string())
+    if !trusted.trusts(peer) {
+        return peer.to_string();
+    }
+    let mut nearest = peer;
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(','))
+        .collect::<Vec<_>>();
+    for hop in hops.into_iter().rev() {
+        let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        nearest = hop;
+        if !trusted.trusts(hop) {
+            break;
+        }
+    }
+    nearest.to_string()
 }
 
 /// Where a request came from, as [`client_address`] reads it: an extractor for handlers.
 pub struct ClientAddress(pub String);
 
 impl ClientAddress {
-    pub fn of(parts: &Parts) -> ClientAddress {
+    pub fn of(parts: &Parts, trusted: &TrustedProxies) -> ClientAddress {
         let peer = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
-        ClientAddress(client_address(&parts.headers, peer))
+        ClientAddress(client_address(&parts.headers, peer, trusted))
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &S,
+        state: &AppState,
     ) -> Result<ClientAddress, Self::Rejection> {
-        Ok(ClientAddress::of(parts))
+        Ok(ClientAddress::of(parts, &state.site.trusted_proxies))
     }
 }
 
-/// The start of links in emails: `KNIT_PUBLIC_URL` (such as `https://help.example.org`).
-/// Without it, the request's host is used only if it is this machine, for development; a
-/// host header from anywhere else could point reset links at someone else's site.
+/// The site's public address as configured (`KNIT_PUBLIC_URL`, such as
+/// `https://help.example.org`), without a trailing slash.
+pub fn configured_public_url() -> Option<String> {
+    let url = std::env::var("KNIT_PUBLIC_URL").ok()?;
+    let url = url.trim().trim_end_matches('/');
+    (!url.is_empty()).then(|| url.to_owned())
+}
+
+/// The start of links in emails: the configured public address. Without it, the request's
+/// host is used only if it is this machine, for development; a host header from anywhere
+/// else could point reset links at someone else's site.
 pub fn public_base_url(headers: &HeaderMap) -> String {
-    if let Ok(url) = std::env::var("KNIT_PUBLIC_URL") {
-        let url = url.trim().trim_end_matches('/');
-        if !url.is_empty() {
-            return url.to_owned();
-        }
+    if let Some(url) = configured_public_url() {
+        return url;
     }
     let host = headers
         .get(header::HOST)
@@ -102,16 +142,53 @@ mod tests {
     }
 
     #[test]
-    fn the_address_is_the_peer_unless_a_local_proxy_forwarded_it() {
+    fn the_address_is_the_peer_unless_a_trusted_proxy_forwarded_it() {
+        let none = TrustedProxies::default();
+        let trusted = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap();
         let public: IpAddr = "198.51.100.4".parse().unwrap();
         let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let lan: IpAddr = "192.168.1.20".parse().unwrap();
         let spoofed = forwarded("203.0.113.9");
-        assert_eq!(client_address(&spoofed, Some(public)), "198.51.100.4");
+        assert_eq!(
+            client_address(&spoofed, Some(public), &trusted),
+            "198.51.100.4"
+        );
+        // Nothing is trusted unless configured: a neighbour on the LAN or a container next
+        // door cannot choose its address.
+        assert_eq!(client_address(&spoofed, Some(proxy), &none), "127.0.0.1");
+        assert_eq!(
+            client_address(&spoofed, Some(lan), &trusted),
+            "192.168.1.20"
+        );
         // Behind a proxy, the client's own additions come first and are ignored.
         let chain = forwarded("203.0.113.9, 192.0.2.77");
-        assert_eq!(client_address(&chain, Some(proxy)), "192.0.2.77");
-        assert_eq!(client_address(&HeaderMap::new(), Some(proxy)), "127.0.0.1");
-        assert_eq!(client_address(&forwarded("nonsense"), None), "unknown");
+        assert_eq!(client_address(&chain, Some(proxy), &trusted), "192.0.2.77");
+        // Two trusted proxies in a row: the address before them.
+        let two = forwarded("203.0.113.9, 192.0.2.77, 10.1.2.3");
+        assert_eq!(client_address(&two, Some(proxy), &trusted), "192.0.2.77");
+        assert_eq!(
+            client_address(&HeaderMap::new(), Some(proxy), &trusted),
+            "127.0.0.1"
+        );
+        assert_eq!(
+            client_address(&forwarded("nonsense"), Some(proxy), &trusted),
+            "127.0.0.1"
+        );
+        assert_eq!(client_address(&spoofed, None, &trusted), "unknown");
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_or_refused_with_the_reason() {
+        let list = TrustedProxies::parse(" 127.0.0.1,::1 10.0.0.0/8 ").unwrap();
+        assert!(list.trusts("10.200.0.1".parse().unwrap()));
+        assert!(list.trusts("::1".parse().unwrap()));
+        assert!(!list.trusts("11.0.0.1".parse().unwrap()));
+        assert_eq!(
+            TrustedProxies::parse("").unwrap(),
+            TrustedProxies::default()
+        );
+        let refused = TrustedProxies::parse("127.0.0.1, the office").unwrap_err();
+        assert!(refused.contains("\"the\""), "{refused}");
     }
 
     #[test]

@@ -14,12 +14,14 @@
 //! several instances without a shared key, and is a different cookie from the session's, so
 //! the session cookie is still set only once someone signs in. The public site sets neither.
 //! Requests from another origin are also refused outright by their `Origin` or
-//! `Sec-Fetch-Site` headers where the browser sends them.
+//! `Sec-Fetch-Site` headers where the browser sends them; public forms, which have no token,
+//! must carry one of the two.
 
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN, SET_COOKIE};
 use knit_domain::session::token_from_random;
 
+use super::address::configured_public_url;
 use super::forms::random_bytes;
 use super::session::{cookie, set_cookie};
 
@@ -64,19 +66,19 @@ pub fn form_token(
 
 /// Checks an anonymous form's token against its cookie.
 pub fn check_anonymous(headers: &HeaderMap, submitted: &str) -> Result<(), Forged> {
-    same_origin(headers)?;
+    same_origin(headers, Silence::TokenDecides)?;
     match cookie(headers, FORM_COOKIE) {
         Some(expected) if equal(expected.as_bytes(), submitted.as_bytes()) => Ok(()),
         _ => Err(Forged),
     }
 }
 
-/// Checks a public form (booking a training place, signing up as a connector). The public
-/// site sets no cookie to hold a token in; what is refused is a request the browser marks
-/// as sent from another site. Such a form gains its maker nothing they could not get by
-/// filling it in themselves, which is why this is enough there and nowhere else.
+/// Checks a public form (booking a training place, asking for a call back, reporting a
+/// problem). The public site sets no cookie to hold a token in, so the browser's word
+/// decides: a form must say it comes from this site — `Origin` naming it, or, where a
+/// browser sends no usable origin, `Sec-Fetch-Site: same-origin`. Silence is refused.
 pub fn check_public(headers: &HeaderMap) -> Result<(), Forged> {
-    same_origin(headers)
+    same_origin(headers, Silence::Refused)
 }
 
 /// Checks a signed-in form's token against the session's secret.
@@ -85,7 +87,7 @@ pub fn check_session(
     csrf_secret: &str,
     submitted: &str,
 ) -> Result<(), Forged> {
-    same_origin(headers)?;
+    same_origin(headers, Silence::TokenDecides)?;
     if !csrf_secret.is_empty() && equal(csrf_secret.as_bytes(), submitted.as_bytes()) {
         Ok(())
     } else {
@@ -93,37 +95,41 @@ pub fn check_session(
     }
 }
 
-/// Refuses a request a browser marks as coming from another site. Browsers that send
-/// neither header still need the token.
-pub fn same_origin(headers: &HeaderMap) -> Result<(), Forged> {
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site")
-    {
+/// What a request that names no origin (no `Origin`, or `null`, and no `Sec-Fetch-Site`)
+/// gets: refused where nothing else protects the form; left to the token where one does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Silence {
+    Refused,
+    TokenDecides,
+}
+
+/// Refuses a request the browser marks as sent from another site, or whose `Origin` is not
+/// this site: the `Host` the browser connected to, or the configured public address. A
+/// proxy's `X-Forwarded-Host` is not believed: a client can send it too.
+fn same_origin(headers: &HeaderMap, silence: Silence) -> Result<(), Forged> {
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if fetch_site.is_some_and(|v| v != b"same-origin" && v != b"none") {
         return Err(Forged);
     }
-    let Some(origin) = headers.get(ORIGIN) else {
-        return Ok(());
+    let origin = match headers.get(ORIGIN) {
+        Some(origin) => Some(origin.to_str().map_err(|_| Forged)?),
+        None => None,
     };
-    let origin = origin.to_str().map_err(|_| Forged)?;
-    // Our pages ask for no referrer, and browsers then send `Origin: null` with a form
-    // posted from our own page: it says nothing either way, so the token decides.
-    if origin == "null" {
-        return Ok(());
-    }
+    let Some(origin) = origin.filter(|o| *o != "null") else {
+        return match (silence, fetch_site) {
+            (_, Some(b"same-origin")) | (Silence::TokenDecides, _) => Ok(()),
+            (Silence::Refused, _) => Err(Forged),
+        };
+    };
     let origin_host = without_scheme(origin);
-    // The host as the browser saw it: the Host header, or what a proxy says it was, or the
-    // configured public address.
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let public = std::env::var("KNIT_PUBLIC_URL").ok();
-    let known = [
-        header(HOST.as_str()),
-        header("x-forwarded-host").and_then(|h| h.split(',').next_back().map(str::trim)),
-        public
-            .as_deref()
-            .map(|u| without_scheme(u.trim().trim_end_matches('/'))),
-    ];
-    if known.iter().flatten().any(|host| *host == origin_host) {
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let public = configured_public_url();
+    let public = public.as_deref().map(without_scheme);
+    if [host, public]
+        .iter()
+        .flatten()
+        .any(|known| *known == origin_host)
+    {
         Ok(())
     } else {
         Err(Forged)
@@ -192,17 +198,45 @@ mod tests {
     }
 
     #[test]
-    fn a_proxy_that_rewrites_the_host_is_understood() {
+    fn a_forwarded_host_is_not_believed() {
         let token = "cd".repeat(32);
         let mut headers = with_cookie(&token);
         headers.insert(HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        headers.insert(ORIGIN, HeaderValue::from_static("https://help.example.org"));
-        assert_eq!(check_anonymous(&headers, &token), Err(Forged));
-        headers.insert(
-            "x-forwarded-host",
-            HeaderValue::from_static("help.example.org"),
+        headers.insert(ORIGIN, HeaderValue::from_static("https://evil.example"));
+        headers.insert("x-forwarded-host", HeaderValue::from_static("evil.example"));
+        if configured_public_url().is_none() {
+            assert_eq!(check_anonymous(&headers, &token), Err(Forged));
+        }
+    }
+
+    #[test]
+    fn a_public_form_must_say_it_comes_from_this_site() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("knit.example"));
+        assert_eq!(check_public(&headers), Err(Forged), "no origin at all");
+        headers.insert(ORIGIN, HeaderValue::from_static("null"));
+        assert_eq!(check_public(&headers), Err(Forged), "a null origin alone");
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert_eq!(
+            check_public(&headers),
+            Ok(()),
+            "null, but the browser says same-origin"
         );
-        assert_eq!(check_anonymous(&headers, &token), Ok(()));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert_eq!(
+            check_public(&headers),
+            Err(Forged),
+            "a neighbouring subdomain"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("knit.example"));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://knit.example"));
+        assert_eq!(check_public(&headers), Ok(()));
+        headers.insert(
+            ORIGIN,
+            HeaderValue::from_static("https://knit.example.evil"),
+        );
+        assert_eq!(check_public(&headers), Err(Forged));
     }
 
     #[test]

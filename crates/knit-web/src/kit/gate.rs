@@ -170,7 +170,7 @@ pub(crate) async fn check(
 async fn admit(state: &AppState, guard: Guard, request: Request) -> Result<Request, PageError> {
     let form = request.method() == Method::POST;
     let (mut parts, body) = request.into_parts();
-    let ClientAddress(address) = ClientAddress::of(&parts);
+    let ClientAddress(address) = ClientAddress::of(&parts, &state.site.trusted_proxies);
     let now = Utc::now();
     let body = match guard {
         Guard::Public(_) => {

@@ -11,7 +11,7 @@ pub mod page;
 pub mod security;
 pub mod session;
 
-pub use address::{ClientAddress, public_base_url};
+pub use address::{ClientAddress, TrustedProxies, public_base_url};
 pub use forms::{FieldError, day, parse_date, random_bytes, see_other, ticked, when};
 pub use gate::{Allowed, Guard};
 pub use page::{Notice, PageError, PageResult, capitalised, render};

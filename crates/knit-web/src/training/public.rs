@@ -20,7 +20,7 @@ use knit_store::connectors::{
 use uuid::Uuid;
 
 use crate::kit::{
-    FieldError, Notice, PageError, PageResult, csrf, public_base_url, random_bytes, render,
+    FieldError, Notice, PageError, PageResult, public_base_url, random_bytes, render,
 };
 use crate::training::emails::{booking_mail, event, when, where_};
 use crate::{AppState, Site};
@@ -157,13 +157,6 @@ pub(crate) async fn book(
     Form(form): Form<BookingForm>,
 ) -> PageResult {
     let site = &state.site;
-    if csrf::check_public(&headers).is_err() {
-        return Ok(
-            Notice::new(StatusCode::FORBIDDEN, "There is a problem", csrf::Forged)
-                .link("/training", "See training sessions")
-                .into_response(),
-        );
-    }
     let session = match find(&state, &id).await {
         Ok(s) => s,
         Err(response) => return Ok(response),
@@ -297,13 +290,6 @@ pub(crate) async fn cancel(
     Path(token): Path<String>,
 ) -> PageResult {
     let site = &state.site;
-    if csrf::check_public(&headers).is_err() {
-        return Ok(
-            Notice::new(StatusCode::FORBIDDEN, "There is a problem", csrf::Forged)
-                .link("/training", "See training sessions")
-                .into_response(),
-        );
-    }
     if !well_formed(&token) {
         return Ok(unknown_booking());
     }

@@ -39,7 +39,11 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
         knit_domain::totp::TotpSecret::from_random_bytes(*crate::demo::DEMO_LEAD_TOTP_SECRET)
             .to_base32()
     );
-    let state = app::state(store, app::demo_site()).await?;
+    let site = knit_web::Site {
+        trusted_proxies: global.trusted_proxies.clone(),
+        ..app::demo_site()
+    };
+    let state = app::state(store, site).await?;
     run(global, state, bind, &demo_staff_notice()).await
 }
 

@@ -166,6 +166,49 @@ async fn a_partial_postcode_falls_back_to_its_district() {
     assert!(body.contains("the area around KF1 1ZZ"), "{body}");
 }
 
+/// A public form that writes must say it comes from this site: another site's page, or a
+/// script that names no origin, is refused before anything is stored.
+#[tokio::test]
+async fn public_forms_refuse_what_does_not_come_from_this_site() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let service = knit::demo::directory()[0].id;
+    let silent = reqwest::Client::new();
+    let report = format!("{}/services/{service}/report", app.base_url);
+    let call_back = format!("{}/call-back", app.base_url);
+    let attempts = [
+        silent.post(&report).form(&[("what", "No origin at all")]),
+        silent
+            .post(&report)
+            .header("origin", "null")
+            .form(&[("what", "A null origin and nothing else")]),
+        app.client
+            .post(&report)
+            .header("origin", "https://evil.example")
+            .form(&[("what", "From another site")]),
+        silent
+            .post(&call_back)
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("name", "Eve"), ("phone", "07700 900002"), ("consent", "yes")]),
+    ];
+    for attempt in attempts {
+        let response = attempt.send().await.unwrap();
+        assert_eq!(response.status(), 403);
+        assert!(response.text().await.unwrap().contains("not sent from this site"));
+    }
+    assert!(app.store().problem_reports().await.unwrap().is_empty());
+    // A browser that sends a null origin but says the form is its own page's is heard.
+    let kept = silent
+        .post(&report)
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("what", "The phone number is out of date")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 200);
+    assert_eq!(app.store().problem_reports().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn a_problem_report_is_kept_for_the_place_leads() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -231,7 +274,7 @@ async fn public_pages_are_private_and_safe() {
             .unwrap();
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
         assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
-        assert_eq!(headers.get("referrer-policy").unwrap(), "no-referrer");
+        assert_eq!(headers.get("referrer-policy").unwrap(), "same-origin");
         let body = response.text().await.unwrap();
         assert!(!body.contains("<script>"), "{path} has no inline script");
         for attr in ["src=\"http", "href=\"//"] {

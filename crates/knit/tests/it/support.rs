@@ -138,21 +138,33 @@ impl TestApp {
     ) -> TestApp {
         let (store, database) = open(backend).await;
         seed(Arc::clone(&store)).await;
-        let state = knit::app::state(store, knit::app::demo_site())
-            .await
-            .expect("the app starts");
+        // The test's client stands in for a reverse proxy on this machine: it says, in
+        // X-Forwarded-For, which visitor each request is from.
+        let site = knit_web::Site {
+            trusted_proxies: knit_web::kit::TrustedProxies::parse("127.0.0.1").expect("an address"),
+            ..knit::app::demo_site()
+        };
+        let state = knit::app::state(store, site).await.expect("the app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
         let address: SocketAddr = listener.local_addr().expect("an address");
-        let router = knit_web::router(state.clone());
+        let router =
+            knit_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move {
             axum::serve(listener, router)
                 .await
                 .expect("the server runs")
         });
+        // Like a browser on one of the site's own pages, every request names its origin.
+        let mut origin = reqwest::header::HeaderMap::new();
+        origin.insert(
+            reqwest::header::ORIGIN,
+            format!("http://{address}").parse().expect("an origin"),
+        );
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .default_headers(origin)
             .build()
             .expect("a client");
         TestApp {
