@@ -4,6 +4,7 @@ mod cli;
 mod connectors;
 mod directory_changes;
 mod directory_site;
+mod durability;
 mod listing_checks;
 mod marys_journey;
 mod organisations;
