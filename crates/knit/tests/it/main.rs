@@ -13,6 +13,7 @@ mod oruk_api;
 mod oruk_conformance;
 mod problem_reports;
 mod route_permissions;
+mod search_properties;
 mod staff_listings;
 mod staff_pages;
 mod staff_sign_in;
