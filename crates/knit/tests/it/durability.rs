@@ -519,6 +519,32 @@ async fn writes_survive_a_kill(backend: Backend) {
     }
     let after = call_back(&client, &server.base, CALL_BACKS + 1, &run).await;
     assert!(after.is_some(), "the restarted server takes new requests");
+    if backend == Backend::Sqlite {
+        // An online backup, taken while the server runs, holds every acknowledged write.
+        let file = place.dir.path().join("online.backup");
+        let made = Command::new(env!("CARGO_BIN_EXE_knit"))
+            .args(["backup", file.to_str().unwrap()])
+            .env("KNIT_DATA_DIR", place.dir.path())
+            .env("KNIT_DATABASE_URL", &place.url)
+            .env("KNIT_KEY_FILE", place.key_file())
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let copy = knit_store::open(&file.display().to_string()).await.unwrap();
+        copy.use_keys(Arc::new(
+            KeyRing::load_or_create(&place.key_file()).unwrap(),
+        ));
+        let backed_up: std::collections::BTreeSet<String> = copy
+            .waiting_intakes(10 * CALL_BACKS as u32)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|i| i.details.map(|d| d.name))
+            .collect();
+        for name in call_backs.iter().chain(after.iter()) {
+            assert!(backed_up.contains(name), "{name} is in the online backup");
+        }
+    }
     eprintln!(
         "durability on {backend:?}: {} of {CALL_BACKS} call-backs and {} of {} referral moves \
          acknowledged ({at_kill} when killed), all {} found after restart; {:.1} s",
