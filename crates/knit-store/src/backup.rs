@@ -176,10 +176,42 @@ pub async fn restore(url: &str, file: &Path, force: bool) -> Result<()> {
     if !file.exists() {
         return Err(BackupError::Missing(file.to_path_buf()));
     }
+    let kind = backup_kind(file)?;
     match target(url)? {
+        Target::Sqlite(_) if kind == Some(Kind::Postgres) => Err(BackupError::NotABackup {
+            path: file.to_path_buf(),
+            reason: "it is a PostgreSQL backup; restore it into PostgreSQL".into(),
+        }),
+        Target::Postgres(_) if kind == Some(Kind::Sqlite) => Err(BackupError::NotABackup {
+            path: file.to_path_buf(),
+            reason: "it is a SQLite backup; restore it into SQLite, then move it with knit db copy"
+                .into(),
+        }),
         Target::Sqlite(database) => restore_sqlite(&database, file, force).await,
         Target::Postgres(url) => restore_postgres(&url, file, force).await,
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// Which backend wrote a backup, from the first bytes of the file.
+fn backup_kind(file: &Path) -> Result<Option<Kind>> {
+    use std::io::Read;
+    let mut start = [0u8; 16];
+    let mut opened = std::fs::File::open(file).map_err(io(file))?;
+    let read = opened.read(&mut start).map_err(io(file))?;
+    let start = &start[..read];
+    Ok(if start.starts_with(b"SQLite format 3\0") {
+        Some(Kind::Sqlite)
+    } else if start.starts_with(b"PGDMP") {
+        Some(Kind::Postgres)
+    } else {
+        None
+    })
 }
 
 async fn restore_sqlite(database: &Path, file: &Path, force: bool) -> Result<()> {

@@ -317,6 +317,21 @@ async fn a_sqlite_town_moves_to_postgresql_whole_or_not_at_all() {
     let separator = if server.contains('?') { '&' } else { '?' };
     let target = format!("{server}{separator}options=-c%20search_path%3D{schema}");
 
+    // A SQLite backup is not restored into PostgreSQL: the error says how to move it.
+    let file = dir.path().join("town.backup");
+    assert!(
+        knit(dir.path(), &sqlite, &["backup", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let crossed = knit(dir.path(), &target, &["restore", file.to_str().unwrap()]);
+    assert!(!crossed.status.success());
+    assert!(
+        said(&crossed).contains("knit db copy"),
+        "{}",
+        said(&crossed)
+    );
+
     // A source row PostgreSQL cannot take, in a table copied late: the copy stops and the
     // target keeps nothing of what came before it.
     let spoiled = dir.path().join("spoiled.sqlite");
