@@ -23,5 +23,8 @@ pub mod training;
 pub mod validation;
 pub mod wellbeing;
 
+#[cfg(test)]
+mod decoder_properties;
+
 pub use directory::Service;
 pub use needs::{NEEDS, Need, NeedDomain, NeedId};

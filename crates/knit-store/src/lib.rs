@@ -15,6 +15,7 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod backup;
 pub mod casework;
 pub mod connectors;
 mod error;

@@ -124,6 +124,29 @@ pub enum Command {
     /// The keys that seal personal data.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Write a backup of the database to FILE (the key file is not in it).
+    Backup { file: PathBuf },
+    /// Put a backup in place of the database. Stop every running Knit first.
+    Restore {
+        file: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The database itself.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy this SQLite database into an empty PostgreSQL database, all or nothing, checked
+    /// table by table.
+    Copy {
+        /// The PostgreSQL database to copy to: postgres://…
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,6 +308,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::casework::export_person(&global, id, out.as_deref()).await
         }
         Command::Keys(KeysCommand::Rotate) => commands::casework::rotate_keys(&global).await,
+        Command::Backup { file } => commands::backup::backup(&global, &file).await,
+        Command::Restore { file, force } => commands::backup::restore(&global, &file, force).await,
+        Command::Db(DbCommand::Copy { to }) => commands::backup::copy(&global, &to).await,
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

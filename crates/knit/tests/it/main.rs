@@ -1,9 +1,11 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
+mod backups;
 mod cli;
 mod connectors;
 mod directory_changes;
 mod directory_site;
+mod durability;
 mod listing_checks;
 mod marys_journey;
 mod organisations;
@@ -11,6 +13,7 @@ mod oruk_api;
 mod oruk_conformance;
 mod problem_reports;
 mod route_permissions;
+mod search_properties;
 mod staff_listings;
 mod staff_pages;
 mod staff_sign_in;
