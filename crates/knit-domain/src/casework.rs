@@ -551,16 +551,8 @@ pub fn retention_review_due(closed: DateTime<Utc>, years: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Requests for help one address may send through the public forms in
-/// [`PUBLIC_REQUEST_WINDOW_MINUTES`]: more than a household with a crisis would send, few
-/// enough that a script cannot bury the coordinators' queue.
-pub const PUBLIC_REQUESTS_PER_WINDOW: u64 = 5;
-pub const PUBLIC_REQUEST_WINDOW_MINUTES: i64 = 60;
-
-/// Whether one more request is taken from an address that sent `recent` in the window.
-pub fn public_request_allowed(recent: u64) -> bool {
-    recent < PUBLIC_REQUESTS_PER_WINDOW
-}
+/// How many requests for help one address may send: the rule for every public form.
+pub use crate::public_forms::{PUBLIC_REQUESTS_PER_WINDOW, public_request_allowed};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IntakeProblem {
@@ -780,13 +772,6 @@ mod tests {
         let mut with_phone = details;
         with_phone.referrer.as_mut().unwrap().phone = "01234 567890".into();
         assert!(check_intake(with_phone, IntakeSource::Professional).is_ok());
-    }
-
-    #[test]
-    fn an_address_may_send_a_few_requests_an_hour() {
-        assert!(public_request_allowed(0));
-        assert!(public_request_allowed(PUBLIC_REQUESTS_PER_WINDOW - 1));
-        assert!(!public_request_allowed(PUBLIC_REQUESTS_PER_WINDOW));
     }
 
     #[test]

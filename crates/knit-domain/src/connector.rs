@@ -311,7 +311,7 @@ impl SignUp {
         area: &str,
         heard_from: &str,
     ) -> Result<SignUp, BadSignUp> {
-        let name = name.trim();
+        let name = crate::validation::one_line(name);
         if name.is_empty() || name.chars().count() > 100 {
             return Err(BadSignUp::NoName);
         }
@@ -321,9 +321,9 @@ impl SignUp {
             typed => Some(parse_phone(typed).ok_or(BadSignUp::BadPhone)?),
         };
         let area = Area::parse(area).map_err(BadSignUp::Area)?;
-        let heard = heard_from.trim();
+        let heard = crate::validation::one_line(heard_from);
         Ok(SignUp {
-            name: name.to_owned(),
+            name,
             email,
             phone,
             area,

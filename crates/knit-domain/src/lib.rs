@@ -14,6 +14,7 @@ pub mod needs;
 pub mod opening;
 pub mod password;
 pub mod postcode;
+pub mod public_forms;
 pub mod referral;
 pub mod session;
 pub mod synthetic;

@@ -312,7 +312,7 @@ impl Booker {
         organization: &str,
         kind: TrainingKind,
     ) -> Result<Booker, BadBooker> {
-        let name = name.trim();
+        let name = crate::validation::one_line(name);
         if name.is_empty() {
             return Err(BadBooker::NoName);
         }
@@ -320,12 +320,13 @@ impl Booker {
             return Err(BadBooker::NameTooLong);
         }
         let email = Email::parse(email).map_err(|_| BadBooker::BadEmail)?;
-        let organization = optional(organization).map(|o| o.chars().take(120).collect());
+        let organization = optional(&crate::validation::one_line(organization))
+            .map(|o| o.chars().take(120).collect());
         if kind == TrainingKind::Joint && organization.is_none() {
             return Err(BadBooker::NoOrganization);
         }
         Ok(Booker {
-            name: name.to_owned(),
+            name,
             email,
             organization,
         })

@@ -4,6 +4,16 @@ use std::fmt;
 
 use crate::directory::{Delivery, Frequency, LocationType, Service, WayIn};
 
+/// Text for one line — a name, an organisation — with every run of white space or control
+/// characters (a line break typed or pasted into a form) made one space, so it can never
+/// start a new line in an email's body or headers.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The most Knit keeps from one box of free text (what is going on, a note, a message, a
 /// report, a reason): room for a person's story, not for a document, and a bound on what
 /// any form can make the database hold.
@@ -276,4 +286,19 @@ fn infer_delivery(service: &Service) -> Vec<Delivery> {
         });
     }
     delivery
+}
+
+#[cfg(test)]
+mod one_line_tests {
+    use super::one_line;
+
+    #[test]
+    fn a_name_stays_on_one_line() {
+        assert_eq!(
+            one_line("  Ann\r\nBcc: x@evil.example\tLee "),
+            "Ann Bcc: x@evil.example Lee"
+        );
+        assert_eq!(one_line("\u{0}\u{1b}"), "");
+        assert_eq!(one_line("Ann Lee"), "Ann Lee");
+    }
 }

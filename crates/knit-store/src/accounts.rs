@@ -16,6 +16,7 @@ use knit_domain::Service;
 use knit_domain::account::{Actor, Email, Membership, OrganizationId, Role, UserId, UserStatus};
 use knit_domain::audit::{AuditEvent, BrokenLink, ChainHead, NewAuditEvent};
 use knit_domain::listing_change::{ListingChangeStatus, ReviewRefused};
+use knit_domain::public_forms::PublicForm;
 use knit_domain::session::{EmailedLink, LinkRefused, TOKEN_BYTES};
 use knit_domain::totp::{TimeStep, TotpSecret};
 use serde_json::Value;
@@ -696,12 +697,26 @@ pub trait AccountStore: Send + Sync {
         filter: &AuditFilter,
     ) -> Result<Vec<AuditEvent>>;
 
-    /// How many events with one of `actions` came from `address` since `since`: how the
-    /// public forms that reach staff are limited per address, across every instance.
-    async fn count_recent_from(
+    /// Records a send through a public form from `address` if `allowed` (the domain's rule,
+    /// given how many that address sent through the form since `since`) takes it: counted
+    /// and recorded in one transaction, serialised per address, so requests arriving
+    /// together cannot exceed the limit on any number of instances. Sends older than `since`
+    /// are forgotten, since an address is personal data. Returns whether it was taken.
+    async fn admit_public_send(
         &self,
+        form: PublicForm,
         address: &str,
-        actions: &[&str],
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+        allowed: fn(u64) -> bool,
+    ) -> Result<bool>;
+
+    /// How many sends through `form` `address` made since `since`, without recording one:
+    /// for a form that says "not now" before the visitor puts their mistakes right.
+    async fn recent_public_sends(
+        &self,
+        form: PublicForm,
+        address: &str,
         since: DateTime<Utc>,
     ) -> Result<u64>;
 

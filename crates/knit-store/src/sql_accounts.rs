@@ -15,6 +15,7 @@ use knit_domain::Service;
 use knit_domain::account::{Actor, Email, Membership, OrganizationId, Role, UserId, UserStatus};
 use knit_domain::audit::{AuditEvent, ChainHash, ChainHead, NewAuditEvent, Outcome, chain};
 use knit_domain::listing_change::{ListingChangeStatus, Review, review};
+use knit_domain::public_forms::PublicForm;
 use knit_domain::session::{
     ABSOLUTE_TIMEOUT, EmailedLink, IDLE_TIMEOUT, link_usable, session_is_live, token_digest,
     token_from_random,
@@ -24,7 +25,9 @@ use sqlx::{AssertSqlSafe, Database, Decode, QueryBuilder, Row, Type};
 use uuid::Uuid;
 
 use super::sql_store::{SqlStore, record_changes, write_services};
-use super::{DB, Key, NAME, Stamp, begin_read, begin_write, key, stamp, time_of, uuid_of};
+use super::{
+    DB, Key, LOCK_ADDRESS, NAME, Stamp, begin_read, begin_write, key, stamp, time_of, uuid_of,
+};
 use crate::accounts::{
     AccountStore, AuditFilter, JOB_LEASE, Job, JobFate, JobId, JobState, LinkError, ListingChange,
     ListingChangeError, ListingReview, NewJob, NewLink, NewListingChange, NewProblemNote,
@@ -1289,25 +1292,59 @@ impl AccountStore for SqlStore {
         head_row(&row)
     }
 
-    async fn count_recent_from(
+    async fn admit_public_send(
         &self,
+        form: PublicForm,
         address: &str,
-        actions: &[&str],
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+        allowed: fn(u64) -> bool,
+    ) -> Result<bool> {
+        let mut tx = begin_write(&self.writer).await?;
+        if let Some(lock) = LOCK_ADDRESS {
+            sqlx::query(lock).bind(address).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM public_sends WHERE at < $1")
+            .bind(stamp(since))
+            .execute(&mut *tx)
+            .await?;
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM public_sends WHERE address = $1 AND form = $2",
+        )
+        .bind(address)
+        .bind(form.code())
+        .fetch_one(&mut *tx)
+        .await?;
+        if !allowed(u64::try_from(recent).unwrap_or(u64::MAX)) {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO public_sends (id, form, address, at) VALUES ($1, $2, $3, $4)")
+            .bind(key(Uuid::new_v4()))
+            .bind(form.code())
+            .bind(address)
+            .bind(stamp(at))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn recent_public_sends(
+        &self,
+        form: PublicForm,
+        address: &str,
         since: DateTime<Utc>,
     ) -> Result<u64> {
-        let mut query =
-            QueryBuilder::<DB>::new("SELECT COUNT(*) FROM audit_events WHERE address = ");
-        query.push_bind(address.to_owned());
-        query.push(" AND at > ").push_bind(stamp(since));
-        query.push(" AND action IN (");
-        let mut list = query.separated(", ");
-        for action in actions {
-            list.push_bind(action.to_string());
-        }
-        query.push(")");
-        let row = query.build().fetch_one(&self.reader).await?;
-        let count: i64 = Columns::new(&row).int()?;
-        Ok(u64::try_from(count).unwrap_or(0))
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM public_sends WHERE address = $1 AND form = $2 AND at >= $3",
+        )
+        .bind(address)
+        .bind(form.code())
+        .bind(stamp(since))
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(u64::try_from(recent).unwrap_or(0))
     }
 
     // --- jobs ---

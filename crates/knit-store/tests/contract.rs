@@ -80,6 +80,11 @@ impl Db {
         self.store.as_ref()
     }
 
+    /// The store itself, for stories that hand it to tasks running at once.
+    fn shared(&self) -> &SharedStore {
+        &self.store
+    }
+
     async fn finish(self) {
         drop(self.store);
         if let Cleanup::Schema { url, schema } = &self.cleanup {

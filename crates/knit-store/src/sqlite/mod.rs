@@ -63,6 +63,9 @@ fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
 
 /// SQLite has one writer at a time, so changes are numbered in the order they commit.
 const LOCK_CHANGES: Option<&str> = None;
+/// Sends through the public forms from one address are counted one at a time: on SQLite,
+/// `BEGIN IMMEDIATE` already serialises every write.
+const LOCK_ADDRESS: Option<&str> = None;
 
 const NAME: &str = "sqlite";
 

@@ -13,6 +13,9 @@ use knit_domain::audit::{
     AccountEvent, BrokenLink, LinkProblem, NewAuditEvent, Outcome, chain, verify,
 };
 use knit_domain::listing_change::{ListingChangeStatus, ReviewRefused};
+use knit_domain::public_forms::{
+    PUBLIC_REQUESTS_PER_WINDOW, PUBLIC_WINDOW, PublicForm, public_request_allowed,
+};
 use knit_domain::session::{EmailedLink, LinkRefused, THROTTLE_WINDOW, Throttled, sign_in_allowed};
 use knit_domain::totp::{
     CodeRefused, TotpSecret, check_code, code_at, hash_recovery_code, recovery_codes,
@@ -889,6 +892,60 @@ pub async fn brute_force_is_counted_per_account_and_per_address(db: &Db) {
     assert_eq!(store.purge_sign_in_failures(now).await.unwrap(), 20);
 }
 
+/// A script sends thirty call-back requests at once from one address: the limit holds
+/// exactly, however the requests interleave, while a neighbour and another form are heard.
+pub async fn public_sends_are_limited_exactly_under_concurrency(db: &Db) {
+    let store = db.store();
+    let now = Utc::now();
+    let since = now - PUBLIC_WINDOW;
+    let sends = (0..30).map(|_| {
+        let store = Arc::clone(db.shared());
+        tokio::spawn(async move {
+            store
+                .admit_public_send(
+                    PublicForm::RequestForHelp,
+                    "203.0.113.99",
+                    since,
+                    now,
+                    public_request_allowed,
+                )
+                .await
+                .unwrap()
+        })
+    });
+    let mut taken = 0;
+    for send in sends.collect::<Vec<_>>() {
+        taken += u64::from(send.await.unwrap());
+    }
+    assert_eq!(taken, PUBLIC_REQUESTS_PER_WINDOW);
+    let admit = |form, address: &'static str, at| {
+        store.admit_public_send(
+            form,
+            address,
+            at - PUBLIC_WINDOW,
+            at,
+            public_request_allowed,
+        )
+    };
+    assert!(
+        admit(PublicForm::RequestForHelp, "203.0.113.100", now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        admit(PublicForm::ProblemReport, "203.0.113.99", now)
+            .await
+            .unwrap()
+    );
+    // An hour on, the address is heard again, and what it sent before is forgotten.
+    let later = now + PUBLIC_WINDOW + TimeDelta::seconds(1);
+    assert!(
+        admit(PublicForm::RequestForHelp, "203.0.113.99", later)
+            .await
+            .unwrap()
+    );
+}
+
 /// Grace turns on two-factor, uses codes, and once needs a recovery code.
 pub async fn two_factor_codes_and_recovery_codes_work_once(db: &Db) {
     let store = db.store();
@@ -1741,6 +1798,7 @@ account_stories!(
     a_place_lead_suspends_partner_staff_and_her_sessions_end,
     a_reset_link_works_once_within_half_an_hour,
     brute_force_is_counted_per_account_and_per_address,
+    public_sends_are_limited_exactly_under_concurrency,
     two_factor_codes_and_recovery_codes_work_once,
     the_audit_chain_holds_under_concurrent_appends_and_names_tampering,
     jobs_are_claimed_once_and_retried_with_backoff,

@@ -14,13 +14,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use knit_domain::casework::{
-    IntakeDetails, IntakeProblem, IntakeSource, PUBLIC_REQUEST_WINDOW_MINUTES, Priority, Referrer,
-    check_intake, public_request_allowed,
+    IntakeDetails, IntakeProblem, IntakeSource, Priority, Referrer, check_intake,
 };
+use knit_domain::public_forms::PublicForm;
 use knit_store::casework::{NewIntake, Stamp};
 
 use crate::casework::SafeContactFields;
-use crate::kit::{ClientAddress, PageResult, render};
+use crate::kit::{ClientAddress, PageResult, public_limit, render};
 use crate::{AppState, Site};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -137,34 +137,10 @@ async fn submit(
 ) -> PageResult {
     let site = &state.site;
     let professional = source == IntakeSource::Professional;
-    // Counted from the audit log, so every instance sees the same count.
-    let since = Utc::now() - chrono::TimeDelta::minutes(PUBLIC_REQUEST_WINDOW_MINUTES);
-    let actions = [
-        knit_domain::access::ActionKind::RequestCallBack.code(),
-        knit_domain::access::ActionKind::ReferAsProfessional.code(),
-    ];
-    match state
-        .store
-        .count_recent_from(&address, &actions, since)
-        .await
-    {
-        Ok(recent) if !public_request_allowed(recent) => {
-            let errors = vec![Problem {
-                field: "name",
-                message: "We already have several requests from here in the last hour, and a \
-                          coordinator will be in touch. If anyone is in danger now, call 999."
-                    .into(),
-            }];
-            return Ok(page(
-                site,
-                professional,
-                form,
-                errors,
-                StatusCode::TOO_MANY_REQUESTS,
-            ));
-        }
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not count recent requests; taking this one"),
+    // Counted only once the request is right, so mistakes put right do not count; asked
+    // first all the same, so nobody puts mistakes right only to hear "not now".
+    if public_limit::already_full(&state, PublicForm::RequestForHelp, &address).await {
+        return Ok(too_many(site, professional, form));
     }
     let matched = state.engine.matcher().match_text(&form.what_is_going_on);
     let urgent = matched.iter().any(|m| m.urgent);
@@ -204,6 +180,9 @@ async fn submit(
             ));
         }
     };
+    if !public_limit::admit(&state, PublicForm::RequestForHelp, &address).await {
+        return Ok(too_many(site, professional, form));
+    }
     let new = NewIntake {
         source,
         priority: if urgent {
@@ -252,6 +231,23 @@ async fn submit(
         },
         StatusCode::OK,
     ))
+}
+
+/// "Not now": the form again, with what was typed, saying a coordinator will be in touch.
+fn too_many(site: &Site, professional: bool, form: CallBackForm) -> Response {
+    let errors = vec![Problem {
+        field: "name",
+        message: "We already have several requests from here in the last hour, and a \
+                  coordinator will be in touch. If anyone is in danger now, call 999."
+            .into(),
+    }];
+    page(
+        site,
+        professional,
+        form,
+        errors,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
 }
 
 /// The problem as the form's reader is addressed: "you" on the call-back form, the person

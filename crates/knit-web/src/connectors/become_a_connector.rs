@@ -11,11 +11,12 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use knit_domain::connector::{ConnectorCode, SignUp};
 use knit_domain::opening::uk_local;
+use knit_domain::public_forms::PublicForm;
 use knit_domain::training::TrainingKind;
 
 use crate::training::{SessionView, UPCOMING_LIMIT};
 
-use crate::kit::{FieldError, Notice, PageError, PageResult, render};
+use crate::kit::{ClientAddress, FieldError, Notice, PageError, PageResult, public_limit, render};
 use crate::{AppState, Site};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -65,6 +66,7 @@ struct SignedUpPage<'a> {
 /// an address).
 pub(crate) async fn sign_up(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<SignUpForm>,
 ) -> PageResult {
     let site = &state.site;
@@ -87,6 +89,20 @@ pub(crate) async fn sign_up(
             ));
         }
     };
+    if !public_limit::admit(&state, PublicForm::ConnectorSignUp, &address).await {
+        let error = FieldError::new(
+            "name",
+            "We already have several sign-ups from here in the last hour; please try again later.",
+        );
+        return Ok(render(
+            &SignUpPage {
+                site,
+                error: Some(error),
+                form,
+            },
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
     let now = Utc::now();
     if let Err(e) = state.store.record_sign_up(&sign_up, now).await {
         return Err(PageError::internal(e));

@@ -12,12 +12,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use knit_domain::access::{Action, decide};
 use knit_domain::account::{OrganizationId, Role};
+use knit_domain::public_forms::PublicForm;
 use knit_domain::validation::MAX_FREE_TEXT;
 use knit_store::accounts::{NewProblemNote, ProblemNoteKind};
 use knit_store::{ProblemReport, Store};
 use uuid::Uuid;
 
-use crate::kit::{Allowed, Notice, PageError, PageResult, render, see_other, when};
+use crate::kit::{
+    Allowed, ClientAddress, Notice, PageError, PageResult, public_limit, render, see_other, when,
+};
 use crate::mail::queue::enqueue_email;
 use crate::mail::recipients::{organisation_staff, place_leads};
 use crate::{AppState, Site};
@@ -244,6 +247,7 @@ pub async fn notify_report(
 /// "Report a problem with this page", from a public service page.
 pub(crate) async fn report(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> PageResult {
@@ -278,6 +282,14 @@ pub(crate) async fn report(
         )));
     }
     let service = state.store.service(id).await?.ok_or_else(no_service)?;
+    if !public_limit::admit(&state, PublicForm::ProblemReport, &address).await {
+        let later = "We already have several reports from here in the last hour; thank you. \
+                     Please try again later if something else is wrong.";
+        let notice = Notice::new(StatusCode::TOO_MANY_REQUESTS, "Thank you", later);
+        return Ok(notice
+            .link(format!("/services/{id}"), "Back to the service")
+            .into_response());
+    }
     let report = state.store.report_problem(id, what).await?;
     // The report is kept whatever happens to the emails; a failure to queue them is ours.
     let organization = knit_domain::account::OrganizationId(service.organization_id);

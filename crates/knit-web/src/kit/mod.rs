@@ -1,13 +1,15 @@
 //! The web kit every feature's pages share: rendering and the one error type
 //! ([`page`]), the one gate every request passes ([`gate`]), staff sessions and form tokens
 //! ([`session`], [`csrf`]), where a request came from ([`address`]), what forms share
-//! ([`forms`]) and the security headers ([`security`]).
+//! ([`forms`]), the one limit on public forms ([`public_limit`]) and the security headers
+//! ([`security`]).
 
 pub mod address;
 pub mod csrf;
 pub mod forms;
 pub mod gate;
 pub mod page;
+pub mod public_limit;
 pub mod security;
 pub mod session;
 

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use knit_domain::icalendar::calendar;
+use knit_domain::public_forms::PublicForm;
 use knit_domain::training::{Booker, BookingStatus, TrainingKind};
 use knit_store::connectors::{
     BookingError, BookingNotice, BookingRef, Cancellation, NewBooking, TrainingSession,
@@ -20,7 +21,8 @@ use knit_store::connectors::{
 use uuid::Uuid;
 
 use crate::kit::{
-    FieldError, Notice, PageError, PageResult, public_base_url, random_bytes, render,
+    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit,
+    random_bytes, render,
 };
 use crate::training::emails::{booking_mail, event, when, where_};
 use crate::{AppState, Site};
@@ -152,6 +154,7 @@ struct BookedPage<'a> {
 /// `POST /training/{id}`: books a seat, or a place on the waiting list.
 pub(crate) async fn book(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<BookingForm>,
@@ -182,6 +185,15 @@ pub(crate) async fn book(
             ));
         }
     };
+    if !public_limit::admit(&state, PublicForm::TrainingBooking, &address).await {
+        return Ok(again(
+            "name",
+            "We already have several bookings from here in the last hour. If you are booking \
+             for a group, ask the person who runs the training to add them."
+                .to_owned(),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
     let Ok(random) = random_bytes() else {
         return Err(PageError::internal("no randomness"));
     };

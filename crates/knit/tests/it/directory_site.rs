@@ -188,12 +188,22 @@ async fn public_forms_refuse_what_does_not_come_from_this_site() {
         silent
             .post(&call_back)
             .header("sec-fetch-site", "cross-site")
-            .form(&[("name", "Eve"), ("phone", "07700 900002"), ("consent", "yes")]),
+            .form(&[
+                ("name", "Eve"),
+                ("phone", "07700 900002"),
+                ("consent", "yes"),
+            ]),
     ];
     for attempt in attempts {
         let response = attempt.send().await.unwrap();
         assert_eq!(response.status(), 403);
-        assert!(response.text().await.unwrap().contains("not sent from this site"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("not sent from this site")
+        );
     }
     assert!(app.store().problem_reports().await.unwrap().is_empty());
     // A browser that sends a null origin but says the form is its own page's is heard.
