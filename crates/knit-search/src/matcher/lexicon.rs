@@ -44,6 +44,7 @@ const KEPT_WHOLE: &[&str] = &[
     "probation",
     "heroine",
     "mugs",
+    "fire",
     "fires",
     "firing",
     "boxes",
