@@ -508,4 +508,15 @@ pub(super) const CUES: &[Cue] = &[
             "housebound",
         ],
     ),
+    Cue::topic(
+        &[("carers", 0.75)],
+        &[
+            "needs looking after",
+            "need looking after",
+            "it's just me looking after",
+            "mum|mam|mother|dad|father|parent to a|my disabled",
+            "disabled son|daughter|child|kid|boy|girl",
+        ],
+    ),
+
 ];

@@ -552,7 +552,8 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("community-action", 0.8)],
         &[
-            "needs|need|needing|looking for .. volunteers|helpers",
+            "needs|need|needing .. volunteers|helpers",
+            "looking for more|new|extra volunteers|helpers",
             "short staffed",
             "short of volunteers",
         ],
@@ -607,4 +608,9 @@ pub(super) const CUES: &[Cue] = &[
             "allotment",
         ],
     ),
+    Cue::topic(
+        &[("social-groups", 0.75)],
+        &["groups|group|club|clubs for .. men|women|retired|older|mums|dads|parents|people"],
+    ),
+
 ];

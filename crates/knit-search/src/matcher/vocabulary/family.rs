@@ -796,4 +796,18 @@ pub(super) const CUES: &[Cue] = &[
             "won't listen",
         ],
     ),
+    Cue::topic(&[("early-years", 0.8)], &["i'm expecting", "we're expecting", "pregnant"]),
+    Cue::topic(
+        &[("young-people", 0.85)],
+        &["clubs|club|activities|groups|group|things for .. teens|teenagers|young people|youngsters"],
+    ),
+    Cue::topic(
+        &[("relationships", 0.85)],
+        &[
+            "@partner and i .. arguing|fighting|rowing|argue|fight|row",
+            "can't stop arguing|fighting|rowing",
+            "cheated|cheating on me",
+        ],
+    ),
+
 ];

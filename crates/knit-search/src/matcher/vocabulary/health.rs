@@ -508,9 +508,6 @@ pub(super) const CUES: &[Cue] = &[
             "using again",
             "relapse",
             "relapsed",
-            "addiction",
-            "addicted",
-            "addict",
             "alcoholics anonymous",
             "narcotics anonymous",
             "aa meetings",
@@ -1342,4 +1339,42 @@ pub(super) const CUES: &[Cue] = &[
             "tobacco",
         ],
     ),
+    // "Addicted" alone does not say to what: a drink, a drug or a bet.
+    Cue::problem(
+        &[("alcohol-drugs", 0.6)],
+        &["addiction", "addicted", "addict", "hooked"],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.75)],
+        &[
+            "not ok",
+            "not okay",
+            "everything .. too much",
+            "all too much",
+            "can't take it|this anymore|any more",
+            "cant take it|this anymore|any more",
+            "can't go on",
+            "at breaking point",
+            "falling apart",
+            "hurting myself",
+            "hurt myself",
+            "so down",
+            "really down",
+            "feel down",
+            "feeling down",
+        ],
+    ),
+
+    Cue::topic(
+        &[("loneliness", 0.8)],
+        &[
+            "nobody|no one|noone .. calls|visits|rings|phones|comes",
+            "no one to talk to",
+            "nobody to talk to",
+            "got no one",
+            "have no one",
+            "on my own every day",
+        ],
+    ),
+
 ];

@@ -540,4 +540,16 @@ pub(super) const CUES: &[Cue] = &[
             "walk in shower",
         ],
     ),
+    Cue::topic(
+        &[("homelessness", 0.85)],
+        &["sleeping|slept at|on|in the|a station|street|streets|park|bench|doorway"],
+    ),
+    Cue::topic(
+        &[("home-repairs", 0.7)],
+        &[
+            "need|needs replacing|fixing|repairing",
+            "need|needs to be replaced|fixed|repaired",
+        ],
+    ),
+
 ];

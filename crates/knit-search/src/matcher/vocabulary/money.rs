@@ -928,4 +928,34 @@ pub(super) const CUES: &[Cue] = &[
             "owe .. grand|thousand|k|hundred",
         ],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.7)],
+        &[
+            "paid till|until|til",
+            "till|until|til payday",
+            "got|only|have|left £1|£2|£3|£4|£5|£10|1|2|3|4|5 quid|pounds|pound",
+            "only got|have £1|£2|£3|£4|£5|£10",
+        ],
+    ),
+    Cue::topic(
+        &[("fuel-poverty", 0.8)],
+        &[
+            "afford .. heaters|heater|gas|electric|electricity|energy",
+            "sleeping|sitting|sit|sleep in hats|coats|blankets",
+            "run the heaters|heater|heating",
+        ],
+    ),
+    Cue::topic(
+        &[("food", 0.8)],
+        &["afford to eat", "afford food", "tummy rumbling", "stomach rumbling"],
+    ),
+    Cue::topic(
+        &[("benefits", 0.8)],
+        &[
+            "sick and can't|cant|cannot work",
+            "too ill|sick to work",
+            "help with money",
+        ],
+    ),
+
 ];

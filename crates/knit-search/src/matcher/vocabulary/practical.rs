@@ -516,4 +516,13 @@ pub(super) const CUES: &[Cue] = &[
             "tribunal",
         ],
     ),
+    Cue::topic(
+        &[("transport", 0.8)],
+        &[
+            "travel to .. appointments|hospital|work|school|college|doctor|doctors",
+            "paying for travel",
+            "travel costs",
+        ],
+    ),
+
 ];

@@ -468,4 +468,23 @@ pub(super) const CUES: &[Cue] = &[
             "vandal*",
         ],
     ),
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &[
+            "scared|frightened|terrified|afraid .. find me|finds me",
+            "@he keeps texting|messaging|calling|ringing|turning",
+            "calls me names",
+            "smashes|smashed|throws things",
+        ],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "threatening|threatened|threatens .. son|daughter|kids|children|family|me|us",
+            "keyed my car",
+            "smashed my|our windows|window|car",
+        ],
+    ),
+
 ];

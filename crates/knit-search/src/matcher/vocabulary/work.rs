@@ -387,4 +387,16 @@ pub(super) const CUES: &[Cue] = &[
             "interview clothes",
         ],
     ),
+    Cue::topic(
+        &[("digital", 0.8)],
+        &[
+            "forms online",
+            "online forms",
+            "fill in .. online",
+            "apply online",
+            "use a tablet|laptop|computer|smartphone|ipad",
+            "use the internet",
+        ],
+    ),
+
 ];
