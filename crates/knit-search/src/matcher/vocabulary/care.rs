@@ -518,5 +518,14 @@ pub(super) const CUES: &[Cue] = &[
             "disabled son|daughter|child|kid|boy|girl",
         ],
     ),
-
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "look after the house|home|flat",
+            "help with meals|cooking",
+            "long enough to cook",
+            "can't|cant face cleaning|cooking",
+            "pick up|collect .. prescriptions|prescription",
+        ],
+    ),
 ];

@@ -612,5 +612,12 @@ pub(super) const CUES: &[Cue] = &[
         &[("social-groups", 0.75)],
         &["groups|group|club|clubs for .. men|women|retired|older|mums|dads|parents|people"],
     ),
-
+    Cue::offer(
+        &[("community-action", 0.85)],
+        &[
+            "start a campaign",
+            "campaign to save",
+            "set up a group|club",
+        ],
+    ),
 ];

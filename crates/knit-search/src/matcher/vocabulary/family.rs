@@ -796,10 +796,15 @@ pub(super) const CUES: &[Cue] = &[
             "won't listen",
         ],
     ),
-    Cue::topic(&[("early-years", 0.8)], &["i'm expecting", "we're expecting", "pregnant"]),
+    Cue::topic(
+        &[("early-years", 0.8)],
+        &["i'm expecting", "we're expecting", "pregnant"],
+    ),
     Cue::topic(
         &[("young-people", 0.85)],
-        &["clubs|club|activities|groups|group|things for .. teens|teenagers|young people|youngsters"],
+        &[
+            "clubs|club|activities|groups|group|things for .. teens|teenagers|young people|youngsters",
+        ],
     ),
     Cue::topic(
         &[("relationships", 0.85)],
@@ -809,5 +814,34 @@ pub(super) const CUES: &[Cue] = &[
             "cheated|cheating on me",
         ],
     ),
-
+    Cue::topic(
+        &[("relationships", 0.8)],
+        &[
+            "on the rocks",
+            "we split|separated|broke up",
+            "@partner .. dumped|finished with me",
+            "dumped me",
+            "between me and my @partner",
+            "barely talk|speak",
+            "family rows|arguments",
+            "can't be in the same room",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "won't go to bed",
+            "fight every night",
+            "@child .. moods|tantrums|acting up|playing up|naughty",
+            "kids|children are acting|playing up",
+            "kids|children fight|fighting",
+            "talk to my @child about",
+            "lost control of",
+            "deal with my @child",
+        ],
+    ),
+    Cue::topic(
+        &[("early-years", 0.8)],
+        &["baby won't|doesn't|isn't|keeps|cries|crying", "newborn"],
+    ),
 ];

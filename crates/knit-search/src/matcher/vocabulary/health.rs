@@ -1364,7 +1364,6 @@ pub(super) const CUES: &[Cue] = &[
             "feeling down",
         ],
     ),
-
     Cue::topic(
         &[("loneliness", 0.8)],
         &[
@@ -1376,5 +1375,17 @@ pub(super) const CUES: &[Cue] = &[
             "on my own every day",
         ],
     ),
-
+    Cue::topic(
+        &[("loneliness", 0.8)],
+        &[
+            "don't|dont|do not have anyone|anybody",
+            "don't|dont see a soul",
+            "not see a soul",
+            "nobody would notice",
+            "no one would notice",
+            "love some company",
+            "some company",
+            "gets very|so|really quiet",
+        ],
+    ),
 ];

@@ -551,5 +551,4 @@ pub(super) const CUES: &[Cue] = &[
             "need|needs to be replaced|fixed|repaired",
         ],
     ),
-
 ];

@@ -519,4 +519,11 @@ const NOT_CUES: &[Cue] = &[Cue::neutral(&[
     "by phone",
     "on the phone",
     "dying to",
+    "acting up",
+    "playing up",
+    "insurance company",
+    "phone company",
+    "energy company",
+    "water company",
+    "bus company",
 ])];

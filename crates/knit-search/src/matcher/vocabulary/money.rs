@@ -947,7 +947,12 @@ pub(super) const CUES: &[Cue] = &[
     ),
     Cue::topic(
         &[("food", 0.8)],
-        &["afford to eat", "afford food", "tummy rumbling", "stomach rumbling"],
+        &[
+            "afford to eat",
+            "afford food",
+            "tummy rumbling",
+            "stomach rumbling",
+        ],
     ),
     Cue::topic(
         &[("benefits", 0.8)],
@@ -957,5 +962,20 @@ pub(super) const CUES: &[Cue] = &[
             "help with money",
         ],
     ),
-
+    Cue::topic(
+        &[("crisis-support", 0.8)],
+        &[
+            "money urgently|fast|quickly",
+            "urgently need money|cash",
+            "need money now",
+            "account is|is now empty",
+            "days till|until|til my|our|the wages|pay|money|payment|benefits",
+            "haven't|hasn't|not come through|arrived",
+            "so|really|absolutely|completely desperate",
+        ],
+    ),
+    Cue::problem(
+        &[("debt", 0.8)],
+        &["chased for money", "being chased", "chasing for money"],
+    ),
 ];

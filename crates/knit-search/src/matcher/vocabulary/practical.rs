@@ -524,5 +524,21 @@ pub(super) const CUES: &[Cue] = &[
             "travel costs",
         ],
     ),
-
+    Cue::topic(
+        &[("legal", 0.8)],
+        &[
+            "look over|check|read .. contract|lease|agreement",
+            "contract before",
+            "sacked|dismissed|fired me|us|him|her for|because",
+            "discriminat*",
+            "unfair dismissal",
+            "power of attorney",
+            "charged with",
+            "court date",
+            "take me|us to court",
+            "taking me|us to court",
+            "challenge .. decision|them|it",
+            "insurance .. won't pay|refuse|refused",
+        ],
+    ),
 ];

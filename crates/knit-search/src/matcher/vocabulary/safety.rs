@@ -481,10 +481,19 @@ pub(super) const CUES: &[Cue] = &[
     Cue::problem(
         &[("victim-support", 0.8)],
         &[
-            "threatening|threatened|threatens .. son|daughter|kids|children|family|me|us",
+            "threatening|threatened|threatens my|our son|daughter|kids|children|family",
             "keyed my car",
             "smashed my|our windows|window|car",
         ],
     ),
-
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &[
+            "won't let me see|call|contact|go|have|leave|talk|speak",
+            "took|takes|hides|hid|taken my passport|keys|bank card|bank cards",
+            "makes me feel like i'm going mad|crazy",
+            "twists everything",
+        ],
+    )
+    .urgent(),
 ];

@@ -398,5 +398,34 @@ pub(super) const CUES: &[Cue] = &[
             "use the internet",
         ],
     ),
-
+    Cue::topic(
+        &[("skills", 0.8)],
+        &[
+            "want|like|love|hoping|need to study|retrain",
+            "go|going back to college|school|education|learning",
+            "study to become",
+            "do a course",
+            "course i can do",
+            "a course in|to|for",
+            "need training",
+            "training so",
+            "second chance at learning|education|school",
+            "never finished school|college",
+            "left school with nothing|no",
+        ],
+    ),
+    Cue::topic(
+        &[("employment", 0.8)],
+        &[
+            "applied everywhere|for everything",
+            "give me a chance",
+            "job applications",
+            "applications",
+            "change career",
+            "career change",
+            "back into work",
+            "back to work",
+            "jobs going",
+        ],
+    ),
 ];
