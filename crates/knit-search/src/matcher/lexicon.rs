@@ -45,6 +45,7 @@ const KEPT_WHOLE: &[&str] = &[
     "heroine",
     "mugs",
     "fire",
+    "cleaning",
     "fires",
     "firing",
     "boxes",

@@ -528,4 +528,8 @@ pub(super) const CUES: &[Cue] = &[
             "pick up|collect .. prescriptions|prescription",
         ],
     ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &["in and out of the|my bath|bed|shower|chair"],
+    ),
 ];

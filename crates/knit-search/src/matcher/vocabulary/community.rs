@@ -620,4 +620,23 @@ pub(super) const CUES: &[Cue] = &[
             "set up a group|club",
         ],
     ),
+    Cue::topic(
+        &[("social-groups", 0.7)],
+        &[
+            "group of people",
+            "people to go .. with",
+            "people to do things with",
+        ],
+    ),
+    Cue::topic(
+        &[("arts-creativity", 0.85)],
+        &[
+            "open mic",
+            "musician",
+            "musicians",
+            "gig",
+            "gigs",
+            "jam session|sessions",
+        ],
+    ),
 ];

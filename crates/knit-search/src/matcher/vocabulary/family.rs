@@ -844,4 +844,8 @@ pub(super) const CUES: &[Cue] = &[
         &[("early-years", 0.8)],
         &["baby won't|doesn't|isn't|keeps|cries|crying", "newborn"],
     ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &["year old .. angry|aggressive|naughty|tantrums|hits|hitting|violent|rude|defiant"],
+    ),
 ];

@@ -1355,7 +1355,9 @@ pub(super) const CUES: &[Cue] = &[
             "cant take it|this anymore|any more",
             "can't go on",
             "at breaking point",
-            "falling apart",
+            "i'm falling apart",
+            "im falling apart",
+            "i am falling apart",
             "hurting myself",
             "hurt myself",
             "so down",
@@ -1388,4 +1390,25 @@ pub(super) const CUES: &[Cue] = &[
             "gets very|so|really quiet",
         ],
     ),
+    Cue::problem(
+        &[("alcohol-drugs", 0.85)],
+        &[
+            "coke",
+            "charlie",
+            "benzos",
+            "valium",
+            "smoke|smoking weed|skunk|spliffs",
+            "using too much",
+            "@drink|drugs|using .. out of hand",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.92)],
+        &[
+            "killing himself|herself|myself|themselves",
+            "kill himself|herself|myself|themselves",
+            "suicid*",
+        ],
+    )
+    .urgent(),
 ];

@@ -529,7 +529,7 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("home-repairs", 0.8)],
         &[
-            "falling apart",
+            "house|home|flat|roof|place|bungalow .. falling apart",
             "needs|need repairs",
             "small jobs",
             "handyman",

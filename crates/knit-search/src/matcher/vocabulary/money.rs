@@ -978,4 +978,17 @@ pub(super) const CUES: &[Cue] = &[
         &[("debt", 0.8)],
         &["chased for money", "being chased", "chasing for money"],
     ),
+    Cue::topic(
+        &[("benefits", 0.85)],
+        &["sign on", "signing on", "didn't sign", "signed on"],
+    ),
+    Cue::topic(
+        &[("money-management", 0.8)],
+        &[
+            "start saving",
+            "want to save",
+            "put money aside",
+            "put some money away",
+        ],
+    ),
 ];

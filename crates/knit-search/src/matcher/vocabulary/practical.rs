@@ -541,4 +541,14 @@ pub(super) const CUES: &[Cue] = &[
             "insurance .. won't pay|refuse|refused",
         ],
     ),
+    Cue::topic(
+        &[("legal", 0.8)],
+        &[
+            "fixed penalty",
+            "penalty notice",
+            "parking fine|ticket",
+            "speeding fine|ticket",
+            "appeal .. fine|penalty|ticket|conviction",
+        ],
+    ),
 ];

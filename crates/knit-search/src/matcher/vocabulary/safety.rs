@@ -496,4 +496,18 @@ pub(super) const CUES: &[Cue] = &[
         ],
     )
     .urgent(),
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &["dad|father|stepdad|husband|brother|son|partner hits|hit|beats|beat|hurts my|her mum|mam|mother|sister|wife"],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "someone|somebody|stranger|strangers|man|lad|lads|gang|they .. punched|attacked|hit|stabbed|kicked|robbed|mugged",
+            "punched me",
+            "stabbed",
+        ],
+    ),
+
 ];
