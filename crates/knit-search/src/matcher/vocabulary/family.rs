@@ -848,4 +848,26 @@ pub(super) const CUES: &[Cue] = &[
         &[("parenting", 0.8)],
         &["year old .. angry|aggressive|naughty|tantrums|hits|hitting|violent|rude|defiant"],
     ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "won't do anything i say",
+            "shouting at the kids|children",
+            "shouting all the time",
+            "staying out all night",
+            "don't know where she|he is",
+            "stop biting|hitting|swearing|screaming",
+            "how do i get my @child to",
+            "get my @child to",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.8)],
+        &[
+            "@partner .. moved out",
+            "get back together",
+            "getting back together",
+            "keep breaking up",
+        ],
+    ),
 ];

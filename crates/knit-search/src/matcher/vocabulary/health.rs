@@ -1411,4 +1411,22 @@ pub(super) const CUES: &[Cue] = &[
         ],
     )
     .urgent(),
+    Cue::topic(
+        &[("loneliness", 0.8)],
+        &[
+            "by myself|alone .. most days|every day|all day|a lot|all the time",
+            "on my own .. most days|every day|all day|a lot|all the time",
+            "wish i had someone",
+            "someone to go .. with",
+            "someone to have a coffee|cuppa|brew with",
+            "nobody|no one|noone cares",
+        ],
+    ),
+    Cue::problem(
+        &[("mental-health", 0.6)],
+        &[
+            "keeping|keep|keeps me up at night",
+            "keeping|keep|keeps me awake",
+        ],
+    ),
 ];

@@ -551,4 +551,8 @@ pub(super) const CUES: &[Cue] = &[
             "need|needs to be replaced|fixed|repaired",
         ],
     ),
+    Cue::topic(
+        &[("housing-advice", 0.9), ("legal", 0.5)],
+        &["landlord .. harass*", "landlord .. bullying"],
+    ),
 ];

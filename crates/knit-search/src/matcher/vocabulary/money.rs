@@ -991,4 +991,13 @@ pub(super) const CUES: &[Cue] = &[
             "put some money away",
         ],
     ),
+    Cue::topic(
+        &[("crisis-support", 0.8)],
+        &[
+            "all my money for the week|month",
+            "all the money i had",
+            "bad way money wise|moneywise",
+            "money wise .. need help",
+        ],
+    ),
 ];

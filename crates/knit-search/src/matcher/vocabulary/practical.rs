@@ -551,4 +551,13 @@ pub(super) const CUES: &[Cue] = &[
             "appeal .. fine|penalty|ticket|conviction",
         ],
     ),
+    Cue::topic(
+        &[("legal", 0.8)],
+        &[
+            "is it|that|this legal",
+            "legally",
+            "can i make him|her|them",
+            "small claims",
+        ],
+    ),
 ];

@@ -428,4 +428,22 @@ pub(super) const CUES: &[Cue] = &[
             "jobs going",
         ],
     ),
+    Cue::topic(
+        &[("skills", 0.8)],
+        &[
+            "spelling",
+            "literacy",
+            "numeracy",
+            "reading and writing",
+            "access course",
+        ],
+    ),
+    Cue::topic(
+        &[("employment", 0.85)],
+        &[
+            "can't|cant|cannot get work|a job",
+            "job hunting",
+            "job hunt",
+        ],
+    ),
 ];
