@@ -431,24 +431,27 @@ mod tests {
     fn the_blind_set_scores_above_the_floor() {
         let report = evaluate(&Matcher::new(), &project_set("blind.jsonl"));
         print("blind", &report);
-        // Measured: precision 0.81, recall 0.84, F1 0.83, recall@3 0.84, top-1 0.76.
+        // Measured: precision 0.815, recall 0.884, F1 0.848, recall@3 0.884, top-1 0.786.
         assert!(report.precision >= 0.79, "{report}");
-        assert!(report.recall >= 0.82, "{report}");
-        assert!(report.f1 >= 0.80, "{report}");
-        assert!(report.recall_at_3 >= 0.82, "{report}");
-        assert!(report.top1 >= 0.74, "{report}");
+        assert!(report.recall >= 0.86, "{report}");
+        assert!(report.f1 >= 0.83, "{report}");
+        assert!(report.recall_at_3 >= 0.86, "{report}");
+        // Measured: the weakest need (legal) at F1 0.58.
+        let weak = report.needs_below(0.5);
+        assert!(weak.is_empty(), "needs under F1 0.5: {weak:?}");
+        assert!(report.top1 >= 0.76, "{report}");
     }
 
     #[test]
     fn the_tuning_set_scores_above_the_floor() {
         let report = evaluate(&Matcher::new(), &project_set("tuning.jsonl"));
         print("tuning", &report);
-        // Measured: precision 0.85, recall 0.89, F1 0.87, recall@3 0.88, top-1 0.79.
-        assert!(report.precision >= 0.83, "{report}");
-        assert!(report.recall >= 0.86, "{report}");
-        assert!(report.f1 >= 0.84, "{report}");
-        assert!(report.recall_at_3 >= 0.86, "{report}");
-        assert!(report.top1 >= 0.77, "{report}");
+        // Measured: precision 0.863, recall 0.951, F1 0.905, recall@3 0.951, top-1 0.851.
+        assert!(report.precision >= 0.84, "{report}");
+        assert!(report.recall >= 0.93, "{report}");
+        assert!(report.f1 >= 0.88, "{report}");
+        assert!(report.recall_at_3 >= 0.93, "{report}");
+        assert!(report.top1 >= 0.83, "{report}");
     }
 
     /// The development vignettes from the shared folder. The floor sits a little under
