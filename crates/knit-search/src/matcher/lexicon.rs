@@ -44,6 +44,8 @@ const KEPT_WHOLE: &[&str] = &[
     "probation",
     "heroine",
     "mugs",
+    "fire",
+    "cleaning",
     "fires",
     "firing",
     "boxes",

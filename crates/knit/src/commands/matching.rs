@@ -29,12 +29,35 @@ pub fn run(jsonl: bool, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A need scoring under this F1 is named as weak.
+const WEAK_NEED_F1: f64 = 0.6;
+
+/// How many of the worst-missed examples to print.
+const WORST_MISSES: usize = 25;
+
 pub fn evaluate(file: &Path) -> anyhow::Result<()> {
     let reader =
         std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
     let examples = evaluation::parse_examples(BufReader::new(reader))?;
     let report = evaluation::evaluate(&Matcher::new(), &examples);
     println!("{report}");
+    println!();
+    println!("{}", report.per_domain_table());
+    println!("{}", report.per_need_table());
+    let weak = report.needs_below(WEAK_NEED_F1);
+    if !weak.is_empty() {
+        let names: Vec<String> = weak
+            .iter()
+            .map(|(need, c)| format!("{} {:.2}", need.as_str(), c.f1()))
+            .collect();
+        println!("needs below F1 {WEAK_NEED_F1}: {}", names.join(", "));
+        println!();
+    }
+    let shown = report.misses.len().min(WORST_MISSES);
+    println!("worst misses ({shown} of {}):", report.misses.len());
+    for miss in report.misses.iter().take(WORST_MISSES) {
+        println!("  {miss}");
+    }
     Ok(())
 }
 

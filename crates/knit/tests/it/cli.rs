@@ -310,6 +310,58 @@ fn match_speaks_the_jsonl_contract() {
     assert_eq!(lines[1]["needs"], serde_json::json!([]));
 }
 
+#[test]
+fn eval_needs_prints_the_figures_the_tables_and_the_worst_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = dir.path().join("examples.jsonl");
+    std::fs::write(
+        &examples,
+        "{\"id\": \"hit\", \"text\": \"the bailiffs are at the door\", \"needs\": [\"debt\"]}\n\
+         {\"id\": \"missed\", \"text\": \"hello there\", \"needs\": [\"food\"]}\n",
+    )
+    .unwrap();
+    let out = knit(
+        dir.path(),
+        None,
+        &["eval", "needs", examples.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.starts_with("2 examples: precision 1.000, recall 0.500, F1 0.667"),
+        "{said}"
+    );
+    let row = |name: &str| {
+        said.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+    };
+    let money = row("money").expect("a row for the money domain");
+    assert_eq!(
+        money.split_whitespace().collect::<Vec<_>>()[1..4],
+        ["2", "1", "1"],
+        "labelled, shown, hits: {money}"
+    );
+    assert!(row("debt").is_some_and(|r| r.ends_with("1.000")), "{said}");
+    assert!(row("food").is_some_and(|r| r.ends_with("0.000")), "{said}");
+    assert!(said.contains("needs below F1 0.6: food 0.00"), "{said}");
+    assert!(
+        said.contains("worst misses (1 of 1):\n  missed: expected [food], shown []"),
+        "{said}"
+    );
+
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\": \"x\", \"text\": \"y\", \"needs\": [\"cake\"]}\n",
+    )
+    .unwrap();
+    let out = knit(dir.path(), None, &["eval", "needs", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("line 1"), "{said}");
+    assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
+}
+
 #[tokio::test]
 async fn the_first_place_lead_is_added_and_the_audit_log_catches_tampering() {
     let dir = tempfile::tempdir().unwrap();

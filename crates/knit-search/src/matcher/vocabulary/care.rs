@@ -478,4 +478,58 @@ pub(super) const CUES: &[Cue] = &[
             "veteran",
         ],
     ),
+    Cue::topic(
+        &[("older-people", 0.75)],
+        &[
+            "getting old|older",
+            "elderly",
+            "pensioner",
+            "pensioners",
+            "in my|her|his seventies|eighties|nineties|70s|80s|90s",
+            "old age",
+            "later life",
+            "frail",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "help me at home",
+            "help at home",
+            "cooking and cleaning",
+            "cleaning and cooking",
+            "can't manage .. cleaning|cooking|shopping|house|stairs",
+            "do my|the cleaning|shopping|ironing|washing|hoovering",
+            "change my|the bed",
+            "pop in",
+            "check on her|him|me",
+            "washed and dressed",
+            "get washed|dressed",
+            "housebound",
+        ],
+    ),
+    Cue::topic(
+        &[("carers", 0.75)],
+        &[
+            "needs looking after",
+            "need looking after",
+            "it's just me looking after",
+            "mum|mam|mother|dad|father|parent to a|my disabled",
+            "disabled son|daughter|child|kid|boy|girl",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &[
+            "look after the house|home|flat",
+            "help with meals|cooking",
+            "long enough to cook",
+            "can't|cant face cleaning|cooking",
+            "pick up|collect .. prescriptions|prescription",
+        ],
+    ),
+    Cue::topic(
+        &[("help-at-home", 0.8)],
+        &["in and out of the|my bath|bed|shower|chair"],
+    ),
 ];

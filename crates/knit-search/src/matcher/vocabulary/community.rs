@@ -18,7 +18,6 @@ pub(super) const CUES: &[Cue] = &[
             "social group",
             "social groups",
             "mens shed",
-            "men's shed",
             "mens sheds",
             "knit and natter",
             "book club",
@@ -553,9 +552,91 @@ pub(super) const CUES: &[Cue] = &[
     Cue::topic(
         &[("community-action", 0.8)],
         &[
-            "needs|need|needing|looking for .. volunteers|helpers",
+            "needs|need|needing .. volunteers|helpers",
+            "looking for more|new|extra volunteers|helpers",
             "short staffed",
             "short of volunteers",
+        ],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.7), ("loneliness", 0.3)],
+        &[
+            "meet new people",
+            "meet people",
+            "make friends",
+            "make new friends",
+            "groups|group for mums|dads|men|women|parents",
+            "lunch club",
+            "coffee morning|mornings",
+            "mens shed",
+            "join a club|group",
+        ],
+    ),
+    Cue::offer(
+        &[("volunteering", 0.85)],
+        &[
+            "time to give",
+            "give my time",
+            "give something back",
+            "give back",
+            "help others",
+            "befriend*",
+            "help at a charity",
+            "charity shop",
+        ],
+    ),
+    Cue::offer(
+        &[("community-action", 0.85)],
+        &[
+            "organise something|a|an",
+            "set up|start|starting|run|running a|an .. club|group|project|cafe|association|charity|pantry",
+            "street party",
+            "residents association",
+            "litter pick*",
+        ],
+    ),
+    Cue::topic(
+        &[("nature", 0.8)],
+        &[
+            "plant trees",
+            "tree planting",
+            "conservation",
+            "outdoors",
+            "outdoor",
+            "countryside",
+            "green space",
+            "allotment",
+        ],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.75)],
+        &["groups|group|club|clubs for .. men|women|retired|older|mums|dads|parents|people"],
+    ),
+    Cue::offer(
+        &[("community-action", 0.85)],
+        &[
+            "start a campaign",
+            "campaign to save",
+            "set up a group|club",
+        ],
+    ),
+    Cue::topic(
+        &[("social-groups", 0.7)],
+        &[
+            "group of people",
+            "people to go .. with",
+            "people to do things with",
+        ],
+    ),
+    Cue::topic(
+        &[("arts-creativity", 0.85)],
+        &[
+            "open mic",
+            "musician",
+            "musicians",
+            "gig",
+            "gigs",
+            "jam session|sessions",
         ],
     ),
 ];

@@ -766,4 +766,108 @@ pub(super) const CUES: &[Cue] = &[
             "@child .. diagnosed with",
         ],
     ),
+    Cue::topic(
+        &[("relationships", 0.8)],
+        &[
+            "@partner .. wants to leave|leaving me",
+            "@partner .. left me",
+            "fighting|arguing|rowing in front of the kids|children",
+            "keep|constantly|always fighting|arguing|rowing",
+            "we fight|argue|row",
+            "split|splitting|broken|breaking up",
+            "separating",
+            "separated",
+            "separation",
+            "marriage .. over|falling apart|broken|breaking",
+            "divorce",
+            "divorcing",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "as a parent|mum|mam|dad|father|mother",
+            "struggling parent",
+            "cope with my|the kids|children",
+            "handle my|the kids|children|son|daughter",
+            "@child .. behaviour",
+            "out of control",
+            "tantrums",
+            "won't listen",
+        ],
+    ),
+    Cue::topic(
+        &[("early-years", 0.8)],
+        &["i'm expecting", "we're expecting", "pregnant"],
+    ),
+    Cue::topic(
+        &[("young-people", 0.85)],
+        &[
+            "clubs|club|activities|groups|group|things for .. teens|teenagers|young people|youngsters",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.85)],
+        &[
+            "@partner and i .. arguing|fighting|rowing|argue|fight|row",
+            "can't stop arguing|fighting|rowing",
+            "cheated|cheating on me",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.8)],
+        &[
+            "on the rocks",
+            "we split|separated|broke up",
+            "@partner .. dumped|finished with me",
+            "dumped me",
+            "between me and my @partner",
+            "barely talk|speak",
+            "family rows|arguments",
+            "can't be in the same room",
+        ],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "won't go to bed",
+            "fight every night",
+            "@child .. moods|tantrums|acting up|playing up|naughty",
+            "kids|children are acting|playing up",
+            "kids|children fight|fighting",
+            "talk to my @child about",
+            "lost control of",
+            "deal with my @child",
+        ],
+    ),
+    Cue::topic(
+        &[("early-years", 0.8)],
+        &["baby won't|doesn't|isn't|keeps|cries|crying", "newborn"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &["year old .. angry|aggressive|naughty|tantrums|hits|hitting|violent|rude|defiant"],
+    ),
+    Cue::topic(
+        &[("parenting", 0.8)],
+        &[
+            "won't do anything i say",
+            "shouting at the kids|children",
+            "shouting all the time",
+            "staying out all night",
+            "don't know where she|he is",
+            "stop biting|hitting|swearing|screaming",
+            "how do i get my @child to",
+            "get my @child to",
+        ],
+    ),
+    Cue::topic(
+        &[("relationships", 0.8)],
+        &[
+            "@partner .. moved out",
+            "get back together",
+            "getting back together",
+            "keep breaking up",
+        ],
+    ),
 ];

@@ -115,7 +115,7 @@ pub(crate) enum Absorb {
 /// hurts you is abuse, not a relationship problem; counselling for a couple is
 /// relationship counselling; learning English is ESOL, not a general course; a carer's
 /// need is the carer's, not the cared-for person's condition; a cancer someone died of
-/// is the bereavement.
+/// is the bereavement; an addiction beside a bet is to gambling.
 pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
     ("bereavement", "mental-health", Absorb::Weaker),
     ("bereavement", "long-term-conditions", Absorb::Weaker),
@@ -144,6 +144,7 @@ pub(crate) const ABSORBS: &[(&str, &str, Absorb)] = &[
     ("victim-support", "household-goods", Absorb::Weaker),
     ("victim-support", "transport", Absorb::Weaker),
     ("gambling", "money-management", Absorb::Weaker),
+    ("gambling", "alcohol-drugs", Absorb::Weaker),
 ];
 
 /// Needs that, named in the same sentence as an offer of help, are what the person brings
@@ -518,4 +519,11 @@ const NOT_CUES: &[Cue] = &[Cue::neutral(&[
     "by phone",
     "on the phone",
     "dying to",
+    "acting up",
+    "playing up",
+    "insurance company",
+    "phone company",
+    "energy company",
+    "water company",
+    "bus company",
 ])];

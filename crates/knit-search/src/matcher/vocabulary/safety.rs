@@ -422,4 +422,92 @@ pub(super) const CUES: &[Cue] = &[
         &[("domestic-abuse", 0.6)],
         &["smashes|smashed|smashing .. up|things"],
     ),
+    // Abuse told through what the other person does, not through the word "abuse".
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &[
+            "@he said .. hurt|kill me|us|the kids|the children",
+            "@he .. threatens|threatened|threatening to",
+            "hurt the kids|children if",
+            "@he won't let me",
+            "@he doesn't let me",
+            "not allowed to see|go|have|leave",
+            "scared|frightened|terrified|afraid of him|her|@partner",
+            "scared|frightened|terrified|afraid to go home",
+            "bruises",
+            "@he controls|tracks|monitors",
+            "@he checks my phone",
+            "@he takes my money",
+        ],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "intimidat*",
+            "hacked",
+            "scam*",
+            "fraud*",
+            "mugged",
+            "robbed",
+            "burgled",
+            "broke into",
+            "broken into",
+            "break in",
+            "attacked",
+            "assaulted",
+            "beaten up",
+            "threatening me|us",
+            "stole|stolen|nicked",
+            "feel unsafe",
+            "unsafe",
+            "harass*",
+            "stalking|stalked|stalker",
+            "hate crime",
+            "racist|homophobic|transphobic",
+            "vandal*",
+        ],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &[
+            "scared|frightened|terrified|afraid .. find me|finds me",
+            "@he keeps texting|messaging|calling|ringing|turning",
+            "calls me names",
+            "smashes|smashed|throws things",
+        ],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "threatening|threatened|threatens my|our son|daughter|kids|children|family",
+            "keyed my car",
+            "smashed my|our windows|window|car",
+        ],
+    ),
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &[
+            "won't let me see|call|contact|go|have|leave|talk|speak",
+            "took|takes|hides|hid|taken my passport|keys|bank card|bank cards",
+            "makes me feel like i'm going mad|crazy",
+            "twists everything",
+        ],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("domestic-abuse", 0.85)],
+        &["dad|father|stepdad|husband|brother|son|partner hits|hit|beats|beat|hurts my|her mum|mam|mother|sister|wife"],
+    )
+    .urgent(),
+    Cue::problem(
+        &[("victim-support", 0.8)],
+        &[
+            "someone|somebody|stranger|strangers|man|lad|lads|gang|they .. punched|attacked|hit|stabbed|kicked|robbed|mugged",
+            "punched me",
+            "stabbed",
+        ],
+    ),
+
 ];

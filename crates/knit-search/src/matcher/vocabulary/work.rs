@@ -387,4 +387,63 @@ pub(super) const CUES: &[Cue] = &[
             "interview clothes",
         ],
     ),
+    Cue::topic(
+        &[("digital", 0.8)],
+        &[
+            "forms online",
+            "online forms",
+            "fill in .. online",
+            "apply online",
+            "use a tablet|laptop|computer|smartphone|ipad",
+            "use the internet",
+        ],
+    ),
+    Cue::topic(
+        &[("skills", 0.8)],
+        &[
+            "want|like|love|hoping|need to study|retrain",
+            "go|going back to college|school|education|learning",
+            "study to become",
+            "do a course",
+            "course i can do",
+            "a course in|to|for",
+            "need training",
+            "training so",
+            "second chance at learning|education|school",
+            "never finished school|college",
+            "left school with nothing|no",
+        ],
+    ),
+    Cue::topic(
+        &[("employment", 0.8)],
+        &[
+            "applied everywhere|for everything",
+            "give me a chance",
+            "job applications",
+            "applications",
+            "change career",
+            "career change",
+            "back into work",
+            "back to work",
+            "jobs going",
+        ],
+    ),
+    Cue::topic(
+        &[("skills", 0.8)],
+        &[
+            "spelling",
+            "literacy",
+            "numeracy",
+            "reading and writing",
+            "access course",
+        ],
+    ),
+    Cue::topic(
+        &[("employment", 0.85)],
+        &[
+            "can't|cant|cannot get work|a job",
+            "job hunting",
+            "job hunt",
+        ],
+    ),
 ];
