@@ -1,6 +1,7 @@
 //! One module per group of commands.
 
 pub mod accounts;
+pub mod bench;
 pub mod casework;
 pub mod data;
 pub mod matching;
