@@ -39,6 +39,18 @@ pub struct ImportSummary {
     pub updated: u64,
 }
 
+/// An import under way (see [`Store::begin_import`]). Dropping it without committing
+/// leaves the database as it was.
+#[async_trait]
+pub trait ServiceImport: Send {
+    /// Adds or replaces a batch of services by id, as [`Store::put_services`] does. Other
+    /// writers wait until the import ends.
+    async fn put(&mut self, services: &[Service]) -> Result<()>;
+
+    /// Keeps everything put, and says what the whole import did.
+    async fn commit(self: Box<Self>) -> Result<ImportSummary>;
+}
+
 /// A postcode, or a sector or district centroid, with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostcodePoint {
@@ -84,6 +96,10 @@ pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + '
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:
     /// either every service is stored or none is.
     async fn put_services(&self, services: &[Service]) -> Result<ImportSummary>;
+
+    /// Starts an import too large to hold at once: services go in a batch at a time, all
+    /// in one transaction, and none is kept unless [`ServiceImport::commit`] is called.
+    async fn begin_import(&self) -> Result<Box<dyn ServiceImport>>;
 
     /// One fully nested service, including confidential places: callers showing it to the
     /// public use [`Service::public_view`].

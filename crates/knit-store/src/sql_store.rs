@@ -36,7 +36,7 @@ use super::{
 };
 use crate::{
     DirectoryChange, ImportSummary, Place, PostcodePoint, ProblemReport, Result, ServiceFilter,
-    Store, StoreError,
+    ServiceImport, Store, StoreError,
 };
 
 type Conn = <DB as Database>::Connection;
@@ -1720,21 +1720,48 @@ pub(super) async fn record_changes(tx: &mut Conn, ids: &[Uuid]) -> Result<()> {
     .await
 }
 
+/// An import's open transaction and what it has done so far.
+struct Import {
+    tx: sqlx::Transaction<'static, DB>,
+    summary: ImportSummary,
+}
+
+#[async_trait]
+impl ServiceImport for Import {
+    async fn put(&mut self, services: &[Service]) -> Result<()> {
+        let batch = last_of_each(services, |s| s.id);
+        let done = write_services(&mut self.tx, &batch).await?;
+        let ids: Vec<Uuid> = batch.iter().map(|s| s.id).collect();
+        record_changes(&mut self.tx, &ids).await?;
+        self.summary.added += done.added;
+        self.summary.updated += done.updated;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<ImportSummary> {
+        self.tx.commit().await?;
+        tracing::debug!(
+            added = self.summary.added,
+            updated = self.summary.updated,
+            "stored services"
+        );
+        Ok(self.summary)
+    }
+}
+
 #[async_trait]
 impl Store for SqlStore {
     async fn put_services(&self, services: &[Service]) -> Result<ImportSummary> {
-        let batch = last_of_each(services, |s| s.id);
-        let mut tx = begin_write(&self.writer).await?;
-        let summary = write_services(&mut tx, &batch).await?;
-        let ids: Vec<Uuid> = batch.iter().map(|s| s.id).collect();
-        record_changes(&mut tx, &ids).await?;
-        tx.commit().await?;
-        tracing::debug!(
-            added = summary.added,
-            updated = summary.updated,
-            "stored services"
-        );
-        Ok(summary)
+        let mut import = self.begin_import().await?;
+        import.put(services).await?;
+        import.commit().await
+    }
+
+    async fn begin_import(&self) -> Result<Box<dyn ServiceImport>> {
+        Ok(Box::new(Import {
+            tx: begin_write(&self.writer).await?,
+            summary: ImportSummary::default(),
+        }))
     }
 
     async fn service(&self, id: Uuid) -> Result<Option<Service>> {

@@ -154,6 +154,7 @@ on_both_backends!(
     replacing_a_service_replaces_its_lists,
     importing_the_same_services_twice_adds_nothing,
     a_failed_import_leaves_the_store_as_it_was,
+    an_import_in_batches_is_kept_only_when_committed,
     records_shared_by_services_are_kept_once,
     paging_walks_every_service_once_in_id_order,
     services_by_id_keep_the_order_asked_for,

@@ -2,8 +2,8 @@
 //! needs matcher, built from the store at start and kept current on every write.
 
 use std::collections::HashSet;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use knit_domain::Service;
@@ -21,31 +21,57 @@ pub struct SearchEngine {
     applied: AtomicU64,
 }
 
-/// How many services to read from the store at a time while building.
+/// How many services to read from the store at a time while catching up.
 const BATCH: u32 = 2_000;
+
+/// How many services to read at a time while loading: small, since a few batches are in
+/// flight at once and each service read whole is many times its share of the index.
+const LOAD_BATCH: u32 = 500;
 
 impl SearchEngine {
     pub fn new() -> SearchEngine {
         SearchEngine::default()
     }
 
-    /// Reads the whole directory from the store, a batch at a time.
+    /// Reads the whole directory from the store a batch at a time, while two threads of
+    /// their own build the directory index and the catalogue from the batches already
+    /// read: reading (SQLite, then the JSON of each service) is about half of the work of
+    /// starting, indexing and cataloguing the other half.
     pub async fn load(store: &dyn Store) -> knit_store::Result<SearchEngine> {
-        let engine = SearchEngine::new();
         // Noted before reading, so a write made while loading is taken in again later.
-        engine
-            .applied
-            .store(store.last_directory_change().await?, Ordering::SeqCst);
+        let applied = store.last_directory_change().await?;
+        let (to_index, index_batches) = tokio::sync::mpsc::channel::<Arc<Vec<Service>>>(1);
+        let (to_catalogue, catalogue_batches) = tokio::sync::mpsc::channel(1);
+        let index = tokio::task::spawn_blocking(move || {
+            build(index_batches, DirectoryIndex::new(), DirectoryIndex::upsert)
+        });
+        let catalogue = tokio::task::spawn_blocking(move || {
+            build(catalogue_batches, Catalogue::default(), Catalogue::upsert)
+        });
         let mut after = None;
         loop {
             let batch = store
-                .services_after(after, BATCH, &ServiceFilter::default())
+                .services_after(after, LOAD_BATCH, &ServiceFilter::default())
                 .await?;
             let Some(last) = batch.last() else { break };
             after = Some(last.id);
-            engine.upsert_all(&batch);
+            let batch = Arc::new(batch);
+            // A builder only stops early by panicking, which the join below reports.
+            if to_index.send(Arc::clone(&batch)).await.is_err()
+                || to_catalogue.send(batch).await.is_err()
+            {
+                break;
+            }
         }
-        Ok(engine)
+        drop((to_index, to_catalogue));
+        let index = built(index.await);
+        let catalogue = built(catalogue.await);
+        Ok(SearchEngine {
+            index: RwLock::new(index),
+            catalogue: RwLock::new(catalogue),
+            matcher: Matcher::default(),
+            applied: AtomicU64::new(applied),
+        })
     }
 
     pub fn upsert_all(&self, services: &[Service]) {
@@ -109,4 +135,23 @@ impl SearchEngine {
     pub fn matcher(&self) -> &Matcher {
         &self.matcher
     }
+}
+
+/// A part built on a thread of its own; a panic there is a bug, so it is passed on.
+fn built<T>(joined: Result<T, tokio::task::JoinError>) -> T {
+    joined.unwrap_or_else(|e| panic!("building the search engine failed: {e}"))
+}
+
+/// Feeds every batch that arrives to one part of the engine, on a thread of its own.
+fn build<T>(
+    mut batches: tokio::sync::mpsc::Receiver<Arc<Vec<Service>>>,
+    mut part: T,
+    upsert: impl Fn(&mut T, &Service),
+) -> T {
+    while let Some(batch) = batches.blocking_recv() {
+        for service in batch.iter() {
+            upsert(&mut part, service);
+        }
+    }
+    part
 }

@@ -112,6 +112,9 @@ pub enum Command {
     /// Measure the needs matcher or search relevance against examples.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Time Knit's own work on a given file, to compare with other engines.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -201,8 +204,14 @@ pub enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// An HSDS 3.0 JSON array of compiled services. All or nothing.
-    Hsds { file: PathBuf },
+    /// An HSDS 3.0 file of compiled services: a JSON array, or one service per line
+    /// (ndjson). Read as a stream; all or nothing.
+    Hsds {
+        file: PathBuf,
+        /// The file's layout; by default its first character tells ([ an array, { ndjson).
+        #[arg(long, value_enum)]
+        format: Option<commands::data::HsdsFormat>,
+    },
     /// A CSV with postcode, latitude and longitude columns (ONS Postcode Directory or
     /// Code-Point Open style); "-" reads standard input.
     Postcodes { file: PathBuf },
@@ -221,6 +230,14 @@ pub enum EvalCommand {
     /// nDCG@10 of search over judged queries ({"id","query","near","relevant"} lines),
     /// searching an HSDS file of services.
     Search { queries: PathBuf, services: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// p50 and p99 of the in-process search (needs matcher and index, first page) over an
+    /// HSDS file of services, for queries given as {"query","near":{"lat","lon"}|null}
+    /// lines.
+    Search { services: PathBuf, queries: PathBuf },
 }
 
 pub fn init_logging() {
@@ -269,8 +286,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { bind } => commands::serve::demo(&global, &bind).await,
         Command::Migrate => commands::data::migrate(&global).await,
-        Command::Import(ImportCommand::Hsds { file }) => {
-            commands::data::import_hsds(&global, &file).await
+        Command::Import(ImportCommand::Hsds { file, format }) => {
+            commands::data::import_hsds(&global, &file, format).await
         }
         Command::Import(ImportCommand::Postcodes { file }) => {
             commands::postcodes::import(&global, &file).await
@@ -311,6 +328,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => commands::backup::backup(&global, &file).await,
         Command::Restore { file, force } => commands::backup::restore(&global, &file, force).await,
         Command::Db(DbCommand::Copy { to }) => commands::backup::copy(&global, &to).await,
+        Command::Bench(BenchCommand::Search { services, queries }) => {
+            commands::bench::search(&services, &queries)
+        }
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

@@ -112,7 +112,16 @@ pub struct Token {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        // Listings are mostly ASCII, whose lower case needs no table: building an index is
+        // largely this loop.
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() && c != '\'' {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+        } else if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
         } else if c != '\'' && c != '’' && !word.is_empty() {
             f(&word);

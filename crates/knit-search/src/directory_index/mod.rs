@@ -15,7 +15,9 @@ mod terms;
 mod tests;
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use foldhash::HashMap;
 use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
@@ -268,10 +270,10 @@ impl Default for DirectoryIndex {
             hot: Vec::new(),
             place_starts: vec![0],
             lengths: Vec::new(),
-            cells: HashMap::new(),
+            cells: HashMap::default(),
             remote: Vec::new(),
             scratch: Mutex::new(Vec::new()),
-            slots: HashMap::new(),
+            slots: HashMap::default(),
             places: Vec::new(),
             openings: Vec::new(),
             terms: Terms::default(),
@@ -831,6 +833,21 @@ impl DirectoryIndex {
             {
                 continue;
             }
+            let relevance = score[slot as usize] + need_boost_of(hot, boosted, &need_boost);
+            let fit = self.fit(hot, &hints);
+            // Distance only ever lowers a rank, so a service that cannot make the page even
+            // as if it were next door is counted without working out how far it is.
+            if query.within_km.is_none() && best.len() == wanted {
+                let at_best = if has_words || boosted != 0 {
+                    relevance * fit
+                } else {
+                    fit
+                };
+                if best.peek().is_some_and(|worst| at_best < worst.rank) {
+                    total += 1;
+                    continue;
+                }
+            }
             let distance = flat
                 .as_ref()
                 .and_then(|flat| self.rough_distance_km(slot, flat));
@@ -846,8 +863,6 @@ impl DirectoryIndex {
                     continue;
                 }
             }
-            let relevance = score[slot as usize] + need_boost_of(hot, boosted, &need_boost);
-            let fit = self.fit(hot, &hints);
             let effective = distance.unwrap_or(REMOTE_AS_IF_KM);
             let decay = (1.0 / (1.0 + effective / DISTANCE_SCALE_KM).sqrt()) as f32;
             let rank = match (has_words || boosted != 0, query.near.is_some()) {

@@ -2,7 +2,9 @@
 //! strongly, and how a query word that is not in the dictionary finds its neighbours
 //! (longer forms and typing slips).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use super::analyzer;
 

@@ -250,6 +250,65 @@ pub async fn a_failed_import_leaves_the_store_as_it_was(store: &dyn Store) {
     assert_eq!(store.service(newcomer.id).await.unwrap(), Some(newcomer));
 }
 
+pub async fn an_import_in_batches_is_kept_only_when_committed(store: &dyn Store) {
+    let before = town(400, 4);
+    store.put_services(&before).await.unwrap();
+    let last_change = store.last_directory_change().await.unwrap();
+
+    // Batches put and then abandoned, as when a bad record turns up further on.
+    let mut renamed = before[0].clone();
+    renamed.name = "Should not be stored".into();
+    let abandoned = town(500, 6);
+    let mut import = store.begin_import().await.unwrap();
+    import.put(&abandoned[..3]).await.unwrap();
+    import.put(&[renamed]).await.unwrap();
+    import.put(&abandoned[3..]).await.unwrap();
+    drop(import);
+    assert_eq!(everything(store, 3).await, sorted(&before));
+    assert_eq!(store.last_directory_change().await.unwrap(), last_change);
+
+    // A batch the database refuses (a phone id another stored service has) ends the import
+    // with nothing of the earlier batches kept.
+    let mut import = store.begin_import().await.unwrap();
+    import.put(&abandoned[..3]).await.unwrap();
+    let mut clash = rich_service(520);
+    clash.phones[0].id = before[1].phones[0].id;
+    assert!(import.put(&[clash]).await.is_err());
+    drop(import);
+    assert_eq!(everything(store, 3).await, sorted(&before));
+
+    // Committed, every batch is kept, and the summary counts the whole import.
+    let mut changed = before[2].clone();
+    changed.name = "Renamed in the second batch".into();
+    let mut import = store.begin_import().await.unwrap();
+    import.put(&abandoned[..4]).await.unwrap();
+    import
+        .put(&[abandoned[4].clone(), changed.clone(), abandoned[5].clone()])
+        .await
+        .unwrap();
+    let summary = import.commit().await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            added: 6,
+            updated: 1
+        }
+    );
+    let mut expected = before.clone();
+    expected[2] = changed;
+    expected.extend(abandoned);
+    assert_eq!(everything(store, 5).await, sorted(&expected));
+    assert_eq!(
+        store
+            .directory_changes_after(last_change, 100)
+            .await
+            .unwrap()
+            .len(),
+        7,
+        "each service written is a change for the search index to take in"
+    );
+}
+
 pub async fn records_shared_by_services_are_kept_once(store: &dyn Store) {
     // Services 18 and 19 meet at location 9, belong to organisation 6 and share a term.
     let (mut a, mut b) = (rich_service(18), rich_service(19));

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod bench;
 pub mod casework;
 pub mod data;
 pub mod matching;

@@ -598,3 +598,264 @@ async fn a_record_is_exported_and_its_keys_rotated_at_the_command_line() {
         export_and_rotate(backend).await;
     }
 }
+
+/// Services as JSON lines, one a line, as a feed that streams them writes them.
+fn ndjson(services: &[knit_domain::Service]) -> String {
+    services
+        .iter()
+        .map(|s| serde_json::to_string(s).unwrap() + "\n")
+        .collect()
+}
+
+/// How many services the database holds, read back through `knit export hsds`.
+fn exported_ids(dir: &Path, url: Option<&str>) -> Vec<String> {
+    let export = knit(dir, url, &["export", "hsds"]);
+    assert!(export.status.success(), "{}", text(&export));
+    let kept: Vec<serde_json::Value> = serde_json::from_slice(&export.stdout).unwrap();
+    kept.iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Both layouts import, large enough to span several batches of the streaming import; a
+/// bad record in the middle, or one reusing a service's or a phone's id, names its path
+/// and leaves the database as it was.
+async fn streaming_import(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::new(backend).await;
+    let url = db.url.clone();
+    let services: Vec<knit_domain::Service> = knit_domain::synthetic::services(2_600, 7).collect();
+
+    let lines = dir.path().join("services.ndjson");
+    std::fs::write(&lines, ndjson(&services[..1_300])).unwrap();
+    let out = knit(
+        dir.path(),
+        url.as_deref(),
+        &["import", "hsds", lines.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("1300 added, 0 updated"),
+        "{}",
+        text(&out)
+    );
+
+    let array = dir.path().join("services.json");
+    std::fs::write(
+        &array,
+        knit_domain::hsds::write_services(&services[1_000..]),
+    )
+    .unwrap();
+    let out = knit(
+        dir.path(),
+        url.as_deref(),
+        &["import", "hsds", array.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("1300 added, 300 updated"),
+        "{}",
+        text(&out)
+    );
+    let before = exported_ids(dir.path(), url.as_deref());
+    assert_eq!(before.len(), 2_600);
+
+    // Fresh services, so nothing about them is in the database yet; the bad ones come
+    // after more than a batch of good ones has been written.
+    let fresh: Vec<knit_domain::Service> = knit_domain::synthetic::services(1_500, 8).collect();
+    let mut records: Vec<serde_json::Value> = fresh
+        .iter()
+        .map(|s| serde_json::to_value(s).unwrap())
+        .collect();
+    let with_phone = fresh.iter().position(|s| !s.phones.is_empty()).unwrap();
+    let phone_id = fresh[with_phone].phones[0].id;
+    records[1_200]["phones"] = serde_json::json!([{"id": phone_id, "number": "01632 960000"}]);
+    records[1_300]["id"] = records[1_299]["id"].clone();
+    records[1_400]["schedules"] = serde_json::json!([{"id": "not-a-uuid"}]);
+    let bad_lines = dir.path().join("bad.ndjson");
+    std::fs::write(
+        &bad_lines,
+        records
+            .iter()
+            .map(|r| r.to_string() + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
+    let out = knit(
+        dir.path(),
+        url.as_deref(),
+        &["import", "hsds", bad_lines.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(
+        said.contains(&format!(
+            "line 1201: $.phones[0].id: {phone_id} is already the id of one in line {}",
+            with_phone + 1
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("line 1301: $.id: ") && said.contains("in line 1300"),
+        "{said}"
+    );
+    assert!(said.contains("line 1401: $.schedules[0].id"), "{said}");
+    assert!(said.contains("rejected "), "{said}");
+    assert!(said.contains("nothing was imported"), "{said}");
+    assert!(
+        !said.contains("UNIQUE") && !said.contains("duplicate key"),
+        "{said}"
+    );
+    assert_eq!(exported_ids(dir.path(), url.as_deref()), before);
+
+    // The same as an array, told its layout.
+    let bad_array = dir.path().join("bad.json");
+    std::fs::write(&bad_array, serde_json::Value::Array(records).to_string()).unwrap();
+    let out = knit(
+        dir.path(),
+        url.as_deref(),
+        &[
+            "import",
+            "hsds",
+            "--format",
+            "array",
+            bad_array.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("$[1200].phones[0].id: "), "{said}");
+    assert!(said.contains("$[1300].id: "), "{said}");
+    assert!(said.contains("$[1400].schedules[0].id"), "{said}");
+    assert_eq!(exported_ids(dir.path(), url.as_deref()), before);
+
+    // Told the wrong layout, or given something that is not services: one line, non-zero.
+    for (args, says) in [
+        (
+            vec![
+                "import",
+                "hsds",
+                "--format",
+                "array",
+                lines.to_str().unwrap(),
+            ],
+            "array",
+        ),
+        (
+            vec!["import", "hsds", "--format", "csv", lines.to_str().unwrap()],
+            "csv",
+        ),
+    ] {
+        let out = knit(dir.path(), url.as_deref(), &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(text(&out).contains(says), "{args:?}: {}", text(&out));
+    }
+    let truncated = dir.path().join("truncated.json");
+    let whole = std::fs::read_to_string(&array).unwrap();
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
+    let out = knit(
+        dir.path(),
+        url.as_deref(),
+        &["import", "hsds", truncated.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("knit: ") && said.contains("line "),
+        "{said}"
+    );
+    assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
+    assert_eq!(exported_ids(dir.path(), url.as_deref()), before);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn hsds_streams_in_as_an_array_or_lines_and_a_bad_record_stores_nothing() {
+    for backend in crate::support::backends() {
+        streaming_import(backend).await;
+    }
+}
+
+#[test]
+fn bench_search_times_the_search_over_a_given_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = dir.path().join("services.json");
+    let all: Vec<knit_domain::Service> = knit_domain::synthetic::services(300, 3).collect();
+    std::fs::write(&services, knit_domain::hsds::write_services(&all)).unwrap();
+    let queries = dir.path().join("queries.jsonl");
+    std::fs::write(
+        &queries,
+        "{\"query\": \"food bank\", \"near\": null}\n\n\
+         {\"query\": \"debt advice\", \"near\": {\"lat\": 53.80, \"lon\": -1.55}}\n",
+    )
+    .unwrap();
+    let (s, q) = (services.to_str().unwrap(), queries.to_str().unwrap());
+    let out = knit(dir.path(), None, &["bench", "search", s, q]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    let listed = all.iter().filter(|s| s.status.is_listed()).count();
+    assert!(
+        said.contains(&format!("Indexed {listed} listed services")),
+        "{said}"
+    );
+    // Every query at least 2,000 times in all: two queries, a thousand rounds.
+    assert!(said.contains("2000 searches (2 queries × 1000)"), "{said}");
+    let p50: f64 = said
+        .split("p50 ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let p99: f64 = said
+        .split("p99 ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(p50 > 0.0 && p50 <= p99, "{said}");
+    let matched: usize = said
+        .split("; ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(matched > 0, "the queries find services: {said}");
+
+    let bad_query = dir.path().join("bad.jsonl");
+    std::fs::write(&bad_query, "{\"query\": \"food\"}\n{\"words\": \"food\"}\n").unwrap();
+    let not_services = dir.path().join("not-services.json");
+    std::fs::write(&not_services, "{\"query\": \"food\"}\n").unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "\n").unwrap();
+    for (args, says) in [
+        (vec![s, bad_query.to_str().unwrap()], "line 2: not a query"),
+        (vec![s, empty.to_str().unwrap()], "holds no queries"),
+        (
+            vec![not_services.to_str().unwrap(), q],
+            "not a good HSDS file",
+        ),
+        (vec!["/nonexistent.json", q], "could not read"),
+    ] {
+        let out = knit(
+            dir.path(),
+            None,
+            &[&["bench", "search"], &args[..]].concat(),
+        );
+        assert!(!out.status.success(), "{args:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.starts_with("knit: ") && said.contains(says),
+            "{args:?}: {said}"
+        );
+        assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
+    }
+}
