@@ -10,6 +10,7 @@ pub mod geo;
 pub mod hsds;
 pub mod icalendar;
 pub mod listing_change;
+pub mod matcher_feedback;
 pub mod needs;
 pub mod opening;
 pub mod password;

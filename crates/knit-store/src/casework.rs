@@ -15,6 +15,7 @@ use knit_domain::casework::{
     CaseStatus, Consent, ConsentMethod, ConsentScope, IntakeDetails, IntakeId, IntakeSource,
     NeedOutcome, PersonDetails, PersonId, Priority, ReferralId, SharedDetails, StepKind,
 };
+use knit_domain::matcher_feedback::Correction;
 use knit_domain::needs::NeedId;
 use knit_domain::referral::{
     Chase, MoveRefused, ReferralMove, ReferralResult, ReferralStatus, RejectionReason, Side,
@@ -435,6 +436,17 @@ pub trait CaseworkStore: Send + Sync {
     /// Records that a referral was chased this far; false if someone else already did.
     async fn mark_chased(&self, id: ReferralId, chase: Chase, at: DateTime<Utc>) -> Result<bool>;
 
+    /// Counts what coordinators did with the needs Knit suggested, one per need and
+    /// correction, in the month of `at`. Nothing about the person or their words is kept.
+    async fn count_corrections(
+        &self,
+        corrections: &[(NeedId, Correction)],
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Every count of corrections since the month of `since`, summed per need: where the
+    /// matcher is weak.
+    async fn correction_counts(&self, since: DateTime<Utc>) -> Result<Vec<CorrectionCount>>;
+
     /// The keys that seal personal data, loaded from the key file by the application.
     /// Until this is called every casework method fails with [`StoreError::NoKeys`].
     fn use_keys(&self, keys: std::sync::Arc<crate::sealing::KeyRing>);
@@ -442,4 +454,13 @@ pub trait CaseworkStore: Send + Sync {
     /// Seals every sealed value again under the primary key, after `knit keys rotate`.
     /// Returns how many values were resealed.
     async fn reseal_all(&self) -> Result<u64>;
+}
+
+/// How often coordinators kept, removed or added one need against Knit's suggestions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionCount {
+    pub need: NeedId,
+    pub kept: u64,
+    pub removed: u64,
+    pub added: u64,
 }

@@ -21,6 +21,7 @@ use knit_domain::casework::{
     NeedOutcome, PersonDetails, PersonId, Priority, ReferralId, SharedDetails, StepKind,
     may_share_with,
 };
+use knit_domain::matcher_feedback::Correction;
 use knit_domain::needs::NeedId;
 use knit_domain::referral::{
     Chase, ReferralMove, ReferralResult, ReferralStatus, RejectionReason, Side,
@@ -35,9 +36,9 @@ use super::sql_accounts::{Columns, DbRow, append_audit_in, at, corrupt};
 use super::sql_store::SqlStore;
 use super::{DB, begin_read, begin_write, key};
 use crate::casework::{
-    CaseError, CaseNeed, CaseSummary, CaseloadFilter, CaseworkStore, Intake, IntakeStatus, NewCase,
-    NewIntake, NewReferral, NewStep, PersonRecord, PlanStep, Referral, ReferralError,
-    ReferralEvent, ReferralSide, ReferralToChase, Stamp, StepDetails, TimelineEntry,
+    CaseError, CaseNeed, CaseSummary, CaseloadFilter, CaseworkStore, CorrectionCount, Intake,
+    IntakeStatus, NewCase, NewIntake, NewReferral, NewStep, PersonRecord, PlanStep, Referral,
+    ReferralError, ReferralEvent, ReferralSide, ReferralToChase, Stamp, StepDetails, TimelineEntry,
     WellbeingRecord,
 };
 use crate::sealing::KeyRing;
@@ -1953,6 +1954,65 @@ impl CaseworkStore for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn count_corrections(
+        &self,
+        corrections: &[(NeedId, Correction)],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let month = at.format("%Y-%m").to_string();
+        let mut tx = begin_write(&self.writer).await?;
+        for (need, correction) in corrections {
+            sqlx::query(
+                "INSERT INTO matcher_corrections (need, correction, month, count) \
+                 VALUES ($1, $2, $3, 1) ON CONFLICT (need, correction, month) \
+                 DO UPDATE SET count = matcher_corrections.count + 1",
+            )
+            .bind(need.as_str())
+            .bind(correction.code())
+            .bind(&month)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn correction_counts(&self, since: DateTime<Utc>) -> Result<Vec<CorrectionCount>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT need, correction, CAST(SUM(count) AS BIGINT) FROM matcher_corrections \
+             WHERE month >= $1 \
+             GROUP BY need, correction ORDER BY need",
+        )
+        .bind(since.format("%Y-%m").to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        let mut counts: Vec<CorrectionCount> = Vec::new();
+        for (need, correction, count) in rows {
+            let need = NeedId::parse(&need).map_err(|_| corrupt("a need in the corrections"))?;
+            let correction =
+                Correction::from_code(&correction).ok_or_else(|| corrupt("a correction's kind"))?;
+            let count = u64::try_from(count).unwrap_or(0);
+            let entry = match counts.iter_mut().find(|c| c.need == need) {
+                Some(entry) => entry,
+                None => {
+                    counts.push(CorrectionCount {
+                        need,
+                        kept: 0,
+                        removed: 0,
+                        added: 0,
+                    });
+                    counts.last_mut().expect("just pushed")
+                }
+            };
+            match correction {
+                Correction::Kept => entry.kept += count,
+                Correction::Removed => entry.removed += count,
+                Correction::Added => entry.added += count,
+            }
+        }
+        Ok(counts)
     }
 
     fn use_keys(&self, keys: Arc<KeyRing>) {

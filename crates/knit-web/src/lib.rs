@@ -2,7 +2,7 @@
 //! served by axum over one [`Store`] and one in-process [`SearchEngine`].
 //!
 //! One folder per feature — `directory`, `casework`, `referrals`, `connectors`,
-//! `training`, `accounts`, `audit` — each holding its public pages, staff pages and
+//! `training`, `accounts`, `audit`, `insight` — each holding its public pages, staff pages and
 //! background jobs; `kit` is what they share; `routes` is the one table of every address.
 
 pub mod accounts;
@@ -11,6 +11,7 @@ pub mod audit;
 pub mod casework;
 pub mod connectors;
 pub mod directory;
+pub mod insight;
 pub mod kit;
 pub mod mail;
 pub mod referrals;

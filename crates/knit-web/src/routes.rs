@@ -9,7 +9,9 @@ use axum::routing::{MethodRouter, on};
 use knit_domain::access::{Action, ActionKind};
 
 use crate::kit::Guard;
-use crate::{AppState, accounts, api, audit, casework, connectors, directory, referrals, training};
+use crate::{
+    AppState, accounts, api, audit, casework, connectors, directory, insight, referrals, training,
+};
 
 /// One row of the table.
 pub struct Route {
@@ -65,6 +67,7 @@ pub fn table() -> Vec<Route> {
         training_routes(),
         account_routes(),
         audit_routes(),
+        insight_routes(),
     ]
     .into_iter()
     .flatten()
@@ -387,6 +390,14 @@ fn audit_routes() -> Vec<Route> {
         get("/staff/audit", read, audit::show),
         post("/staff/audit/check", read, audit::check),
     ]
+}
+
+fn insight_routes() -> Vec<Route> {
+    vec![get(
+        "/staff/matcher",
+        staff(Action::ViewReports),
+        insight::matcher::show,
+    )]
 }
 
 /// Every route as (method, path), for tests that compare the table with what they visit.

@@ -131,6 +131,10 @@ fn casework_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
             decide(actor, &Action::ErasePerson).is_allowed(),
             ("/staff/retention", "Records to review"),
         ),
+        (
+            decide(actor, &Action::ViewReports).is_allowed(),
+            ("/staff/matcher", "Where the needs matcher is weak"),
+        ),
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))

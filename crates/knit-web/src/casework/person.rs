@@ -16,6 +16,7 @@ use knit_domain::casework::{
     CaseStatus, ConsentMethod, ConsentScope, NeedOutcome, PersonDetails, PersonId, Priority,
     StepKind,
 };
+use knit_domain::matcher_feedback::corrections;
 use knit_domain::needs::NEEDS;
 use knit_domain::wellbeing::Stage;
 use knit_store::casework::{CaseloadFilter, PersonRecord};
@@ -564,6 +565,9 @@ struct NeedChoice {
     note: String,
     /// Why it is offered: the words that suggested it.
     because: String,
+    /// Knit suggested it from the person's words (kept through the form, so what the
+    /// coordinator does with it can be counted).
+    suggested: bool,
 }
 
 #[derive(Template)]
@@ -641,6 +645,7 @@ fn current_choices(record: &PersonRecord) -> Vec<NeedChoice> {
             priority: n.priority.code(),
             note: n.note.clone(),
             because: String::new(),
+            suggested: false,
         })
         .collect()
 }
@@ -685,6 +690,11 @@ pub(crate) async fn save_conversation(
     let csrf = allowed.signed_in.csrf_secret.clone();
 
     // The needs on the form, in the order shown, with what the coordinator chose.
+    let suggested: Vec<NeedId> = pairs
+        .iter()
+        .filter(|(name, _)| name == "suggested")
+        .filter_map(|(_, need)| NeedId::parse(need).ok())
+        .collect();
     let mut choices: Vec<NeedChoice> = Vec::new();
     for (name, value) in &pairs {
         let Some(need) = name.strip_prefix("priority_") else {
@@ -705,6 +715,7 @@ pub(crate) async fn save_conversation(
                 .cloned()
                 .unwrap_or_default(),
             because: String::new(),
+            suggested: suggested.contains(&need),
         });
     }
     if let Some(added) = fields.get("add_need").and_then(|n| NeedId::parse(n).ok())
@@ -720,6 +731,7 @@ pub(crate) async fn save_conversation(
             priority: priority.code(),
             note: String::new(),
             because: String::new(),
+            suggested: false,
         });
     }
 
@@ -728,7 +740,10 @@ pub(crate) async fn save_conversation(
         for found in state.engine.matcher().match_text(&words) {
             let because = found.because.join(", ");
             match choices.iter_mut().find(|c| c.id == found.need.as_str()) {
-                Some(choice) => choice.because = because,
+                Some(choice) => {
+                    choice.because = because;
+                    choice.suggested = true;
+                }
                 None => choices.push(NeedChoice {
                     id: found.need.as_str(),
                     label: found.need.need().label,
@@ -739,6 +754,7 @@ pub(crate) async fn save_conversation(
                     },
                     note: String::new(),
                     because,
+                    suggested: true,
                 }),
             }
         }
@@ -808,6 +824,21 @@ pub(crate) async fn save_conversation(
             }
             None => {}
         }
+    }
+    let chosen: Vec<NeedId> = choices
+        .iter()
+        .filter(|c| Priority::from_code(c.priority).is_some())
+        .filter_map(|c| NeedId::parse(c.id).ok())
+        .collect();
+    let counted = corrections(&suggested, &chosen);
+    if !counted.is_empty()
+        && let Err(e) = state
+            .store
+            .count_corrections(&counted, allowed.stamp.at)
+            .await
+    {
+        // The conversation is saved; only the matcher's tally missed this one.
+        tracing::error!(error = %e, "matcher corrections not counted");
     }
     Ok(see_other(format!("/staff/people/{}", id.0)))
 }

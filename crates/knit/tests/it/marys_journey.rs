@@ -201,24 +201,62 @@ async fn marys_journey(backend: Backend) {
         "{}",
         suggested.body
     );
+    // The page carries back which needs Knit suggested, as a browser would send them.
+    let offered: Vec<String> = suggested
+        .body
+        .split("name=\"suggested\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(offered.iter().any(|n| n == "debt"), "{offered:?}");
+    let mut form = vec![
+        (
+            "what_matters",
+            "Keeping the children safe and at their school",
+        ),
+        ("strengths", "Organised, a good cook"),
+        ("priority_domestic-abuse", "urgent"),
+        ("note_domestic-abuse", "Ex turns up at the house"),
+        ("priority_debt", "soon"),
+        ("priority_mental-health", "soon"),
+        ("intent", "save"),
+    ];
+    form.extend(offered.iter().map(|need| ("suggested", need.as_str())));
     let saved = ravi
-        .submit(
-            &format!("{person_path}/conversation"),
-            &[
-                (
-                    "what_matters",
-                    "Keeping the children safe and at their school",
-                ),
-                ("strengths", "Organised, a good cook"),
-                ("priority_domestic-abuse", "urgent"),
-                ("note_domestic-abuse", "Ex turns up at the house"),
-                ("priority_debt", "soon"),
-                ("priority_mental-health", "soon"),
-                ("intent", "save"),
-            ],
-        )
+        .submit(&format!("{person_path}/conversation"), &form)
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+    // What Ravi did with the suggestions is counted per need, and nothing else is kept.
+    let counts = app
+        .store()
+        .correction_counts(chrono::Utc::now() - chrono::TimeDelta::days(31))
+        .await
+        .unwrap();
+    let chosen = ["domestic-abuse", "debt", "mental-health"];
+    for count in &counts {
+        let need = count.need.as_str();
+        let was_offered = offered.iter().any(|n| n == need);
+        let was_chosen = chosen.contains(&need);
+        assert_eq!(
+            (count.kept, count.removed, count.added),
+            (
+                u64::from(was_offered && was_chosen),
+                u64::from(was_offered && !was_chosen),
+                u64::from(!was_offered && was_chosen)
+            ),
+            "{need}"
+        );
+    }
+    assert_eq!(
+        counts.len(),
+        offered
+            .iter()
+            .map(String::as_str)
+            .chain(chosen)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
     let record = app.store().person(person).await.unwrap().unwrap();
     let needs: Vec<(&str, &str)> = record
         .needs
@@ -675,6 +713,11 @@ async fn marys_journey(backend: Backend) {
         403,
         "place leads do not read records"
     );
+    // She sees where the matcher is weak, from counts that name nobody.
+    let weak = priya.get("/staff/matcher").await;
+    assert_eq!(weak.status, 200, "{}", weak.body);
+    assert!(weak.body.contains("Domestic abuse"), "{}", weak.body);
+    assert!(!weak.body.contains("Mary"), "the counts name nobody");
     let erased = priya
         .submit(
             "/staff/erasures",

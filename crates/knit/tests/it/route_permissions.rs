@@ -741,6 +741,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/staff/matcher",
+            "/staff/matcher",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
             "/staff/my-figures",
             "/staff/my-figures",
             Action::ViewOwnConnectorFigures,
