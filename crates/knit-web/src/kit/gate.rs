@@ -189,6 +189,8 @@ async fn admit(state: &AppState, guard: Guard, request: Request) -> Result<Reque
             }
         }
         Guard::Staff(_) | Guard::Scoped(_) => {
+            // A scoped page asks here only that the visitor is staff who has finished
+            // signing in; its handler asks for the action once it knows the organisation.
             let action = guard.action().unwrap_or(Action::ViewDashboard);
             let signed_in = authorise(state, &parts.headers, &address, &action, now).await?;
             let body = if form {
