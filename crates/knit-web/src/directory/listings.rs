@@ -414,18 +414,18 @@ struct ChangePage<'a> {
     organization_approved: bool,
 }
 
-/// The change the path names. An unknown id goes back to the list of pending changes, which
-/// is where anyone following an old link wants to be.
-async fn find_change(state: &AppState, id: &str) -> Result<ListingChange, Response> {
-    let back = || Redirect::to("/staff/listing-changes").into_response();
+/// The change the path names, if there is one.
+async fn find_change(state: &AppState, id: &str) -> Result<Option<ListingChange>, PageError> {
     let Ok(id) = Uuid::parse_str(id) else {
-        return Err(back());
+        return Ok(None);
     };
-    match state.store.listing_change(id).await {
-        Ok(Some(change)) => Ok(change),
-        Ok(None) => Err(back()),
-        Err(e) => Err(PageError::internal(e).into_response()),
-    }
+    Ok(state.store.listing_change(id).await?)
+}
+
+/// Where an unknown change's link goes: the list of pending changes, which is where anyone
+/// following an old link wants to be.
+fn back_to_pending() -> Response {
+    Redirect::to("/staff/listing-changes").into_response()
 }
 
 async fn change_page(
@@ -465,9 +465,8 @@ pub(crate) async fn show(
     Allowed { signed_in, .. }: Allowed,
     Path(id): Path<String>,
 ) -> PageResult {
-    let change = match find_change(&state, &id).await {
-        Ok(change) => change,
-        Err(response) => return Ok(response),
+    let Some(change) = find_change(&state, &id).await? else {
+        return Ok(back_to_pending());
     };
     let form = ListingForm::from_service(&change.proposed);
     change_page(&state, &signed_in, &change, form, None).await
@@ -482,9 +481,8 @@ pub(crate) async fn decide_change(
 ) -> PageResult {
     let now = Utc::now();
     let action = Action::ApproveListingEdit;
-    let change = match find_change(&state, &id).await {
-        Ok(change) => change,
-        Err(response) => return Ok(response),
+    let Some(change) = find_change(&state, &id).await? else {
+        return Ok(back_to_pending());
     };
     let review = match form.decision.as_str() {
         "approve" => ListingReview::Approve,

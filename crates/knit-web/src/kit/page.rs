@@ -102,16 +102,22 @@ pub enum PageError {
     Missing(String),
     #[error("{0}")]
     Search(#[from] SearchError),
-    /// What was asked cannot be done now (a referral already answered, a case closed):
-    /// nothing was changed, and the page says why and where to go back to.
+    /// What was asked cannot be given or done, said in the page's own words with where to
+    /// go back to: a referral already answered, a session that is not there.
     #[error("{}", .0.text)]
-    Refused(Notice),
+    Explained(Notice),
     /// Too many attempts from here or for this account lately: try again later.
     #[error("{0}")]
     Throttled(RetryAfter),
     /// A failure of ours (the database, no randomness): logged without personal data.
     #[error("something went wrong on our side; please try again in a minute")]
     Internal(String),
+}
+
+impl From<Notice> for PageError {
+    fn from(notice: Notice) -> PageError {
+        PageError::Explained(notice)
+    }
 }
 
 impl From<knit_store::StoreError> for PageError {
@@ -133,14 +139,14 @@ impl PageError {
         label: &str,
     ) -> PageError {
         let text = format!("Nothing was changed: {reason}.");
-        PageError::Refused(
+        PageError::Explained(
             Notice::new(StatusCode::CONFLICT, "That cannot be done now", text).link(back, label),
         )
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
-            PageError::Refused(message) => message.status,
+            PageError::Explained(message) => message.status,
             PageError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::SignIn | PageError::NextStep(_) => StatusCode::SEE_OTHER,
             PageError::Denied(_) | PageError::Forged => StatusCode::FORBIDDEN,
@@ -155,7 +161,7 @@ impl PageError {
     fn message(&self, staff: bool) -> Notice {
         let status = self.status();
         match self {
-            PageError::Refused(message) => message.clone(),
+            PageError::Explained(message) => message.clone(),
             PageError::Throttled(retry) => {
                 let minutes = whole_minutes(retry);
                 let text = format!(

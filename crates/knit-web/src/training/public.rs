@@ -106,7 +106,7 @@ struct SessionPage<'a> {
     error: Option<FieldError>,
 }
 
-async fn find(state: &AppState, id: &str) -> Result<TrainingSession, Response> {
+async fn find(state: &AppState, id: &str) -> Result<TrainingSession, PageError> {
     let missing = || {
         Notice::new(
             StatusCode::NOT_FOUND,
@@ -114,24 +114,20 @@ async fn find(state: &AppState, id: &str) -> Result<TrainingSession, Response> {
             "We couldn't find that training session. It may have been taken down.",
         )
         .link("/training", "See training sessions")
-        .into_response()
     };
     let Ok(id) = Uuid::parse_str(id) else {
-        return Err(missing());
+        return Err(missing().into());
     };
     match state.store.training_session(id).await {
         Ok(Some(session)) => Ok(session),
-        Ok(None) => Err(missing()),
-        Err(e) => Err(PageError::internal(e).into_response()),
+        Ok(None) => Err(missing().into()),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `/training/{id}`: the session and its booking form.
 pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
     Ok(render(
         &SessionPage {
             site: &state.site,
@@ -160,10 +156,7 @@ pub(crate) async fn book(
     Form(form): Form<BookingForm>,
 ) -> PageResult {
     let site = &state.site;
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
     let again = |field: &'static str, text: String, status| {
         render(
             &SessionPage {
@@ -395,10 +388,7 @@ pub(crate) async fn session_calendar(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> PageResult {
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
     let base_url = public_base_url(&headers);
     let now = Utc::now();
     let events = [event(&session, &base_url, &uid_host(&base_url), now)];

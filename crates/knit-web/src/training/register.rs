@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, decide};
 use knit_domain::account::{Membership, UserId};
@@ -245,7 +245,7 @@ struct RegisterPage<'a> {
     notice: Option<String>,
 }
 
-async fn find(state: &AppState, id: &str) -> Result<TrainingSession, Response> {
+async fn find(state: &AppState, id: &str) -> Result<TrainingSession, PageError> {
     let missing = || {
         Notice::new(
             StatusCode::NOT_FOUND,
@@ -253,15 +253,14 @@ async fn find(state: &AppState, id: &str) -> Result<TrainingSession, Response> {
             "There is no training session at this address.",
         )
         .link(BACK.0, BACK.1)
-        .into_response()
     };
     let Ok(id) = Uuid::parse_str(id) else {
-        return Err(missing());
+        return Err(missing().into());
     };
     match state.store.training_session(id).await {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(missing()),
-        Err(e) => Err(PageError::internal(e).into_response()),
+        Ok(None) => Err(missing().into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -323,10 +322,7 @@ pub(crate) async fn register(
     Allowed { signed_in, .. }: Allowed,
     Path(id): Path<String>,
 ) -> PageResult {
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
     register_page(&state, &signed_in, &session, None, StatusCode::OK).await
 }
 
@@ -344,7 +340,7 @@ async fn booking_of(
     state: &AppState,
     session: &TrainingSession,
     form: &BookingActionForm,
-) -> Result<Booking, Response> {
+) -> Result<Booking, PageError> {
     let not_here = || {
         Notice::new(
             StatusCode::NOT_FOUND,
@@ -352,15 +348,14 @@ async fn booking_of(
             "That booking is not on this session's register. Reload the register and try again.",
         )
         .link("/staff/training", "Back to training")
-        .into_response()
     };
     let Ok(id) = Uuid::parse_str(form.booking.trim()) else {
-        return Err(not_here());
+        return Err(not_here().into());
     };
     match state.store.booking(id).await {
         Ok(Some(b)) if b.session_id == session.id => Ok(b),
-        Ok(_) => Err(not_here()),
-        Err(e) => Err(PageError::internal(e).into_response()),
+        Ok(_) => Err(not_here().into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -375,14 +370,8 @@ pub(crate) async fn attendance(
     Form(form): Form<BookingActionForm>,
 ) -> PageResult {
     let now = Utc::now();
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
-    let booking = match booking_of(&state, &session, &form).await {
-        Ok(b) => b,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
+    let booking = booking_of(&state, &session, &form).await?;
     let present = match form.present.as_str() {
         "yes" => true,
         "no" => false,
@@ -538,14 +527,8 @@ pub(crate) async fn cancel(
     Form(form): Form<BookingActionForm>,
 ) -> PageResult {
     let now = Utc::now();
-    let session = match find(&state, &id).await {
-        Ok(s) => s,
-        Err(response) => return Ok(response),
-    };
-    let booking = match booking_of(&state, &session, &form).await {
-        Ok(b) => b,
-        Err(response) => return Ok(response),
-    };
+    let session = find(&state, &id).await?;
+    let booking = booking_of(&state, &session, &form).await?;
     let Ok(random) = random_bytes() else {
         return Err(PageError::internal("no randomness"));
     };
