@@ -547,12 +547,12 @@ pub(crate) async fn save_details(
             return Ok(details_page(&state.site, csrf, id, form, errors));
         }
     };
-    Ok(
-        match state.store.update_person(id, details, allowed.stamp).await {
-            Ok(()) => see_other(format!("/staff/people/{}", id.0)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .update_person(id, details, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(format!("/staff/people/{}", id.0)))
 }
 
 // --- the conversation ---

@@ -81,10 +81,12 @@ pub(crate) async fn add_step(
         },
         due,
     };
-    Ok(match state.store.add_step(id, step, allowed.stamp).await {
-        Ok(_) => see_other(back_to(id)),
-        Err(e) => return Err(case_error(id, e)),
-    })
+    state
+        .store
+        .add_step(id, step, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 pub(crate) async fn complete_step(
@@ -95,12 +97,12 @@ pub(crate) async fn complete_step(
     let (Ok(id), Ok(step)) = (parse_person(&id), Uuid::parse_str(&step)) else {
         return Err(PageError::NotFound("step"));
     };
-    Ok(
-        match state.store.complete_step(id, step, allowed.stamp).await {
-            Ok(()) => see_other(back_to(id)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .complete_step(id, step, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -154,16 +156,12 @@ pub(crate) async fn record_consent(
         Ok(e) => e,
         Err(e) => return Ok(mistake(id, e)),
     };
-    Ok(
-        match state
-            .store
-            .record_consent(id, scope, method, expires, allowed.stamp)
-            .await
-        {
-            Ok(_) => see_other(back_to(id)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .record_consent(id, scope, method, expires, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 pub(crate) async fn withdraw_consent(
@@ -174,16 +172,12 @@ pub(crate) async fn withdraw_consent(
     let (Ok(id), Ok(consent)) = (parse_person(&id), Uuid::parse_str(&consent)) else {
         return Err(PageError::NotFound("consent"));
     };
-    Ok(
-        match state
-            .store
-            .withdraw_consent(id, consent, allowed.stamp)
-            .await
-        {
-            Ok(_) => see_other(back_to(id)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .withdraw_consent(id, consent, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 // --- wellbeing ---
@@ -383,16 +377,12 @@ pub(crate) async fn record_wellbeing(
             ));
         }
     };
-    Ok(
-        match state
-            .store
-            .record_measure(id, stage, measure, allowed.stamp)
-            .await
-        {
-            Ok(_) => see_other(back_to(id)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .record_measure(id, stage, measure, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 // --- closing ---
@@ -495,12 +485,12 @@ pub(crate) async fn close(
             }
         }
     }
-    Ok(
-        match state.store.close_case(id, &outcomes, allowed.stamp).await {
-            Ok(()) => see_other(back_to(id)),
-            Err(e) => return Err(case_error(id, e)),
-        },
-    )
+    state
+        .store
+        .close_case(id, &outcomes, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }
 
 pub(crate) async fn reopen(
@@ -509,8 +499,10 @@ pub(crate) async fn reopen(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = parse_person(&id)?;
-    Ok(match state.store.reopen_case(id, allowed.stamp).await {
-        Ok(()) => see_other(back_to(id)),
-        Err(e) => return Err(case_error(id, e)),
-    })
+    state
+        .store
+        .reopen_case(id, allowed.stamp)
+        .await
+        .map_err(|e| case_error(id, e))?;
+    Ok(see_other(back_to(id)))
 }

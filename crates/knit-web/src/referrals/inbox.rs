@@ -308,10 +308,12 @@ pub(crate) async fn send(
         timeline_text: format!("Referred to {}", service.name),
         stamp: allowed.stamp,
     };
-    Ok(match state.store.send_referral(new).await {
-        Ok(_) => see_other(format!("/staff/people/{}", id.0)),
-        Err(e) => return Err(referral_error(&format!("/staff/people/{}/refer", id.0), e)),
-    })
+    state
+        .store
+        .send_referral(new)
+        .await
+        .map_err(|e| referral_error(&format!("/staff/people/{}/refer", id.0), e))?;
+    Ok(see_other(format!("/staff/people/{}", id.0)))
 }
 
 // --- the organisation's inbox ---
@@ -653,16 +655,12 @@ pub(crate) async fn make_move(
         }
     };
     let note = Some(form.note.as_str()).filter(|n| !n.trim().is_empty());
-    Ok(
-        match state
-            .store
-            .move_referral(referral.id, change, side, note, allowed.stamp)
-            .await
-        {
-            Ok(_) => see_other(back),
-            Err(e) => return Err(referral_error(&back, e)),
-        },
-    )
+    state
+        .store
+        .move_referral(referral.id, change, side, note, allowed.stamp)
+        .await
+        .map_err(|e| referral_error(&back, e))?;
+    Ok(see_other(back))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -690,16 +688,12 @@ pub(crate) async fn add_message(
         .link(&back, "Back to the referral")
         .into_response());
     }
-    Ok(
-        match state
-            .store
-            .message_on_referral(referral.id, side, text, allowed.stamp)
-            .await
-        {
-            Ok(()) => see_other(back),
-            Err(e) => return Err(referral_error(&back, e)),
-        },
-    )
+    state
+        .store
+        .message_on_referral(referral.id, side, text, allowed.stamp)
+        .await
+        .map_err(|e| referral_error(&back, e))?;
+    Ok(see_other(back))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -786,8 +780,10 @@ pub(crate) async fn refer_onward(
         timeline_text: format!("Referred on to {}", service.name),
         stamp: allowed.stamp,
     };
-    Ok(match state.store.send_referral(new).await {
-        Ok(_) => see_other(back),
-        Err(e) => return Err(referral_error(&back, e)),
-    })
+    state
+        .store
+        .send_referral(new)
+        .await
+        .map_err(|e| referral_error(&back, e))?;
+    Ok(see_other(back))
 }
