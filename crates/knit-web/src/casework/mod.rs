@@ -13,7 +13,7 @@ pub(crate) mod plan;
 pub(crate) mod rights;
 pub(crate) mod triage;
 
-use knit_domain::casework::{PersonId, ReferralId, SafeContact};
+use knit_domain::casework::{PersonDetails, PersonId, ReferralId, SafeContact};
 use knit_store::casework::{CaseError, PersonRecord};
 use uuid::Uuid;
 
@@ -46,6 +46,11 @@ pub(crate) async fn open_record(
         .ok_or(PageError::NotFound("person"))?;
     allowed.audit_read(state, "person", id.0).await;
     Ok(record)
+}
+
+/// The person's details, or "no such person" once they have been erased.
+pub(crate) fn details_of(record: &PersonRecord) -> Result<&PersonDetails, PageError> {
+    record.details.as_ref().ok_or(PageError::NotFound("person"))
 }
 
 /// A store refusal about a case, as a person reads it.

@@ -22,7 +22,7 @@ use knit_domain::wellbeing::Stage;
 use knit_store::casework::{CaseloadFilter, PersonRecord};
 use uuid::Uuid;
 
-use super::{SafeContactFields, case_error, contact_rules, open_record};
+use super::{SafeContactFields, case_error, contact_rules, details_of, open_record};
 
 use crate::kit::{
     Allowed, FieldError, PageError, PageResult, day, parse_date, render, see_other, ticked, when,
@@ -213,9 +213,7 @@ pub(crate) async fn show(
 ) -> PageResult {
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details.clone() else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?.clone();
     let today = Utc::now().date_naive();
     let names = service_names(&state, &record).await;
     let organisations = organisation_names(&state).await;
@@ -517,9 +515,7 @@ pub(crate) async fn details_form(
 ) -> PageResult {
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?.clone();
     Ok(details_page(
         &state.site,
         allowed.signed_in.csrf_secret.clone(),
@@ -657,9 +653,7 @@ pub(crate) async fn conversation_form(
 ) -> PageResult {
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details.as_ref() else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?;
     let choices = current_choices(&record);
     Ok(conversation_page(
         &state.site,
@@ -684,9 +678,7 @@ pub(crate) async fn save_conversation(
     let fields: BTreeMap<String, String> = pairs.iter().cloned().collect();
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details.clone() else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?.clone();
     let csrf = allowed.signed_in.csrf_secret.clone();
 
     // The needs on the form, in the order shown, with what the coordinator chose.

@@ -17,7 +17,7 @@ use knit_store::casework::{NewStep, StepDetails};
 use uuid::Uuid;
 
 use super::person::stage_label;
-use super::{case_error, open_record, parse_person};
+use super::{case_error, details_of, open_record, parse_person};
 
 use crate::kit::{
     Allowed, FieldError, Notice, PageError, PageResult, parse_date, render, see_other,
@@ -325,9 +325,7 @@ pub(crate) async fn wellbeing_form(
 ) -> PageResult {
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?.clone();
     let stage = if record.measures.is_empty() {
         Stage::Start
     } else {

@@ -24,7 +24,7 @@ use knit_store::casework::{NewReferral, Referral, ReferralError};
 use uuid::Uuid;
 
 use super::referral_error;
-use crate::casework::{case_error, contact_rules, open_record, parse_referral};
+use crate::casework::{case_error, contact_rules, details_of, open_record, parse_referral};
 use crate::directory::search::{SearchRequest, locate, search_from};
 use knit_domain::validation::MAX_FREE_TEXT;
 
@@ -145,9 +145,7 @@ async fn refer_page(
     fields: &[(String, String)],
     error: Option<FieldError>,
 ) -> PageResult {
-    let Some(details) = record.details.as_ref() else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(record)?;
     let first = fields.is_empty();
     let has = |name: &str, value: &str| fields.iter().any(|(k, v)| k == name && v == value);
     let field = |name: &str| {
@@ -230,9 +228,7 @@ pub(crate) async fn send(
 ) -> PageResult {
     let record = open_record(&state, &allowed, &id).await?;
     let id = record.id;
-    let Some(details) = record.details.clone() else {
-        return Err(PageError::NotFound("person"));
-    };
+    let details = details_of(&record)?.clone();
     if record.status != CaseStatus::Open {
         return Err(referral_error(
             &format!("/staff/people/{}", id.0),
