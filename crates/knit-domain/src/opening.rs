@@ -502,6 +502,194 @@ pub fn plain_english(schedule: &Schedule) -> String {
     out
 }
 
+/// Welsh day names as they follow "dydd": "Llun", "Mawrth".
+fn welsh_day(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Llun",
+        Weekday::Tue => "Mawrth",
+        Weekday::Wed => "Mercher",
+        Weekday::Thu => "Iau",
+        Weekday::Fri => "Gwener",
+        Weekday::Sat => "Sadwrn",
+        Weekday::Sun => "Sul",
+    }
+}
+
+const WELSH_MONTHS: [&str; 12] = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+];
+
+/// "10am" reads the same in Welsh; midday and midnight have their own words.
+fn welsh_time(time: crate::time_of_day::TimeOfDay) -> String {
+    match (time.hours(), time.minute()) {
+        (0, 0) => "hanner nos".to_owned(),
+        (12, 0) => "canol dydd".to_owned(),
+        _ => time.plain(),
+    }
+}
+
+fn welsh_date(date: NaiveDate) -> String {
+    format!("{} {}", date.day(), WELSH_MONTHS[date.month0() as usize])
+}
+
+/// "a, b a c" (or "ac" before a vowel).
+fn welsh_and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            let and = if last.starts_with(['a', 'e', 'i', 'o', 'u', 'w', 'y']) {
+                "ac"
+            } else {
+                "a"
+            };
+            format!("{} {and} {last}", init.join(", "))
+        }
+    }
+}
+
+/// Weekdays in Welsh: a run of three or more is "dydd Llun i ddydd Gwener" ("i" softens
+/// "dydd" to "ddydd").
+fn welsh_days_phrase(days: &[Weekday]) -> String {
+    let mut indices: Vec<usize> = days
+        .iter()
+        .map(|d| d.num_days_from_monday() as usize)
+        .collect();
+    indices.sort_unstable();
+    indices.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < indices.len() {
+        let mut j = i;
+        while j + 1 < indices.len() && indices[j + 1] == indices[j] + 1 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            parts.push(format!(
+                "dydd {} i ddydd {}",
+                welsh_day(WEEK[indices[i]]),
+                welsh_day(WEEK[indices[j]])
+            ));
+        } else {
+            parts.extend(
+                indices[i..=j]
+                    .iter()
+                    .map(|&k| format!("dydd {}", welsh_day(WEEK[k]))),
+            );
+        }
+        i = j + 1;
+    }
+    welsh_and_list(&parts)
+}
+
+/// "Yr ail ddydd Mawrth": the ordinals that come before the day, with the soft mutation
+/// most of them cause ("cyntaf" follows it instead).
+fn welsh_ordinal_day(n: i8, day: Weekday) -> String {
+    let day = welsh_day(day);
+    match n {
+        1 => format!("y dydd {day} cyntaf"),
+        2 => format!("yr ail ddydd {day}"),
+        3 => format!("y trydydd dydd {day}"),
+        4 => format!("y pedwerydd dydd {day}"),
+        5 => format!("y pumed dydd {day}"),
+        -1 => format!("y dydd {day} olaf"),
+        n => format!("dydd {day} rhif {n}"),
+    }
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The schedule in Welsh, as [`plain_english`] says it in English: "Bob dydd Mawrth, 10am i
+/// 12:30pm", "Yr ail ddydd Mawrth o'r mis, 5:30pm i 7:30pm".
+pub fn plain_welsh(schedule: &Schedule) -> String {
+    let days = schedule
+        .byday
+        .as_deref()
+        .map(parse_byday)
+        .unwrap_or_default();
+    let every = interval(schedule);
+    let overnight = schedule.opens_at.is_some() && Opening::from(schedule).is_overnight();
+    let when = match schedule.freq {
+        Some(Frequency::Monthly) => {
+            let mut parts: Vec<String> = days
+                .iter()
+                .map(|d| match d.ordinal {
+                    Some(n) => welsh_ordinal_day(n, d.weekday),
+                    None => format!("pob dydd {}", welsh_day(d.weekday)),
+                })
+                .collect();
+            let month_days = schedule
+                .bymonthday
+                .as_deref()
+                .map(parse_month_days)
+                .unwrap_or_default();
+            parts.extend(month_days.into_iter().map(|n| match n {
+                -1 => "y diwrnod olaf".to_owned(),
+                n => format!("diwrnod {n}"),
+            }));
+            if parts.is_empty() {
+                parts.push(match schedule.dtstart {
+                    Some(start) => format!("diwrnod {}", start.day()),
+                    None => "yr un diwrnod".to_owned(),
+                });
+            }
+            let month = match every {
+                1 => "o'r mis".to_owned(),
+                2 => "bob yn ail fis".to_owned(),
+                n => format!("bob {n} mis"),
+            };
+            capitalise_first(&format!("{} {month}", welsh_and_list(&parts)))
+        }
+        _ => {
+            let weekdays = weekdays(schedule);
+            let all_week = weekdays.len() == 7;
+            let named = welsh_days_phrase(&weekdays);
+            match every {
+                1 if all_week && overnight => "Bob nos".to_owned(),
+                1 if all_week => "Bob dydd".to_owned(),
+                1 if named.contains(" i ddydd ") && !named.contains(',') => {
+                    capitalise_first(&named)
+                }
+                1 => format!("Bob {named}"),
+                2 => format!("Bob yn ail {named}"),
+                n => format!("Bob {n} wythnos ar {named}"),
+            }
+        }
+    };
+    let mut out = when;
+    if let (Some(open), Some(close)) = (schedule.opens_at, schedule.closes_at) {
+        // "i" softens what follows: "i ganol dydd".
+        let close = welsh_time(close).replacen("canol", "ganol", 1);
+        out.push_str(&format!(", {} i {close}", welsh_time(open)));
+    }
+    match (schedule.valid_from, schedule.valid_to) {
+        (Some(from), Some(to)) => {
+            out.push_str(&format!(", {} i {}", welsh_date(from), welsh_date(to)))
+        }
+        (Some(from), None) => out.push_str(&format!(", o {}", welsh_date(from))),
+        (None, Some(to)) => out.push_str(&format!(", tan {}", welsh_date(to))),
+        (None, None) => {}
+    }
+    out
+}
+
 /// The last Sunday of a month, at 01:00 UTC: when the UK clocks change.
 fn last_sunday_1am_utc(year: i32, month: u32) -> Option<NaiveDateTime> {
     let first_of_next = NaiveDate::from_ymd_opt(year, month, 1)? + Months::new(1);
@@ -765,6 +953,31 @@ mod tests {
             "no hours: always"
         );
         assert_eq!(plain_english(&helpline), "Every day");
+    }
+
+    #[test]
+    fn schedules_read_aloud_in_welsh() {
+        assert_eq!(
+            plain_welsh(&weekly("TU", "10:00", "12:30")),
+            "Bob dydd Mawrth, 10am i 12:30pm"
+        );
+        assert_eq!(
+            plain_welsh(&weekly("MO,TU,WE,TH,FR", "09:00", "17:00")),
+            "Dydd Llun i ddydd Gwener, 9am i 5pm"
+        );
+        assert_eq!(
+            plain_welsh(&weekly("MO,WE,FR", "10:00", "12:00")),
+            "Bob dydd Llun, dydd Mercher a dydd Gwener, 10am i ganol dydd"
+        );
+        assert_eq!(
+            plain_welsh(&monthly("2TU", "17:30", "19:30")),
+            "Yr ail ddydd Mawrth o'r mis, 5:30pm i 7:30pm"
+        );
+        assert_eq!(
+            plain_welsh(&monthly("-1FR", "10:00", "11:00")),
+            "Y dydd Gwener olaf o'r mis, 10am i 11am"
+        );
+        assert_eq!(plain_welsh(&schedule(None, "", "", "")), "Bob dydd");
     }
 
     #[test]

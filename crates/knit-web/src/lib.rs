@@ -28,6 +28,8 @@ use axum::response::{IntoResponse, Response};
 use knit_store::Store;
 
 pub use search_engine::SearchEngine;
+// Templates ask for their words as `crate::t("id")`: short enough to read in HTML.
+pub(crate) use kit::language::{t, t_count, t1, t2};
 
 /// What the site calls itself and the area it covers.
 #[derive(Debug, Clone)]
@@ -93,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             state,
             kit::page::finish,
         ))
+        .layer(axum::middleware::from_fn(kit::language::choose))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -105,7 +108,7 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api") {
         return api::json_error(StatusCode::NOT_FOUND, "There is nothing at this address.");
     }
-    kit::PageError::Missing("We couldn't find that page.".into()).into_response()
+    kit::PageError::Missing(t("no-such-page")).into_response()
 }
 
 /// Assets are compiled into the binary, so one file is all an installation needs.

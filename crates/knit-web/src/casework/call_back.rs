@@ -20,6 +20,7 @@ use knit_domain::public_forms::PublicForm;
 use knit_store::casework::{NewIntake, Stamp};
 
 use crate::casework::SafeContactFields;
+use crate::kit::language;
 use crate::kit::{ClientAddress, PageResult, public_limit, render};
 use crate::{AppState, Site};
 
@@ -67,7 +68,8 @@ struct CallBackPage<'a> {
     errors: Vec<Problem>,
     sent: bool,
     urgent: bool,
-    needs: Vec<(&'static str, String)>,
+    /// The needs picked up from what was written, in the page's language.
+    picked_up: String,
 }
 
 fn page(
@@ -87,7 +89,7 @@ fn page(
             errors,
             sent: false,
             urgent: false,
-            needs: Vec::new(),
+            picked_up: String::new(),
         },
         status,
     )
@@ -202,9 +204,7 @@ async fn submit(
         tracing::error!(error = %e, "a call-back request was not stored");
         let errors = vec![Problem {
             field: "name",
-            message: "Sorry, we could not send this just now. Please try again in a minute; \
-                      nothing you typed has been lost."
-                .into(),
+            message: crate::t("call-back-not-sent"),
         }];
         return Ok(page(
             site,
@@ -224,10 +224,11 @@ async fn submit(
             errors: Vec::new(),
             sent: true,
             urgent,
-            needs: matched
+            picked_up: matched
                 .iter()
-                .map(|m| (m.need.need().label, m.because.join(", ")))
-                .collect(),
+                .map(|m| language::need_label(m.need.need()))
+                .collect::<Vec<_>>()
+                .join(", "),
         },
         StatusCode::OK,
     ))
@@ -237,9 +238,7 @@ async fn submit(
 fn too_many(site: &Site, professional: bool, form: CallBackForm) -> Response {
     let errors = vec![Problem {
         field: "name",
-        message: "We already have several requests from here in the last hour, and a \
-                  coordinator will be in touch. If anyone is in danger now, call 999."
-            .into(),
+        message: crate::t("call-back-too-many"),
     }];
     page(
         site,
@@ -253,11 +252,15 @@ fn too_many(site: &Site, professional: bool, form: CallBackForm) -> Response {
 /// The problem as the form's reader is addressed: "you" on the call-back form, the person
 /// referred on the professional's.
 fn explain(problem: &IntakeProblem, professional: bool) -> String {
-    match (problem, professional) {
-        (IntakeProblem::NoName, true) => "Enter the name of the person you are referring".into(),
-        (IntakeProblem::NoConsent, true) => {
-            "Tick the box to confirm the person agreed to this referral".into()
-        }
-        (other, _) => other.to_string(),
-    }
+    let id = match (problem, professional) {
+        (IntakeProblem::NoName, true) => "refer-no-name",
+        (IntakeProblem::NoConsent, true) => "refer-no-consent",
+        (IntakeProblem::NoName, false) => "intake-no-name",
+        (IntakeProblem::NoConsent, false) => "intake-no-consent",
+        (IntakeProblem::NoWayToReach, _) => "intake-no-way-to-reach",
+        (IntakeProblem::NoSafeWay, _) => "intake-no-safe-way",
+        (IntakeProblem::TooLong, _) => "intake-too-long",
+        (IntakeProblem::NoReferrerContact, _) => "intake-no-referrer-contact",
+    };
+    crate::t(id)
 }

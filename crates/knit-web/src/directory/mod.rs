@@ -18,13 +18,14 @@ use knit_domain::needs::{NeedDomain, NeedId};
 use knit_search::Reason;
 use uuid::Uuid;
 
-use crate::kit::{PageError, PageResult, render};
+use crate::kit::{PageError, PageResult, language, render};
 use crate::{AppState, Site};
 use search::{Found, SearchOutcome, SearchRequest};
 
 struct DomainLinks {
-    label: &'static str,
-    needs: Vec<&'static knit_domain::Need>,
+    label: String,
+    /// Each need's id and name.
+    needs: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -39,8 +40,11 @@ pub(crate) async fn home(State(state): State<AppState>) -> PageResult {
     let domains = NeedDomain::ALL
         .iter()
         .map(|d| DomainLinks {
-            label: d.label(),
-            needs: d.needs().collect(),
+            label: language::domain_label(*d),
+            needs: d
+                .needs()
+                .map(|n| (n.id.to_string(), language::need_label(n)))
+                .collect(),
         })
         .collect();
     Ok(render(
@@ -76,9 +80,13 @@ pub(crate) struct ResultItem {
     summary: String,
     distance: Option<String>,
     next_open: Option<String>,
-    way_in: &'static str,
+    way_in: String,
     free: bool,
     why: String,
+}
+
+pub(crate) fn way_in_words(way_in: WayIn) -> String {
+    language::domain_words("way-in", way_in.code(), way_in.label())
 }
 
 impl ResultItem {
@@ -100,7 +108,7 @@ impl ResultItem {
             summary: summary(service.description.as_deref().unwrap_or(""), summary_chars),
             distance: found.hit.distance_km.map(distance),
             next_open: found.next_open.map(|n| search::when(n, local_now)),
-            way_in: service.way_in().unwrap_or(WayIn::SelfRefer).label(),
+            way_in: way_in_words(service.way_in().unwrap_or(WayIn::SelfRefer)),
             free: service.is_free(),
             why: why(found),
         }
@@ -115,9 +123,9 @@ struct ResultsPage<'a> {
     error: Option<String>,
     form: FormValues,
     suggested: Vec<String>,
-    days: Vec<(&'static str, &'static str)>,
-    ways_in: Vec<(&'static str, &'static str)>,
-    deliveries: Vec<(&'static str, &'static str)>,
+    days: Vec<(&'static str, String)>,
+    ways_in: Vec<(&'static str, String)>,
+    deliveries: Vec<(&'static str, String)>,
     items: Vec<ResultItem>,
     page: u32,
     pages: u32,
@@ -135,8 +143,22 @@ const DAYS: [(&str, &str); 7] = [
     ("sun", "Sunday"),
 ];
 
-fn options<T: KnitTerm>() -> Vec<(&'static str, &'static str)> {
-    T::ALL.iter().map(|t| (t.code(), t.label())).collect()
+fn options<T: KnitTerm>(prefix: &str) -> Vec<(&'static str, String)> {
+    T::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.code(),
+                language::domain_words(prefix, t.code(), t.label()),
+            )
+        })
+        .collect()
+}
+
+fn days() -> Vec<(&'static str, String)> {
+    DAYS.iter()
+        .map(|(code, name)| (*code, language::domain_words("day", code, name)))
+        .collect()
 }
 
 /// Cuts text at a word boundary so a result stays short on a small screen.
@@ -152,9 +174,9 @@ pub(crate) fn summary(text: &str, max: usize) -> String {
 pub(crate) fn distance(km: f64) -> String {
     let miles = km / 1.609_344;
     if miles < 0.1 {
-        "Less than 0.1 miles away".to_owned()
+        crate::t("distance-under-tenth")
     } else {
-        format!("{miles:.1} miles away")
+        crate::t1("distance-miles", "miles", format!("{miles:.1}"))
     }
 }
 
@@ -163,10 +185,11 @@ fn why(found: &Found) -> String {
     for reason in &found.hit.reasons {
         match reason {
             Reason::Words(words) if !words.is_empty() => {
-                parts.push(format!("mentions {}", words.join(", ")))
+                parts.push(crate::t1("why-mentions", "words", words.join(", ")))
             }
             Reason::Need(need) => {
-                parts.push(format!("helps with {}", need.need().label.to_lowercase()))
+                let need = language::need_label(need.need()).to_lowercase();
+                parts.push(crate::t1("why-helps-with", "need", need))
             }
             _ => {}
         }
@@ -185,20 +208,19 @@ fn page_link(raw: &str, page: u32) -> String {
 }
 
 fn heading(outcome: &SearchOutcome) -> String {
-    let count = match outcome.total {
-        0 => "No services found".to_owned(),
-        1 => "1 service found".to_owned(),
-        n => format!("{n} services found"),
-    };
-    let mut heading = count;
+    let mut heading = crate::t_count("results-count", outcome.total);
     if !outcome.words.is_empty() {
-        heading.push_str(&format!(" for “{}”", outcome.words));
+        heading.push(' ');
+        heading.push_str(&crate::t1("results-for-words", "words", &outcome.words));
     }
     if let [need] = outcome.needs.as_slice() {
-        heading.push_str(&format!(" for {}", need.need().label.to_lowercase()));
+        let need = language::need_label(need.need()).to_lowercase();
+        heading.push(' ');
+        heading.push_str(&crate::t1("results-for-need", "need", need));
     }
     if let Some(near) = &outcome.near {
-        heading.push_str(&format!(" near {}", near.label));
+        heading.push(' ');
+        heading.push_str(&crate::t1("results-near-place", "place", &near.label));
     }
     heading
 }
@@ -241,13 +263,13 @@ pub(crate) async fn results(State(state): State<AppState>, RawQuery(raw): RawQue
     };
     let mut page = ResultsPage {
         site: &state.site,
-        heading: "Search results".to_owned(),
+        heading: crate::t("results-title"),
         error: None,
         form,
         suggested: vec![],
-        days: DAYS.to_vec(),
-        ways_in: options::<WayIn>(),
-        deliveries: options::<Delivery>(),
+        days: days(),
+        ways_in: options::<WayIn>("way-in"),
+        deliveries: options::<Delivery>("delivery"),
         items: vec![],
         page: 1,
         pages: 1,
@@ -262,7 +284,7 @@ pub(crate) async fn results(State(state): State<AppState>, RawQuery(raw): RawQue
             page.suggested = outcome
                 .suggested
                 .iter()
-                .map(|m| m.need.need().label.to_owned())
+                .map(|m| language::need_label(m.need.need()))
                 .collect();
             page.items = outcome
                 .found
@@ -277,8 +299,8 @@ pub(crate) async fn results(State(state): State<AppState>, RawQuery(raw): RawQue
         }
         Err(e) => {
             let status = e.status();
-            page.heading = "There is a problem with your search".to_owned();
-            page.error = Some(e.to_string());
+            page.heading = crate::t("results-problem");
+            page.error = Some(e.explain());
             Ok(render(&page, status))
         }
     }
@@ -309,11 +331,7 @@ fn search_request(raw: &str) -> Result<SearchRequest, PageError> {
 }
 
 pub(crate) fn form_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, PageError> {
-    let bad = || {
-        PageError::BadRequest(
-            "The address has characters we can't read. Please type your search again.".into(),
-        )
-    };
+    let bad = || PageError::BadRequest(crate::t("search-unreadable-address"));
     let decode = |s: &str| -> Result<String, PageError> {
         let bytes: Vec<u8> = percent_decode(&s.replace('+', " ")).ok_or_else(bad)?;
         String::from_utf8(bytes).map_err(|_| bad())

@@ -83,6 +83,69 @@ pub enum SearchError {
 }
 
 impl SearchError {
+    /// A name for each kind of problem: the Welsh catalogue words it as `search-error-{code}`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SearchError::TooLong => "too-long",
+            SearchError::BadPostcode(_) => "bad-postcode",
+            SearchError::UnknownPostcode(..) => "unknown-postcode",
+            SearchError::UnknownPlace(_) => "unknown-place",
+            SearchError::UnknownNeed(_) => "unknown-need",
+            SearchError::BadAge => "bad-age",
+            SearchError::BadDay => "bad-day",
+            SearchError::BadWayIn => "bad-way-in",
+            SearchError::BadDelivery => "bad-delivery",
+            SearchError::BadDistance => "bad-distance",
+            SearchError::BadPage => "bad-page",
+            SearchError::NoSuchPage { .. } => "no-such-page",
+            SearchError::Unavailable => "unavailable",
+        }
+    }
+
+    /// Every kind of problem once, for the catalogue check.
+    pub fn examples() -> Vec<SearchError> {
+        vec![
+            SearchError::TooLong,
+            SearchError::UnknownPostcode("KT12 9ZZ".into(), "KT12".into()),
+            SearchError::UnknownPlace("Atlantis".into()),
+            SearchError::BadAge,
+            SearchError::BadDay,
+            SearchError::BadWayIn,
+            SearchError::BadDelivery,
+            SearchError::BadDistance,
+            SearchError::BadPage,
+            SearchError::NoSuchPage { page: 9, pages: 2 },
+            SearchError::Unavailable,
+        ]
+    }
+
+    /// The problem in the page's language.
+    pub fn explain(&self) -> String {
+        let max = MAX_QUERY_CHARS.to_string();
+        let (page, pages);
+        let named: Vec<(&str, &str)> = match self {
+            SearchError::TooLong => vec![("max", max.as_str())],
+            SearchError::UnknownPostcode(postcode, outcode) => {
+                vec![
+                    ("postcode", postcode.as_str()),
+                    ("outcode", outcode.as_str()),
+                ]
+            }
+            SearchError::UnknownPlace(place) => vec![("place", place.as_str())],
+            SearchError::NoSuchPage { page: p, pages: n } => {
+                (page, pages) = (p.to_string(), n.to_string());
+                vec![("page", page.as_str()), ("pages", pages.as_str())]
+            }
+            _ => vec![],
+        };
+        crate::kit::language::domain_words_with(
+            "search-error",
+            self.code(),
+            &self.to_string(),
+            &named,
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             SearchError::NoSuchPage { .. } => StatusCode::NOT_FOUND,
@@ -323,11 +386,22 @@ pub fn when(next: NaiveDateTime, now: NaiveDateTime) -> String {
     )
     .map(|t| t.plain())
     .unwrap_or_default();
-    let day = match days {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        2..=6 => next.format("%A").to_string(),
-        _ => format!("{} {} {}", next.format("%A"), next.day(), next.format("%B")),
+    let weekday = || {
+        let code = next.format("%a").to_string().to_lowercase();
+        crate::kit::language::domain_words("day", &code, &next.format("%A").to_string())
     };
-    format!("{day} at {at}")
+    let day = match days {
+        0 => crate::t("when-today"),
+        1 => crate::t("when-tomorrow"),
+        2..=6 => weekday(),
+        _ => {
+            let month = crate::kit::language::domain_words(
+                "month",
+                &next.month().to_string(),
+                &next.format("%B").to_string(),
+            );
+            format!("{} {} {month}", weekday(), next.day())
+        }
+    };
+    crate::t2("when-at", &("day", &day), &("time", &at))
 }

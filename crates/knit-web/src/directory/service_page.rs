@@ -3,13 +3,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use knit_domain::Service;
 use knit_domain::directory::{KnitTerm, LocationType, ServiceStatus, WayIn};
 use knit_domain::opening;
 use uuid::Uuid;
 
-use crate::kit::{PageError, PageResult, render};
+use crate::kit::{PageError, PageResult, language, render};
 use crate::{AppState, Site};
 
 pub(crate) struct PhoneView {
@@ -49,7 +49,7 @@ pub(crate) struct ServiceView {
     pub alert: Option<String>,
     pub description: Option<String>,
     pub needs: String,
-    pub way_in: &'static str,
+    pub way_in: String,
     pub delivery: String,
     pub application_process: Option<String>,
     pub phones: Vec<PhoneView>,
@@ -57,7 +57,7 @@ pub(crate) struct ServiceView {
     pub url: Option<String>,
     pub times: Vec<String>,
     pub places: Vec<PlaceView>,
-    pub no_place: &'static str,
+    pub no_place: String,
     pub areas: String,
     pub ages: String,
     pub eligibility: Option<String>,
@@ -77,22 +77,31 @@ struct ServicePage<'a> {
 pub(crate) fn status_note(status: ServiceStatus) -> String {
     match status {
         ServiceStatus::Active => String::new(),
-        ServiceStatus::TemporarilyClosed => "Temporarily closed".to_owned(),
-        ServiceStatus::Inactive | ServiceStatus::Defunct => "No longer running".to_owned(),
+        ServiceStatus::TemporarilyClosed => crate::t("status-temporarily-closed"),
+        ServiceStatus::Inactive | ServiceStatus::Defunct => crate::t("status-no-longer-running"),
     }
 }
 
 fn ages(min: Option<u16>, max: Option<u16>) -> String {
     match (min, max) {
-        (None | Some(0), None) => "All ages.".to_owned(),
-        (Some(min), None) => format!("Ages {min} and over."),
-        (None | Some(0), Some(max)) => format!("Ages up to {max}."),
-        (Some(min), Some(max)) => format!("Ages {min} to {max}."),
+        (None | Some(0), None) => crate::t("ages-all"),
+        (Some(min), None) => crate::t1("ages-from", "min", min),
+        (None | Some(0), Some(max)) => crate::t1("ages-up-to", "max", max),
+        (Some(min), Some(max)) => crate::t2(
+            "ages-between",
+            &("min", &min.to_string()),
+            &("max", &max.to_string()),
+        ),
     }
 }
 
 fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+    let month = language::domain_words(
+        "month",
+        &date.month().to_string(),
+        &date.format("%B").to_string(),
+    );
+    format!("{} {month} {}", date.day(), date.year())
 }
 
 fn cost_lines(service: &Service) -> Vec<String> {
@@ -102,7 +111,7 @@ fn cost_lines(service: &Service) -> Vec<String> {
         .map(|c| {
             let price = match c.amount {
                 Some(a) if a > 0.0 => format!("£{a:.2}"),
-                Some(_) => "Free".to_owned(),
+                Some(_) => crate::t("free"),
                 None => String::new(),
             };
             let mut line = [
@@ -115,7 +124,7 @@ fn cost_lines(service: &Service) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(" ");
             if line.is_empty() {
-                line = "Ask about costs".to_owned();
+                line = crate::t("cost-ask");
             }
             line
         })
@@ -125,9 +134,9 @@ fn cost_lines(service: &Service) -> Vec<String> {
     }
     if lines.is_empty() {
         lines.push(if service.is_free() {
-            "Free".to_owned()
+            crate::t("free")
         } else {
-            "Ask about costs".to_owned()
+            crate::t("cost-ask")
         });
     }
     lines
@@ -192,14 +201,14 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
         needs: service
             .needs()
             .iter()
-            .map(|n| n.need().label)
+            .map(|n| language::need_label(n.need()))
             .collect::<Vec<_>>()
             .join(", "),
-        way_in: service.way_in().unwrap_or(WayIn::SelfRefer).label(),
+        way_in: super::way_in_words(service.way_in().unwrap_or(WayIn::SelfRefer)),
         delivery: service
             .delivery()
             .iter()
-            .map(|d| d.label())
+            .map(|d| language::domain_words("delivery", d.code(), d.label()))
             .collect::<Vec<_>>()
             .join(", "),
         application_process: service.application_process.clone(),
@@ -209,13 +218,16 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
         times: service
             .schedules
             .iter()
-            .map(opening::plain_english)
+            .map(|schedule| match language::current() {
+                language::Language::English => opening::plain_english(schedule),
+                language::Language::Welsh => opening::plain_welsh(schedule),
+            })
             .collect(),
         places: places(&service),
         no_place: if hidden_place {
-            "This service works by phone or online."
+            crate::t("service-no-place-remote")
         } else {
-            "The address is not published. Contact them to find out where to go."
+            crate::t("service-no-place-unpublished")
         },
         areas: service
             .service_areas
@@ -235,20 +247,16 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
         costs: cost_lines(&service),
         last_checked: match service.assured_date {
             Some(date) if (today - date).num_days() > 365 => {
-                format!(
-                    "{} (over a year ago: check with them before you go)",
-                    long_date(date)
-                )
+                crate::t1("service-checked-long-ago", "date", long_date(date))
             }
             Some(date) => long_date(date),
-            None => "not recorded".to_owned(),
+            None => crate::t("service-never-checked"),
         },
     }
 }
 
 pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let not_found =
-        || PageError::Missing("We couldn't find that service. It may have closed or moved.".into());
+    let not_found = || PageError::Missing(crate::t("service-not-found"));
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
     let service = state
         .store

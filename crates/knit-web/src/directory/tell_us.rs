@@ -29,7 +29,7 @@ struct TellUsForm {
 
 struct NeedSection {
     id: &'static str,
-    label: &'static str,
+    label: String,
     label_lower: String,
     because: String,
     services: Vec<ResultItem>,
@@ -87,7 +87,7 @@ pub(crate) async fn answer(State(state): State<AppState>, body: axum::body::Byte
         .ok()
         .and_then(|raw| form_urlencoded_pairs(raw).ok())
     else {
-        page.error = Some("We couldn't read what you wrote. Please type it again.".to_owned());
+        page.error = Some(crate::t("tell-us-unreadable"));
         return Ok(render(&page, StatusCode::BAD_REQUEST));
     };
     for (key, value) in pairs {
@@ -100,11 +100,11 @@ pub(crate) async fn answer(State(state): State<AppState>, body: axum::body::Byte
     }
     let text = page.form.text.trim().to_owned();
     if text.is_empty() {
-        page.error = Some("Tell us a little about what's going on.".to_owned());
+        page.error = Some(crate::t("tell-us-empty"));
         return Ok(render(&page, StatusCode::BAD_REQUEST));
     }
     if text.chars().count() > MAX_FREE_TEXT {
-        page.error = Some(format!("Please use fewer than {MAX_FREE_TEXT} characters."));
+        page.error = Some(crate::t1("tell-us-too-long", "max", MAX_FREE_TEXT));
         return Ok(render(&page, StatusCode::BAD_REQUEST));
     }
     let matches = state.engine.matcher().match_text(&text);
@@ -175,8 +175,8 @@ pub(crate) async fn answer(State(state): State<AppState>, body: axum::body::Byte
         }
         page.needs.push(NeedSection {
             id: m.need.as_str(),
-            label: need.label,
-            label_lower: need.label.to_lowercase(),
+            label: crate::kit::language::need_label(need),
+            label_lower: crate::kit::language::need_label(need).to_lowercase(),
             because: m.because.join(", "),
             services: outcome
                 .found

@@ -8,6 +8,7 @@ pub mod address;
 pub mod csrf;
 pub mod forms;
 pub mod gate;
+pub mod language;
 pub mod page;
 pub mod public_limit;
 pub mod security;

@@ -189,11 +189,15 @@ impl PageError {
                 tracing::error!(%detail, "page failed");
                 let message = Notice::new(
                     status,
-                    "Sorry, something went wrong",
+                    if staff {
+                        "Sorry, something went wrong".to_owned()
+                    } else {
+                        crate::t("something-went-wrong")
+                    },
                     if staff {
                         "Something went wrong on our side; please try again in a minute.".to_owned()
                     } else {
-                        self.to_string()
+                        crate::t("something-went-wrong-text")
                     },
                 );
                 if staff {
@@ -203,10 +207,14 @@ impl PageError {
                 }
             }
             _ => {
+                // Public pages speak the visitor's language; staff pages are in English.
                 let heading = match status {
-                    StatusCode::NOT_FOUND => "Page not found",
-                    s if s.is_client_error() => "There is a problem",
-                    _ => "Sorry, something went wrong",
+                    StatusCode::NOT_FOUND if !staff => crate::t("page-not-found"),
+                    _ if !staff && status.is_client_error() => crate::t("there-is-a-problem"),
+                    _ if !staff => crate::t("something-went-wrong"),
+                    StatusCode::NOT_FOUND => "Page not found".to_owned(),
+                    s if s.is_client_error() => "There is a problem".to_owned(),
+                    _ => "Sorry, something went wrong".to_owned(),
                 };
                 Notice::new(status, heading, self)
             }
@@ -291,7 +299,7 @@ pub fn notice_page(site: &Site, staff: bool, message: Notice) -> Response {
         if staff {
             Link::to("/staff", "Go to your staff page")
         } else {
-            Link::to("/", "Go to the home page")
+            Link::to("/", crate::t("go-home"))
         }
     });
     let page = NoticeView {

@@ -1,0 +1,406 @@
+# Tudalennau cyhoeddus Knit, yn Gymraeg. Mae gan bob neges yma efaill Saesneg yn
+# ../en/public.ftl (mae prawf yn methu fel arall). Nid yw cynnwys gwasanaethau o'r
+# cyfeiriadur yn cael ei gyfieithu yma: mae'n cadw ei iaith ei hun.
+# Drafted by the developers; to be reviewed by a Welsh speaker before a Welsh launch.
+
+## Y cynllun
+
+skip-to-content = Neidio i'r prif gynnwys
+exit-page = Gadael y dudalen hon
+exit-hint = Gadael yn gyflym: mae hwn yn agor tudalen tywydd.
+language-switch-label = Darllen y dudalen hon yn
+footer-lists-help = Mae { $site } yn rhestru help lleol. Os ydych chi mewn perygl nawr, ffoniwch 999. Os oes angen i chi siarad, mae'r Samariaid yn ateb ddydd a nos ar 116 123, am ddim.
+footer-privacy = Nid yw'r wefan hon yn anfon dim at neb arall. Nid yw'n gosod cwcis, ac eithrio un sy'n cofio'ch iaith os byddwch yn ei dewis, nes i chi gau'r porwr.
+
+## Geiriau a rennir
+
+there-is-a-problem = Mae problem
+back-to-directory = Yn ôl i'r cyfeiriadur
+go-home = Mynd i'r hafan
+page-not-found = Heb ddod o hyd i'r dudalen
+something-went-wrong = Mae'n ddrwg gennym, aeth rhywbeth o'i le
+something-went-wrong-text = Aeth rhywbeth o'i le ar ein hochr ni; rhowch gynnig arall arni ymhen munud.
+no-such-page = Ni allem ddod o hyd i'r dudalen honno.
+free = Am ddim
+next-open = Ar agor nesaf: { $when }
+search-button = Chwilio
+what-do-you-need = Gyda beth mae angen help arnoch chi?
+postcode-or-town = Cod post neu dref (dewisol)
+in-danger-call-999 = Os ydych chi mewn perygl nawr, ffoniwch 999.
+too-many-sends = Rydych chi wedi anfon y ffurflen hon sawl gwaith yn yr awr ddiwethaf. Er mwyn iddi weithio i bawb, rhowch gynnig arall arni yn nes ymlaen, neu ffoniwch y rhif ar ein hafan.
+
+## Hafan
+
+home-title = Dod o hyd i help lleol
+home-heading = Dod o hyd i help yn agos atoch chi
+home-lead = Chwilio { $count } o wasanaethau, grwpiau a llinellau cymorth lleol yn { $area }.
+home-search-hint = Er enghraifft: bwyd, dyled, teimlo'n unig, rhywle i aros
+home-not-sure = Ddim yn siŵr beth i chwilio amdano?
+home-tell-us-link = Dywedwch wrthym beth sy'n digwydd yn eich geiriau eich hun
+home-tell-us-rest = a byddwn yn awgrymu help.
+home-call-back-or = Neu
+home-call-back-link = gofynnwch i ni eich ffonio'n ôl
+home-call-back-rest = : gall cydlynydd siarad am y peth gyda chi, am ddim. Gall gweithwyr proffesiynol
+home-refer-link = atgyfeirio rhywun
+home-browse = Pori yn ôl angen
+
+## Canlyniadau
+
+results-title = Canlyniadau chwilio
+results-for-words = ar gyfer “{ $words }”
+results-for-need = ar gyfer { $need }
+results-near-place = yn agos at { $place }
+results-problem = Mae problem gyda'ch chwiliad
+distance-under-tenth = Llai na 0.1 milltir i ffwrdd
+distance-miles = { $miles } milltir i ffwrdd
+why-mentions = yn sôn am { $words }
+why-helps-with = yn helpu gyda { $need }
+search-unreadable-address = Mae gan y cyfeiriad nodau na allwn eu darllen. Teipiwch eich chwiliad eto.
+results-picked-up = Fe wnaethom sylwi ar:
+results-filters = Hidlo'r canlyniadau
+results-age = Oed
+results-age-hint = Oed y person sydd angen help
+results-free-only = Am ddim yn unig
+results-day = Diwrnod
+results-any-day = Unrhyw ddiwrnod
+results-open-now = Ar agor nawr
+results-how-to-get-help = Sut i gael help
+results-any-way = Unrhyw ffordd
+results-delivery = Sut mae'n cael ei ddarparu
+results-any = Unrhyw
+results-apply = Defnyddio'r hidlwyr
+results-none = Does dim gwasanaethau'n cyfateb. Rhowch gynnig ar lai o eiriau neu hidlwyr, neu
+results-none-link = porwch yn ôl angen
+results-why = Pam y canlyniad hwn: { $why }
+results-pages = Tudalennau o ganlyniadau
+results-previous = Tudalen flaenorol
+results-next = Tudalen nesaf
+results-page-of = Tudalen { $page } o { $pages }
+results-count =
+    { $count ->
+        [zero] Dim gwasanaethau wedi'u canfod
+        [one] Un gwasanaeth wedi'i ganfod
+        [two] Dau wasanaeth wedi'u canfod
+        [few] Tri gwasanaeth wedi'u canfod
+        [many] Chwe gwasanaeth wedi'u canfod
+       *[other] { $count } gwasanaeth wedi'u canfod
+    }
+distance-km = { $km } km i ffwrdd
+
+## Gwasanaeth
+
+service-search-again = Chwilio eto
+service-run-by = Yn cael ei redeg gan { $organisation }
+service-helps-with = Yn helpu gyda: { $needs }
+service-how = Sut i gael help
+service-contact = Cysylltu
+service-phone = Ffôn:
+service-email = E-bost:
+service-website = Gwefan:
+service-no-contact = Does dim manylion cyswllt wedi'u rhestru.
+service-when = Pryd mae ar agor
+service-no-times = Nid yw'r amseroedd agor wedi'u rhestru. Cysylltwch â nhw i ofyn.
+service-where = Ble
+service-online = Ar-lein:
+service-directions = Cyfarwyddiadau ar OpenStreetMap
+service-access = Mynediad: { $access }
+service-covers = Yn cwmpasu: { $areas }
+service-who = Ar gyfer pwy
+service-languages = Ieithoedd: { $languages }
+service-interpreters = Cyfieithwyr: { $interpreters }
+service-cost = Cost
+service-last-checked = Gwiriwyd ddiwethaf: { $date }
+service-report = Rhoi gwybod am broblem gyda'r dudalen hon
+service-report-what = Beth sydd o'i le?
+service-report-hint = Er enghraifft, mae'r amseroedd wedi newid neu nid yw'r rhif ffôn yn gweithio. Peidiwch â chynnwys manylion personol.
+service-report-send = Anfon yr adroddiad
+service-not-found = Ni allem ddod o hyd i'r gwasanaeth hwnnw. Efallai ei fod wedi cau neu symud.
+
+## Ffyrdd i mewn, darparu a dyddiau (only in Welsh: the English words come from the domain)
+
+way-in-drop-in = Galw heibio
+way-in-self-refer = Cysylltwch â nhw eich hun
+way-in-referral-needed = Angen atgyfeiriad
+delivery-in-person = Wyneb yn wyneb
+delivery-phone = Dros y ffôn
+delivery-online = Ar-lein
+day-mon = Dydd Llun
+day-tue = Dydd Mawrth
+day-wed = Dydd Mercher
+day-thu = Dydd Iau
+day-fri = Dydd Gwener
+day-sat = Dydd Sadwrn
+day-sun = Dydd Sul
+
+## Dywedwch wrthym beth sy'n digwydd
+
+tell-us-title = Dywedwch wrthym beth sy'n digwydd
+tell-us-lead = Dywedwch yn eich geiriau eich hun. Byddwn yn awgrymu'r mathau o help sy'n addas, a gwasanaethau lleol sy'n eu cynnig.
+tell-us-danger = Os ydych chi mewn perygl nawr, ffoniwch 999
+tell-us-talk-today = Gallwch chi siarad â rhywun heddiw:
+tell-us-samaritans = Y Samariaid, unrhyw bryd, am ddim:
+tell-us-nothing-found = Ni allem weld pa fath o help sydd ei angen arnoch o'r hyn a ysgrifennoch. Ceisiwch ddweud ychydig mwy, neu
+tell-us-search-link = chwiliwch neu porwch yn ôl angen
+tell-us-picked-up = Fe wnaethom sylwi ar
+tell-us-not-right = Ddim yn hollol iawn? Newidiwch yr hyn a ysgrifennoch isod, neu
+tell-us-talk = Hoffech chi i rywun siarad am y peth gyda chi?
+tell-us-call-back-link = Gofynnwch i ni eich ffonio'n ôl
+tell-us-no-service = Nid ydym yn rhestru gwasanaeth ar gyfer hyn eto.
+tell-us-no-service-near = Nid ydym yn rhestru gwasanaeth ar gyfer hyn yn agos atoch chi eto.
+tell-us-see-all = Gweld pob un o'r { $count } gwasanaeth ar gyfer { $need }
+tell-us-what = Beth sy'n digwydd?
+tell-us-what-hint = Nid yw'r hyn rydych chi'n ei ysgrifennu yn cael ei gadw, a does neb arall yn ei weld. Er enghraifft: “mae'r beilïaid yn dal i ddod a dw i'n methu cysgu”.
+tell-us-age = Oed (dewisol)
+tell-us-find = Dod o hyd i help
+tell-us-again = Edrych eto
+tell-us-unreadable = Ni allem ddarllen yr hyn a ysgrifennoch. Teipiwch ef eto.
+tell-us-empty = Dywedwch ychydig wrthym am beth sy'n digwydd.
+tell-us-too-long = Defnyddiwch lai na { $max } o nodau.
+
+## Gofyn am alwad yn ôl, ac atgyfeiriad gan weithiwr proffesiynol
+
+call-back-title = Gofyn am alwad yn ôl
+refer-title = Atgyfeirio rhywun at gydlynydd
+call-back-sent = Diolch: byddwn mewn cysylltiad
+refer-sent = Diolch: mae eich atgyfeiriad wedi'i anfon
+call-back-danger = Os oes unrhyw un mewn perygl nawr, ffoniwch 999
+call-back-samaritans = Mae'r Samariaid yn ateb ddydd a nos, am ddim:
+call-back-abuse-line = Llinell Gymorth Genedlaethol Cam-drin Domestig, am ddim, 24 awr:
+call-back-within = Bydd cydlynydd yn cysylltu o fewn dau ddiwrnod gwaith, dim ond yn y ffyrdd y dywedoch chi eu bod yn ddiogel.
+refer-within = Bydd cydlynydd yn cysylltu â'r person, neu â chi yn gyntaf os nad yw'n ddiogel, o fewn dau ddiwrnod gwaith, dim ond yn y ffyrdd y dywedon nhw eu bod yn ddiogel.
+call-back-picked-up = O'r hyn a ysgrifennwyd fe wnaethom sylwi ar: { $needs }. Bydd y cydlynydd yn siarad am y peth.
+call-back-lead = Gall cydlynydd siarad am bethau gyda chi a'ch helpu i gael yr help iawn. Mae am ddim. Dywedwch wrthym dim ond yr hyn rydych chi'n hapus i'w ddweud.
+refer-lead = Ar gyfer meddygon teulu, ysgolion, swyddogion tai a gweithwyr proffesiynol eraill. Mae cydlynydd yn eistedd i lawr gyda'r person, yn gweld beth sy'n bwysig iddyn nhw ac yn eu cael at yr help iawn. Dim ond atgyfeirio rhywun sydd wedi cytuno i hynny.
+refer-about-person = Am y person
+refer-about-you = Amdanoch chi
+call-back-your-name = Eich enw
+refer-their-name = Eu henw
+call-back-phone = Ffôn
+call-back-email = E-bost (dewisol)
+call-back-postcode = Cod post (dewisol)
+call-back-what = Ychydig eiriau am beth sy'n digwydd
+refer-what = Beth sy'n digwydd iddyn nhw
+refer-your-role = Eich swydd
+refer-your-organisation = Eich sefydliad
+refer-your-phone = Eich ffôn
+refer-your-email = Eich e-bost
+call-back-consent = Rwy'n cytuno bod cydlynydd yn cadw'r manylion hyn ac yn cysylltu â mi
+refer-consent = Cytunodd y person i'r atgyfeiriad hwn, ac i gydlynydd gadw'r manylion hyn a chysylltu â nhw
+call-back-send = Gofyn am alwad yn ôl
+refer-send = Anfon yr atgyfeiriad
+
+## Sut mae'n ddiogel cysylltu
+
+safe-legend = Sut mae'n ddiogel cysylltu â chi?
+safe-hint = Ticiwch bob ffordd sy'n ddiogel. Os gallai rhywun arall weld eich ffôn neu'ch post, gadewch y rheini heb eu ticio.
+safe-call = Galwadau ffôn
+safe-text = Negeseuon testun
+safe-voicemail = Gadael neges llais
+safe-email = E-bost
+safe-no-letters = Peidiwch byth ag anfon llythyrau i'r cyfeiriad
+safe-times = Amseroedd diogel i gysylltu
+safe-times-hint = Er enghraifft: yn ystod yr wythnos rhwng 10 a 2
+safe-code-word = Gair cod (dewisol)
+safe-code-word-hint = Byddwn yn ei ddweud cyn dim byd arall, er mwyn i chi wybod mai ni sydd yno go iawn.
+
+## Ffurfiau lluosog, fel y mae gwiriad y catalog yn eu profi
+
+places-left =
+    { $count ->
+        [zero] Dim lleoedd ar ôl
+        [one] Un lle ar ôl
+        [two] Dau le ar ôl
+        [few] Tri lle ar ôl
+        [many] Chwe lle ar ôl
+       *[other] { $count } lle ar ôl
+    }
+
+## Meysydd angen (only in Welsh: the English words come from the needs taxonomy itself)
+
+domain-money = Arian a bwyd
+domain-housing = Tai
+domain-safety = Teimlo'n ddiogel
+domain-health = Iechyd a lles
+domain-care = Gofal ac annibyniaeth
+domain-family = Teulu a phobl ifanc
+domain-work = Gwaith a dysgu
+domain-practical = Help ymarferol a chyngor
+domain-community = Cymuned a chymryd rhan
+
+## Anghenion (only in Welsh, by the taxonomy's ids)
+
+need-debt = Cyngor ar ddyledion
+need-benefits = Cyngor ar fudd-daliadau a hawliau
+need-money-management = Cyllidebu a rheoli arian
+need-crisis-support = Grantiau brys a chymorth mewn argyfwng
+need-fuel-poverty = Biliau ynni a chadw'n gynnes
+need-food = Cymorth gyda bwyd
+need-gambling = Niwed gamblo
+need-homelessness = Digartrefedd neu risg o golli cartref
+need-housing-advice = Cyngor ar dai a hawliau tenantiaeth
+need-home-repairs = Atgyweirio ac addasu cartrefi
+need-domestic-abuse = Cam-drin domestig
+need-victim-support = Dioddefwyr troseddau ac ymddygiad gwrthgymdeithasol
+need-mental-health = Cymorth iechyd meddwl
+need-bereavement = Profedigaeth a cholled
+need-loneliness = Unigrwydd ac ynysigrwydd cymdeithasol
+need-physical-activity = Gweithgarwch corfforol ac ymarfer corff
+need-healthy-eating = Bwyta'n iach a phwysau
+need-smoking = Rhoi'r gorau i ysmygu
+need-alcohol-drugs = Defnyddio alcohol a chyffuriau
+need-long-term-conditions = Byw gyda chyflwr iechyd hirdymor
+need-dementia = Dementia a phroblemau cof
+need-carers = Cymorth i ofalwyr di-dâl
+need-disability = Cymorth anabledd a byw'n annibynnol
+need-older-people = Heneiddio'n dda a chymorth i bobl hŷn
+need-help-at-home = Help ymarferol yn y cartref
+need-parenting = Cymorth magu plant
+need-early-years = Babanod, plant bach a'r blynyddoedd cynnar
+need-young-people = Gweithgareddau a chymorth i bobl ifanc
+need-send = Anghenion addysgol arbennig ac anableddau
+need-relationships = Chwalu perthynas a theulu
+need-employment = Dod o hyd i waith a chymorth cyflogaeth
+need-skills = Dysgu, cymwysterau a hyfforddiant
+need-digital = Sgiliau digidol a mynd ar-lein
+need-esol = Dysgu Saesneg
+need-transport = Trafnidiaeth a theithio
+need-legal = Cyngor cyfreithiol
+need-immigration = Cyngor ar fewnfudo a lloches
+need-household-goods = Dodrefn, dillad a nwyddau tŷ
+need-social-groups = Grwpiau cymdeithasol, clybiau a diddordebau
+need-arts-creativity = Celf, cerddoriaeth a chreadigrwydd
+need-nature = Garddio, natur a'r awyr agored
+need-volunteering = Cyfleoedd gwirfoddoli
+need-community-action = Dechrau grŵp neu brosiect cymunedol
+
+## Beth sydd o'i le gyda ffurflen galwad yn ôl neu atgyfeirio
+
+call-back-not-sent = Mae'n ddrwg gennym, ni allem anfon hwn ar hyn o bryd. Rhowch gynnig arall arni ymhen munud; nid oes dim a deipiwyd gennych wedi'i golli.
+call-back-too-many = Mae gennym sawl cais o'r fan hon yn barod yn yr awr ddiwethaf, a bydd cydlynydd mewn cysylltiad. Os oes unrhyw un mewn perygl nawr, ffoniwch 999.
+intake-no-name = Rhowch enw y gallwn ei ddefnyddio, hyd yn oed enw cyntaf yn unig
+refer-no-name = Rhowch enw'r person rydych chi'n ei atgyfeirio
+intake-no-way-to-reach = Rhowch o leiaf un ffordd ddiogel i ni gysylltu â chi: rhif ffôn neu e-bost
+intake-no-safe-way = Dywedwch wrthym sut mae'n ddiogel cysylltu â chi: ticiwch galwad, neges destun neu e-bost
+intake-no-consent = Ticiwch y blwch i ddweud y cawn gadw hyn a chysylltu â chi
+refer-no-consent = Ticiwch y blwch i gadarnhau bod y person wedi cytuno i'r atgyfeiriad hwn
+intake-too-long = Cadwch ef yn fyr: mae ychydig eiriau yn ddigon (llai na 2,000 o nodau)
+intake-no-referrer-contact = Rhowch eich enw eich hun a rhif ffôn neu e-bost, er mwyn i ni allu cysylltu â chi am hyn
+
+## Problemau chwilio (only in Welsh: the English words are the search's own)
+
+search-error-too-long = Mae eich chwiliad yn rhy hir. Defnyddiwch lai na { $max } o nodau.
+search-error-unknown-postcode = Nid ydym yn adnabod y cod post { $postcode }. Gwiriwch ef, neu rhowch gynnig ar y rhan gyntaf yn unig, fel { $outcode }.
+search-error-unknown-place = Ni allem ddod o hyd i le o'r enw “{ $place }”. Rhowch gynnig ar god post, neu enw tref neu bentref.
+search-error-bad-age = Rhaid i'r oed fod yn nifer cyfan o flynyddoedd, fel 8 neu 67.
+search-error-bad-day = Dewiswch ddiwrnod o'r wythnos.
+search-error-bad-way-in = Dewiswch o'r rhestr sut yr hoffech gael help.
+search-error-bad-delivery = Dewiswch o'r rhestr sut mae'r help yn cael ei ddarparu.
+search-error-bad-distance = Rhaid i'r pellter fod yn nifer o gilometrau rhwng 1 a 500.
+search-error-bad-page = Rhaid i'r dudalen fod yn rhif cyfan, fel 2.
+search-error-no-such-page =
+    { $pages ->
+        [one] Does dim tudalen { $page }: dim ond 1 dudalen sydd.
+       *[other] Does dim tudalen { $page }: mae { $pages } tudalen.
+    }
+search-error-unavailable = Nid oedd modd chwilio'r cyfeiriadur ar hyn o bryd; rhowch gynnig arall arni ymhen munud.
+search-error-bad-postcode = Nid yw hwnnw'n edrych fel cod post. Gwiriwch ef, neu rhowch enw tref neu bentref.
+search-error-unknown-need = Nid ydym yn adnabod yr angen hwnnw. Dewiswch un o'r rhestr ar yr hafan.
+
+## Ffeithiau gwasanaeth
+
+status-temporarily-closed = Ar gau dros dro
+status-no-longer-running = Ddim yn rhedeg mwyach
+ages-all = Pob oed.
+ages-from = Oed { $min } a hŷn.
+ages-up-to = Hyd at { $max } oed.
+ages-between = Oed { $min } i { $max }.
+cost-ask = Gofynnwch am y costau
+service-no-place-remote = Mae'r gwasanaeth hwn yn gweithio dros y ffôn neu ar-lein.
+service-no-place-unpublished = Nid yw'r cyfeiriad wedi'i gyhoeddi. Cysylltwch â nhw i gael gwybod ble i fynd.
+service-checked-long-ago = { $date } (dros flwyddyn yn ôl: holwch nhw cyn i chi fynd)
+service-never-checked = heb ei gofnodi
+
+## Misoedd (only in Welsh: English from the calendar)
+
+month-1 = Ionawr
+month-2 = Chwefror
+month-3 = Mawrth
+month-4 = Ebrill
+month-5 = Mai
+month-6 = Mehefin
+month-7 = Gorffennaf
+month-8 = Awst
+month-9 = Medi
+month-10 = Hydref
+month-11 = Tachwedd
+month-12 = Rhagfyr
+
+## Pryd mae gwasanaeth yn agor nesaf
+
+when-today = heddiw
+when-tomorrow = yfory
+when-at = { $day } am { $time }
+
+## Cysylltwyr Lleol a hyfforddiant
+
+connector-title = Dod yn Gysylltydd Lleol
+connector-does = Beth mae cysylltydd yn ei wneud
+connector-does-listen = Gwrando, yn y sgyrsiau rydych chi'n eu cael yn barod: wrth giât yr ysgol, yn y siop, yn yr arhosfan bysiau.
+connector-does-point = Cyfeirio pobl at help lleol: grwpiau, gwasanaethau a gweithgareddau.
+connector-does-postcards = Rhannu cardiau post gyda'r wefan a manylion cyswllt cydlynydd.
+connector-does-pass = Gyda chaniatâd y person, eu trosglwyddo i gydlynydd sy'n gallu helpu mwy.
+connector-does-note = Nodi pob sgwrs ar eu ffôn mewn ychydig eiliadau, heb enwau, er mwyn i'r dref wybod beth sydd ei angen ar bobl.
+connector-does-not = Beth nad yw cysylltydd yn ei wneud
+connector-not-advice = Rhoi cyngor neu gwnsela, na datrys pethau i bobl.
+connector-not-keep = Cadw enw, rhif na stori neb.
+connector-not-visit = Ymweld â phobl gartref, na chymryd llwyth achosion.
+connector-training-time = Mae'r hyfforddiant yn cymryd tua awr, gyda sesiwn gloywi fer unwaith y flwyddyn.
+connector-sign-up = Cofrestru
+email-address = Cyfeiriad e-bost
+phone-optional = Rhif ffôn (dewisol)
+connector-area = Eich ardal
+connector-area-hint = Mae enw cymdogaeth, pentref neu stryd yn ddigon.
+connector-heard-from = Sut glywsoch chi am Gysylltwyr Lleol? (dewisol)
+connector-sign-up-button = Cofrestru a dewis sesiwn hyfforddi
+connector-lead = Mae Cysylltwyr Lleol yn bobl sy'n byw neu'n gweithio yn { $area } ac sy'n gwybod pa help sydd ar gael. Pan fydd cymydog, cwsmer neu ffrind yn sôn am rywbeth sy'n eu poeni, rydych chi'n gwrando, ac yn eu cyfeirio at help.
+choose-training = Dewis sesiwn hyfforddi
+connector-thanks = Diolch am gofrestru, { $name }
+seats-left =
+    { $count ->
+        [zero] Dim lleoedd ar ôl
+        [one] 1 lle ar ôl
+        [two] 2 le ar ôl
+        [few] 3 lle ar ôl
+        [many] 6 lle ar ôl
+       *[other] { $count } lle ar ôl
+    }
+training-full-join = Llawn: ymunwch â'r rhestr aros
+training-book-session = Archebu'r sesiwn hon
+training-join-waiting = Ymuno â'r rhestr aros
+connector-now-choose = Nawr dewiswch sesiwn hyfforddi Cysylltydd Lleol.
+connector-no-training = Does dim hyfforddiant cysylltwyr wedi'i drefnu ar hyn o bryd. Byddwn yn cysylltu drwy e-bost pan fydd y sesiwn nesaf wedi'i threfnu. Gallwch hefyd
+see-all-training = weld pob sesiwn hyfforddi
+training-title = Sesiynau hyfforddi
+training-lead = Hyfforddiant Cysylltwyr Lleol, sesiynau gloywi, a hyfforddiant ar y cyd i staff sefydliadau lleol. Gall unrhyw un archebu; does dim angen cyfrif arnoch chi.
+training-what-connector = Beth mae Cysylltydd Lleol yn ei wneud?
+training-none = Does dim sesiynau wedi'u trefnu ar hyn o bryd. Edrychwch eto cyn bo hir.
+training-feed = Ychwanegu pob sesiwn at eich calendr (ffrwd iCalendar)
+training-add-calendar = Ychwanegu'r sesiwn hon at eich calendr
+training-all = Pob sesiwn hyfforddi
+training-when = Pryd
+training-trainer = Hyfforddwr
+training-places = Lleoedd
+training-full-explained = Llawn. Os byddwch yn archebu, byddwch yn ymuno â'r rhestr aros, a byddwn yn anfon e-bost atoch os daw lle yn rhydd.
+training-book-place = Archebu lle
+training-email-use = Rydym yn defnyddio eich cyfeiriad e-bost dim ond i gadarnhau eich lle, eich atgoffa'r diwrnod cynt, a dweud wrthych os daw lle yn rhydd.
+training-organisation = Y sefydliad rydych chi'n gweithio iddo
+training-organisation-optional = Y sefydliad rydych chi'n gweithio iddo (dewisol)
+training-waiting = Rydych chi ar y rhestr aros
+training-booked = Mae eich lle wedi'i archebu
+training-confirmed = Mae eich lle ar { $title } wedi'i gadarnhau.
+training-waiting-explained = Mae'r sesiwn yn llawn. Os daw lle yn rhydd, y person cyntaf sy'n aros sy'n ei gael, a byddwn yn anfon e-bost atoch ar unwaith.
+training-email-sent = Rydym wedi anfon e-bost atoch gyda'r manylion a dolen i ganslo os na allwch ddod. Rydym yn anfon nodyn atgoffa'r diwrnod cynt.
+booking-cancel-title = Canslo eich archeb
+booking-cancel-why = Os na allwch ddod, mae canslo yn gadael i'r person nesaf ar y rhestr aros gael eich lle.
+booking-cancel-button = Canslo fy archeb
+booking-keep = Cadw fy archeb a gweld sesiynau hyfforddi

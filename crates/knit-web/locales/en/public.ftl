@@ -1,0 +1,286 @@
+# Knit's public pages, in English. Every message here has a Welsh twin in ../cy/public.ftl
+# (a test fails otherwise). Service content from the directory is not translated here: it
+# keeps its own language.
+
+## The layout
+
+skip-to-content = Skip to main content
+exit-page = Exit this page
+exit-hint = Leave quickly: this opens a weather page.
+language-switch-label = Read this page in
+footer-lists-help = { $site } lists local help. If you are in danger now, call 999. If you need to talk, Samaritans answer day or night on 116 123, free.
+footer-privacy = This site sends nothing to anyone else. It sets no cookies, except one that remembers your language if you choose it, until you close the browser.
+
+## Shared words
+
+there-is-a-problem = There is a problem
+back-to-directory = Back to the directory
+go-home = Go to the home page
+page-not-found = Page not found
+something-went-wrong = Sorry, something went wrong
+something-went-wrong-text = Something went wrong on our side; please try again in a minute.
+no-such-page = We couldn't find that page.
+free = Free
+next-open = Next open: { $when }
+search-button = Search
+what-do-you-need = What do you need help with?
+postcode-or-town = Postcode or town (optional)
+in-danger-call-999 = If you are in danger now, call 999.
+too-many-sends = You have sent this form several times in the last hour. To keep it working for everyone, please try again later, or call the number on our home page.
+
+## Home
+
+home-title = Find local help
+home-heading = Find help near you
+home-lead = Search { $count } local services, groups and helplines in { $area }.
+home-search-hint = For example: food, debt, feeling lonely, somewhere to stay
+home-not-sure = Not sure what to search for?
+home-tell-us-link = Tell us what's going on in your own words
+home-tell-us-rest = and we'll suggest help.
+home-call-back-or = Or
+home-call-back-link = ask for a call back
+home-call-back-rest = : a coordinator can talk it through with you, free. Professionals can
+home-refer-link = refer someone
+home-browse = Browse by need
+
+## Results
+
+results-title = Search results
+results-for-words = for “{ $words }”
+results-for-need = for { $need }
+results-near-place = near { $place }
+results-problem = There is a problem with your search
+distance-under-tenth = Less than 0.1 miles away
+distance-miles = { $miles } miles away
+why-mentions = mentions { $words }
+why-helps-with = helps with { $need }
+search-unreadable-address = The address has characters we can't read. Please type your search again.
+results-picked-up = We picked up:
+results-filters = Filter results
+results-age = Age
+results-age-hint = The age of the person who needs help
+results-free-only = Free only
+results-day = Day
+results-any-day = Any day
+results-open-now = Open now
+results-how-to-get-help = How to get help
+results-any-way = Any way
+results-delivery = How it's delivered
+results-any = Any
+results-apply = Apply filters
+results-none = No services match. Try fewer words or filters, or
+results-none-link = browse by need
+results-why = Why this result: { $why }
+results-pages = Pages of results
+results-previous = Previous page
+results-next = Next page
+results-page-of = Page { $page } of { $pages }
+results-count =
+    { $count ->
+        [0] No services found
+        [one] One service found
+       *[other] { $count } services found
+    }
+distance-km = { $km } km away
+
+## A service
+
+service-search-again = Search again
+service-run-by = Run by { $organisation }
+service-helps-with = Helps with: { $needs }
+service-how = How to get help
+service-contact = Contact
+service-phone = Phone:
+service-email = Email:
+service-website = Website:
+service-no-contact = No contact details are listed.
+service-when = When it's open
+service-no-times = Opening times are not listed. Contact them to ask.
+service-where = Where
+service-online = Online:
+service-directions = Directions on OpenStreetMap
+service-access = Access: { $access }
+service-covers = Covers: { $areas }
+service-who = Who it's for
+service-languages = Languages: { $languages }
+service-interpreters = Interpreters: { $interpreters }
+service-cost = Cost
+service-last-checked = Last checked: { $date }
+service-report = Report a problem with this page
+service-report-what = What is wrong?
+service-report-hint = For example, the times have changed or the phone number doesn't work. Please don't include personal details.
+service-report-send = Send report
+service-not-found = We couldn't find that service. It may have closed or moved.
+
+## Tell us what's going on
+
+tell-us-title = Tell us what's going on
+tell-us-lead = Say it in your own words. We'll suggest the kinds of help that fit, and local services that offer them.
+tell-us-danger = If you are in danger now, call 999
+tell-us-talk-today = You can talk to someone today:
+tell-us-samaritans = Samaritans, any time, free:
+tell-us-nothing-found = We couldn't pick out the kind of help you need from what you wrote. Try saying a little more, or
+tell-us-search-link = search or browse by need
+tell-us-picked-up = We picked up
+tell-us-not-right = Not quite right? Change what you wrote below, or
+tell-us-talk = Would you like someone to talk it through with you?
+tell-us-call-back-link = Ask for a call back
+tell-us-no-service = We don't list a service for this yet.
+tell-us-no-service-near = We don't list a service for this near you yet.
+tell-us-see-all = See all { $count } services for { $need }
+tell-us-what = What's going on?
+tell-us-what-hint = What you write isn't kept, and nobody else sees it. For example: “the bailiffs keep coming and I can't sleep”.
+tell-us-age = Age (optional)
+tell-us-find = Find help
+tell-us-again = Look again
+tell-us-unreadable = We couldn't read what you wrote. Please type it again.
+tell-us-empty = Tell us a little about what's going on.
+tell-us-too-long = Please use fewer than { $max } characters.
+
+## Ask for a call back, and a professional's referral
+
+call-back-title = Ask for a call back
+refer-title = Refer someone to a coordinator
+call-back-sent = Thank you: we will be in touch
+refer-sent = Thank you: your referral has been sent
+call-back-danger = If anyone is in danger now, call 999
+call-back-samaritans = Samaritans answer day or night, free:
+call-back-abuse-line = National Domestic Abuse Helpline, free, 24 hours:
+call-back-within = A coordinator will get in touch within two working days, only in the ways you said are safe.
+refer-within = A coordinator will contact the person, or you first if it is not safe to, within two working days, only in the ways they said are safe.
+call-back-picked-up = From what was written we picked up: { $needs }. The coordinator will talk it through.
+call-back-lead = A coordinator can talk things through with you and help you get the right help. It is free. Tell us only what you are happy to.
+refer-lead = For GPs, schools, housing officers and other professionals. A coordinator sits down with the person, works out what matters to them and gets them to the right help. Only refer someone who has agreed to it.
+refer-about-person = About the person
+refer-about-you = About you
+call-back-your-name = Your name
+refer-their-name = Their name
+call-back-phone = Phone
+call-back-email = Email (optional)
+call-back-postcode = Postcode (optional)
+call-back-what = A few words about what is going on
+refer-what = What is going on for them
+refer-your-role = Your role
+refer-your-organisation = Your organisation
+refer-your-phone = Your phone
+refer-your-email = Your email
+call-back-consent = I agree that a coordinator keeps these details and contacts me
+refer-consent = The person agreed to this referral, and that a coordinator keeps these details and contacts them
+call-back-send = Ask for a call back
+refer-send = Send the referral
+
+## How it is safe to get in touch
+
+safe-legend = How is it safe to get in touch?
+safe-hint = Tick every way that is safe. If someone else might see your phone or post, leave those unticked.
+safe-call = Phone calls
+safe-text = Text messages
+safe-voicemail = Leaving a voicemail message
+safe-email = Email
+safe-no-letters = Never send letters to the address
+safe-times = Safe times to contact
+safe-times-hint = For example: weekdays between 10 and 2
+safe-code-word = A code word (optional)
+safe-code-word-hint = We will say it before anything else, so you know it is really us.
+
+## Plural forms, as the catalogue check exercises them
+
+places-left =
+    { $count ->
+        [0] No places left
+        [one] { $count } place left
+       *[other] { $count } places left
+    }
+
+## What is wrong with a call-back or referral form
+
+call-back-not-sent = Sorry, we could not send this just now. Please try again in a minute; nothing you typed has been lost.
+call-back-too-many = We already have several requests from here in the last hour, and a coordinator will be in touch. If anyone is in danger now, call 999.
+intake-no-name = Enter a name we can use, even just a first name
+refer-no-name = Enter the name of the person you are referring
+intake-no-way-to-reach = Tell us at least one safe way to reach you: a phone number or an email
+intake-no-safe-way = Tell us how it is safe to contact you: tick call, text or email
+intake-no-consent = Tick the box to say we may keep this and contact you
+refer-no-consent = Tick the box to confirm the person agreed to this referral
+intake-too-long = Keep it short: a few words is enough (under 2,000 characters)
+intake-no-referrer-contact = Enter your own name and a phone number or email, so we can reach you about this
+
+## A service's facts
+
+status-temporarily-closed = Temporarily closed
+status-no-longer-running = No longer running
+ages-all = All ages.
+ages-from = Ages { $min } and over.
+ages-up-to = Ages up to { $max }.
+ages-between = Ages { $min } to { $max }.
+cost-ask = Ask about costs
+service-no-place-remote = This service works by phone or online.
+service-no-place-unpublished = The address is not published. Contact them to find out where to go.
+service-checked-long-ago = { $date } (over a year ago: check with them before you go)
+service-never-checked = not recorded
+
+## When a service next opens
+
+when-today = today
+when-tomorrow = tomorrow
+when-at = { $day } at { $time }
+
+## Local Connectors and training
+
+connector-title = Become a Local Connector
+connector-does = What a connector does
+connector-does-listen = Listens, in the conversations you already have: at the school gate, in the shop, at the bus stop.
+connector-does-point = Points people to local help: groups, services and activities.
+connector-does-postcards = Hands out postcards with the website and a coordinator's contact.
+connector-does-pass = With the person's say-so, passes them to a coordinator who can help more.
+connector-does-note = Notes each conversation on their phone in a few seconds, with no names, so the town knows what people need.
+connector-does-not = What a connector doesn't do
+connector-not-advice = Give advice or counselling, or fix things for people.
+connector-not-keep = Keep anyone's name, number or story.
+connector-not-visit = Visit people at home, or take on a caseload.
+connector-training-time = Training takes about an hour, and a short refresher once a year.
+connector-sign-up = Sign up
+email-address = Email address
+phone-optional = Phone number (optional)
+connector-area = Your area
+connector-area-hint = A neighbourhood, village or street name is enough.
+connector-heard-from = How did you hear about Local Connectors? (optional)
+connector-sign-up-button = Sign up and choose a training session
+connector-lead = Local Connectors are people who live or work in { $area } and know what help there is. When a neighbour, a customer or a friend mentions something that is getting them down, you listen, and point them to help.
+choose-training = Choose a training session
+connector-thanks = Thank you for signing up, { $name }
+seats-left =
+    { $count ->
+        [one] 1 place left
+       *[other] { $count } places left
+    }
+training-full-join = Full: join the waiting list
+training-book-session = Book this session
+training-join-waiting = Join the waiting list
+connector-now-choose = Now choose a Local Connector training session.
+connector-no-training = No connector training is planned just now. We'll be in touch by email when the next session is set. You can also
+see-all-training = see all training sessions
+training-title = Training sessions
+training-lead = Local Connector training, refreshers, and joint training for staff of local organisations. Anyone can book; you don't need an account.
+training-what-connector = What does a Local Connector do?
+training-none = No sessions are planned just now. Please look again soon.
+training-feed = Add every session to your calendar (iCalendar feed)
+training-add-calendar = Add this session to your calendar
+training-all = All training sessions
+training-when = When
+training-trainer = Trainer
+training-places = Places
+training-full-explained = Full. If you book, you join the waiting list, and we email you if a place comes free.
+training-book-place = Book a place
+training-email-use = We use your email address only to confirm your place, remind you the day before, and tell you if a place comes free.
+training-organisation = Organisation you work for
+training-organisation-optional = Organisation you work for (optional)
+training-waiting = You are on the waiting list
+training-booked = You are booked
+training-confirmed = Your place on { $title } is confirmed.
+training-waiting-explained = The session is full. If a place comes free, the first person waiting gets it, and we email you straight away.
+training-email-sent = We have sent you an email with the details and a link to cancel if you cannot come. We send a reminder the day before.
+booking-cancel-title = Cancel your booking
+booking-cancel-why = If you cannot come, cancelling lets the next person on the waiting list have your place.
+booking-cancel-button = Cancel my booking
+booking-keep = Keep my booking and see training sessions
