@@ -404,3 +404,32 @@ booking-cancel-title = Canslo eich archeb
 booking-cancel-why = Os na allwch ddod, mae canslo yn gadael i'r person nesaf ar y rhestr aros gael eich lle.
 booking-cancel-button = Canslo fy archeb
 booking-keep = Cadw fy archeb a gweld sesiynau hyfforddi
+
+## Beth mae'r tudalennau hyfforddi a chysylltwyr cyhoeddus yn ei ddweud
+
+training-no-such = Dim sesiwn hyfforddi o'r fath
+training-no-such-text = Ni allem ddod o hyd i'r sesiwn hyfforddi honno. Efallai ei bod wedi'i thynnu i lawr.
+training-see = Gweld sesiynau hyfforddi
+training-too-many = Mae gennym sawl archeb o'r fan hon yn barod yn yr awr ddiwethaf. Os ydych chi'n archebu ar gyfer grŵp, gofynnwch i'r person sy'n rhedeg yr hyfforddiant eu hychwanegu.
+training-already-booked = Mae gan y cyfeiriad e-bost hwn le ar y sesiwn hon yn barod. Mae dolen i'w ganslo yn eich e-bost cadarnhau.
+training-started = Mae'r sesiwn hon wedi dechrau
+training-started-text = Mae archebion yn cau pan fydd sesiwn yn dechrau. Dewiswch sesiwn arall.
+training-not-found = Ni allem ddod o hyd i'r sesiwn hyfforddi honno.
+booking-not-found = Ni allem ddod o hyd i'r archeb hon
+booking-not-found-text = Nid ydym yn adnabod y ddolen ganslo hon. Efallai bod yr archeb wedi'i chanslo'n barod, neu efallai eich bod wedi cael dolen newydd pan ddaeth lle yn rhydd: defnyddiwch y ddolen yn eich e-bost diweddaraf.
+booking-cancelled = Mae eich archeb wedi'i chanslo
+booking-cancelled-text = Diolch am roi gwybod i ni. Os oedd rhywun yn aros, eu lle nhw yw e nawr.
+training-see-other = Gweld sesiynau hyfforddi eraill
+booking-already-cancelled = Wedi'i chanslo'n barod
+booking-already-cancelled-text = Cafodd yr archeb hon ei chanslo'n barod; does dim mwy i'w wneud.
+booking-attended = Fe ddaethoch chi i'r sesiwn hon
+booking-attended-text = Mae presenoldeb wedi'i gofnodi ar gyfer yr archeb hon, felly does dim i'w ganslo.
+connector-too-many = Mae gennym sawl cofrestriad o'r fan hon yn barod yn yr awr ddiwethaf; rhowch gynnig arall arni yn nes ymlaen.
+postcard-unknown = Nid ydym yn adnabod y cod hwnnw
+postcard-unknown-text = Mae'r cod ar gerdyn post yn 6 llythyren a rhif. Gallwch chi ddal i ddweud wrthym beth sy'n digwydd a byddwn yn eich cyfeirio at help.
+
+## Mathau o hyfforddiant (only in Welsh: the English words come from the domain)
+
+training-kind-connector = Hyfforddiant Cysylltydd Lleol
+training-kind-refresher = Sesiwn gloywi Cysylltydd Lleol
+training-kind-joint = Hyfforddiant ar y cyd ar draws asiantaethau

@@ -284,3 +284,26 @@ booking-cancel-title = Cancel your booking
 booking-cancel-why = If you cannot come, cancelling lets the next person on the waiting list have your place.
 booking-cancel-button = Cancel my booking
 booking-keep = Keep my booking and see training sessions
+
+## What the public training and connector pages say back
+
+training-no-such = No such training session
+training-no-such-text = We couldn't find that training session. It may have been taken down.
+training-see = See training sessions
+training-too-many = We already have several bookings from here in the last hour. If you are booking for a group, ask the person who runs the training to add them.
+training-already-booked = This email address already has a place on this session. Your confirmation email has a link to cancel it.
+training-started = This session has started
+training-started-text = Bookings close when a session starts. Choose another session.
+training-not-found = We couldn't find that training session.
+booking-not-found = We couldn't find this booking
+booking-not-found-text = This cancel link is not recognised. The booking may have been cancelled already, or you may have been given a new link when a place came free: use the link in your latest email.
+booking-cancelled = Your booking is cancelled
+booking-cancelled-text = Thank you for letting us know. If someone was waiting, the place is theirs now.
+training-see-other = See other training sessions
+booking-already-cancelled = Already cancelled
+booking-already-cancelled-text = This booking was cancelled already; there is nothing more to do.
+booking-attended = You came to this session
+booking-attended-text = Attendance has been taken for this booking, so there is nothing to cancel.
+connector-too-many = We already have several sign-ups from here in the last hour; please try again later.
+postcard-unknown = We don't recognise that code
+postcard-unknown-text = The code on a postcard is 6 letters and numbers. You can still tell us what's going on and we'll point you to help.

@@ -90,10 +90,7 @@ pub(crate) async fn sign_up(
         }
     };
     if !public_limit::admit(&state, PublicForm::ConnectorSignUp, &address).await {
-        let error = FieldError::new(
-            "name",
-            "We already have several sign-ups from here in the last hour; please try again later.",
-        );
+        let error = FieldError::new("name", crate::t("connector-too-many"));
         return Ok(render(
             &SignUpPage {
                 site,
@@ -136,11 +133,10 @@ pub(crate) async fn postcard(
     let Ok(code) = ConnectorCode::parse(&code) else {
         return Ok(Notice::new(
             StatusCode::NOT_FOUND,
-            "We don't recognise that code",
-            "The code on a postcard is 6 letters and numbers. You can still tell us what's \
-             going on and we'll point you to help.",
+            crate::t("postcard-unknown"),
+            crate::t("postcard-unknown-text"),
         )
-        .link("/tell-us", "Tell us what's going on")
+        .link("/tell-us", crate::t("tell-us-title"))
         .into_response());
     };
     let today = uk_local(Utc::now()).date();

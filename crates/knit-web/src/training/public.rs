@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use knit_domain::icalendar::calendar;
 use knit_domain::public_forms::PublicForm;
 use knit_domain::training::{Booker, BookingStatus, TrainingKind};
@@ -20,6 +20,7 @@ use knit_store::connectors::{
 };
 use uuid::Uuid;
 
+use crate::kit::language;
 use crate::kit::{
     ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit,
     random_bytes, render,
@@ -34,7 +35,7 @@ pub(crate) const UPCOMING_LIMIT: u32 = 100;
 pub(crate) struct SessionView {
     pub id: Uuid,
     pub title: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub is_joint: bool,
     pub when: String,
     pub where_: String,
@@ -48,15 +49,35 @@ impl SessionView {
         SessionView {
             id: s.id,
             title: s.title.clone(),
-            kind: s.kind.label(),
+            kind: language::domain_words("training-kind", s.kind.code(), s.kind.label()),
             is_joint: s.kind == TrainingKind::Joint,
-            when: when(s),
+            when: when_in_page_language(s),
             where_: where_(s),
             trainer: s.trainer.clone(),
             seats_left: s.seats_left(),
             waiting: s.waiting,
         }
     }
+}
+
+/// When a session runs, in the page's language ("Dydd Mercher 1 Gorffennaf 2026, 6:30pm i
+/// 8:00pm"); emails keep [`when`].
+fn when_in_page_language(s: &TrainingSession) -> String {
+    if language::current() == language::Language::English {
+        return when(s);
+    }
+    let starts = knit_domain::opening::uk_local(s.starts_at);
+    let ends = knit_domain::opening::uk_local(s.ends_at);
+    let day_code = starts.format("%a").to_string().to_lowercase();
+    let day = language::domain_words("day", &day_code, "");
+    let month = language::domain_words("month", &starts.month().to_string(), "");
+    format!(
+        "{day} {} {month} {}, {} i {}",
+        starts.day(),
+        starts.year(),
+        starts.format("%-I:%M%P"),
+        ends.format("%-I:%M%P")
+    )
 }
 
 #[derive(Template)]
@@ -110,10 +131,10 @@ async fn find(state: &AppState, id: &str) -> Result<TrainingSession, PageError> 
     let missing = || {
         Notice::new(
             StatusCode::NOT_FOUND,
-            "No such training session",
-            "We couldn't find that training session. It may have been taken down.",
+            crate::t("training-no-such"),
+            crate::t("training-no-such-text"),
         )
-        .link("/training", "See training sessions")
+        .link("/training", crate::t("training-see"))
     };
     let Ok(id) = Uuid::parse_str(id) else {
         return Err(missing().into());
@@ -181,9 +202,7 @@ pub(crate) async fn book(
     if !public_limit::admit(&state, PublicForm::TrainingBooking, &address).await {
         return Ok(again(
             "name",
-            "We already have several bookings from here in the last hour. If you are booking \
-             for a group, ask the person who runs the training to add them."
-                .to_owned(),
+            crate::t("training-too-many").to_owned(),
             StatusCode::TOO_MANY_REQUESTS,
         ));
     }
@@ -225,24 +244,22 @@ pub(crate) async fn book(
         }
         Err(BookingError::AlreadyBooked) => again(
             "email",
-            "This email address already has a place on this session. Your confirmation email \
-             has a link to cancel it."
-                .to_owned(),
+            crate::t("training-already-booked").to_owned(),
             StatusCode::CONFLICT,
         ),
         Err(BookingError::SessionStarted) => Notice::new(
             StatusCode::CONFLICT,
-            "This session has started",
-            "Bookings close when a session starts. Choose another session.",
+            crate::t("training-started"),
+            crate::t("training-started-text"),
         )
-        .link("/training", "See training sessions")
+        .link("/training", crate::t("training-see"))
         .into_response(),
         Err(BookingError::NoSuchSession) => Notice::new(
             StatusCode::NOT_FOUND,
-            "No such training session",
-            "We couldn't find that training session.",
+            crate::t("training-no-such"),
+            crate::t("training-not-found"),
         )
-        .link("/training", "See training sessions")
+        .link("/training", crate::t("training-see"))
         .into_response(),
         Err(e) => return Err(PageError::internal(e)),
     })
@@ -280,12 +297,10 @@ pub(crate) async fn cancel_form(
 fn unknown_booking() -> Response {
     Notice::new(
         StatusCode::NOT_FOUND,
-        "We couldn't find this booking",
-        "This cancel link is not recognised. The booking may have been cancelled already, or \
-         you may have been given a new link when a place came free: use the link in your \
-         latest email.",
+        crate::t("booking-not-found"),
+        crate::t("booking-not-found-text"),
     )
-    .link("/training", "See training sessions")
+    .link("/training", crate::t("training-see"))
     .into_response()
 }
 
@@ -323,26 +338,26 @@ pub(crate) async fn cancel(
             );
             Notice::new(
                 StatusCode::OK,
-                "Your booking is cancelled",
-                "Thank you for letting us know. If someone was waiting, the place is theirs now.",
+                crate::t("booking-cancelled"),
+                crate::t("booking-cancelled-text"),
             )
-            .link("/training", "See other training sessions")
+            .link("/training", crate::t("training-see-other"))
             .into_response()
         }
         Err(BookingError::NoSuchBooking) => unknown_booking(),
         Err(BookingError::AlreadyCancelled) => Notice::new(
             StatusCode::CONFLICT,
-            "Already cancelled",
-            "This booking was cancelled already; there is nothing more to do.",
+            crate::t("booking-already-cancelled"),
+            crate::t("booking-already-cancelled-text"),
         )
-        .link("/training", "See training sessions")
+        .link("/training", crate::t("training-see"))
         .into_response(),
         Err(BookingError::AlreadyAttended) => Notice::new(
             StatusCode::CONFLICT,
-            "You came to this session",
-            "Attendance has been taken for this booking, so there is nothing to cancel.",
+            crate::t("booking-attended"),
+            crate::t("booking-attended-text"),
         )
-        .link("/training", "See training sessions")
+        .link("/training", crate::t("training-see"))
         .into_response(),
         Err(e) => return Err(PageError::internal(e)),
     })

@@ -20,3 +20,4 @@ mod staff_sign_in;
 mod support;
 mod taxonomy_contract;
 mod tell_us;
+mod welsh;

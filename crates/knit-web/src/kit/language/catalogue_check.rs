@@ -15,7 +15,8 @@ use crate::directory::search::SearchError;
 
 /// Ids only the Welsh catalogue holds: their English is the domain's own words (the needs
 /// taxonomy, the ways in, the days), so English states them once, where they are defined.
-const WELSH_ONLY_PREFIXES: [&str; 7] = [
+const WELSH_ONLY_PREFIXES: [&str; 8] = [
+    "training-kind-",
     "need-",
     "domain-",
     "way-in-",
@@ -83,6 +84,11 @@ fn every_word_the_domain_states_in_english_has_welsh() {
             .map(|d| format!("day-{d}")),
     );
     wanted.extend((1..=12).map(|m| format!("month-{m}")));
+    wanted.extend(
+        knit_domain::training::TrainingKind::ALL
+            .iter()
+            .map(|k| format!("training-kind-{}", k.code())),
+    );
     wanted.extend(
         SearchError::examples()
             .iter()
