@@ -1,6 +1,7 @@
 // Knit's public pages in a real headless Chromium, the way a resident uses them: on a small
 // phone, with and without JavaScript. Every page is checked with axe-core against WCAG 2.2 AA,
-// must fit 320 CSS pixels, offer "Exit this page", set no cookies and call no other host.
+// must fit 320 CSS pixels, offer "Exit this page", set no cookies (but the language a visitor
+// chooses) and call no other host.
 //
 // Run through ./run.sh, which starts `knit demo` and sets KNIT_BASE_URL.
 
@@ -127,7 +128,7 @@ async function axeViolationsWithoutScripts(url, html) {
 
 /// What every page owes a resident: no accessibility violations, no sideways scrolling at
 /// 320 px, and a way to leave quickly.
-async function checkPage(visitor, what) {
+async function checkPage(visitor, what, { exitName = 'Exit this page' } = {}) {
   const { page } = visitor;
   let violations;
   if (visitor.javaScriptEnabled) {
@@ -140,8 +141,8 @@ async function checkPage(visitor, what) {
   const { width } = page.viewportSize();
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollWidth <= width, `${what}: ${scrollWidth}px wide, so it scrolls sideways at ${width}px`);
-  const exit = page.getByRole('link', { name: 'Exit this page' });
-  assert.equal(await exit.count(), 1, `${what}: one "Exit this page" link`);
+  const exit = page.getByRole('link', { name: exitName });
+  assert.equal(await exit.count(), 1, `${what}: one "${exitName}" link`);
   assert.equal(await exit.getAttribute('href'), EXIT_TARGET, `${what}: exit goes to the weather`);
   assert.ok(await exit.isVisible(), `${what}: the exit link is visible`);
 }
@@ -202,6 +203,65 @@ for (const javaScriptEnabled of [true, false]) {
       await checkPage(visitor, 'thank-you page');
 
       assert.deepEqual(await context.cookies(), [], 'no cookies are set');
+      assert.deepEqual(visitor.foreign, [], 'no request goes to another host');
+      assert.deepEqual(visitor.consoleErrors, [], 'no script errors or blocked resources');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`a resident reads the site in Welsh from home to a call back, ${mode}`, async () => {
+    const visitor = await openVisitor({ javaScriptEnabled });
+    const { page, context } = visitor;
+    const welsh = { exitName: 'Gadael y dudalen hon' };
+    try {
+      await visit(visitor, '/');
+      await page.getByRole('link', { name: 'Cymraeg' }).click();
+      await page.waitForURL(/lang=cy/);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'cy');
+      assert.equal(
+        (await page.getByRole('heading', { level: 1 }).innerText()).trim(),
+        'Dod o hyd i help yn agos atoch chi',
+      );
+      await checkPage(visitor, 'home in Welsh', welsh);
+
+      await page.getByLabel('Gyda beth mae angen help arnoch chi?').fill('food');
+      await page.getByRole('button', { name: 'Chwilio', exact: true }).click();
+      await page.waitForURL(/\/search\?/);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'cy', 'the choice is kept');
+      assert.ok((await resultCount(page)) > 0, 'a search for food finds something');
+      assert.match(await page.locator('main').innerText(), /Hidlo'r canlyniadau/);
+      await checkPage(visitor, 'results in Welsh', welsh);
+
+      const first = page.locator('ol.results > li').first().getByRole('heading', { level: 2 }).getByRole('link');
+      assert.equal(await first.getAttribute('lang'), 'en-GB', "a service's name keeps its language");
+      await first.click();
+      await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+      const text = await page.locator('main').innerText();
+      assert.match(text, /Gwiriwyd ddiwethaf/);
+      assert.match(text, /Pryd mae ar agor/);
+      await checkPage(visitor, 'service page in Welsh', welsh);
+
+      await visit(visitor, '/call-back');
+      await page.getByLabel('Eich enw').fill('Gwen');
+      await page.getByLabel('Ffôn', { exact: true }).fill('07700 900123');
+      await page.getByLabel('Galwadau ffôn').check();
+      await page.getByLabel("Rwy'n cytuno bod cydlynydd yn cadw'r manylion hyn ac yn cysylltu â mi").check();
+      await checkPage(visitor, 'call-back form in Welsh', welsh);
+      await page.getByRole('button', { name: 'Gofyn am alwad yn ôl' }).click();
+      await page.waitForURL(/\/call-back$/);
+      assert.equal(
+        (await page.getByRole('heading', { level: 1 }).innerText()).trim(),
+        'Diolch: byddwn mewn cysylltiad',
+      );
+      await checkPage(visitor, 'call-back sent in Welsh', welsh);
+
+      const cookies = await context.cookies();
+      assert.deepEqual(
+        cookies.map((c) => [c.name, c.value, c.expires]),
+        [['knit_lang', 'cy', -1]],
+        'one cookie, naming only the language, gone when the browser closes',
+      );
       assert.deepEqual(visitor.foreign, [], 'no request goes to another host');
       assert.deepEqual(visitor.consoleErrors, [], 'no script errors or blocked resources');
     } finally {
