@@ -220,17 +220,18 @@ fn cheapest(table: &[Vec<u64>], candidates: impl Iterator<Item = (usize, usize)>
     candidates.min_by_key(|&(i, j)| (table[i][j] == 0, table[i][j], i, j))
 }
 
-/// Hides one more entry in the first line (row or column) with exactly one hidden entry.
+/// Hides one more entry in every line (row or column) with exactly one hidden entry.
 /// Returns whether it hid anything.
 fn hide_lonely(table: &[Vec<u64>], hidden: &mut [Vec<bool>]) -> bool {
     let rows = table.len();
     let cols = table.first().map_or(0, Vec::len);
+    let mut changed = false;
     for i in 0..rows {
         if hidden[i].iter().filter(|h| **h).count() == 1 {
             let pick = cheapest(table, (0..cols).filter(|&j| !hidden[i][j]).map(|j| (i, j)));
             if let Some((i, j)) = pick {
                 hidden[i][j] = true;
-                return true;
+                changed = true;
             }
         }
     }
@@ -239,55 +240,70 @@ fn hide_lonely(table: &[Vec<u64>], hidden: &mut [Vec<bool>]) -> bool {
             let pick = cheapest(table, (0..rows).filter(|&i| !hidden[i][j]).map(|i| (i, j)));
             if let Some((i, j)) = pick {
                 hidden[i][j] = true;
-                return true;
+                changed = true;
             }
         }
     }
-    false
+    changed
 }
 
 /// A hidden entry that is a bridge: removing it disconnects its row from its column in the
-/// graph of hidden entries, so the line sums pin it down.
+/// graph of hidden entries, so the line sums pin it down. Tarjan's bridge-finding, in one
+/// walk of the graph (nodes are rows `0..rows` and columns `rows..rows + cols`).
 fn bridge(hidden: &[Vec<bool>], rows: usize, cols: usize) -> Option<(usize, usize)> {
-    for i in 0..rows {
-        for j in 0..cols {
-            if hidden[i][j] && !connected_without(hidden, rows, cols, i, j) {
-                return Some((i, j));
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut adjacent: Vec<Vec<(usize, usize)>> = vec![Vec::new(); rows + cols];
+    for (i, row) in hidden.iter().enumerate() {
+        for (j, h) in row.iter().enumerate() {
+            if *h {
+                let e = edges.len();
+                edges.push((i, j));
+                adjacent[i].push((rows + j, e));
+                adjacent[rows + j].push((i, e));
+            }
+        }
+    }
+    let nodes = rows + cols;
+    let mut order = vec![usize::MAX; nodes];
+    let mut low = vec![0; nodes];
+    let mut counter = 0;
+    for root in 0..nodes {
+        if order[root] != usize::MAX || adjacent[root].is_empty() {
+            continue;
+        }
+        // (node, the edge it was reached by, the next neighbour to look at)
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root, usize::MAX, 0)];
+        order[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        while let Some(&(node, via, next)) = stack.last() {
+            if let Some(&(to, e)) = adjacent[node].get(next) {
+                if let Some(top) = stack.last_mut() {
+                    top.2 += 1;
+                }
+                if e == via {
+                    continue;
+                }
+                if order[to] == usize::MAX {
+                    order[to] = counter;
+                    low[to] = counter;
+                    counter += 1;
+                    stack.push((to, e, 0));
+                } else {
+                    low[node] = low[node].min(order[to]);
+                }
+            } else {
+                stack.pop();
+                if let Some(&(parent, _, _)) = stack.last() {
+                    low[parent] = low[parent].min(low[node]);
+                    if low[node] > order[parent] {
+                        return Some(edges[via]);
+                    }
+                }
             }
         }
     }
     None
-}
-
-/// Whether row `i` reaches column `j` through hidden entries other than `(i, j)`. Nodes are
-/// rows `0..rows` and columns `rows..rows + cols`.
-fn connected_without(hidden: &[Vec<bool>], rows: usize, cols: usize, i: usize, j: usize) -> bool {
-    let mut seen = vec![false; rows + cols];
-    let mut stack = vec![i];
-    seen[i] = true;
-    while let Some(node) = stack.pop() {
-        let next: Vec<usize> = if node < rows {
-            (0..cols)
-                .filter(|&c| hidden[node][c] && !(node == i && c == j))
-                .map(|c| rows + c)
-                .collect()
-        } else {
-            let c = node - rows;
-            (0..rows)
-                .filter(|&r| hidden[r][c] && !(r == i && c == j))
-                .collect()
-        };
-        for n in next {
-            if n == rows + j {
-                return true;
-            }
-            if !seen[n] {
-                seen[n] = true;
-                stack.push(n);
-            }
-        }
-    }
-    false
 }
 
 /// Hides the entries `(i, k)`, `(l, j)` and `(l, k)` that close the cheapest rectangle

@@ -9,6 +9,8 @@ mod accounts;
 mod casework;
 #[path = "contract/connectors.rs"]
 mod connectors;
+#[path = "contract/insight.rs"]
+mod insight;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/stories.rs"]
