@@ -32,8 +32,7 @@ pub const MIN_BASE: u64 = 10;
 /// The mark shown in place of a suppressed count.
 pub const SUPPRESSED_MARK: &str = "[c]";
 /// What the mark means, for a key beside every table.
-pub const SUPPRESSED_MEANING: &str =
-    "[c]: a small number, hidden so that nobody can be identified. Other figures are rounded to the nearest 5.";
+pub const SUPPRESSED_MEANING: &str = "[c]: a small number, hidden so that nobody can be identified. Other figures are rounded to the nearest 5.";
 
 /// How a count is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -163,7 +162,9 @@ impl Disclosure {
         };
         let r = grid.len();
         ShownTable {
-            cells: (0..r).map(|i| (0..width).map(|j| show(i, j)).collect()).collect(),
+            cells: (0..r)
+                .map(|i| (0..width).map(|j| show(i, j)).collect())
+                .collect(),
             row_totals: (0..r).map(|i| show(i, width)).collect(),
             column_totals: (0..width).map(|j| show(r, j)).collect(),
             total: show(r, width),
@@ -181,7 +182,9 @@ fn augment(grid: &[Vec<u64>], width: usize) -> Vec<Vec<u64>> {
             row
         })
         .collect();
-    let totals: Vec<u64> = (0..=width).map(|j| out.iter().map(|r| r[j]).sum()).collect();
+    let totals: Vec<u64> = (0..=width)
+        .map(|j| out.iter().map(|r| r[j]).sum())
+        .collect();
     out.push(totals);
     out
 }
@@ -216,7 +219,10 @@ fn protect(table: &[Vec<u64>]) -> Vec<Vec<bool>> {
 
 /// The cheapest visible entry to hide among `candidates`: non-zero entries first (a hidden
 /// zero gives little cover), then the smallest.
-fn cheapest(table: &[Vec<u64>], candidates: impl Iterator<Item = (usize, usize)>) -> Option<(usize, usize)> {
+fn cheapest(
+    table: &[Vec<u64>],
+    candidates: impl Iterator<Item = (usize, usize)>,
+) -> Option<(usize, usize)> {
     candidates.min_by_key(|&(i, j)| (table[i][j] == 0, table[i][j], i, j))
 }
 

@@ -333,7 +333,9 @@ pub fn meaningful(change: &crate::wellbeing::Change) -> Option<bool> {
             (item.difference().unsigned_abs() >= ONS4_MEANINGFUL_POINTS)
                 .then(|| item.direction() == Direction::Improved)
         }
-        Change::Swemwbs(c) => c.is_meaningful().then(|| c.direction() == Direction::Improved),
+        Change::Swemwbs(c) => c
+            .is_meaningful()
+            .then(|| c.direction() == Direction::Improved),
     }
 }
 

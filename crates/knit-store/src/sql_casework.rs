@@ -62,7 +62,11 @@ fn seal<T: Serialize + ?Sized>(keys: &KeyRing, value: &T, context: &str) -> Resu
     Ok(keys.seal(&json, context.as_bytes()))
 }
 
-pub(super) fn unseal<T: DeserializeOwned>(keys: &KeyRing, sealed: &[u8], context: &str) -> Result<T> {
+pub(super) fn unseal<T: DeserializeOwned>(
+    keys: &KeyRing,
+    sealed: &[u8],
+    context: &str,
+) -> Result<T> {
     let json = keys
         .open(sealed, context.as_bytes())
         .map_err(|e| corrupt(format!("{context}: {e}")))?;
@@ -530,7 +534,8 @@ async fn apply_move(
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from)?;
-    super::sql_insight::note_response(tx, referral.id.0, to, side == Side::Receiver, stamp.at).await?;
+    super::sql_insight::note_response(tx, referral.id.0, to, side == Side::Receiver, stamp.at)
+        .await?;
     add_referral_event(
         tx,
         keys,

@@ -21,8 +21,8 @@ use super::{DB, NAME, begin_write, key};
 use crate::Result;
 use crate::insight::{
     ConversationTotals, Flow, InsightStore, MeasurePair, MonthCount, NeedCount, OutcomeCount,
-    Period, ReferralStates, ResponseBucket, ResponseTimes, ScheduleShape, SearchMiss,
-    SupplyCell, SupplyPlace, SyntheticReferral, TrainingCount,
+    Period, ReferralStates, ResponseBucket, ResponseTimes, ScheduleShape, SearchMiss, SupplyCell,
+    SupplyPlace, SyntheticReferral, TrainingCount,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;
@@ -562,7 +562,7 @@ impl InsightStore for SqlStore {
         let mut out: Vec<MeasurePair> = Vec::new();
         let mut current: Option<(Uuid, String, Measure, Option<Measure>)> = None;
         let finish = |current: Option<(Uuid, String, Measure, Option<Measure>)>,
-                          out: &mut Vec<MeasurePair>| {
+                      out: &mut Vec<MeasurePair>| {
             if let Some((_, _, first, Some(last))) = current {
                 out.push(MeasurePair {
                     kind: first.kind(),

@@ -9,10 +9,10 @@ mod accounts;
 mod casework;
 #[path = "contract/connectors.rs"]
 mod connectors;
-#[path = "contract/insight.rs"]
-mod insight;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
+#[path = "contract/insight.rs"]
+mod insight;
 #[path = "contract/stories.rs"]
 mod stories;
 

@@ -42,8 +42,14 @@ fn a_table_without_small_cells_is_only_rounded() {
             vec![Shown::Rounded(10), Shown::Rounded(35)]
         ]
     );
-    assert_eq!(table.row_totals, vec![Shown::Rounded(10), Shown::Rounded(45)]);
-    assert_eq!(table.column_totals, vec![Shown::Rounded(20), Shown::Rounded(35)]);
+    assert_eq!(
+        table.row_totals,
+        vec![Shown::Rounded(10), Shown::Rounded(45)]
+    );
+    assert_eq!(
+        table.column_totals,
+        vec![Shown::Rounded(20), Shown::Rounded(35)]
+    );
 }
 
 #[test]
@@ -165,10 +171,7 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
 fn tables() -> impl Strategy<Value = Vec<Vec<u64>>> {
     (1usize..6, 1usize..6).prop_flat_map(|(r, c)| {
         proptest::collection::vec(
-            proptest::collection::vec(
-                prop_oneof![Just(0u64), 1u64..=7, 8u64..40, 40u64..500],
-                c,
-            ),
+            proptest::collection::vec(prop_oneof![Just(0u64), 1u64..=7, 8u64..40, 40u64..500], c),
             r,
         )
     })

@@ -14,7 +14,10 @@ fn areas_are_districts_or_sectors_never_the_full_postcode() {
     let full = Postcode::parse("ev1 1ps").unwrap();
     assert_eq!(AreaLevel::District.area_of(&full).as_deref(), Some("EV1"));
     assert_eq!(AreaLevel::Sector.area_of(&full).as_deref(), Some("EV1 1"));
-    assert_eq!(AreaLevel::District.area_of_text("EV11PS").as_deref(), Some("EV1"));
+    assert_eq!(
+        AreaLevel::District.area_of_text("EV11PS").as_deref(),
+        Some("EV1")
+    );
     assert_eq!(AreaLevel::parse("Sector"), Some(AreaLevel::Sector));
     assert_eq!(AreaLevel::parse("ward"), None);
 }
@@ -78,7 +81,10 @@ fn a_promise_needs_enough_answers() {
     assert_eq!(response_promise(&h), Some(1));
     h.add(3, 5);
     assert_eq!(response_promise(&h), Some(3));
-    assert_eq!(promise_text(3), "Usually answers referrals within 3 working days");
+    assert_eq!(
+        promise_text(3),
+        "Usually answers referrals within 3 working days"
+    );
 }
 
 #[test]
@@ -86,20 +92,38 @@ fn a_need_with_no_service_near_an_area_is_a_gap() {
     let here = LatLon::new(51.37, -0.41).unwrap();
     let far = LatLon::new(52.5, -1.9).unwrap();
     let areas = vec![
-        AreaPoint { area: "EV1".into(), position: here },
-        AreaPoint { area: "FAR1".into(), position: far },
+        AreaPoint {
+            area: "EV1".into(),
+            position: here,
+        },
+        AreaPoint {
+            area: "FAR1".into(),
+            position: far,
+        },
     ];
     let needs: BTreeSet<NeedId> = [need("food"), need("debt")].into_iter().collect();
     let supply = vec![
-        SupplyPoint { need: need("food"), position: here },
-        SupplyPoint { need: need("debt"), position: far },
+        SupplyPoint {
+            need: need("food"),
+            position: here,
+        },
+        SupplyPoint {
+            need: need("debt"),
+            position: far,
+        },
     ];
     let found = gaps(&areas, &needs, &supply, 5.0);
     assert_eq!(
         found,
         vec![
-            Gap { area: "EV1".into(), need: need("debt") },
-            Gap { area: "FAR1".into(), need: need("food") },
+            Gap {
+                area: "EV1".into(),
+                need: need("debt")
+            },
+            Gap {
+                area: "FAR1".into(),
+                need: need("food")
+            },
         ]
     );
 }
@@ -122,7 +146,16 @@ fn two_organisations_meeting_a_need_in_an_area_overlap() {
 
 #[test]
 fn weekly_hours_count_each_named_day() {
-    assert_eq!(weekly_minutes(Some("WEEKLY"), Some("MO,WE,FR"), Some(540), Some(720)), 540);
-    assert_eq!(weekly_minutes(Some("MONTHLY"), Some("1TU"), Some(540), Some(720)), 0);
-    assert_eq!(weekly_minutes(Some("weekly"), Some("TU"), None, Some(720)), 0);
+    assert_eq!(
+        weekly_minutes(Some("WEEKLY"), Some("MO,WE,FR"), Some(540), Some(720)),
+        540
+    );
+    assert_eq!(
+        weekly_minutes(Some("MONTHLY"), Some("1TU"), Some(540), Some(720)),
+        0
+    );
+    assert_eq!(
+        weekly_minutes(Some("weekly"), Some("TU"), None, Some(720)),
+        0
+    );
 }

@@ -57,20 +57,21 @@ async fn response_times_are_grouped_by_weekday_and_days(db: &Db) {
     let other = Uuid::from_u128(0x0b);
     // Monday 2 November 2026, 10:00.
     let monday = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
-    let referral = |i: u128, to: Uuid, answered: Option<i64>, status: &str, reason: Option<&str>| {
-        SyntheticReferral {
-            id: Uuid::from_u128(0x1000 + i),
-            service_id: Uuid::from_u128(0x5e),
-            organization: to,
-            from_organization: (to == other).then_some(org),
-            status: status.to_owned(),
-            reason: reason.map(str::to_owned),
-            sent_at: monday,
-            answered_at: answered.map(|d| monday + TimeDelta::days(d) + TimeDelta::hours(20)),
-            closed_at: (status == "completed" || status == "rejected")
-                .then(|| monday + TimeDelta::days(9)),
-        }
-    };
+    let referral =
+        |i: u128, to: Uuid, answered: Option<i64>, status: &str, reason: Option<&str>| {
+            SyntheticReferral {
+                id: Uuid::from_u128(0x1000 + i),
+                service_id: Uuid::from_u128(0x5e),
+                organization: to,
+                from_organization: (to == other).then_some(org),
+                status: status.to_owned(),
+                reason: reason.map(str::to_owned),
+                sent_at: monday,
+                answered_at: answered.map(|d| monday + TimeDelta::days(d) + TimeDelta::hours(20)),
+                closed_at: (status == "completed" || status == "rejected")
+                    .then(|| monday + TimeDelta::days(9)),
+            }
+        };
     let added = store
         .add_synthetic_referrals(&[
             referral(1, org, Some(0), "completed", None),
@@ -106,8 +107,16 @@ async fn response_times_are_grouped_by_weekday_and_days(db: &Db) {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].reason.as_deref(), Some("no_capacity"));
     let flows = store.referral_flow(period).await.unwrap();
-    assert!(flows.iter().any(|f| f.from == Some(org) && f.to == other && f.count == 1));
-    assert!(flows.iter().any(|f| f.from.is_none() && f.to == org && f.count == 4));
+    assert!(
+        flows
+            .iter()
+            .any(|f| f.from == Some(org) && f.to == other && f.count == 1)
+    );
+    assert!(
+        flows
+            .iter()
+            .any(|f| f.from.is_none() && f.to == org && f.count == 4)
+    );
     // Nothing outside the period.
     let later = Period {
         from: monday + TimeDelta::days(1),

@@ -62,9 +62,9 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, Shown)]) -> Chart {
             y + BAR_HEIGHT - 6,
             escape(&short)
         );
-        let width = shown
-            .value()
-            .map_or(0, |v| ((v as f64 / max as f64) * f64::from(room)).round() as u32);
+        let width = shown.value().map_or(0, |v| {
+            ((v as f64 / max as f64) * f64::from(room)).round() as u32
+        });
         if width > 0 {
             let _ = write!(
                 svg,

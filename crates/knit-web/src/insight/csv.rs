@@ -49,7 +49,10 @@ pub fn download(filename: &str, header: &[&str], rows: &[Vec<String>]) -> Respon
 mod tests {
     #[test]
     fn fields_are_quoted_and_formulas_defused() {
-        let csv = super::text(&["need", "count"], &[vec!["Food, hot".into(), "=1+1".into()]]);
+        let csv = super::text(
+            &["need", "count"],
+            &[vec!["Food, hot".into(), "=1+1".into()]],
+        );
         assert_eq!(csv, "need,count\r\n\"Food, hot\",'=1+1\r\n");
     }
 }

@@ -50,11 +50,13 @@ impl ImpactQuery {
         let date = |field: &Option<String>, what: &str| -> Result<Option<NaiveDate>, PageError> {
             match field.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| {
-                    PageError::BadRequest(format!(
-                        "The {what} date must be a date such as 2026-04-01."
-                    ))
-                }),
+                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| {
+                        PageError::BadRequest(format!(
+                            "The {what} date must be a date such as 2026-04-01."
+                        ))
+                    }),
             }
         };
         let to = date(&self.to, "end")?.unwrap_or(today);
@@ -150,7 +152,8 @@ pub(crate) async fn figures(
             .or_insert_with(|| vec![0; columns])[j] += o.count;
     }
     let outcome_table = disclosure.table(&per_need.values().cloned().collect::<Vec<_>>());
-    let mut outcome_labels: Vec<&'static str> = NeedOutcome::ALL.iter().map(|o| o.label()).collect();
+    let mut outcome_labels: Vec<&'static str> =
+        NeedOutcome::ALL.iter().map(|o| o.label()).collect();
     outcome_labels.push("Still open");
     let outcome_rows = per_need
         .keys()
@@ -197,7 +200,11 @@ pub(crate) async fn figures(
 
     // Training by organisation.
     let training = store.training_by_organization(period).await?;
-    let kinds = [TrainingKind::Connector, TrainingKind::Refresher, TrainingKind::Joint];
+    let kinds = [
+        TrainingKind::Connector,
+        TrainingKind::Refresher,
+        TrainingKind::Joint,
+    ];
     let mut by_org: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for t in &training {
         let j = kinds
@@ -279,7 +286,11 @@ pub(crate) async fn show(
     Ok(render(
         &ImpactPage {
             site: &state.site,
-            domains_chart: bar_chart("domains", "Needs raised in casework, by kind of need", &bars),
+            domains_chart: bar_chart(
+                "domains",
+                "Needs raised in casework, by kind of need",
+                &bars,
+            ),
             f,
             from: asked.from.to_string(),
             to: asked.to.to_string(),
@@ -309,7 +320,11 @@ pub(crate) async fn page_html(state: &AppState) -> Result<String, PageError> {
         .collect();
     ImpactPage {
         site: &state.site,
-        domains_chart: bar_chart("domains", "Needs raised in casework, by kind of need", &bars),
+        domains_chart: bar_chart(
+            "domains",
+            "Needs raised in casework, by kind of need",
+            &bars,
+        ),
         f,
         from: asked.from.to_string(),
         to: asked.to.to_string(),

@@ -16,7 +16,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{TimeDelta, Utc};
 use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
-use knit_domain::insight::{AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes};
+use knit_domain::insight::{
+    AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes,
+};
 use knit_domain::needs::{NEEDS, NeedId};
 use knit_store::Store;
 use serde::Deserialize;
@@ -44,7 +46,12 @@ pub(crate) struct MapQuery {
 
 impl MapQuery {
     fn within_km(&self) -> Result<f64, PageError> {
-        match self.within.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        match self
+            .within
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
             None => Ok(DEFAULT_WITHIN_KM),
             Some(w) => w
                 .parse::<f64>()
@@ -152,11 +159,19 @@ pub(crate) async fn figures(
     let mut orgs_by_need: HashMap<NeedId, BTreeSet<Uuid>> = HashMap::new();
     for c in &supply {
         *services.entry((c.need, c.area.clone())).or_default() += c.services;
-        orgs_by_need.entry(c.need).or_default().insert(c.organization);
+        orgs_by_need
+            .entry(c.need)
+            .or_default()
+            .insert(c.organization);
     }
     let mut minutes: HashMap<NeedId, u64> = HashMap::new();
     for s in &shapes {
-        let m = weekly_minutes(s.freq.as_deref(), s.byday.as_deref(), s.opens_at, s.closes_at);
+        let m = weekly_minutes(
+            s.freq.as_deref(),
+            s.byday.as_deref(),
+            s.opens_at,
+            s.closes_at,
+        );
         *minutes.entry(s.need).or_default() += u64::from(m) * s.count;
     }
 
@@ -340,7 +355,6 @@ macro_rules! map_page {
 map_page!(MapPage, "insight/map.html");
 map_page!(PublicMapPage, "insight/public_map.html");
 
-
 fn charts(f: &MapFigures) -> (Chart, Chart) {
     let supply: Vec<(String, Shown)> = f
         .needs
@@ -503,7 +517,13 @@ pub(crate) async fn public_csv(
 /// The staff (or public) map page as HTML, with published figures: what `knit bench
 /// insight` times.
 pub(crate) async fn page_html(state: &AppState, staff: bool) -> Result<String, PageError> {
-    let f = figures(state.store.as_ref(), staff, Disclosure::Controlled, DEFAULT_WITHIN_KM).await?;
+    let f = figures(
+        state.store.as_ref(),
+        staff,
+        Disclosure::Controlled,
+        DEFAULT_WITHIN_KM,
+    )
+    .await?;
     let (supply_chart, demand_chart) = charts(&f);
     let html = if staff {
         MapPage {

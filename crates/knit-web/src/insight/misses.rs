@@ -75,7 +75,9 @@ impl MissLog {
     fn put_back(&self, misses: Vec<SearchMiss>) {
         if let Ok(mut pending) = self.pending.lock() {
             for m in misses {
-                *pending.entry((m.month, m.words, m.area, m.need)).or_default() += m.count;
+                *pending
+                    .entry((m.month, m.words, m.area, m.need))
+                    .or_default() += m.count;
             }
         }
     }

@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
-use knit_domain::insight::{
-    Histogram, PROMISE_DAYS, promise_text, response_promise, working_days,
-};
+use knit_domain::insight::{Histogram, PROMISE_DAYS, promise_text, response_promise, working_days};
 use knit_domain::referral::RejectionReason;
 use knit_store::Store;
 use knit_store::insight::{Period, ResponseBucket};
@@ -315,7 +313,11 @@ pub(crate) async fn page_html(state: &AppState) -> Result<String, crate::kit::Pa
         .take(15)
         .map(|o| (o.name.clone(), o.received))
         .collect();
-    let received_chart = bar_chart("received", "Referrals received by the busiest organisations", &top);
+    let received_chart = bar_chart(
+        "received",
+        "Referrals received by the busiest organisations",
+        &top,
+    );
     NetworkPage {
         site: &state.site,
         f,

@@ -24,13 +24,28 @@ const ORGANISATIONS: usize = 1_000;
 /// Distinct (words, area, need, month) rows the logged searches fall into.
 const MISS_ROWS: u64 = 40_000;
 const WORDS: &[&str] = &[
-    "benefits advice evening", "men's shed", "dementia carers group", "sign language",
-    "food parcel delivery", "debt help weekend", "bereavement group children",
-    "warm space sunday", "english classes", "gambling support", "tenancy advice",
-    "autism parents", "hoarding help", "legal aid", "befriending phone",
+    "benefits advice evening",
+    "men's shed",
+    "dementia carers group",
+    "sign language",
+    "food parcel delivery",
+    "debt help weekend",
+    "bereavement group children",
+    "warm space sunday",
+    "english classes",
+    "gambling support",
+    "tenancy advice",
+    "autism parents",
+    "hoarding help",
+    "legal aid",
+    "befriending phone",
 ];
 const REASONS: &[&str] = &[
-    "no_capacity", "not_eligible", "out_of_area", "not_the_right_service", "person_declined",
+    "no_capacity",
+    "not_eligible",
+    "out_of_area",
+    "not_the_right_service",
+    "person_declined",
 ];
 
 pub async fn run(
@@ -61,7 +76,11 @@ pub async fn run(
             let org = &orgs[i % orgs.len()];
             s.organization_id = org.id;
             s.organization = Some(org.clone());
-            for l in s.service_at_locations.iter().filter_map(|sal| sal.location.as_ref()) {
+            for l in s
+                .service_at_locations
+                .iter()
+                .filter_map(|sal| sal.location.as_ref())
+            {
                 if let (Some(lat), Some(lon)) = (l.latitude, l.longitude) {
                     for a in &l.addresses {
                         if let Some(area) = AreaLevel::District.area_of_text(&a.postal_code) {
@@ -118,7 +137,8 @@ pub async fn run(
                 Some(a) if roll < 0.80 => (
                     "completed",
                     None,
-                    Some(a + TimeDelta::minutes(rng.below(20 * 24 * 60) as i64)).filter(|t| *t < now),
+                    Some(a + TimeDelta::minutes(rng.below(20 * 24 * 60) as i64))
+                        .filter(|t| *t < now),
                 ),
                 Some(_) => ("in-progress", None, None),
             };
@@ -156,7 +176,10 @@ pub async fn run(
             rows.push(SearchMiss {
                 month: month_of(day),
                 words: format!("{} {}", rng.pick(WORDS), i % 97),
-                area: areas.get(rng.below(areas.len().max(1))).cloned().unwrap_or_default(),
+                area: areas
+                    .get(rng.below(areas.len().max(1)))
+                    .cloned()
+                    .unwrap_or_default(),
                 need: rng.pick(&needs).to_string(),
                 count: per_row,
             });

@@ -32,7 +32,11 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     // Three organisations, one service each, that meet a need.
     let mut chosen = Vec::new();
     for s in &services {
-        if !s.needs().is_empty() && !chosen.iter().any(|c: &&knit_domain::Service| c.organization_id == s.organization_id) {
+        if !s.needs().is_empty()
+            && !chosen
+                .iter()
+                .any(|c: &&knit_domain::Service| c.organization_id == s.organization_id)
+        {
             chosen.push(s);
         }
         if chosen.len() == 3 {
@@ -94,7 +98,13 @@ async fn refer(
         })
         .await?;
     store
-        .set_need(person, need, Priority::Soon, "", stamp(sent - TimeDelta::hours(1)))
+        .set_need(
+            person,
+            need,
+            Priority::Soon,
+            "",
+            stamp(sent - TimeDelta::hours(1)),
+        )
         .await?;
     let organization = OrganizationId(service.organization_id);
     store

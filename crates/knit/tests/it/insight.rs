@@ -146,11 +146,7 @@ async fn seed_directory(store: SharedStore) {
         position: LatLon::new(lat, lon).unwrap(),
     };
     store
-        .put_postcodes(&[
-            point("EV1", EV1),
-            point("EV2", EV2),
-            point("EV1 1AA", EV1),
-        ])
+        .put_postcodes(&[point("EV1", EV1), point("EV2", EV2), point("EV1 1AA", EV1)])
         .await
         .expect("postcodes are stored");
 }
@@ -298,7 +294,8 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     .await;
     seed_casework(&app, priya.id).await;
     let mut lead = Browser::new(&app, "198.51.100.60");
-    lead.sign_in("priya.insight@example.org", Some(&secret)).await;
+    lead.sign_in("priya.insight@example.org", Some(&secret))
+        .await;
 
     // Searches nothing matches, near a full postcode and with a phone number typed in:
     // counted by words and district, nothing else.
@@ -336,7 +333,12 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     // The agency map finds the overlap and the gaps.
     let map = lead.get("/staff/insight/map").await;
     assert_eq!(map.status, 200, "{}", map.body);
-    let csv = app.client.get(format!("{}/insight/map.csv", app.base_url)).send().await.unwrap();
+    let csv = app
+        .client
+        .get(format!("{}/insight/map.csv", app.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         csv.headers()["content-type"].to_str().unwrap(),
         "text/csv; charset=utf-8"
@@ -349,7 +351,10 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     );
     assert!(public_csv.contains("gap,Debt advice,EV1,"), "{public_csv}");
     // Publicly nobody asked for food; place leads also count the referrals turned down.
-    assert!(!public_csv.contains("gap,Food support,EV2,"), "{public_csv}");
+    assert!(
+        !public_csv.contains("gap,Food support,EV2,"),
+        "{public_csv}"
+    );
     assert!(!public_csv.contains("gap,Food support,EV1,"));
     assert!(!public_csv.contains("gap,Debt advice,EV2,"));
     // Two food services in EV1, each open six hours a week.
@@ -386,7 +391,9 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     assert!(!staff_csv.contains("gap,Food support,EV1,"));
     let exact_csv = lead.get("/staff/insight/map.csv?exact=1").await.body;
     assert!(exact_csv.contains("demand,Debt advice,all,searches that found nothing,12"));
-    assert!(exact_csv.contains("demand,Food support,all,referrals turned down for lack of capacity,3"));
+    assert!(
+        exact_csv.contains("demand,Food support,all,referrals turned down for lack of capacity,3")
+    );
     // Searches that found nothing: the nine are shown (as 10), the single one never.
     assert!(map.body.contains("wibble frobnicate"));
     assert!(!map.body.contains("zorblaxian"));
@@ -406,15 +413,22 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     let page = lead.get("/staff/insight/network").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("No capacity"));
-    assert!(page.body.contains("[c]"), "three turned down is a small count");
+    assert!(
+        page.body.contains("[c]"),
+        "three turned down is a small count"
+    );
 
     // The Larder's public page carries its promise; Pantry has too few referrals for one.
-    let (_, larder_page) = app.get_text(&format!("/services/{}", Uuid::from_u128(0x100))).await;
+    let (_, larder_page) = app
+        .get_text(&format!("/services/{}", Uuid::from_u128(0x100)))
+        .await;
     assert!(
         larder_page.contains("Usually answers referrals within 2 working days"),
         "{larder_page}"
     );
-    let (_, pantry_page) = app.get_text(&format!("/services/{}", Uuid::from_u128(0x200))).await;
+    let (_, pantry_page) = app
+        .get_text(&format!("/services/{}", Uuid::from_u128(0x200)))
+        .await;
     assert!(!pantry_page.contains("Usually answers referrals"));
 
     // Impact: ten people, eight better by a meaningful amount.

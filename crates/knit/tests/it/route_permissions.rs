@@ -747,7 +747,12 @@ fn table() -> Vec<Route> {
             "/staff/matcher",
             Action::ViewReports,
         ),
-        route("GET", "/staff/insight", "/staff/insight", Action::ViewReports),
+        route(
+            "GET",
+            "/staff/insight",
+            "/staff/insight",
+            Action::ViewReports,
+        ),
         route(
             "GET",
             "/staff/insight/map",
