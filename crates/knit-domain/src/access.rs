@@ -76,6 +76,7 @@ action_kinds! {
     BookTraining => "book_training",
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
+    ViewExactFigures => "view_exact_figures",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -155,6 +156,11 @@ pub enum Action {
     ViewOwnConnectorFigures,
     /// Print one's own postcards, carrying one's own code.
     PrintOwnPostcards,
+
+    // Place insight.
+    /// See place insight with exact figures instead of suppressed and rounded ones: small
+    /// counts could single a person out, so only place leads, with two-factor.
+    ViewExactFigures,
 }
 
 /// Who an action is for, before any role is considered.
@@ -204,6 +210,7 @@ impl Action {
             Action::BookTraining => ActionKind::BookTraining,
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
+            Action::ViewExactFigures => ActionKind::ViewExactFigures,
         }
     }
 
@@ -260,6 +267,8 @@ impl Action {
                 // The register and the connector sign-ups name residents who volunteered,
                 // with their email addresses and phone numbers.
                 | Action::ManageTraining
+                // Exact small counts can single a person out.
+                | Action::ViewExactFigures
         )
     }
 
@@ -302,6 +311,7 @@ impl Action {
             Action::BookTraining,
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
+            Action::ViewExactFigures,
         ]
     }
 
@@ -341,6 +351,7 @@ pub fn grant(role: Role, action: &Action) -> Grant {
             Anywhere
         }
         (PlaceLead, A::ReadAuditLog | A::ManageTraining | A::ViewReports) => Anywhere,
+        (PlaceLead, A::ViewExactFigures) => Anywhere,
 
         // Erasure cannot be undone, so it is a place lead's decision, made from the list of
         // cases past their retention period or on a person's request passed on to them.

@@ -19,6 +19,7 @@ pub mod backup;
 pub mod casework;
 pub mod connectors;
 mod error;
+pub mod insight;
 mod open;
 mod postgres;
 pub mod sealing;
@@ -28,6 +29,7 @@ pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
+pub use insight::InsightStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -90,7 +92,9 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + CaseworkStore + ConnectorStore + InsightStore + Send + Sync + 'static
+{
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -50,7 +50,7 @@ type Tx = Transaction<'static, DB>;
 
 /// What a sealed value is bound to: its table and row. A value copied to another row or
 /// table no longer opens.
-fn context(table: &str, id: &str, second: Option<&str>) -> String {
+pub(super) fn context(table: &str, id: &str, second: Option<&str>) -> String {
     match second {
         Some(second) => format!("{table}:{id}:{second}"),
         None => format!("{table}:{id}"),
@@ -62,7 +62,11 @@ fn seal<T: Serialize + ?Sized>(keys: &KeyRing, value: &T, context: &str) -> Resu
     Ok(keys.seal(&json, context.as_bytes()))
 }
 
-fn unseal<T: DeserializeOwned>(keys: &KeyRing, sealed: &[u8], context: &str) -> Result<T> {
+pub(super) fn unseal<T: DeserializeOwned>(
+    keys: &KeyRing,
+    sealed: &[u8],
+    context: &str,
+) -> Result<T> {
     let json = keys
         .open(sealed, context.as_bytes())
         .map_err(|e| corrupt(format!("{context}: {e}")))?;
@@ -530,6 +534,8 @@ async fn apply_move(
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from)?;
+    super::sql_insight::note_response(tx, referral.id.0, to, side == Side::Receiver, stamp.at)
+        .await?;
     add_referral_event(
         tx,
         keys,

@@ -11,6 +11,8 @@ mod casework;
 mod connectors;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
+#[path = "contract/insight.rs"]
+mod insight;
 #[path = "contract/stories.rs"]
 mod stories;
 

@@ -393,11 +393,19 @@ fn audit_routes() -> Vec<Route> {
 }
 
 fn insight_routes() -> Vec<Route> {
-    vec![get(
-        "/staff/matcher",
-        staff(Action::ViewReports),
-        insight::matcher::show,
-    )]
+    use insight::{impact, map, matcher, network};
+    let reports = staff(Action::ViewReports);
+    vec![
+        get("/staff/matcher", reports, matcher::show),
+        get("/staff/insight", reports, insight::index),
+        get("/staff/insight/map", reports, map::staff),
+        get("/staff/insight/map.csv", reports, map::staff_csv),
+        get("/staff/insight/network", reports, network::show),
+        get("/staff/insight/network.csv", reports, network::csv),
+        get("/staff/insight/impact", reports, impact::show),
+        get("/insight/map", PUBLIC, map::public),
+        get("/insight/map.csv", PUBLIC, map::public_csv),
+    ]
 }
 
 /// Every route as (method, path), for tests that compare the table with what they visit.

@@ -17,6 +17,8 @@ pub struct SearchEngine {
     pub(crate) index: RwLock<DirectoryIndex>,
     pub(crate) catalogue: RwLock<Catalogue>,
     pub(crate) matcher: Matcher,
+    /// Searches that found nothing, waiting to be counted (`insight::misses`).
+    pub(crate) misses: crate::insight::misses::MissLog,
     /// The last directory change this engine has taken in.
     applied: AtomicU64,
 }
@@ -70,6 +72,7 @@ impl SearchEngine {
             index: RwLock::new(index),
             catalogue: RwLock::new(catalogue),
             matcher: Matcher::default(),
+            misses: Default::default(),
             applied: AtomicU64::new(applied),
         })
     }

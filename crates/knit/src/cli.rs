@@ -238,6 +238,20 @@ pub enum BenchCommand {
     /// HSDS file of services, for queries given as {"query","near":{"lat","lon"}|null}
     /// lines.
     Search { services: PathBuf, queries: PathBuf },
+    /// How long the agency map and the insight dashboards take to build over a county's
+    /// data, generated into the database first if it holds fewer services (synthetic
+    /// directory, referrals and searches that found nothing, bulk inserted).
+    Insight {
+        #[arg(long, default_value_t = 10_000)]
+        services: usize,
+        #[arg(long, default_value_t = 200_000)]
+        referrals: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        searches: u64,
+        /// Times each page is built.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 pub fn init_logging() {
@@ -331,6 +345,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Search { services, queries }) => {
             commands::bench::search(&services, &queries)
         }
+        Command::Bench(BenchCommand::Insight {
+            services,
+            referrals,
+            searches,
+            runs,
+        }) => commands::bench_insight::run(&global, services, referrals, searches, runs).await,
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

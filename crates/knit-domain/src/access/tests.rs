@@ -356,6 +356,7 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("connector", "hand_off_to_coordinator", Reach::Anywhere),
     ("connector", "view_own_connector_figures", Reach::Anywhere),
     ("connector", "print_own_postcards", Reach::Anywhere),
+    ("place_lead", "view_exact_figures", Reach::Anywhere),
 ];
 
 const PUBLIC: &[&str] = &[

@@ -318,6 +318,7 @@ cost-ask = Gofynnwch am y costau
 service-no-place-remote = Mae'r gwasanaeth hwn yn gweithio dros y ffôn neu ar-lein.
 service-no-place-unpublished = Nid yw'r cyfeiriad wedi'i gyhoeddi. Cysylltwch â nhw i gael gwybod ble i fynd.
 service-checked-long-ago = { $date } (dros flwyddyn yn ôl: holwch nhw cyn i chi fynd)
+service-promise-window = (o'r 90 diwrnod diwethaf).
 service-never-checked = heb ei gofnodi
 
 ## Misoedd (only in Welsh: English from the calendar)

@@ -217,6 +217,7 @@ cost-ask = Ask about costs
 service-no-place-remote = This service works by phone or online.
 service-no-place-unpublished = The address is not published. Contact them to find out where to go.
 service-checked-long-ago = { $date } (over a year ago: check with them before you go)
+service-promise-window = (from the last 90 days).
 service-never-checked = not recorded
 
 ## When a service next opens

@@ -343,6 +343,10 @@ pub async fn search_from(
         .read()
         .map_err(|_| SearchError::Unavailable)?
         .search(&query);
+    if results.total == 0 && !words.is_empty() {
+        let need = suggested.first().map(|m| m.need.as_str());
+        engine.misses.note(&words, filled(&request.near), need, now);
+    }
     let pages = (results.total as u32).div_ceil(PER_PAGE).max(1);
     if page > pages {
         return Err(SearchError::NoSuchPage { page, pages });

@@ -72,6 +72,8 @@ pub(crate) struct ServiceView {
 struct ServicePage<'a> {
     site: &'a Site,
     s: ServiceView,
+    /// "Usually answers referrals within 3 working days", when known (place insight).
+    promise: Option<String>,
 }
 
 pub(crate) fn status_note(status: ServiceStatus) -> String {
@@ -265,10 +267,17 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         .filter(|s| s.status.is_listed())
         .ok_or_else(not_found)?;
     let today = opening::uk_local(chrono::Utc::now()).date();
+    let promise = crate::insight::network::promise(
+        state.store.as_ref(),
+        service.organization_id,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(render(
         &ServicePage {
             site: &state.site,
             s: view(&service, today),
+            promise,
         },
         StatusCode::OK,
     ))

@@ -1,4 +1,84 @@
-//! Place insight: what the network's own records say about how it is doing. For now, where
-//! the needs matcher is weak, from what coordinators did with its suggestions.
+//! Place insight: what the network's own records say about how it is doing. Where the
+//! needs matcher is weak (`matcher`); searches that found nothing (`misses`); how the
+//! network responds to referrals (`network`); the agency map of supply and demand by need
+//! and area, for place leads and in public without casework (`map`); and the impact report
+//! (`impact`). Every count is published through `knit_domain::disclosure`: suppressed and
+//! rounded, unless the viewer's role allows exact figures and they ask for them.
 
+pub mod bench;
+pub(crate) mod chart;
+pub(crate) mod csv;
+pub(crate) mod impact;
+pub(crate) mod map;
 pub(crate) mod matcher;
+pub mod misses;
+pub(crate) mod network;
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+use knit_domain::access::{Action, decide};
+use knit_domain::disclosure::Disclosure;
+use knit_domain::insight::AreaLevel;
+use serde::Deserialize;
+
+use crate::kit::Allowed;
+
+/// The area figures are grouped by, from `KNIT_INSIGHT_AREA` (`district` or `sector`).
+pub fn area_level() -> AreaLevel {
+    static LEVEL: OnceLock<AreaLevel> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("KNIT_INSIGHT_AREA")
+            .ok()
+            .and_then(|v| AreaLevel::parse(&v))
+            .unwrap_or_default()
+    })
+}
+
+/// `?exact=1` on a staff insight page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Figures {
+    #[serde(default)]
+    exact: Option<String>,
+}
+
+impl Figures {
+    /// Exact figures only when asked for and the policy allows them.
+    pub(crate) fn disclosure(&self, allowed: &Allowed) -> Disclosure {
+        let asked = self.exact.as_deref().is_some_and(|v| v == "1");
+        if asked && decide(allowed.actor(), &Action::ViewExactFigures).is_allowed() {
+            Disclosure::Exact
+        } else {
+            Disclosure::Controlled
+        }
+    }
+}
+
+/// Whether the viewer may switch to exact figures.
+pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
+    decide(allowed.actor(), &Action::ViewExactFigures).is_allowed()
+}
+
+/// The last `days` days to `now`.
+pub(crate) fn last_days(now: DateTime<Utc>, days: i64) -> knit_store::insight::Period {
+    knit_store::insight::Period {
+        from: now - chrono::TimeDelta::days(days),
+        until: now,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "insight/index.html")]
+struct IndexPage<'a> {
+    site: &'a crate::Site,
+}
+
+/// `/staff/insight`
+pub(crate) async fn index(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+) -> crate::kit::PageResult {
+    Ok(crate::kit::render(
+        &IndexPage { site: &state.site },
+        axum::http::StatusCode::OK,
+    ))
+}

@@ -27,6 +27,7 @@ pub async fn demo(global: &Global, bind: &str) -> anyhow::Result<()> {
     super::use_keys(global, store.as_ref())?;
     app::load_demo(store.as_ref()).await?;
     app::add_demo_staff(store.as_ref()).await?;
+    crate::demo::insight::seed(store.as_ref()).await?;
     println!(
         "Demo connector (for this demo only): {} / {}",
         crate::demo::DEMO_CONNECTOR_EMAIL,
@@ -82,6 +83,10 @@ async fn run(
     tokio::spawn(knit_web::referrals::chaser::run(
         state.store.clone(),
         state.site.chase,
+    ));
+    tokio::spawn(knit_web::insight::misses::run(
+        state.store.clone(),
+        Arc::clone(&state.engine),
     ));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)

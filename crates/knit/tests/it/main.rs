@@ -6,6 +6,7 @@ mod connectors;
 mod directory_changes;
 mod directory_site;
 mod durability;
+mod insight;
 mod listing_checks;
 mod marys_journey;
 mod organisations;

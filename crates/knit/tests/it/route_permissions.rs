@@ -100,6 +100,8 @@ fn table() -> Vec<Route> {
     vec![
         route("GET", "/", "/", PUBLIC),
         route("GET", "/search", "/search?q=food", PUBLIC),
+        route("GET", "/insight/map", "/insight/map", PUBLIC),
+        route("GET", "/insight/map.csv", "/insight/map.csv", PUBLIC),
         route("GET", "/services/{id}", "/services/{service}", PUBLIC),
         with_form(
             route(
@@ -743,6 +745,42 @@ fn table() -> Vec<Route> {
             "GET",
             "/staff/matcher",
             "/staff/matcher",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight",
+            "/staff/insight",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight/map",
+            "/staff/insight/map",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight/map.csv",
+            "/staff/insight/map.csv?exact=1",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight/network",
+            "/staff/insight/network",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight/network.csv",
+            "/staff/insight/network.csv",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
+            "/staff/insight/impact",
+            "/staff/insight/impact?exact=1",
             Action::ViewReports,
         ),
         route(

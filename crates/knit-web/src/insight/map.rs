@@ -1,0 +1,556 @@
+//! The agency map: what the place offers (services, hours open a week, organisations) by
+//! need and area, against what people asked for (needs raised in connectors' conversations
+//! and in casework, searches that found nothing, referrals turned down for lack of
+//! capacity); the gaps (needs asked for with no service within a distance of an area) and
+//! overlaps (several organisations meeting the same need in the same area). Place leads see
+//! `/staff/insight/map`; the public `/insight/map` carries no casework figures at all.
+//!
+//! Supply figures count listings, which are public, and are shown as they are; every
+//! figure about people goes through `knit_domain::disclosure`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{TimeDelta, Utc};
+use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
+use knit_domain::insight::{
+    AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes,
+};
+use knit_domain::needs::{NEEDS, NeedId};
+use knit_store::Store;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::chart::{Chart, bar_chart, heat};
+use super::{Figures, area_level, last_days, may_see_exact};
+use crate::kit::{Allowed, PageError, PageResult, render};
+use crate::{AppState, Site};
+
+/// How far from an area's centre a service may be and still meet its need.
+pub const DEFAULT_WITHIN_KM: f64 = 5.0;
+/// Rows listed of gaps and overlaps.
+const LISTED: usize = 100;
+/// Demand is counted over the last year.
+const DEMAND_DAYS: i64 = 365;
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MapQuery {
+    #[serde(default)]
+    within: Option<String>,
+    #[serde(flatten)]
+    figures: Figures,
+}
+
+impl MapQuery {
+    fn within_km(&self) -> Result<f64, PageError> {
+        match self
+            .within
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            None => Ok(DEFAULT_WITHIN_KM),
+            Some(w) => w
+                .parse::<f64>()
+                .ok()
+                .filter(|d| (0.5..=100.0).contains(d))
+                .ok_or_else(|| {
+                    PageError::BadRequest(
+                        "The distance must be a number of kilometres between 0.5 and 100.".into(),
+                    )
+                }),
+        }
+    }
+}
+
+pub(crate) struct NeedRow {
+    pub label: &'static str,
+    pub services: u64,
+    pub organizations: u64,
+    pub hours: u64,
+    /// Services in each area, with the cell's shade.
+    pub cells: Vec<(u64, u8)>,
+}
+
+pub(crate) struct DemandRow {
+    pub label: &'static str,
+    pub searches: Shown,
+    pub conversations: Shown,
+    pub casework: Shown,
+    pub refusals: Shown,
+    pub total: Shown,
+}
+
+pub(crate) struct GapRow {
+    pub area: String,
+    pub need: &'static str,
+}
+
+pub(crate) struct OverlapRow {
+    pub area: String,
+    pub need: &'static str,
+    pub organizations: String,
+    pub count: usize,
+}
+
+pub(crate) struct MissRow {
+    pub words: String,
+    pub area: String,
+    pub count: Shown,
+}
+
+pub(crate) struct MapFigures {
+    pub level: &'static str,
+    pub within_km: f64,
+    pub areas: Vec<String>,
+    pub needs: Vec<NeedRow>,
+    pub demand: Vec<DemandRow>,
+    pub demand_totals: Vec<Shown>,
+    pub gaps: Vec<GapRow>,
+    pub gaps_total: usize,
+    pub overlaps: Vec<OverlapRow>,
+    pub overlaps_total: usize,
+    pub misses: Vec<MissRow>,
+}
+
+fn label(need: NeedId) -> &'static str {
+    need.need().label
+}
+
+/// The figures of the map. `casework` adds the columns that come from casework (needs
+/// raised with coordinators, referrals turned down); the public map has none of them.
+pub(crate) async fn figures(
+    store: &dyn Store,
+    casework: bool,
+    disclosure: Disclosure,
+    within_km: f64,
+) -> knit_store::Result<MapFigures> {
+    let now = Utc::now();
+    let level = area_level();
+    let sector = level == knit_domain::insight::AreaLevel::Sector;
+    let period = last_days(now, DEMAND_DAYS);
+    let from_month = first_kept_month(now.date_naive());
+
+    let supply = store.supply(sector).await?;
+    let shapes = store.schedule_shapes(sector).await?;
+    let places = store.supply_places().await?;
+    let misses_by_need = store.search_miss_needs(&from_month).await?;
+    let conversations = store
+        .conversation_needs(
+            (now - TimeDelta::days(DEMAND_DAYS)).date_naive(),
+            now.date_naive() + chrono::Days::new(1),
+        )
+        .await?;
+    let (case_needs, refusals) = if casework {
+        (
+            store.casework_needs(period).await?,
+            store.capacity_refusals(period).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    // Supply by need and area.
+    let mut areas: BTreeSet<String> = supply.iter().map(|c| c.area.clone()).collect();
+    let mut services: HashMap<(NeedId, String), u64> = HashMap::new();
+    let mut orgs_by_need: HashMap<NeedId, BTreeSet<Uuid>> = HashMap::new();
+    for c in &supply {
+        *services.entry((c.need, c.area.clone())).or_default() += c.services;
+        orgs_by_need
+            .entry(c.need)
+            .or_default()
+            .insert(c.organization);
+    }
+    let mut minutes: HashMap<NeedId, u64> = HashMap::new();
+    for s in &shapes {
+        let m = weekly_minutes(
+            s.freq.as_deref(),
+            s.byday.as_deref(),
+            s.opens_at,
+            s.closes_at,
+        );
+        *minutes.entry(s.need).or_default() += u64::from(m) * s.count;
+    }
+
+    // Demand by need, from each source.
+    let mut demand: BTreeMap<NeedId, [u64; 4]> = BTreeMap::new();
+    for m in &misses_by_need {
+        demand.entry(m.need).or_default()[0] += m.count;
+        if !m.area.is_empty() {
+            areas.insert(m.area.clone());
+        }
+    }
+    for c in &conversations {
+        demand.entry(c.need).or_default()[1] += c.count;
+    }
+    for c in &case_needs {
+        demand.entry(c.need).or_default()[2] += c.count;
+    }
+    for r in &refusals {
+        demand.entry(r.need).or_default()[3] += r.count;
+    }
+    let areas: Vec<String> = areas.into_iter().collect();
+
+    let max_cell = services.values().copied().max().unwrap_or(0);
+    let mut needs: Vec<NeedRow> = NEEDS
+        .iter()
+        .filter(|n| orgs_by_need.contains_key(&n.id) || demand.contains_key(&n.id))
+        .map(|n| {
+            let cells: Vec<(u64, u8)> = areas
+                .iter()
+                .map(|a| {
+                    let v = services.get(&(n.id, a.clone())).copied().unwrap_or(0);
+                    (v, heat(Shown::Exact(v), max_cell))
+                })
+                .collect();
+            NeedRow {
+                label: n.label,
+                services: cells.iter().map(|c| c.0).sum(),
+                organizations: orgs_by_need.get(&n.id).map_or(0, |o| o.len() as u64),
+                hours: minutes.get(&n.id).copied().unwrap_or(0) / 60,
+                cells,
+            }
+        })
+        .collect();
+    needs.sort_by(|a, b| b.services.cmp(&a.services).then(a.label.cmp(b.label)));
+
+    let demand_needs: Vec<NeedId> = demand.keys().copied().collect();
+    let grid: Vec<Vec<u64>> = demand
+        .values()
+        .map(|d| {
+            if casework {
+                d.to_vec()
+            } else {
+                d[..2].to_vec()
+            }
+        })
+        .collect();
+    let table = disclosure.table(&grid);
+    let demand_rows: Vec<DemandRow> = demand_needs
+        .iter()
+        .enumerate()
+        .map(|(i, need)| {
+            let cell = |j: usize| table.cells[i].get(j).copied().unwrap_or(Shown::Rounded(0));
+            DemandRow {
+                label: label(*need),
+                searches: cell(0),
+                conversations: cell(1),
+                casework: cell(2),
+                refusals: cell(3),
+                total: table.row_totals[i],
+            }
+        })
+        .collect();
+    let mut demand_totals = table.column_totals.clone();
+    demand_totals.push(table.total);
+
+    // Gaps: needs people asked for, with no service near an area's centre.
+    let centres = store.area_centres(&areas).await?;
+    let area_points: Vec<AreaPoint> = centres
+        .into_iter()
+        .map(|(area, position)| AreaPoint { area, position })
+        .collect();
+    let asked: BTreeSet<NeedId> = demand.keys().copied().collect();
+    let supply_points: Vec<SupplyPoint> = places
+        .iter()
+        .map(|p| SupplyPoint {
+            need: p.need,
+            position: p.position,
+        })
+        .collect();
+    let found_gaps = gaps(&area_points, &asked, &supply_points, within_km);
+    let gaps_total = found_gaps.len();
+
+    // Overlaps: several organisations meeting one need in one area.
+    let rows: Vec<(String, NeedId, Uuid)> = supply
+        .iter()
+        .map(|c| (c.area.clone(), c.need, c.organization))
+        .collect();
+    let found_overlaps = overlaps(&rows);
+    let overlaps_total = found_overlaps.len();
+    let listed: Vec<_> = found_overlaps.into_iter().take(LISTED).collect();
+    let mut ids: Vec<Uuid> = listed
+        .iter()
+        .flat_map(|o| o.organizations.iter().copied())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let names: HashMap<Uuid, String> = store.organization_names(&ids).await?.into_iter().collect();
+    let overlap_rows = listed
+        .into_iter()
+        .map(|o| {
+            let mut named: Vec<String> = o
+                .organizations
+                .iter()
+                .filter_map(|id| names.get(id).cloned())
+                .collect();
+            named.sort();
+            OverlapRow {
+                area: o.area,
+                need: label(o.need),
+                count: o.organizations.len(),
+                organizations: named.join(", "),
+            }
+        })
+        .collect();
+
+    // What people searched for and did not find: only groups large enough to publish, so
+    // words typed by one person (a name, say) never appear.
+    let mut misses = Vec::new();
+    if casework {
+        for m in store.search_misses(&from_month, 200).await? {
+            let shown = disclosure.count(m.count);
+            if disclosure == Disclosure::Exact || !shown.is_suppressed() {
+                misses.push(MissRow {
+                    words: m.words,
+                    area: m.area,
+                    count: shown,
+                });
+            }
+        }
+    }
+
+    Ok(MapFigures {
+        level: level.label(),
+        within_km,
+        areas,
+        needs,
+        demand: demand_rows,
+        demand_totals,
+        gaps: found_gaps
+            .into_iter()
+            .take(LISTED)
+            .map(|g| GapRow {
+                area: g.area,
+                need: label(g.need),
+            })
+            .collect(),
+        gaps_total,
+        overlaps: overlap_rows,
+        overlaps_total,
+        misses,
+    })
+}
+
+macro_rules! map_page {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            site: &'a Site,
+            f: MapFigures,
+            staff: bool,
+            exact: bool,
+            may_see_exact: bool,
+            key: &'static str,
+            supply_chart: Chart,
+            demand_chart: Chart,
+            csv: &'static str,
+        }
+    };
+}
+map_page!(MapPage, "insight/map.html");
+map_page!(PublicMapPage, "insight/public_map.html");
+
+fn charts(f: &MapFigures) -> (Chart, Chart) {
+    let supply: Vec<(String, Shown)> = f
+        .needs
+        .iter()
+        .take(15)
+        .map(|n| (n.label.to_owned(), Shown::Exact(n.services)))
+        .collect();
+    let demand: Vec<(String, Shown)> = f
+        .demand
+        .iter()
+        .map(|d| (d.label.to_owned(), d.total))
+        .collect();
+    (
+        bar_chart("supply", "Services by need", &supply),
+        bar_chart("demand", "Needs people asked for", &demand),
+    )
+}
+
+/// `/staff/insight/map`
+pub(crate) async fn staff(
+    State(state): State<AppState>,
+    allowed: Allowed,
+    Query(q): Query<MapQuery>,
+) -> PageResult {
+    let disclosure = q.figures.disclosure(&allowed);
+    let f = figures(state.store.as_ref(), true, disclosure, q.within_km()?).await?;
+    let (supply_chart, demand_chart) = charts(&f);
+    Ok(render(
+        &MapPage {
+            site: &state.site,
+            f,
+            staff: true,
+            exact: disclosure == Disclosure::Exact,
+            may_see_exact: may_see_exact(&allowed),
+            key: SUPPRESSED_MEANING,
+            supply_chart,
+            demand_chart,
+            csv: "/staff/insight/map.csv",
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// `/insight/map`: no casework figures, always published figures.
+pub(crate) async fn public(State(state): State<AppState>, Query(q): Query<MapQuery>) -> PageResult {
+    let f = figures(
+        state.store.as_ref(),
+        false,
+        Disclosure::Controlled,
+        q.within_km()?,
+    )
+    .await?;
+    let (supply_chart, demand_chart) = charts(&f);
+    Ok(render(
+        &PublicMapPage {
+            site: &state.site,
+            f,
+            staff: false,
+            exact: false,
+            may_see_exact: false,
+            key: SUPPRESSED_MEANING,
+            supply_chart,
+            demand_chart,
+            csv: "/insight/map.csv",
+        },
+        StatusCode::OK,
+    ))
+}
+
+fn csv_of(f: &MapFigures, casework: bool) -> Response {
+    let mut rows = Vec::new();
+    for n in &f.needs {
+        for (area, (services, _)) in f.areas.iter().zip(&n.cells) {
+            if *services > 0 {
+                rows.push(vec![
+                    "supply".to_owned(),
+                    n.label.to_owned(),
+                    area.clone(),
+                    "services".to_owned(),
+                    services.to_string(),
+                ]);
+            }
+        }
+        rows.push(vec![
+            "supply".to_owned(),
+            n.label.to_owned(),
+            "all".to_owned(),
+            "hours open a week".to_owned(),
+            n.hours.to_string(),
+        ]);
+    }
+    for d in &f.demand {
+        let mut add = |what: &str, v: Shown| {
+            rows.push(vec![
+                "demand".to_owned(),
+                d.label.to_owned(),
+                "all".to_owned(),
+                what.to_owned(),
+                v.to_string(),
+            ])
+        };
+        add("searches that found nothing", d.searches);
+        add("needs raised in conversations", d.conversations);
+        if casework {
+            add("needs raised in casework", d.casework);
+            add("referrals turned down for lack of capacity", d.refusals);
+        }
+    }
+    for g in &f.gaps {
+        rows.push(vec![
+            "gap".to_owned(),
+            g.need.to_owned(),
+            g.area.clone(),
+            format!("no service within {} km", f.within_km),
+            String::new(),
+        ]);
+    }
+    for o in &f.overlaps {
+        rows.push(vec![
+            "overlap".to_owned(),
+            o.need.to_owned(),
+            o.area.clone(),
+            o.organizations.clone(),
+            o.count.to_string(),
+        ]);
+    }
+    super::csv::download(
+        "agency-map.csv",
+        &["kind", "need", "area", "measure", "value"],
+        &rows,
+    )
+}
+
+/// `/staff/insight/map.csv`
+pub(crate) async fn staff_csv(
+    State(state): State<AppState>,
+    allowed: Allowed,
+    Query(q): Query<MapQuery>,
+) -> Result<Response, PageError> {
+    let disclosure = q.figures.disclosure(&allowed);
+    let f = figures(state.store.as_ref(), true, disclosure, q.within_km()?).await?;
+    Ok(csv_of(&f, true))
+}
+
+/// `/insight/map.csv`
+pub(crate) async fn public_csv(
+    State(state): State<AppState>,
+    Query(q): Query<MapQuery>,
+) -> Result<Response, PageError> {
+    let f = figures(
+        state.store.as_ref(),
+        false,
+        Disclosure::Controlled,
+        q.within_km()?,
+    )
+    .await?;
+    Ok(csv_of(&f, false))
+}
+
+/// The staff (or public) map page as HTML, with published figures: what `knit bench
+/// insight` times.
+pub(crate) async fn page_html(state: &AppState, staff: bool) -> Result<String, PageError> {
+    let f = figures(
+        state.store.as_ref(),
+        staff,
+        Disclosure::Controlled,
+        DEFAULT_WITHIN_KM,
+    )
+    .await?;
+    let (supply_chart, demand_chart) = charts(&f);
+    let html = if staff {
+        MapPage {
+            site: &state.site,
+            f,
+            staff,
+            exact: false,
+            may_see_exact: false,
+            key: SUPPRESSED_MEANING,
+            supply_chart,
+            demand_chart,
+            csv: "/staff/insight/map.csv",
+        }
+        .render()
+    } else {
+        PublicMapPage {
+            site: &state.site,
+            f,
+            staff,
+            exact: false,
+            may_see_exact: false,
+            key: SUPPRESSED_MEANING,
+            supply_chart,
+            demand_chart,
+            csv: "/insight/map.csv",
+        }
+        .render()
+    };
+    html.map_err(|e| PageError::Internal(format!("template failed: {e}")))
+}
