@@ -76,6 +76,10 @@ action_kinds! {
     BookTraining => "book_training",
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
+    ExpressInterest => "express_interest",
+    ManageVolunteering => "manage_volunteering",
+    ManageActivities => "manage_activities",
+    ArrangeIntroductions => "arrange_introductions",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -155,6 +159,18 @@ pub enum Action {
     ViewOwnConnectorFigures,
     /// Print one's own postcards, carrying one's own code.
     PrintOwnPostcards,
+
+    // Volunteering, activities and peer connection.
+    /// Say "I'm interested" in a volunteer role, without an account.
+    ExpressInterest,
+    /// Post the organisation's volunteer roles and answer the people interested in them
+    /// (whose names and contact details it sees).
+    ManageVolunteering(OrganizationId),
+    /// List activities and hubs, and import them from a partner's calendar feed.
+    ManageActivities,
+    /// Record that a person opted in to meet a peer, propose introductions and record the
+    /// answers.
+    ArrangeIntroductions,
 }
 
 /// Who an action is for, before any role is considered.
@@ -204,6 +220,10 @@ impl Action {
             Action::BookTraining => ActionKind::BookTraining,
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
+            Action::ExpressInterest => ActionKind::ExpressInterest,
+            Action::ManageVolunteering(_) => ActionKind::ManageVolunteering,
+            Action::ManageActivities => ActionKind::ManageActivities,
+            Action::ArrangeIntroductions => ActionKind::ArrangeIntroductions,
         }
     }
 
@@ -219,7 +239,8 @@ impl Action {
             | Action::ConfirmListingChecked(org)
             | Action::ReplyToProblemReport(org)
             | Action::WorkReferralInbox(org)
-            | Action::ReferOnward(org) => Some(*org),
+            | Action::ReferOnward(org)
+            | Action::ManageVolunteering(org) => Some(*org),
             Action::InviteUser(membership) => membership.organization(),
             _ => None,
         }
@@ -232,7 +253,8 @@ impl Action {
             | Action::RequestCallBack
             | Action::ReferAsProfessional
             | Action::SignIn
-            | Action::BookTraining => Audience::Public,
+            | Action::BookTraining
+            | Action::ExpressInterest => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -260,6 +282,10 @@ impl Action {
                 // The register and the connector sign-ups name residents who volunteered,
                 // with their email addresses and phone numbers.
                 | Action::ManageTraining
+                // Offers to volunteer carry the volunteer's name and contact details;
+                // introductions are about people Knit supports.
+                | Action::ManageVolunteering(_)
+                | Action::ArrangeIntroductions
         )
     }
 
@@ -302,6 +328,10 @@ impl Action {
             Action::BookTraining,
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
+            Action::ExpressInterest,
+            Action::ManageVolunteering(org),
+            Action::ManageActivities,
+            Action::ArrangeIntroductions,
         ]
     }
 
@@ -356,6 +386,10 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         }
         (PartnerStaff, A::ReplyToProblemReport(org)) => OwnOrganization(*org),
         (PartnerStaff, A::WorkReferralInbox(org) | A::ReferOnward(org)) => OwnOrganization(*org),
+        (PlaceLead, A::ManageVolunteering(_) | A::ManageActivities) => Anywhere,
+        (PartnerStaff, A::ManageVolunteering(org)) => OwnOrganization(*org),
+        (Coordinator, A::ArrangeIntroductions) => Anywhere,
+
         (PartnerStaff, A::InviteUser(m)) => match m.organization() {
             Some(org) if m.role() == PartnerStaff => OwnOrganizationAsLead(org),
             _ => Never,

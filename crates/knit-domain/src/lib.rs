@@ -1,6 +1,7 @@
 //! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
 
 pub mod access;
+pub mod activities;
 pub mod account;
 pub mod audit;
 pub mod casework;
@@ -9,6 +10,7 @@ pub mod directory;
 pub mod geo;
 pub mod hsds;
 pub mod icalendar;
+pub mod introductions;
 pub mod listing_change;
 pub mod matcher_feedback;
 pub mod needs;
@@ -23,6 +25,7 @@ pub mod time_of_day;
 pub mod totp;
 pub mod training;
 pub mod validation;
+pub mod volunteering;
 pub mod wellbeing;
 
 #[cfg(test)]

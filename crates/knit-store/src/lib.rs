@@ -23,10 +23,12 @@ mod open;
 mod postgres;
 pub mod sealing;
 mod sqlite;
+pub mod volunteering;
 
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
+pub use volunteering::VolunteeringStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -90,7 +92,8 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + CaseworkStore + ConnectorStore + VolunteeringStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -13,6 +13,8 @@ mod connectors;
 mod fixtures;
 #[path = "contract/stories.rs"]
 mod stories;
+#[path = "contract/volunteering.rs"]
+mod volunteering;
 
 use std::path::PathBuf;
 

@@ -238,6 +238,14 @@ pub enum BenchCommand {
     /// HSDS file of services, for queries given as {"query","near":{"lat","lon"}|null}
     /// lines.
     Search { services: PathBuf, queries: PathBuf },
+    /// p50 and p99 of searching volunteer roles in process, beside a directory index of
+    /// synthetic services (the process holds both), with words, distance and filters.
+    Volunteering {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 20_000)]
+        opportunities: usize,
+    },
 }
 
 pub fn init_logging() {
@@ -331,6 +339,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Search { services, queries }) => {
             commands::bench::search(&services, &queries)
         }
+        Command::Bench(BenchCommand::Volunteering {
+            services,
+            opportunities,
+        }) => commands::bench::volunteering(services, opportunities),
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

@@ -15,6 +15,7 @@ mod places;
 mod safety_and_health;
 pub mod staff;
 mod training;
+pub mod volunteering;
 mod work_and_community;
 
 #[cfg(test)]

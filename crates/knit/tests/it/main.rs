@@ -1,5 +1,6 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
+mod activities;
 mod backups;
 mod cli;
 mod connectors;
@@ -20,3 +21,4 @@ mod staff_sign_in;
 mod support;
 mod taxonomy_contract;
 mod tell_us;
+mod volunteering;
