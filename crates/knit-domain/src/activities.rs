@@ -27,7 +27,10 @@ pub enum Repeat {
     Weekly(Vec<Weekday>),
     /// Once a month: the `ordinal`th `weekday` (1 to 4), or counting from the end (-1 is
     /// the last).
-    Monthly { ordinal: i8, weekday: Weekday },
+    Monthly {
+        ordinal: i8,
+        weekday: Weekday,
+    },
 }
 
 fn day_code(day: Weekday) -> &'static str {
@@ -84,7 +87,10 @@ impl Repeat {
             Repeat::Once => None,
             Repeat::Weekly(days) => Some(format!(
                 "FREQ=WEEKLY;BYDAY={}",
-                days.iter().map(|d| day_code(*d)).collect::<Vec<_>>().join(",")
+                days.iter()
+                    .map(|d| day_code(*d))
+                    .collect::<Vec<_>>()
+                    .join(",")
             )),
             Repeat::Monthly { ordinal, weekday } => Some(format!(
                 "FREQ=MONTHLY;BYDAY={ordinal}{}",
@@ -96,7 +102,10 @@ impl Repeat {
     /// Reads the rules Knit keeps: weekly on some days, or monthly on the nth (or nth from
     /// last) weekday. `first` is the first date, whose weekday a weekly rule without days
     /// repeats on. Returns the rule and its `UNTIL` date, if any.
-    pub fn parse_rrule(text: &str, first: NaiveDate) -> Result<(Repeat, Option<NaiveDate>), String> {
+    pub fn parse_rrule(
+        text: &str,
+        first: NaiveDate,
+    ) -> Result<(Repeat, Option<NaiveDate>), String> {
         let mut freq = None;
         let mut byday = None;
         let mut until = None;
@@ -162,7 +171,10 @@ impl Repeat {
             Repeat::Once => "once".to_owned(),
             Repeat::Weekly(days) => format!(
                 "every {}",
-                days.iter().map(|d| day_name(*d)).collect::<Vec<_>>().join(" and ")
+                days.iter()
+                    .map(|d| day_name(*d))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             ),
             Repeat::Monthly { ordinal, weekday } => format!(
                 "the {} {} of each month",
@@ -181,8 +193,7 @@ impl Repeat {
             Repeat::Weekly(days) => days.contains(&date.weekday()),
             Repeat::Monthly { ordinal, weekday } => {
                 let (from_start, from_end) = place_in_month(date);
-                date.weekday() == *weekday
-                    && (*ordinal == from_start || *ordinal == from_end)
+                date.weekday() == *weekday && (*ordinal == from_start || *ordinal == from_end)
             }
         }
     }
@@ -314,7 +325,10 @@ impl ActivityForm {
         }
         let description = self.description.trim().to_owned();
         if description.chars().count() > MAX_FREE_TEXT {
-            return Err(FormError::new("description", "Keep the description shorter"));
+            return Err(FormError::new(
+                "description",
+                "Keep the description shorter",
+            ));
         }
         let place = one_line(&self.place);
         if place.chars().count() > MAX_LINE {
@@ -371,7 +385,10 @@ impl ActivityForm {
             text => {
                 let until = date_field("until", text)?;
                 if until < date {
-                    return Err(FormError::new("until", "The last date must be after the first"));
+                    return Err(FormError::new(
+                        "until",
+                        "The last date must be after the first",
+                    ));
                 }
                 Some(until)
             }
@@ -413,7 +430,10 @@ impl HubPlan {
         }
         let description = description.trim().to_owned();
         if description.chars().count() > MAX_FREE_TEXT {
-            return Err(FormError::new("description", "Keep the description shorter"));
+            return Err(FormError::new(
+                "description",
+                "Keep the description shorter",
+            ));
         }
         Ok(HubPlan {
             name,
@@ -529,10 +549,20 @@ pub fn read_feed(
             lines.push(raw.to_owned());
         }
     }
-    if lines.first().map(|l| l.trim().to_ascii_uppercase()).as_deref() != Some("BEGIN:VCALENDAR") {
+    if lines
+        .first()
+        .map(|l| l.trim().to_ascii_uppercase())
+        .as_deref()
+        != Some("BEGIN:VCALENDAR")
+    {
         return Err(malformed("it does not start with BEGIN:VCALENDAR"));
     }
-    if lines.last().map(|l| l.trim().to_ascii_uppercase()).as_deref() != Some("END:VCALENDAR") {
+    if lines
+        .last()
+        .map(|l| l.trim().to_ascii_uppercase())
+        .as_deref()
+        != Some("END:VCALENDAR")
+    {
         return Err(malformed("it does not end with END:VCALENDAR"));
     }
     let mut events = Vec::new();
@@ -587,11 +617,13 @@ pub fn read_feed(
         }
         let (_, params, value) = get("DTSTART")
             .ok_or_else(|| malformed(&format!("the event {summary:?} has no DTSTART")))?;
-        let (first, all_day) = feed_time(params, value)
-            .ok_or_else(|| malformed(&format!("the event {summary:?} has an unreadable DTSTART")))?;
+        let (first, all_day) = feed_time(params, value).ok_or_else(|| {
+            malformed(&format!("the event {summary:?} has an unreadable DTSTART"))
+        })?;
         let minutes = if let Some((_, params, value)) = get("DTEND") {
-            let (end, _) = feed_time(params, value)
-                .ok_or_else(|| malformed(&format!("the event {summary:?} has an unreadable DTEND")))?;
+            let (end, _) = feed_time(params, value).ok_or_else(|| {
+                malformed(&format!("the event {summary:?} has an unreadable DTEND"))
+            })?;
             (end - first).num_minutes()
         } else if let Some((_, _, value)) = get("DURATION") {
             i64::from(duration_minutes(value).ok_or_else(|| {
@@ -609,25 +641,23 @@ pub fn read_feed(
         }
         let (repeat, until) = match get("RRULE") {
             None => (Repeat::Once, None),
-            Some((_, _, rule)) => Repeat::parse_rrule(rule, first.date()).map_err(|why| {
-                FeedError::Unsupported {
+            Some((_, _, rule)) => {
+                Repeat::parse_rrule(rule, first.date()).map_err(|why| FeedError::Unsupported {
                     summary: summary.clone(),
                     why,
-                }
-            })?,
+                })?
+            }
         };
-        let text = |key: &str| {
-            get(key)
-                .map(|(_, _, v)| unescape(v))
-                .unwrap_or_default()
-        };
+        let text = |key: &str| get(key).map(|(_, _, v)| unescape(v)).unwrap_or_default();
         let mut description = text("DESCRIPTION");
         if description.chars().count() > MAX_FREE_TEXT {
             description = description.chars().take(MAX_FREE_TEXT).collect();
         }
         let place: String = one_line(&text("LOCATION")).chars().take(MAX_LINE).collect();
         let uid = match get("UID") {
-            Some((_, _, uid)) if !uid.trim().is_empty() => uid.trim().chars().take(MAX_LINE).collect(),
+            Some((_, _, uid)) if !uid.trim().is_empty() => {
+                uid.trim().chars().take(MAX_LINE).collect()
+            }
             _ => format!("{}-{}", first.format("%Y%m%dT%H%M%S"), summary),
         };
         out.push(FeedEvent {
@@ -688,7 +718,10 @@ mod tests {
             .iter()
             .map(|t| t.date())
             .collect();
-        assert_eq!(dates, [d(2027, 1, 11), d(2027, 2, 8), d(2027, 3, 8), d(2027, 4, 12)]);
+        assert_eq!(
+            dates,
+            [d(2027, 1, 11), d(2027, 2, 8), d(2027, 3, 8), d(2027, 4, 12)]
+        );
         assert_eq!(second_monday.rrule().unwrap(), "FREQ=MONTHLY;BYDAY=2MO");
         let last_friday = plan(
             d(2027, 1, 29),
@@ -702,9 +735,20 @@ mod tests {
             .iter()
             .map(|t| t.date())
             .collect();
-        assert_eq!(dates, [d(2027, 1, 29), d(2027, 2, 26), d(2027, 3, 26), d(2027, 4, 30)]);
+        assert_eq!(
+            dates,
+            [
+                d(2027, 1, 29),
+                d(2027, 2, 26),
+                d(2027, 3, 26),
+                d(2027, 4, 30)
+            ]
+        );
         assert_eq!(last_friday.rrule().unwrap(), "FREQ=MONTHLY;BYDAY=-1FR");
-        assert_eq!(last_friday.repeat.describe(), "the last Friday of each month");
+        assert_eq!(
+            last_friday.repeat.describe(),
+            "the last Friday of each month"
+        );
     }
 
     #[test]
@@ -717,7 +761,9 @@ mod tests {
             tuesdays.rrule().unwrap(),
             "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270119T235959Z"
         );
-        let (back, until) = Repeat::parse_rrule("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270119T235959Z", d(2027, 1, 5)).unwrap();
+        let (back, until) =
+            Repeat::parse_rrule("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270119T235959Z", d(2027, 1, 5))
+                .unwrap();
         assert_eq!(back, tuesdays.repeat);
         assert_eq!(until, Some(d(2027, 1, 19)));
         assert!(Repeat::parse_rrule("FREQ=DAILY", d(2027, 1, 5)).is_err());
@@ -744,13 +790,19 @@ mod tests {
             }
         );
         assert_eq!(plan.minutes, 90);
-        assert_eq!(plan.when(), "The second Monday of each month, 10:00 to 11:30");
+        assert_eq!(
+            plan.when(),
+            "The second Monday of each month, 10:00 to 11:30"
+        );
         let last = ActivityForm {
             date: "2027-01-29".into(),
             repeat: "monthly_last".into(),
             ..form.clone()
         };
-        assert_eq!(last.plan().unwrap().rrule().unwrap(), "FREQ=MONTHLY;BYDAY=-1FR");
+        assert_eq!(
+            last.plan().unwrap().rrule().unwrap(),
+            "FREQ=MONTHLY;BYDAY=-1FR"
+        );
         let wrong = ActivityForm {
             ends: "09:00".into(),
             ..form
@@ -776,14 +828,25 @@ mod tests {
         assert_eq!(events[0].plan.rrule().unwrap(), "FREQ=MONTHLY;BYDAY=2MO");
         assert_eq!(events[1].plan.minutes, 120);
         assert_eq!(events[1].plan.repeat, Repeat::Once);
-        assert!(matches!(read_feed("<html>", None, None), Err(FeedError::Malformed(_))));
-        let no_start = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        assert!(matches!(read_feed(no_start, None, None), Err(FeedError::Malformed(_))));
+        assert!(matches!(
+            read_feed("<html>", None, None),
+            Err(FeedError::Malformed(_))
+        ));
+        let no_start =
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        assert!(matches!(
+            read_feed(no_start, None, None),
+            Err(FeedError::Malformed(_))
+        ));
         let daily = feed.replace("FREQ=MONTHLY;BYDAY=2MO", "FREQ=DAILY");
-        assert!(matches!(read_feed(&daily, None, None), Err(FeedError::Unsupported { .. })));
+        assert!(matches!(
+            read_feed(&daily, None, None),
+            Err(FeedError::Unsupported { .. })
+        ));
         let many = format!(
             "BEGIN:VCALENDAR\r\n{}END:VCALENDAR\r\n",
-            "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270101T100000Z\r\nEND:VEVENT\r\n".repeat(MAX_FEED_EVENTS + 1)
+            "BEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:20270101T100000Z\r\nEND:VEVENT\r\n"
+                .repeat(MAX_FEED_EVENTS + 1)
         );
         assert_eq!(read_feed(&many, None, None), Err(FeedError::TooManyEvents));
     }

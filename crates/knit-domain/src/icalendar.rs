@@ -155,7 +155,10 @@ pub fn local_calendar(name: &str, events: &[LocalEvent]) -> String {
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", escape_text(&event.uid)));
         line(format!("DTSTAMP:{}", utc(event.stamp)));
-        line(format!("DTSTART;TZID=Europe/London:{}", local(event.starts)));
+        line(format!(
+            "DTSTART;TZID=Europe/London:{}",
+            local(event.starts)
+        ));
         line(format!("DTEND;TZID=Europe/London:{}", local(event.ends)));
         if let Some(rule) = &event.rrule {
             line(format!("RRULE:{}", rule.replace(['\r', '\n'], "")));

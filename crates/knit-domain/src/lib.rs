@@ -1,8 +1,8 @@
 //! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
 
 pub mod access;
-pub mod activities;
 pub mod account;
+pub mod activities;
 pub mod audit;
 pub mod casework;
 pub mod connector;

@@ -119,7 +119,10 @@ pub enum AnswerRefused {
 
 /// The status after `answer`, or why it is refused: an outcome is final; "in touch" comes
 /// before an outcome, never after it.
-pub fn answer(current: InterestStatus, answer: &InterestAnswer) -> Result<InterestStatus, AnswerRefused> {
+pub fn answer(
+    current: InterestStatus,
+    answer: &InterestAnswer,
+) -> Result<InterestStatus, AnswerRefused> {
     if current.is_final() {
         return Err(AnswerRefused::AlreadyFinal);
     }
@@ -229,7 +232,10 @@ fn line(field: &'static str, text: &str, what: &str, required: bool) -> Result<S
         return Err(FormError::new(field, format!("Enter {what}")));
     }
     if text.chars().count() > MAX_LINE {
-        return Err(FormError::new(field, format!("Keep {what} under {MAX_LINE} characters")));
+        return Err(FormError::new(
+            field,
+            format!("Keep {what} under {MAX_LINE} characters"),
+        ));
     }
     Ok(text)
 }
@@ -306,7 +312,10 @@ impl OpportunityForm {
         let title = line("title", &self.title, "what the role is", true)?;
         let description = free_text("description", &self.description, "the description")?;
         if description.is_empty() {
-            return Err(FormError::new("description", "Say what the volunteer will do"));
+            return Err(FormError::new(
+                "description",
+                "Say what the volunteer will do",
+            ));
         }
         let place = line("place", &self.place, "where it happens", false)?;
         let postcode = match self.postcode.trim() {
@@ -326,10 +335,16 @@ impl OpportunityForm {
             .filter(|s| !s.is_empty())
             .collect();
         if skills.len() > MAX_SKILLS {
-            return Err(FormError::new("skills", format!("List at most {MAX_SKILLS} skills")));
+            return Err(FormError::new(
+                "skills",
+                format!("List at most {MAX_SKILLS} skills"),
+            ));
         }
         if skills.iter().any(|s| s.chars().count() > 60) {
-            return Err(FormError::new("skills", "Keep each skill short, with commas between them"));
+            return Err(FormError::new(
+                "skills",
+                "Keep each skill short, with commas between them",
+            ));
         }
         let mut checks = Vec::new();
         for (check, value) in [
@@ -421,7 +436,12 @@ pub struct OfferForm {
 impl OfferForm {
     pub fn offer(&self) -> Result<VolunteerOffer, FormError> {
         let name = line("name", &self.name, "your name", true)?;
-        let contact = line("contact", &self.contact, "an email address or phone number", true)?;
+        let contact = line(
+            "contact",
+            &self.contact,
+            "an email address or phone number",
+            true,
+        )?;
         let digits = contact.chars().filter(|c| c.is_ascii_digit()).count();
         if !contact.contains('@') && digits < 10 {
             return Err(FormError::new(
@@ -441,6 +461,79 @@ impl OfferForm {
             contact,
             message,
         })
+    }
+}
+
+/// What a person is good at and cares about, as their coordinator recorded it with their
+/// consent: sealed, never logged. Its `Debug` shows nothing of it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrengthsProfile {
+    pub skills: Vec<String>,
+    pub passions: Vec<String>,
+    /// What they would like to give, in their words.
+    pub give: String,
+    /// When they are free, in their words.
+    pub availability: String,
+}
+
+impl fmt::Debug for StrengthsProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StrengthsProfile { .. }")
+    }
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(one_line)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl StrengthsProfile {
+    /// Reads the form: skills and passions separated by commas; `consent` is the ticked box.
+    pub fn parse(
+        skills: &str,
+        passions: &str,
+        give: &str,
+        availability: &str,
+        consent: bool,
+    ) -> Result<StrengthsProfile, FormError> {
+        let profile = StrengthsProfile {
+            skills: list(skills),
+            passions: list(passions),
+            give: free_text("give", give, "what they would like to give")?,
+            availability: line("availability", availability, "when they are free", false)?,
+        };
+        if profile.skills.len() > MAX_SKILLS || profile.passions.len() > MAX_SKILLS {
+            return Err(FormError::new(
+                "skills",
+                format!("List at most {MAX_SKILLS} of each"),
+            ));
+        }
+        if profile.skills.is_empty() && profile.passions.is_empty() {
+            return Err(FormError::new(
+                "skills",
+                "Enter at least one thing they are good at or care about",
+            ));
+        }
+        if !consent {
+            return Err(FormError::new(
+                "consent",
+                "Tick the box once the person has agreed this may be kept",
+            ));
+        }
+        Ok(profile)
+    }
+
+    /// The words a search for roles that fit reads: skills, passions and what they would
+    /// give.
+    pub fn search_words(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.skills.join(" "),
+            self.passions.join(" "),
+            self.give
+        )
     }
 }
 
@@ -468,7 +561,10 @@ mod tests {
         assert_eq!(chase_due(s, sent, at(5)), InterestChase::RemindOrganisation);
         // Saturday and Sunday do not count.
         assert_eq!(chase_due(s, sent, at(7)), InterestChase::RemindOrganisation);
-        assert_eq!(chase_due(s, sent, at(8)), InterestChase::EscalateToPlaceLeads);
+        assert_eq!(
+            chase_due(s, sent, at(8)),
+            InterestChase::EscalateToPlaceLeads
+        );
         assert_eq!(
             chase_due(InterestStatus::Contacted, sent, at(20)),
             InterestChase::Nothing
@@ -479,7 +575,10 @@ mod tests {
     fn outcomes_are_final_and_not_suitable_needs_a_reason() {
         assert!(InterestAnswer::parse("not_suitable", " ").is_err());
         let no = InterestAnswer::parse("not_suitable", "Needs a driving licence").unwrap();
-        assert_eq!(answer(InterestStatus::Waiting, &no), Ok(InterestStatus::NotSuitable));
+        assert_eq!(
+            answer(InterestStatus::Waiting, &no),
+            Ok(InterestStatus::NotSuitable)
+        );
         let placed = InterestAnswer::Placed;
         assert_eq!(
             answer(InterestStatus::Contacted, &placed),
@@ -496,9 +595,18 @@ mod tests {
     fn the_usual_reply_is_the_median_and_counts_the_unanswered() {
         let now = at(26);
         let times = [
-            ReplyTime { sent: at(1), answered: Some(at(2)) },
-            ReplyTime { sent: at(8), answered: Some(at(10)) },
-            ReplyTime { sent: at(15), answered: None },
+            ReplyTime {
+                sent: at(1),
+                answered: Some(at(2)),
+            },
+            ReplyTime {
+                sent: at(8),
+                answered: Some(at(10)),
+            },
+            ReplyTime {
+                sent: at(15),
+                answered: None,
+            },
         ];
         // 1, 2 and 9 working days: the median is 2.
         assert_eq!(usual_reply_days(&times, now), Some(2));

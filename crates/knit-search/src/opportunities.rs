@@ -60,7 +60,9 @@ impl OpportunityIndex {
         OpportunityIndex::default()
     }
 
-    pub fn from_opportunities<'a>(all: impl IntoIterator<Item = &'a Opportunity>) -> OpportunityIndex {
+    pub fn from_opportunities<'a>(
+        all: impl IntoIterator<Item = &'a Opportunity>,
+    ) -> OpportunityIndex {
         let mut index = OpportunityIndex::new();
         for o in all {
             index.upsert(o);
@@ -119,7 +121,12 @@ impl OpportunityIndex {
         }
     }
 
-    fn admits(&self, doc: &Doc, q: &OpportunityQuery, flat: Option<&FlatDistances>) -> Option<Option<f64>> {
+    fn admits(
+        &self,
+        doc: &Doc,
+        q: &OpportunityQuery,
+        flat: Option<&FlatDistances>,
+    ) -> Option<Option<f64>> {
         if !doc.live
             || (q.suitable_for_new && !doc.new)
             || (q.suitable_for_recovering && !doc.recovering)
@@ -208,6 +215,91 @@ impl OpportunityIndex {
     }
 }
 
+/// Synthetic roles over the same towns as the synthetic services: titles, skills and
+/// filters drawn at random, placed near where services are.
+pub fn synthetic_roles(n: usize, places: &[LatLon], seed: u64) -> Vec<Opportunity> {
+    use knit_domain::account::OrganizationId;
+    use knit_domain::synthetic::SplitMix64;
+    use knit_domain::volunteering::{Check, OpportunityPlan};
+    const TITLES: &[&str] = &[
+        "Van driver",
+        "Warehouse helper",
+        "Garden volunteer",
+        "Befriender",
+        "Cafe helper",
+        "Shop assistant",
+        "Dog walker",
+        "Homework club helper",
+        "Community cook",
+        "Trustee",
+        "Receptionist",
+        "Litter picker",
+        "Choir accompanist",
+        "Digital helper",
+        "Lunch club host",
+    ];
+    const SKILLS: &[&str] = &[
+        "driving",
+        "lifting",
+        "gardening",
+        "listening",
+        "cooking",
+        "computers",
+        "reading",
+        "maths",
+        "music",
+        "first aid",
+        "welsh",
+        "polish",
+        "accounts",
+        "sewing",
+        "DIY",
+    ];
+    let mut rng = SplitMix64::new(seed);
+    (0..n)
+        .map(|i| {
+            let near = *rng.pick(places);
+            let title = *rng.pick(TITLES);
+            let skills = vec![rng.pick(SKILLS).to_string(), rng.pick(SKILLS).to_string()];
+            Opportunity {
+                id: Uuid::from_u128(0x5000_0000 + i as u128),
+                organization_name: format!("Group {}", rng.below(5_000)),
+                plan: OpportunityPlan {
+                    organization: OrganizationId(Uuid::from_u128(rng.below(5_000) as u128)),
+                    title: format!("{title} {}", rng.below(100)),
+                    description: format!(
+                        "Help our {} with {} and {}",
+                        rng.pick(&["team", "neighbours", "members", "visitors"]),
+                        skills[0],
+                        skills[1]
+                    ),
+                    place: String::new(),
+                    postcode: None,
+                    when: rng
+                        .pick(&["Mornings", "Weekends", "Evenings", "Flexible"])
+                        .to_string(),
+                    skills,
+                    checks: if rng.chance(0.3) {
+                        vec![Check::Dbs]
+                    } else {
+                        vec![]
+                    },
+                    accessibility: String::new(),
+                    suitable_for_new: rng.chance(0.5),
+                    suitable_for_recovering: rng.chance(0.3),
+                },
+                position: LatLon::new(
+                    near.lat + (rng.unit() - 0.5) * 0.1,
+                    near.lon + (rng.unit() - 0.5) * 0.1,
+                )
+                .ok(),
+                open: true,
+                posted_at: chrono::Utc::now(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,7 +307,14 @@ mod tests {
     use knit_domain::account::OrganizationId;
     use knit_domain::volunteering::{Check, OpportunityPlan};
 
-    fn role(n: u128, title: &str, skills: &[&str], at: (f64, f64), dbs: bool, new: bool) -> Opportunity {
+    fn role(
+        n: u128,
+        title: &str,
+        skills: &[&str],
+        at: (f64, f64),
+        dbs: bool,
+        new: bool,
+    ) -> Opportunity {
         Opportunity {
             id: Uuid::from_u128(n),
             organization_name: "Kestleford Food Bank".into(),
@@ -277,10 +376,26 @@ mod tests {
         let mut index = OpportunityIndex::new();
         let mut r = role(1, "Gardener", &[], (53.0, -2.0), false, false);
         index.upsert(&r);
-        assert_eq!(index.search(&OpportunityQuery { words: "garden".into(), ..Default::default() }).0, 1);
+        assert_eq!(
+            index
+                .search(&OpportunityQuery {
+                    words: "garden".into(),
+                    ..Default::default()
+                })
+                .0,
+            1
+        );
         r.open = false;
         index.upsert(&r);
         assert!(index.is_empty());
-        assert_eq!(index.search(&OpportunityQuery { words: "garden".into(), ..Default::default() }).0, 0);
+        assert_eq!(
+            index
+                .search(&OpportunityQuery {
+                    words: "garden".into(),
+                    ..Default::default()
+                })
+                .0,
+            0
+        );
     }
 }

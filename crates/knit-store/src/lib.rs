@@ -28,9 +28,9 @@ pub mod volunteering;
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
-pub use volunteering::VolunteeringStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
+pub use volunteering::VolunteeringStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -93,7 +93,8 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + CaseworkStore + ConnectorStore + VolunteeringStore + Send + Sync + 'static {
+    AccountStore + CaseworkStore + ConnectorStore + VolunteeringStore + Send + Sync + 'static
+{
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

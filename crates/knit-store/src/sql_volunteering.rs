@@ -13,12 +13,10 @@ use knit_domain::activities::{ActivityPlan, FeedEvent, HubPlan};
 use knit_domain::audit::{NewAuditEvent, Outcome};
 use knit_domain::casework::PersonId;
 use knit_domain::geo::LatLon;
-use knit_domain::introductions::{
-    Answer, Answers, IntroductionRefused, PeerInterest, Side,
-};
+use knit_domain::introductions::{Answer, Answers, IntroductionRefused, PeerInterest, Side};
 use knit_domain::volunteering::{
     InterestAnswer, InterestChase, InterestStatus, Opportunity, OpportunityPlan, ReplyTime,
-    VolunteerOffer, answer as answer_rule,
+    StrengthsProfile, VolunteerOffer, answer as answer_rule,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -80,8 +78,7 @@ fn audit(stamp: &Stamp, action: ActionKind, object_type: &str, id: Uuid) -> NewA
 
 // --- roles ---
 
-const OPPORTUNITY_COLUMNS: &str =
-    "id, organization_name, plan, lat, lon, open, posted_at";
+const OPPORTUNITY_COLUMNS: &str = "id, organization_name, plan, lat, lon, open, posted_at";
 
 fn opportunity_row(row: &DbRow) -> Result<Opportunity> {
     let mut c = Columns::new(row);
@@ -131,7 +128,11 @@ async fn interest_in(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<Interes
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {INTEREST_COLUMNS} FROM volunteer_interests i \
          JOIN volunteer_opportunities o ON o.id = i.opportunity_id WHERE i.id = $1{}",
-        if lock { locking(" FOR UPDATE OF i") } else { "" }
+        if lock {
+            locking(" FOR UPDATE OF i")
+        } else {
+            ""
+        }
     )))
     .bind(key(id))
     .fetch_optional(&mut **tx)
@@ -217,7 +218,12 @@ async fn introduction_in(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<Int
     row.as_ref().map(introduction_row).transpose()
 }
 
-async fn write_answers(tx: &mut Tx, intro: &Introduction, answers: Answers, now: DateTime<Utc>) -> Result<()> {
+async fn write_answers(
+    tx: &mut Tx,
+    intro: &Introduction,
+    answers: Answers,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query(
         "UPDATE introductions SET first_answer = $2, second_answer = $3, stopped = $4, \
          changed_at = $5 WHERE id = $1",
@@ -255,7 +261,12 @@ impl VolunteeringStore for SqlStore {
         .await?;
         append_audit_in(
             &mut tx,
-            audit(&new.stamp, ActionKind::ManageVolunteering, "volunteer_opportunity", id),
+            audit(
+                &new.stamp,
+                ActionKind::ManageVolunteering,
+                "volunteer_opportunity",
+                id,
+            ),
         )
         .await?;
         let row = sqlx::query(AssertSqlSafe(format!(
@@ -279,7 +290,11 @@ impl VolunteeringStore for SqlStore {
         row.as_ref().map(opportunity_row).transpose()
     }
 
-    async fn open_opportunities(&self, after: Option<Uuid>, limit: u32) -> Result<Vec<Opportunity>> {
+    async fn open_opportunities(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<Opportunity>> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {OPPORTUNITY_COLUMNS} FROM volunteer_opportunities \
              WHERE open = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
@@ -299,7 +314,10 @@ impl VolunteeringStore for SqlStore {
         let mut c = Columns::new(&row);
         let count = c.int()?;
         let latest = c.opt_time()?;
-        Ok(format!("{count}:{}", latest.map(|t| t.to_rfc3339()).unwrap_or_default()))
+        Ok(format!(
+            "{count}:{}",
+            latest.map(|t| t.to_rfc3339()).unwrap_or_default()
+        ))
     }
 
     async fn organization_opportunities(
@@ -354,7 +372,12 @@ impl VolunteeringStore for SqlStore {
         .map_err(crate::StoreError::from)?;
         append_audit_in(
             &mut tx,
-            audit(&new.stamp, ActionKind::ExpressInterest, "volunteer_interest", id),
+            audit(
+                &new.stamp,
+                ActionKind::ExpressInterest,
+                "volunteer_interest",
+                id,
+            ),
         )
         .await?;
         let summary = interest_in(&mut tx, id, false)
@@ -448,7 +471,12 @@ impl VolunteeringStore for SqlStore {
         .map_err(crate::StoreError::from)?;
         append_audit_in(
             &mut tx,
-            audit(&stamp, ActionKind::ManageVolunteering, "volunteer_interest", id),
+            audit(
+                &stamp,
+                ActionKind::ManageVolunteering,
+                "volunteer_interest",
+                id,
+            ),
         )
         .await?;
         let summary = interest_in(&mut tx, id, false)
@@ -534,6 +562,49 @@ impl VolunteeringStore for SqlStore {
             .collect()
     }
 
+    async fn set_strengths(
+        &self,
+        person: PersonId,
+        profile: &StrengthsProfile,
+        stamp: Stamp,
+    ) -> Result<()> {
+        let keys = self.keyring()?;
+        let context = format!("strengths_profiles:{}", person.0);
+        let sealed = seal(&keys, profile, &context)?;
+        let mut tx = begin_write(&self.writer).await?;
+        sqlx::query(
+            "INSERT INTO strengths_profiles (person_id, sealed, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (person_id) DO UPDATE SET \
+             sealed = excluded.sealed, recorded_by = excluded.recorded_by, \
+             recorded_at = excluded.recorded_at",
+        )
+        .bind(key(person.0))
+        .bind(sealed)
+        .bind(stamp.by.map(|u| key(u.0)))
+        .bind(at(stamp.at))
+        .execute(&mut *tx)
+        .await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::EditPerson, "strengths", person.0),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn strengths(&self, person: PersonId) -> Result<Option<StrengthsProfile>> {
+        let keys = self.keyring()?;
+        let sealed: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT sealed FROM strengths_profiles WHERE person_id = $1")
+                .bind(key(person.0))
+                .fetch_optional(&self.reader)
+                .await?;
+        sealed
+            .map(|s| unseal(&keys, &s, &format!("strengths_profiles:{}", person.0)))
+            .transpose()
+    }
+
     async fn add_hub(&self, plan: &HubPlan, stamp: Stamp) -> Result<Hub> {
         let id = Uuid::now_v7();
         let mut tx = begin_write(&self.writer).await?;
@@ -548,7 +619,11 @@ impl VolunteeringStore for SqlStore {
         .bind(at(stamp.at))
         .execute(&mut *tx)
         .await?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ManageActivities, "hub", id)).await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ManageActivities, "hub", id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Hub {
             id,
@@ -557,10 +632,11 @@ impl VolunteeringStore for SqlStore {
     }
 
     async fn hub(&self, id: Uuid) -> Result<Option<Hub>> {
-        let row = sqlx::query("SELECT id, name, address, description FROM activity_hubs WHERE id = $1")
-            .bind(key(id))
-            .fetch_optional(&self.reader)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, name, address, description FROM activity_hubs WHERE id = $1")
+                .bind(key(id))
+                .fetch_optional(&self.reader)
+                .await?;
         row.as_ref().map(hub_row).transpose()
     }
 
@@ -587,8 +663,11 @@ impl VolunteeringStore for SqlStore {
         .bind(at(stamp.at))
         .execute(&mut *tx)
         .await?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ManageActivities, "activity", id))
-            .await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ManageActivities, "activity", id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Activity {
             id,
@@ -695,7 +774,9 @@ impl VolunteeringStore for SqlStore {
         stamp: Stamp,
     ) -> Result<()> {
         let keys = self.keyring()?;
-        let by = stamp.by.ok_or_else(|| corrupt("an opt-in recorded by nobody"))?;
+        let by = stamp
+            .by
+            .ok_or_else(|| corrupt("an opt-in recorded by nobody"))?;
         let sealed = seal(&keys, interest, &opt_in_context(person))?;
         let mut tx = begin_write(&self.writer).await?;
         sqlx::query(
@@ -712,7 +793,12 @@ impl VolunteeringStore for SqlStore {
         .await?;
         append_audit_in(
             &mut tx,
-            audit(&stamp, ActionKind::ArrangeIntroductions, "peer_opt_in", person.0),
+            audit(
+                &stamp,
+                ActionKind::ArrangeIntroductions,
+                "peer_opt_in",
+                person.0,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -732,7 +818,12 @@ impl VolunteeringStore for SqlStore {
         if done == 1 {
             append_audit_in(
                 &mut tx,
-                audit(&stamp, ActionKind::ArrangeIntroductions, "peer_opt_in", person.0),
+                audit(
+                    &stamp,
+                    ActionKind::ArrangeIntroductions,
+                    "peer_opt_in",
+                    person.0,
+                ),
             )
             .await?;
         }
@@ -821,8 +912,11 @@ impl VolunteeringStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(crate::StoreError::from)?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id))
-            .await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id),
+        )
+        .await?;
         let intro = introduction_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("an introduction just proposed"))?;
@@ -867,8 +961,11 @@ impl VolunteeringStore for SqlStore {
             .ok_or(IntroductionError::NoSuchIntroduction)?;
         let answers = intro.answers.answer(side, answer)?;
         write_answers(&mut tx, &intro, answers, stamp.at).await?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id))
-            .await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id),
+        )
+        .await?;
         let intro = introduction_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("an introduction just answered"))?;
@@ -887,8 +984,11 @@ impl VolunteeringStore for SqlStore {
             .ok_or(IntroductionError::NoSuchIntroduction)?;
         let answers = intro.answers.stop()?;
         write_answers(&mut tx, &intro, answers, stamp.at).await?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id))
-            .await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ArrangeIntroductions, "introduction", id),
+        )
+        .await?;
         let intro = introduction_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("an introduction just stopped"))?;

@@ -18,7 +18,7 @@ use knit_domain::geo::LatLon;
 use knit_domain::introductions::{Answer, Answers, IntroductionRefused, PeerInterest, Side};
 use knit_domain::volunteering::{
     AnswerRefused, InterestAnswer, InterestChase, InterestStatus, Opportunity, OpportunityPlan,
-    ReplyTime, VolunteerOffer,
+    ReplyTime, StrengthsProfile, VolunteerOffer,
 };
 use thiserror::Error;
 use uuid::Uuid;
@@ -186,7 +186,8 @@ pub trait VolunteeringStore: Send + Sync {
     async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>>;
 
     /// Open roles in id order after `after`, a page at a time: what search is built from.
-    async fn open_opportunities(&self, after: Option<Uuid>, limit: u32) -> Result<Vec<Opportunity>>;
+    async fn open_opportunities(&self, after: Option<Uuid>, limit: u32)
+    -> Result<Vec<Opportunity>>;
 
     /// A number that changes whenever a role is posted or changed, by any instance: how
     /// each process knows its search of roles is stale.
@@ -248,6 +249,16 @@ pub trait VolunteeringStore: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<Vec<ReplyTime>>;
 
+    /// Records (or replaces) a person's strengths, sealed, with its audit event.
+    async fn set_strengths(
+        &self,
+        person: PersonId,
+        profile: &StrengthsProfile,
+        stamp: Stamp,
+    ) -> Result<()>;
+
+    async fn strengths(&self, person: PersonId) -> Result<Option<StrengthsProfile>>;
+
     // --- hubs and activities ---
 
     async fn add_hub(&self, plan: &HubPlan, stamp: Stamp) -> Result<Hub>;
@@ -302,8 +313,11 @@ pub trait VolunteeringStore: Send + Sync {
     async fn introduction(&self, id: Uuid) -> Result<Option<Introduction>>;
 
     /// Introductions involving `person` (all with `None`), newest first.
-    async fn introductions(&self, person: Option<PersonId>, limit: u32)
-    -> Result<Vec<Introduction>>;
+    async fn introductions(
+        &self,
+        person: Option<PersonId>,
+        limit: u32,
+    ) -> Result<Vec<Introduction>>;
 
     async fn answer_introduction(
         &self,
@@ -313,6 +327,9 @@ pub trait VolunteeringStore: Send + Sync {
         stamp: Stamp,
     ) -> Result<Introduction, IntroductionError>;
 
-    async fn stop_introduction(&self, id: Uuid, stamp: Stamp)
-    -> Result<Introduction, IntroductionError>;
+    async fn stop_introduction(
+        &self,
+        id: Uuid,
+        stamp: Stamp,
+    ) -> Result<Introduction, IntroductionError>;
 }

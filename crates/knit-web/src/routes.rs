@@ -404,7 +404,7 @@ fn insight_routes() -> Vec<Route> {
 
 fn volunteering_routes() -> Vec<Route> {
     use activities::public as whats_on;
-    use volunteering::{introductions, public, staff as roles};
+    use volunteering::{introductions, public, staff as roles, strengths};
     let manage = scoped(ActionKind::ManageVolunteering);
     let manage_activities = staff(Action::ManageActivities);
     let introduce = staff(Action::ArrangeIntroductions);
@@ -435,8 +435,16 @@ fn volunteering_routes() -> Vec<Route> {
         post("/staff/volunteering", manage, roles::post_role),
         get("/staff/volunteering/offers/{id}", manage, roles::show_offer),
         post("/staff/volunteering/offers/{id}", manage, roles::answer),
-        get("/staff/activities", manage_activities, activities::staff::list),
-        post("/staff/activities", manage_activities, activities::staff::add),
+        get(
+            "/staff/activities",
+            manage_activities,
+            activities::staff::list,
+        ),
+        post(
+            "/staff/activities",
+            manage_activities,
+            activities::staff::add,
+        ),
         post(
             "/staff/activities/import",
             manage_activities,
@@ -456,7 +464,26 @@ fn volunteering_routes() -> Vec<Route> {
             introduce,
             introductions::stop,
         ),
-        get("/staff/people/{id}/peer", introduce, introductions::opt_in_form),
+        get(
+            "/staff/people/{id}/strengths",
+            staff(Action::EditPerson),
+            strengths::show,
+        ),
+        post(
+            "/staff/people/{id}/strengths",
+            staff(Action::EditPerson),
+            strengths::save,
+        ),
+        post(
+            "/staff/people/{id}/volunteer",
+            staff(Action::ReferPerson),
+            strengths::refer,
+        ),
+        get(
+            "/staff/people/{id}/peer",
+            introduce,
+            introductions::opt_in_form,
+        ),
         post("/staff/people/{id}/peer", introduce, introductions::opt_in),
     ]
 }

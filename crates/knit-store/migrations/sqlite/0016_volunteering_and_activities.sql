@@ -86,3 +86,11 @@ CREATE TABLE introductions (
 );
 CREATE INDEX introductions_first ON introductions (first_person);
 CREATE INDEX introductions_second ON introductions (second_person);
+
+-- A person's strengths (skills, passions, what they'd give, when they're free), sealed.
+CREATE TABLE strengths_profiles (
+    person_id TEXT PRIMARY KEY NOT NULL REFERENCES people (id),
+    sealed BLOB NOT NULL,
+    recorded_by TEXT,
+    recorded_at TEXT NOT NULL
+);

@@ -23,11 +23,11 @@ mod sql_accounts;
 mod sql_casework;
 #[path = "../sql_connectors.rs"]
 mod sql_connectors;
-#[path = "../sql_volunteering.rs"]
-mod sql_volunteering;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
+#[path = "../sql_volunteering.rs"]
+mod sql_volunteering;
 
 pub(crate) use sql_store::SqlStore as SqliteStore;
 

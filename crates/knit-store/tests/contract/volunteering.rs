@@ -8,12 +8,16 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use knit_domain::account::{OrganizationId, Role, UserId};
 use knit_domain::activities::read_feed;
 use knit_domain::casework::{ConsentMethod, PersonDetails};
-use knit_domain::introductions::{Answer, IntroductionRefused, IntroductionStatus, PeerInterest, Side};
+use knit_domain::introductions::{
+    Answer, IntroductionRefused, IntroductionStatus, PeerInterest, Side,
+};
 use knit_domain::volunteering::{
     AnswerRefused, InterestAnswer, InterestChase, InterestStatus, OpportunityForm, VolunteerOffer,
 };
 use knit_store::casework::{NewCase, Stamp};
-use knit_store::volunteering::{ActivityFilter, InterestError, IntroductionError, NewInterest, NewOpportunity};
+use knit_store::volunteering::{
+    ActivityFilter, InterestError, IntroductionError, NewInterest, NewOpportunity,
+};
 use sqlx::{AssertSqlSafe, Connection, Row};
 use uuid::Uuid;
 
@@ -43,7 +47,11 @@ async fn readable(db: &Db) -> Vec<u8> {
             let mut bytes = Vec::new();
             for entry in std::fs::read_dir(dir.path()).unwrap() {
                 let path = entry.unwrap().path();
-                if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("knit.db")) {
+                if path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("knit.db"))
+                {
                     bytes.extend(std::fs::read(&path).unwrap());
                 }
             }
@@ -68,7 +76,9 @@ async fn readable(db: &Db) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
@@ -91,7 +101,10 @@ async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
         .await
         .unwrap();
     assert_eq!(store.opportunity(role.id).await.unwrap().unwrap(), role);
-    assert_eq!(store.open_opportunities(None, 10).await.unwrap(), vec![role.clone()]);
+    assert_eq!(
+        store.open_opportunities(None, 10).await.unwrap(),
+        vec![role.clone()]
+    );
     let before = store.opportunities_version().await.unwrap();
     let offer = VolunteerOffer {
         name: "Dee Quinton".into(),
@@ -103,12 +116,21 @@ async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
             opportunity: role.id,
             offer: offer.clone(),
             person: None,
-            stamp: Stamp { by: None, role: None, at: monday(), address: None },
+            stamp: Stamp {
+                by: None,
+                role: None,
+                at: monday(),
+                address: None,
+            },
         })
         .await
         .unwrap();
     assert_eq!(sent.status, InterestStatus::Waiting);
-    assert_eq!(store.opportunities_version().await.unwrap(), before, "an offer changes no role");
+    assert_eq!(
+        store.opportunities_version().await.unwrap(),
+        before,
+        "an offer changes no role"
+    );
     assert!(matches!(
         store
             .express_interest(NewInterest {
@@ -131,30 +153,73 @@ async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
     // Chased forwards only, each stage once.
     let later = monday() + TimeDelta::days(10);
     assert_eq!(store.interests_to_chase(later, 10).await.unwrap().len(), 1);
-    assert!(store.mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later).await.unwrap());
-    assert!(!store.mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later).await.unwrap());
-    assert!(store.mark_interest_chased(sent.id, InterestChase::EscalateToPlaceLeads, later).await.unwrap());
-    assert!(!store.mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later).await.unwrap());
-    assert!(store.interests_to_chase(later, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .mark_interest_chased(sent.id, InterestChase::EscalateToPlaceLeads, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_interest_chased(sent.id, InterestChase::RemindOrganisation, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .interests_to_chase(later, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Answered: the first answer counts for "usually replies"; an outcome is final.
     let answered_at = monday() + TimeDelta::days(2);
     let not = InterestAnswer::NotSuitable("Needs a car of their own".into());
-    let done = store.answer_interest(sent.id, &not, stamp(answered_at)).await.unwrap();
+    let done = store
+        .answer_interest(sent.id, &not, stamp(answered_at))
+        .await
+        .unwrap();
     assert_eq!(done.status, InterestStatus::NotSuitable);
     assert_eq!(done.answered_at, Some(answered_at));
     assert!(matches!(
-        store.answer_interest(sent.id, &InterestAnswer::Placed, stamp(later)).await,
+        store
+            .answer_interest(sent.id, &InterestAnswer::Placed, stamp(later))
+            .await,
         Err(InterestError::Refused(AnswerRefused::AlreadyFinal))
     ));
     let opened = store.interest(sent.id).await.unwrap().unwrap();
     assert_eq!(opened.reason.as_deref(), Some("Needs a car of their own"));
-    let times = store.reply_times(FOOD_BANK, monday() - TimeDelta::days(1)).await.unwrap();
+    let times = store
+        .reply_times(FOOD_BANK, monday() - TimeDelta::days(1))
+        .await
+        .unwrap();
     assert_eq!(times.len(), 1);
     assert_eq!(times[0].answered, Some(answered_at));
-    assert!(!contains(&readable(db).await, "car of their own"), "the reason is sealed too");
+    assert!(
+        !contains(&readable(db).await, "car of their own"),
+        "the reason is sealed too"
+    );
     assert_eq!(store.interests(Some(FOOD_BANK), 10).await.unwrap().len(), 1);
-    assert!(store.interests(Some(OrganizationId(Uuid::from_u128(2))), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .interests(Some(OrganizationId(Uuid::from_u128(2))), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn a_feed_is_stored_whole_and_updated_by_uid(db: &Db) {
@@ -163,12 +228,21 @@ async fn a_feed_is_stored_whole_and_updated_by_uid(db: &Db) {
         RRULE:FREQ=MONTHLY;BYDAY=2MO\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:b@p\r\nSUMMARY:Choir\r\n\
         DTSTART:20270105T190000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     let events = read_feed(feed, Some(FOOD_BANK), None).unwrap();
-    let first = store.import_activities("https://p.example/feed.ics", &events, stamp(monday())).await.unwrap();
+    let first = store
+        .import_activities("https://p.example/feed.ics", &events, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!((first.added, first.updated), (2, 0));
-    let again = store.import_activities("https://p.example/feed.ics", &events, stamp(monday())).await.unwrap();
+    let again = store
+        .import_activities("https://p.example/feed.ics", &events, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!((again.added, again.updated), (0, 2));
     let stored = store
-        .activities(ActivityFilter { organization: Some(FOOD_BANK), ..ActivityFilter::default() })
+        .activities(ActivityFilter {
+            organization: Some(FOOD_BANK),
+            ..ActivityFilter::default()
+        })
         .await
         .unwrap();
     assert_eq!(stored.len(), 2);
@@ -186,7 +260,10 @@ async fn introductions_need_two_opted_in_and_each_answer_once(db: &Db) {
             store
                 .open_case(NewCase {
                     from_intake: None,
-                    details: PersonDetails { name: name.into(), ..PersonDetails::default() },
+                    details: PersonDetails {
+                        name: name.into(),
+                        ..PersonDetails::default()
+                    },
                     coordinator: ROSA,
                     record_consent: ConsentMethod::Spoken,
                     stamp: stamp(monday()),
@@ -197,42 +274,88 @@ async fn introductions_need_two_opted_in_and_each_answer_once(db: &Db) {
     }
     let (ann, bo, cal) = (people[0], people[1], people[2]);
     let gardening = PeerInterest::parse("loves gardening", true).unwrap();
-    store.record_peer_opt_in(ann, &gardening, stamp(monday())).await.unwrap();
+    store
+        .record_peer_opt_in(ann, &gardening, stamp(monday()))
+        .await
+        .unwrap();
     assert!(matches!(
         store.propose_introduction(ann, bo, stamp(monday())).await,
         Err(IntroductionError::Refused(IntroductionRefused::NotOptedIn))
     ));
-    store.record_peer_opt_in(bo, &gardening, stamp(monday())).await.unwrap();
-    store.record_peer_opt_in(cal, &gardening, stamp(monday())).await.unwrap();
-    assert!(!contains(&readable(db).await, "loves gardening"), "sealed at rest");
+    store
+        .record_peer_opt_in(bo, &gardening, stamp(monday()))
+        .await
+        .unwrap();
+    store
+        .record_peer_opt_in(cal, &gardening, stamp(monday()))
+        .await
+        .unwrap();
+    assert!(
+        !contains(&readable(db).await, "loves gardening"),
+        "sealed at rest"
+    );
     assert!(matches!(
         store.propose_introduction(ann, ann, stamp(monday())).await,
         Err(IntroductionError::Refused(IntroductionRefused::SamePerson))
     ));
-    let intro = store.propose_introduction(ann, bo, stamp(monday())).await.unwrap();
+    let intro = store
+        .propose_introduction(ann, bo, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!(intro.coordinator, ROSA);
     assert!(matches!(
         store.propose_introduction(bo, ann, stamp(monday())).await,
-        Err(IntroductionError::Refused(IntroductionRefused::AlreadyProposed))
+        Err(IntroductionError::Refused(
+            IntroductionRefused::AlreadyProposed
+        ))
     ));
-    store.answer_introduction(intro.id, Side::First, Answer::Yes, stamp(monday())).await.unwrap();
+    store
+        .answer_introduction(intro.id, Side::First, Answer::Yes, stamp(monday()))
+        .await
+        .unwrap();
     assert!(matches!(
-        store.answer_introduction(intro.id, Side::First, Answer::No, stamp(monday())).await,
-        Err(IntroductionError::Refused(IntroductionRefused::AlreadyAnswered))
+        store
+            .answer_introduction(intro.id, Side::First, Answer::No, stamp(monday()))
+            .await,
+        Err(IntroductionError::Refused(
+            IntroductionRefused::AlreadyAnswered
+        ))
     ));
-    let agreed = store.answer_introduction(intro.id, Side::Second, Answer::Yes, stamp(monday())).await.unwrap();
+    let agreed = store
+        .answer_introduction(intro.id, Side::Second, Answer::Yes, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!(agreed.answers.status(), IntroductionStatus::Agreed);
-    let declined = store.propose_introduction(ann, cal, stamp(monday())).await.unwrap();
-    let declined = store.answer_introduction(declined.id, Side::Second, Answer::No, stamp(monday())).await.unwrap();
+    let declined = store
+        .propose_introduction(ann, cal, stamp(monday()))
+        .await
+        .unwrap();
+    let declined = store
+        .answer_introduction(declined.id, Side::Second, Answer::No, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!(declined.answers.status(), IntroductionStatus::NotGoingAhead);
     assert!(!declined.answers.may_name(Side::Second));
     // Once one said no, the pair may be proposed again later.
-    assert!(store.propose_introduction(cal, ann, stamp(monday())).await.is_ok());
-    let stopped = store.stop_introduction(intro.id, stamp(monday())).await.unwrap();
+    assert!(
+        store
+            .propose_introduction(cal, ann, stamp(monday()))
+            .await
+            .is_ok()
+    );
+    let stopped = store
+        .stop_introduction(intro.id, stamp(monday()))
+        .await
+        .unwrap();
     assert_eq!(stopped.answers.status(), IntroductionStatus::Stopped);
     assert_eq!(store.introductions(Some(ann), 10).await.unwrap().len(), 3);
     assert_eq!(store.introductions(Some(bo), 10).await.unwrap().len(), 1);
-    assert!(store.withdraw_peer_opt_in(bo, stamp(monday())).await.unwrap());
+    assert!(
+        store
+            .withdraw_peer_opt_in(bo, stamp(monday()))
+            .await
+            .unwrap()
+    );
     assert!(store.peer_opt_in(bo).await.unwrap().is_none());
     assert_eq!(store.peer_opt_ins(10).await.unwrap().len(), 2);
 }

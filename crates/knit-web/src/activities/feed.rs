@@ -9,9 +9,13 @@ use crate::volunteering::FeedLimits;
 pub enum FetchError {
     #[error("Enter the feed's address, starting with https:// or http://")]
     BadAddress,
-    #[error("The feed took longer than {0} seconds to arrive, so it was not imported. Try again later, or ask the partner for a smaller feed.")]
+    #[error(
+        "The feed took longer than {0} seconds to arrive, so it was not imported. Try again later, or ask the partner for a smaller feed."
+    )]
     TooSlow(u64),
-    #[error("The feed is larger than {0} KB, so it was not imported. Ask the partner for a feed of what is to come only.")]
+    #[error(
+        "The feed is larger than {0} KB, so it was not imported. Ask the partner for a feed of what is to come only."
+    )]
     TooBig(usize),
     #[error("The feed's server answered {0}, so nothing was imported. Check the address.")]
     Status(u16),

@@ -68,7 +68,11 @@ fn view(a: &Activity, hubs: &HashMap<Uuid, Hub>, today: NaiveDate) -> ActivityVi
 }
 
 /// This week, Monday to Sunday, day by day; days already past are left out.
-pub(crate) fn this_week(activities: &[Activity], hubs: &HashMap<Uuid, Hub>, today: NaiveDate) -> Vec<Day> {
+pub(crate) fn this_week(
+    activities: &[Activity],
+    hubs: &HashMap<Uuid, Hub>,
+    today: NaiveDate,
+) -> Vec<Day> {
     let (_, sunday) = week_of(today);
     let mut days = Vec::new();
     let mut day = today;
@@ -80,7 +84,11 @@ pub(crate) fn this_week(activities: &[Activity], hubs: &HashMap<Uuid, Hub>, toda
                     start,
                     Occurrence {
                         id: a.id,
-                        time: format!("{} to {}", start.format("%H:%M"), a.plan.ends(start).format("%H:%M")),
+                        time: format!(
+                            "{} to {}",
+                            start.format("%H:%M"),
+                            a.plan.ends(start).format("%H:%M")
+                        ),
                         title: a.plan.title.clone(),
                         place: place_of(a, hubs),
                     },
@@ -102,7 +110,13 @@ pub(crate) fn this_week(activities: &[Activity], hubs: &HashMap<Uuid, Hub>, toda
 }
 
 async fn hub_map(state: &AppState) -> Result<HashMap<Uuid, Hub>, PageError> {
-    Ok(state.store.hubs().await?.into_iter().map(|h| (h.id, h)).collect())
+    Ok(state
+        .store
+        .hubs()
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect())
 }
 
 struct HubLink {
@@ -161,7 +175,11 @@ fn missing(what: &str) -> PageError {
 
 async fn find(state: &AppState, id: &str) -> Result<Activity, PageError> {
     let id = Uuid::parse_str(id).map_err(|_| missing("activity"))?;
-    state.store.activity(id).await?.ok_or_else(|| missing("activity"))
+    state
+        .store
+        .activity(id)
+        .await?
+        .ok_or_else(|| missing("activity"))
 }
 
 async fn find_hub(state: &AppState, id: &str) -> Result<Hub, PageError> {
@@ -242,7 +260,11 @@ fn uid_host(base_url: &str) -> String {
         .split(['/', ':'])
         .next()
         .unwrap_or("");
-    if host.is_empty() { "knit.invalid".to_owned() } else { host.to_owned() }
+    if host.is_empty() {
+        "knit.invalid".to_owned()
+    } else {
+        host.to_owned()
+    }
 }
 
 fn events(activities: &[Activity], hubs: &HashMap<Uuid, Hub>, base_url: &str) -> Vec<LocalEvent> {
@@ -269,8 +291,14 @@ fn events(activities: &[Activity], hubs: &HashMap<Uuid, Hub>, base_url: &str) ->
 fn ics(body: String, file: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
             (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
         ],
         body,
@@ -278,11 +306,20 @@ fn ics(body: String, file: &str) -> Response {
         .into_response()
 }
 
-async fn feed_of(state: &AppState, headers: &HeaderMap, filter: ActivityFilter, name: &str, file: &str) -> PageResult {
+async fn feed_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    filter: ActivityFilter,
+    name: &str,
+    file: &str,
+) -> PageResult {
     let hubs = hub_map(state).await?;
     let activities = state.store.activities(filter).await?;
     let base = public_base_url(headers);
-    Ok(ics(local_calendar(name, &events(&activities, &hubs, &base)), file))
+    Ok(ics(
+        local_calendar(name, &events(&activities, &hubs, &base)),
+        file,
+    ))
 }
 
 /// `/activities/{id}/calendar.ics`: one activity with its repeat rule.
@@ -295,13 +332,26 @@ pub(crate) async fn activity_calendar(
     let hubs = hub_map(&state).await?;
     let base = public_base_url(&headers);
     let name = format!("{}: {}", state.site.name, a.plan.title);
-    Ok(ics(local_calendar(&name, &events(&[a], &hubs, &base)), "activity.ics"))
+    Ok(ics(
+        local_calendar(&name, &events(&[a], &hubs, &base)),
+        "activity.ics",
+    ))
 }
 
 /// `/whats-on.ics`: every activity in the place.
-pub(crate) async fn place_calendar(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+pub(crate) async fn place_calendar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> PageResult {
     let name = format!("What's on in {}", state.site.area);
-    feed_of(&state, &headers, ActivityFilter::default(), &name, "whats-on.ics").await
+    feed_of(
+        &state,
+        &headers,
+        ActivityFilter::default(),
+        &name,
+        "whats-on.ics",
+    )
+    .await
 }
 
 /// `/hubs/{id}/calendar.ics`: what happens at one hub.
@@ -315,7 +365,14 @@ pub(crate) async fn hub_calendar(
         hub: Some(hub.id),
         ..ActivityFilter::default()
     };
-    feed_of(&state, &headers, filter, &format!("What's on at {}", hub.plan.name), "hub.ics").await
+    feed_of(
+        &state,
+        &headers,
+        filter,
+        &format!("What's on at {}", hub.plan.name),
+        "hub.ics",
+    )
+    .await
 }
 
 /// `/organisations/{id}/activities.ics`: one organisation's activities.
@@ -334,5 +391,12 @@ pub(crate) async fn organisation_calendar(
         organization: Some(OrganizationId(id)),
         ..ActivityFilter::default()
     };
-    feed_of(&state, &headers, filter, &format!("{}: activities", org.name), "activities.ics").await
+    feed_of(
+        &state,
+        &headers,
+        filter,
+        &format!("{}: activities", org.name),
+        "activities.ics",
+    )
+    .await
 }

@@ -86,7 +86,13 @@ impl Default for Typed {
     }
 }
 
-async fn page(state: &AppState, allowed: &Allowed, typed: Typed, error: Option<FieldError>, status: StatusCode) -> PageResult {
+async fn page(
+    state: &AppState,
+    allowed: &Allowed,
+    typed: Typed,
+    error: Option<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let activities = state
         .store
         .activities(ActivityFilter::default())
@@ -149,7 +155,10 @@ pub(crate) async fn add(
 ) -> PageResult {
     match form.plan() {
         Ok(plan) => {
-            let activity = state.store.add_activity(&plan, allowed.stamp.clone()).await?;
+            let activity = state
+                .store
+                .add_activity(&plan, allowed.stamp.clone())
+                .await?;
             Ok(see_other(format!("/activities/{}", activity.id)))
         }
         Err(e) => {
@@ -157,7 +166,14 @@ pub(crate) async fn add(
                 form,
                 ..Typed::default()
             };
-            page(&state, &allowed, typed, Some(FieldError::new(e.field, e.message)), StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                &state,
+                &allowed,
+                typed,
+                Some(FieldError::new(e.field, e.message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -183,7 +199,14 @@ pub(crate) async fn add_hub(
                 hub_form: form,
                 ..Typed::default()
             };
-            page(&state, &allowed, typed, Some(FieldError::new(field, e.message)), StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                &state,
+                &allowed,
+                typed,
+                Some(FieldError::new(field, e.message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -202,7 +225,14 @@ pub(crate) async fn import(
                 import: form,
                 ..Typed::default()
             };
-            page(state, allowed, typed, Some(FieldError::new("url", message)), StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                state,
+                allowed,
+                typed,
+                Some(FieldError::new("url", message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     let organization = match form.organization.trim() {
@@ -240,7 +270,11 @@ pub(crate) async fn import(
         .import_activities(form.url.trim(), &events, stamp)
         .await
         .map_err(PageError::from)?;
-    tracing::info!(added = done.added, updated = done.updated, "calendar feed imported");
+    tracing::info!(
+        added = done.added,
+        updated = done.updated,
+        "calendar feed imported"
+    );
     let typed = Typed {
         imported: format!(
             "Imported the feed: {} new activities, {} updated.",

@@ -101,7 +101,9 @@ pub async fn run(store: SharedStore) {
                 "offers to volunteer chased"
             ),
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "volunteering chaser could not reach the database"),
+            Err(e) => {
+                tracing::error!(error = %e, "volunteering chaser could not reach the database")
+            }
         }
         tokio::time::sleep(CHASE_EVERY).await;
     }

@@ -31,7 +31,10 @@ async fn name_of(state: &AppState, person: PersonId) -> Result<String, PageError
         .unwrap_or_else(|| "A person no longer on record".to_owned()))
 }
 
-async fn staff_name(state: &AppState, user: knit_domain::account::UserId) -> Result<String, PageError> {
+async fn staff_name(
+    state: &AppState,
+    user: knit_domain::account::UserId,
+) -> Result<String, PageError> {
     Ok(state
         .store
         .user(user)
@@ -68,7 +71,11 @@ struct IntroRow {
 
 /// How a person is shown on an introduction: by name only once both said yes; someone who
 /// said no is never named, nor linked.
-async fn label(state: &AppState, intro: &Introduction, side: Side) -> Result<(String, Option<Uuid>), PageError> {
+async fn label(
+    state: &AppState,
+    intro: &Introduction,
+    side: Side,
+) -> Result<(String, Option<Uuid>), PageError> {
     let person = intro.person(side);
     let n = match side {
         Side::First => "first",
@@ -80,7 +87,10 @@ async fn label(state: &AppState, intro: &Introduction, side: Side) -> Result<(St
     if intro.answers.of(side) == Answer::No {
         return Ok(("Someone who said no".to_owned(), None));
     }
-    Ok((format!("The {n} person (not named until both say yes)"), Some(person.0)))
+    Ok((
+        format!("The {n} person (not named until both say yes)"),
+        Some(person.0),
+    ))
 }
 
 async fn row(state: &AppState, intro: &Introduction) -> Result<IntroRow, PageError> {
@@ -104,7 +114,12 @@ struct ListPage<'a> {
     error: Option<FieldError>,
 }
 
-async fn list_page(state: &AppState, allowed: &Allowed, error: Option<FieldError>, status: StatusCode) -> PageResult {
+async fn list_page(
+    state: &AppState,
+    allowed: &Allowed,
+    error: Option<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let mut opted_in = Vec::new();
     for o in state.store.peer_opt_ins(LISTED).await? {
         opted_in.push(OptInRow {
@@ -167,7 +182,13 @@ pub(crate) async fn propose(
         Ok(intro) => Ok(see_other(format!("/staff/introductions/{}", intro.id))),
         Err(IntroductionError::Refused(why)) => {
             let error = FieldError::new("first", capital(&why.to_string()));
-            list_page(&state, &allowed, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(
+                &state,
+                &allowed,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(PageError::internal(e)),
     }
@@ -318,8 +339,14 @@ struct OptInPage<'a> {
 }
 
 async fn person_of(state: &AppState, id: &str) -> Result<(PersonId, String), PageError> {
-    let id = Uuid::parse_str(id).map(PersonId).map_err(|_| PageError::NotFound("person"))?;
-    let record = state.store.person(id).await?.ok_or(PageError::NotFound("person"))?;
+    let id = Uuid::parse_str(id)
+        .map(PersonId)
+        .map_err(|_| PageError::NotFound("person"))?;
+    let record = state
+        .store
+        .person(id)
+        .await?
+        .ok_or(PageError::NotFound("person"))?;
     let details = crate::casework::details_of(&record)?;
     Ok((id, details.name.clone()))
 }

@@ -8,6 +8,7 @@ pub mod chaser;
 pub mod introductions;
 pub mod public;
 pub mod staff;
+pub mod strengths;
 
 use std::sync::RwLock;
 use std::time::Duration;

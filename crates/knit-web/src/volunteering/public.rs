@@ -18,7 +18,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::directory::search::locate;
-use crate::kit::{ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit, render};
+use crate::kit::{
+    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit, render,
+};
 use crate::mail::Message;
 use crate::mail::queue::enqueue_email;
 use crate::mail::recipients::organisation_staff;
@@ -62,12 +64,18 @@ impl RoleView {
             checks: if p.checks.is_empty() {
                 "None".to_owned()
             } else {
-                p.checks.iter().map(|c: &Check| c.label()).collect::<Vec<_>>().join(", ")
+                p.checks
+                    .iter()
+                    .map(|c: &Check| c.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
             accessibility: p.accessibility.clone(),
             suitable_for_new: p.suitable_for_new,
             suitable_for_recovering: p.suitable_for_recovering,
-            distance: distance_km.map(|d| format!("{d:.1} km away")).unwrap_or_default(),
+            distance: distance_km
+                .map(|d| format!("{d:.1} km away"))
+                .unwrap_or_default(),
         }
     }
 }
@@ -103,12 +111,22 @@ struct BrowsePage<'a> {
 }
 
 /// `/volunteer`: open roles, searched and filtered like the directory.
-pub(crate) async fn browse(State(state): State<AppState>, Query(query): Query<BrowseQuery>) -> PageResult {
+pub(crate) async fn browse(
+    State(state): State<AppState>,
+    Query(query): Query<BrowseQuery>,
+) -> PageResult {
     let ticked = crate::kit::ticked;
-    let (new, recovering, no_dbs) = (ticked(&query.new), ticked(&query.recovering), ticked(&query.no_dbs));
+    let (new, recovering, no_dbs) = (
+        ticked(&query.new),
+        ticked(&query.recovering),
+        ticked(&query.no_dbs),
+    );
     let mut error = None;
     if query.q.chars().count() > 200 {
-        error = Some(FieldError::new("q", "Use fewer words, under 200 characters"));
+        error = Some(FieldError::new(
+            "q",
+            "Use fewer words, under 200 characters",
+        ));
     }
     let mut near = None;
     let mut near_label = String::new();
@@ -126,12 +144,19 @@ pub(crate) async fn browse(State(state): State<AppState>, Query(query): Query<Br
         text => match text.parse::<f64>() {
             Ok(km) if (1.0..=500.0).contains(&km) => Some(km),
             _ => {
-                error = error.or(Some(FieldError::new("within", "Choose a distance from the list")));
+                error = error.or(Some(FieldError::new(
+                    "within",
+                    "Choose a distance from the list",
+                )));
                 None
             }
         },
     };
-    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let (mut total, mut roles) = (0, Vec::new());
     if error.is_none() {
         state.volunteering.refresh(state.store.as_ref()).await?;
@@ -260,17 +285,38 @@ pub(crate) async fn offer(
 ) -> PageResult {
     let o = find(&state, &id).await?;
     if public_limit::already_full(&state, PublicForm::VolunteerOffer, &address).await {
-        return role_page(&state, &o, FormView::of(&form), Some(too_many()), StatusCode::TOO_MANY_REQUESTS).await;
+        return role_page(
+            &state,
+            &o,
+            FormView::of(&form),
+            Some(too_many()),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
     }
     let offer = match form.offer() {
         Ok(offer) => offer,
         Err(e) => {
             let error = FieldError::new(e.field, e.message);
-            return role_page(&state, &o, FormView::of(&form), Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return role_page(
+                &state,
+                &o,
+                FormView::of(&form),
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     if !public_limit::admit(&state, PublicForm::VolunteerOffer, &address).await {
-        return role_page(&state, &o, FormView::of(&form), Some(too_many()), StatusCode::TOO_MANY_REQUESTS).await;
+        return role_page(
+            &state,
+            &o,
+            FormView::of(&form),
+            Some(too_many()),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
     }
     let now = Utc::now();
     let made = state
@@ -325,9 +371,19 @@ fn too_many() -> FieldError {
 }
 
 /// Emails the organisation's staff a link to the offer: the role's title, nobody's name.
-pub(crate) async fn notify_organisation(state: &AppState, o: &Opportunity, interest: Uuid, base: &str) {
+pub(crate) async fn notify_organisation(
+    state: &AppState,
+    o: &Opportunity,
+    interest: Uuid,
+    base: &str,
+) {
     let link = super::staff_link(base, &format!("/staff/volunteering/offers/{interest}"));
-    let staff = match organisation_staff(state.store.as_ref(), knit_domain::account::OrganizationId(o.plan.organization.0)).await {
+    let staff = match organisation_staff(
+        state.store.as_ref(),
+        knit_domain::account::OrganizationId(o.plan.organization.0),
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "could not find who to tell about an offer");

@@ -68,7 +68,10 @@ struct ListPage<'a> {
 
 /// The organisations the visitor works for volunteering: `None` for all (a place lead).
 /// Anyone else is refused as the policy says.
-async fn scope(allowed: &mut Allowed, state: &AppState) -> Result<Option<Vec<OrganizationId>>, PageError> {
+async fn scope(
+    allowed: &mut Allowed,
+    state: &AppState,
+) -> Result<Option<Vec<OrganizationId>>, PageError> {
     if allowed.may(&Action::ManageVolunteering(Action::EXAMPLE_ORGANIZATION))
         && allowed
             .actor()
@@ -77,7 +80,10 @@ async fn scope(allowed: &mut Allowed, state: &AppState) -> Result<Option<Vec<Org
             .any(|m| m.role() == Role::PlaceLead)
     {
         allowed
-            .require(state, &Action::ManageVolunteering(Action::EXAMPLE_ORGANIZATION))
+            .require(
+                state,
+                &Action::ManageVolunteering(Action::EXAMPLE_ORGANIZATION),
+            )
             .await?;
         return Ok(None);
     }
@@ -89,7 +95,9 @@ async fn scope(allowed: &mut Allowed, state: &AppState) -> Result<Option<Vec<Org
         .filter_map(|m| m.organization())
         .collect();
     let first = own.first().copied().unwrap_or(Action::EXAMPLE_ORGANIZATION);
-    allowed.require(state, &Action::ManageVolunteering(first)).await?;
+    allowed
+        .require(state, &Action::ManageVolunteering(first))
+        .await?;
     Ok(Some(own))
 }
 
@@ -108,7 +116,13 @@ async fn list_page(
             for o in store.organization_opportunities(None, LISTED).await? {
                 roles.push(RoleView::of(&o, None));
             }
-            offers.extend(store.interests(None, LISTED).await?.iter().map(OfferRow::of));
+            offers.extend(
+                store
+                    .interests(None, LISTED)
+                    .await?
+                    .iter()
+                    .map(OfferRow::of),
+            );
             for org in store.organizations(0, 1_000).await? {
                 organizations.push(OrgChoice {
                     id: org.id.to_string(),
@@ -121,7 +135,13 @@ async fn list_page(
                 for o in store.organization_opportunities(Some(*org), LISTED).await? {
                     roles.push(RoleView::of(&o, None));
                 }
-                offers.extend(store.interests(Some(*org), LISTED).await?.iter().map(OfferRow::of));
+                offers.extend(
+                    store
+                        .interests(Some(*org), LISTED)
+                        .await?
+                        .iter()
+                        .map(OfferRow::of),
+                );
                 let name = store
                     .organization(org.0)
                     .await?
@@ -151,7 +171,15 @@ async fn list_page(
 /// `/staff/volunteering`: the roles, the offers and a form to post a role.
 pub(crate) async fn list(State(state): State<AppState>, mut allowed: Allowed) -> PageResult {
     let scope = scope(&mut allowed, &state).await?;
-    list_page(&state, &allowed, &scope, OpportunityForm::default(), None, StatusCode::OK).await
+    list_page(
+        &state,
+        &allowed,
+        &scope,
+        OpportunityForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /staff/volunteering`: posts a role for one of the visitor's organisations.
@@ -163,24 +191,53 @@ pub(crate) async fn post_role(
     let Ok(org) = Uuid::parse_str(form.organization.trim()).map(OrganizationId) else {
         let scope = scope(&mut allowed, &state).await?;
         let error = FieldError::new("organization", "Choose the organisation the role is with");
-        return list_page(&state, &allowed, &scope, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(
+            &state,
+            &allowed,
+            &scope,
+            form,
+            Some(error),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    allowed.require(&state, &Action::ManageVolunteering(org)).await?;
-    let scope = if allowed.actor().memberships().iter().any(|m| m.role() == Role::PlaceLead) {
+    allowed
+        .require(&state, &Action::ManageVolunteering(org))
+        .await?;
+    let scope = if allowed
+        .actor()
+        .memberships()
+        .iter()
+        .any(|m| m.role() == Role::PlaceLead)
+    {
         None
     } else {
         Some(vec![org])
     };
     let again = |form: OpportunityForm, error: FieldError| {
         let (state, allowed, scope) = (&state, &allowed, &scope);
-        async move { list_page(state, allowed, scope, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await }
+        async move {
+            list_page(
+                state,
+                allowed,
+                scope,
+                form,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     };
     let plan = match form.plan(org) {
         Ok(plan) => plan,
         Err(e) => return again(form, FieldError::new(e.field, e.message)).await,
     };
     let Some(organization) = state.store.organization(org.0).await? else {
-        return again(form, FieldError::new("organization", "That organisation is not in the directory")).await;
+        return again(
+            form,
+            FieldError::new("organization", "That organisation is not in the directory"),
+        )
+        .await;
     };
     let position = match &plan.postcode {
         None => None,
@@ -235,7 +292,10 @@ async fn offer_page(
         .await?
         .ok_or(PageError::NotFound("offer"))?;
     allowed
-        .require(state, &Action::ManageVolunteering(interest.summary.organization))
+        .require(
+            state,
+            &Action::ManageVolunteering(interest.summary.organization),
+        )
         .await?;
     allowed.audit_read(state, "volunteer_interest", id).await;
     let s = &interest.summary;
@@ -298,10 +358,21 @@ pub(crate) async fn answer(
         Ok(a) => a,
         Err(e) => {
             let error = FieldError::new(e.field, e.message);
-            return offer_page(&state, &mut allowed, &id, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return offer_page(
+                &state,
+                &mut allowed,
+                &id,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.store.answer_interest(uuid, &answer, allowed.stamp.clone()).await {
+    match state
+        .store
+        .answer_interest(uuid, &answer, allowed.stamp.clone())
+        .await
+    {
         Ok(done) => {
             tracing::info!(interest = %uuid, status = done.status.code(), "offer answered");
             Ok(see_other(format!("/staff/volunteering/offers/{uuid}")))

@@ -161,56 +161,6 @@ mod tests {
     }
 }
 
-/// Synthetic roles over the same towns as the synthetic services: titles, skills and
-/// filters drawn at random, placed near where services are.
-fn synthetic_roles(n: usize, places: &[LatLon], seed: u64) -> Vec<knit_domain::volunteering::Opportunity> {
-    use knit_domain::account::OrganizationId;
-    use knit_domain::synthetic::SplitMix64;
-    use knit_domain::volunteering::{Check, Opportunity, OpportunityPlan};
-    const TITLES: &[&str] = &[
-        "Van driver", "Warehouse helper", "Garden volunteer", "Befriender", "Cafe helper",
-        "Shop assistant", "Dog walker", "Homework club helper", "Community cook", "Trustee",
-        "Receptionist", "Litter picker", "Choir accompanist", "Digital helper", "Lunch club host",
-    ];
-    const SKILLS: &[&str] = &[
-        "driving", "lifting", "gardening", "listening", "cooking", "computers", "reading",
-        "maths", "music", "first aid", "welsh", "polish", "accounts", "sewing", "DIY",
-    ];
-    let mut rng = SplitMix64::new(seed);
-    (0..n)
-        .map(|i| {
-            let near = *rng.pick(places);
-            let title = *rng.pick(TITLES);
-            let skills = vec![rng.pick(SKILLS).to_string(), rng.pick(SKILLS).to_string()];
-            Opportunity {
-                id: uuid::Uuid::from_u128(0x5000_0000 + i as u128),
-                organization_name: format!("Group {}", rng.below(5_000)),
-                plan: OpportunityPlan {
-                    organization: OrganizationId(uuid::Uuid::from_u128(rng.below(5_000) as u128)),
-                    title: format!("{title} {}", rng.below(100)),
-                    description: format!(
-                        "Help our {} with {} and {}",
-                        rng.pick(&["team", "neighbours", "members", "visitors"]),
-                        skills[0],
-                        skills[1]
-                    ),
-                    place: String::new(),
-                    postcode: None,
-                    when: rng.pick(&["Mornings", "Weekends", "Evenings", "Flexible"]).to_string(),
-                    skills,
-                    checks: if rng.chance(0.3) { vec![Check::Dbs] } else { vec![] },
-                    accessibility: String::new(),
-                    suitable_for_new: rng.chance(0.5),
-                    suitable_for_recovering: rng.chance(0.3),
-                },
-                position: LatLon::new(near.lat + (rng.unit() - 0.5) * 0.1, near.lon + (rng.unit() - 0.5) * 0.1).ok(),
-                open: true,
-                posted_at: chrono::Utc::now(),
-            }
-        })
-        .collect()
-}
-
 /// `knit bench volunteering`: role search beside a directory of `services`.
 pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()> {
     use knit_search::opportunities::{OpportunityIndex, OpportunityQuery};
@@ -232,7 +182,7 @@ pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()>
     if places.is_empty() {
         places.push(LatLon::new(52.5, -1.9)?);
     }
-    let roles = synthetic_roles(opportunities, &places, 11);
+    let roles = knit_search::opportunities::synthetic_roles(opportunities, &places, 11);
     let index = OpportunityIndex::from_opportunities(&roles);
     println!(
         "Indexed {} services and {} volunteer roles in {:.2} s.",
@@ -240,7 +190,16 @@ pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()>
         index.len(),
         started.elapsed().as_secs_f64()
     );
-    let words = ["driver", "gardening", "befriending", "cook", "computers help", "dog walking", "", "lifting driving"];
+    let words = [
+        "driver",
+        "gardening",
+        "befriending",
+        "cook",
+        "computers help",
+        "dog walking",
+        "",
+        "lifting driving",
+    ];
     let mut queries = Vec::new();
     for (i, w) in words.iter().enumerate() {
         for j in 0..4 {

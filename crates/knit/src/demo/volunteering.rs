@@ -129,9 +129,11 @@ pub async fn add_demo_volunteering(store: &dyn Store) -> anyhow::Result<()> {
         };
         let plan = form.plan(org)?;
         let position = match &plan.postcode {
-            Some(pc) => store
-                .postcode(&knit_domain::postcode::Postcode::parse(pc)?)
-                .await?,
+            Some(pc) => {
+                store
+                    .postcode(&knit_domain::postcode::Postcode::parse(pc)?)
+                    .await?
+            }
             None => None,
         };
         store
@@ -173,10 +175,42 @@ pub async fn add_demo_volunteering(store: &dyn Store) -> anyhow::Result<()> {
         d.weekday() == chrono::Weekday::Fri && knit_domain::activities::place_in_month(d).1 == -1
     });
     let activities = [
-        ("Knit and natter", "Bring a project or learn to knit; tea and biscuits.", library.id, date(weekday_of_week + Days::new(1)), "10:00", "12:00", "weekly"),
-        ("Carers' coffee morning", "Time for yourself with other carers.", library.id, date(second_monday), "10:30", "12:00", "monthly"),
-        ("Community pantry", "Low-cost food for members: join on the day.", fairleigh.id, date(weekday_of_week + Days::new(3)), "13:00", "15:00", "weekly"),
-        ("Friday social and quiz", "A friendly quiz and a bite to eat.", fairleigh.id, date(last_friday), "18:30", "20:30", "monthly_last"),
+        (
+            "Knit and natter",
+            "Bring a project or learn to knit; tea and biscuits.",
+            library.id,
+            date(weekday_of_week + Days::new(1)),
+            "10:00",
+            "12:00",
+            "weekly",
+        ),
+        (
+            "Carers' coffee morning",
+            "Time for yourself with other carers.",
+            library.id,
+            date(second_monday),
+            "10:30",
+            "12:00",
+            "monthly",
+        ),
+        (
+            "Community pantry",
+            "Low-cost food for members: join on the day.",
+            fairleigh.id,
+            date(weekday_of_week + Days::new(3)),
+            "13:00",
+            "15:00",
+            "weekly",
+        ),
+        (
+            "Friday social and quiz",
+            "A friendly quiz and a bite to eat.",
+            fairleigh.id,
+            date(last_friday),
+            "18:30",
+            "20:30",
+            "monthly_last",
+        ),
     ];
     for (title, description, hub, first, starts, ends, repeat) in activities {
         let form = ActivityForm {

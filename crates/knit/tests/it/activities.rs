@@ -73,7 +73,10 @@ async fn partner_server() -> String {
     );
     let app = Router::new()
         .route("/good.ics", get(|| async { GOOD_FEED }))
-        .route("/page.ics", get(|| async { "<html><body>Our events</body></html>" }))
+        .route(
+            "/page.ics",
+            get(|| async { "<html><body>Our events</body></html>" }),
+        )
         .route("/big.ics", get(move || async move { big }))
         .route(
             "/slow.ics",
@@ -108,7 +111,11 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
 
     // The home page leads to volunteering, connector sign-up and what's on.
     let (_, home) = app.get_text("/").await;
-    for link in ["href=\"/volunteer\"", "href=\"/become-a-connector\"", "href=\"/whats-on\""] {
+    for link in [
+        "href=\"/volunteer\"",
+        "href=\"/become-a-connector\"",
+        "href=\"/whats-on\"",
+    ] {
         assert!(home.contains(link), "{link} on the home page");
     }
 
@@ -116,24 +123,41 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
     let made = priya
         .submit(
             "/staff/hubs",
-            &[("name", "Northfield Hub"), ("address", "1 Mill Lane"), ("description", "")],
+            &[
+                ("name", "Northfield Hub"),
+                ("address", "1 Mill Lane"),
+                ("description", ""),
+            ],
         )
         .await;
     assert_eq!(made.status, 303, "{}", made.body);
     let hub_path = made.location.unwrap();
     let hub_id = hub_path.trim_start_matches("/hubs/").to_owned();
     let today = uk_local(chrono::Utc::now()).date();
-    let second_monday = next(today, |d| d.weekday() == Weekday::Mon && place_in_month(d).0 == 2);
-    let last_friday = next(today, |d| d.weekday() == Weekday::Fri && place_in_month(d).1 == -1);
+    let second_monday = next(today, |d| {
+        d.weekday() == Weekday::Mon && place_in_month(d).0 == 2
+    });
+    let last_friday = next(today, |d| {
+        d.weekday() == Weekday::Fri && place_in_month(d).1 == -1
+    });
     let wrong = priya
         .submit(
             "/staff/activities",
-            &[("title", "Carers coffee"), ("date", "2027-02-30"), ("starts", "10:00"), ("ends", "11:30"), ("repeat", "monthly")],
+            &[
+                ("title", "Carers coffee"),
+                ("date", "2027-02-30"),
+                ("starts", "10:00"),
+                ("ends", "11:30"),
+                ("repeat", "monthly"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("Enter a date like"));
-    assert!(wrong.body.contains("value=\"Carers coffee\""), "what was typed is kept");
+    assert!(
+        wrong.body.contains("value=\"Carers coffee\""),
+        "what was typed is kept"
+    );
     let mut paths = Vec::new();
     for (title, date, repeat) in [
         ("Carers coffee", second_monday, "monthly"),
@@ -158,7 +182,10 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
     }
 
     // Each activity's calendar parses back with its rule intact, in UK time.
-    for (path, rule) in paths.iter().zip(["FREQ=MONTHLY;BYDAY=2MO", "FREQ=MONTHLY;BYDAY=-1FR"]) {
+    for (path, rule) in paths
+        .iter()
+        .zip(["FREQ=MONTHLY;BYDAY=2MO", "FREQ=MONTHLY;BYDAY=-1FR"])
+    {
         let (status, page) = app.get_text(path).await;
         assert_eq!(status, 200);
         assert!(page.contains("of each month"), "{page}");
@@ -172,11 +199,18 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
         assert!(ics.contains("BEGIN:VTIMEZONE"));
     }
     let (_, hub_feed) = app.get_text(&format!("{hub_path}/calendar.ics")).await;
-    assert_eq!(events_in(&hub_feed).len(), 2, "the hub's feed has its two activities");
+    assert_eq!(
+        events_in(&hub_feed).len(),
+        2,
+        "the hub's feed has its two activities"
+    );
     let (_, place_feed) = app.get_text("/whats-on.ics").await;
     let all = events_in(&place_feed);
     assert!(all.len() >= 6, "the demo's four and Priya's two");
-    assert!(all.iter().any(|e| property(e, "RRULE") == "FREQ=WEEKLY;BYDAY=TU"));
+    assert!(
+        all.iter()
+            .any(|e| property(e, "RRULE") == "FREQ=WEEKLY;BYDAY=TU")
+    );
     let (_, hub_page) = app.get_text(&hub_path).await;
     assert!(hub_page.contains("Northfield Hub") && hub_page.contains("This week"));
     let (status, whats_on) = app.get_text("/whats-on").await;
@@ -200,7 +234,10 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
     ] {
         let url = format!("{partner}/{file}");
         let refused = priya
-            .submit("/staff/activities/import", &[("url", url.as_str()), ("hub", hub_id.as_str())])
+            .submit(
+                "/staff/activities/import",
+                &[("url", url.as_str()), ("hub", hub_id.as_str())],
+            )
             .await;
         assert_eq!(refused.status, 422, "{file}: {}", refused.body);
         assert!(refused.body.contains(words), "{file}: {}", refused.body);
@@ -210,21 +247,36 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
     let url = format!("{partner}/good.ics");
     for round in 0..2 {
         let imported = priya
-            .submit("/staff/activities/import", &[("url", url.as_str()), ("hub", hub_id.as_str())])
+            .submit(
+                "/staff/activities/import",
+                &[("url", url.as_str()), ("hub", hub_id.as_str())],
+            )
             .await;
         assert_eq!(imported.status, 200, "{}", imported.body);
-        let expected = if round == 0 { "2 new activities, 0 updated" } else { "0 new activities, 2 updated" };
+        let expected = if round == 0 {
+            "2 new activities, 0 updated"
+        } else {
+            "0 new activities, 2 updated"
+        };
         assert!(imported.body.contains(expected), "{}", imported.body);
     }
     assert_eq!(count().await, before + 2);
     let (_, hub_feed) = app.get_text(&format!("{hub_path}/calendar.ics")).await;
     let events = events_in(&hub_feed);
     assert_eq!(events.len(), 4);
-    assert!(events.iter().any(|e| property(e, "SUMMARY") == "Health walk"
-        && property(e, "RRULE") == "FREQ=MONTHLY;BYDAY=2MO"));
+    assert!(
+        events
+            .iter()
+            .any(|e| property(e, "SUMMARY") == "Health walk"
+                && property(e, "RRULE") == "FREQ=MONTHLY;BYDAY=2MO")
+    );
     // A UTC start reads in UK time: 19:00 GMT in January.
-    assert!(events.iter().any(|e| property(e, "SUMMARY") == "Community choir"
-        && property(e, "DTSTART") == "20270105T190000"));
+    assert!(
+        events
+            .iter()
+            .any(|e| property(e, "SUMMARY") == "Community choir"
+                && property(e, "DTSTART") == "20270105T190000")
+    );
 }
 
 #[tokio::test]

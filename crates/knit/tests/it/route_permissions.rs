@@ -97,7 +97,7 @@ fn table() -> Vec<Route> {
         },
         ..route("GET", "/staff/invitations", "/staff/invitations", PUBLIC)
     };
-    vec![
+    let mut rows = vec![
         route("GET", "/", "/", PUBLIC),
         route("GET", "/search", "/search?q=food", PUBLIC),
         route("GET", "/services/{id}", "/services/{service}", PUBLIC),
@@ -772,10 +772,14 @@ fn table() -> Vec<Route> {
             &[("code", "000000")],
         ),
         route("POST", "/staff/sign-out", "/staff/sign-out", OWN),
-    ]
-    .into_iter()
-    .chain(volunteering_rows())
-    .collect()
+    ];
+    // Volunteering's staff pages come before the visitor's own account and signing out.
+    let own_account = rows
+        .iter()
+        .position(|r| r.pattern == "/staff/two-factor")
+        .expect("the own-account rows");
+    rows.splice(own_account..own_account, volunteering_rows());
+    rows
 }
 
 /// Volunteering, activities and introductions. Offers and roles named here belong to
@@ -811,7 +815,12 @@ fn volunteering_rows() -> Vec<Route> {
             PUBLIC,
         ),
         route("GET", "/hubs/{id}", "/hubs/{hub}", PUBLIC),
-        route("GET", "/hubs/{id}/calendar.ics", "/hubs/{hub}/calendar.ics", PUBLIC),
+        route(
+            "GET",
+            "/hubs/{id}/calendar.ics",
+            "/hubs/{hub}/calendar.ics",
+            PUBLIC,
+        ),
         route(
             "GET",
             "/organisations/{id}/activities.ics",
@@ -891,9 +900,19 @@ fn volunteering_rows() -> Vec<Route> {
             route("POST", "/staff/hubs", "/staff/hubs", activities),
             &[("name", "Hub from {actor}")],
         ),
-        route("GET", "/staff/introductions", "/staff/introductions", introduce),
+        route(
+            "GET",
+            "/staff/introductions",
+            "/staff/introductions",
+            introduce,
+        ),
         with_form(
-            route("POST", "/staff/introductions", "/staff/introductions", introduce),
+            route(
+                "POST",
+                "/staff/introductions",
+                "/staff/introductions",
+                introduce,
+            ),
             &[("first", "{peer_b}"), ("second", "{peer_c}")],
         ),
         route(
@@ -916,6 +935,30 @@ fn volunteering_rows() -> Vec<Route> {
             "/staff/introductions/{id}/stop",
             "/staff/introductions/{introduction}/stop",
             introduce,
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/strengths",
+            "/staff/people/{person}/strengths",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/strengths",
+                "/staff/people/{person}/strengths",
+                Action::EditPerson,
+            ),
+            &[("skills", "gardening"), ("consent", "yes")],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/volunteer",
+                "/staff/people/{person}/volunteer",
+                Action::ReferPerson,
+            ),
+            &[("opportunity", "{opportunity}"), ("consent", "yes")],
         ),
         route(
             "GET",
@@ -1235,7 +1278,9 @@ fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
             Action::InviteUser(Membership::partner_staff(own.unwrap_or(ORG_A)))
         }
         Action::WorkReferralInbox(_) if own_org => Action::WorkReferralInbox(own.unwrap_or(ORG_A)),
-        Action::ManageVolunteering(_) if own_org => Action::ManageVolunteering(own.unwrap_or(ORG_A)),
+        Action::ManageVolunteering(_) if own_org => {
+            Action::ManageVolunteering(own.unwrap_or(ORG_A))
+        }
         other => other,
     };
     Ok(match decide(actor, &action) {
@@ -1298,7 +1343,11 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
     }
     ids.push(("{booking}", bookings[0].clone()));
     // The demo's volunteer roles, activities and hubs, and this server for a feed to import.
-    let role = app.store().organization_opportunities(None, 1).await.unwrap();
+    let role = app
+        .store()
+        .organization_opportunities(None, 1)
+        .await
+        .unwrap();
     ids.push(("{opportunity}", role[0].id.to_string()));
     let activity = app
         .store()

@@ -83,7 +83,8 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     )
     .await;
     let mut fran = Browser::new(&app, "198.51.100.41");
-    fran.sign_in("fran@foodbank.example", Some(&fran_secret)).await;
+    fran.sign_in("fran@foodbank.example", Some(&fran_secret))
+        .await;
     let priya_secret = TotpSecret::from_random_bytes([42; 20]);
     make_user(
         &app,
@@ -104,14 +105,18 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     )
     .await;
     let mut hal = Browser::new(&app, "198.51.100.43");
-    hal.sign_in("hal@harbour.example", Some(&other_secret)).await;
+    hal.sign_in("hal@harbour.example", Some(&other_secret))
+        .await;
 
     // Fran posts a role; a mistake comes back beside its field with what she typed.
     let org = food_bank.0.to_string();
     let mut form = vec![
         ("organization", org.as_str()),
         ("title", "Delivery driver for food parcels"),
-        ("description", "Drive our van to take parcels to people at home."),
+        (
+            "description",
+            "Drive our van to take parcels to people at home.",
+        ),
         ("place", "Kestleford Town Hall"),
         ("postcode", "KF1 1AA"),
         ("when", ""),
@@ -122,7 +127,11 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     let wrong = fran.submit("/staff/volunteering", &form).await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
     assert!(wrong.body.contains("Enter when it happens"));
-    assert!(wrong.body.contains("value=\"Delivery driver for food parcels\""));
+    assert!(
+        wrong
+            .body
+            .contains("value=\"Delivery driver for food parcels\"")
+    );
     form[5] = ("when", "Thursday afternoons");
     let posted = fran.submit("/staff/volunteering", &form).await;
     assert_eq!(posted.status, 303, "{}", posted.body);
@@ -137,22 +146,38 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
         .get_text("/volunteer?q=drivers&near=KF1+1AA&within=10&recovering=1")
         .await;
     assert_eq!(status, 200, "{found}");
-    assert!(found.contains("Delivery driver for food parcels"), "{found}");
-    assert!(!found.contains("Van driver"), "the demo van driver is not for someone recovering");
+    assert!(
+        found.contains("Delivery driver for food parcels"),
+        "{found}"
+    );
+    assert!(
+        !found.contains("Van driver"),
+        "the demo van driver is not for someone recovering"
+    );
     let (_, all_drivers) = app.get_text("/volunteer?q=driver&near=KF1+1AA").await;
     assert!(all_drivers.contains("Van driver") && all_drivers.contains("km away"));
     let (_, no_dbs) = app.get_text("/volunteer?q=driver&no_dbs=1").await;
-    assert!(!no_dbs.contains("Van driver"), "the van driver needs a DBS check");
+    assert!(
+        !no_dbs.contains("Van driver"),
+        "the van driver needs a DBS check"
+    );
     let (status, bad) = app.get_text("/volunteer?q=driver&near=ZZ99+9ZZ").await;
     assert_eq!(status, 400);
-    assert!(bad.contains("ZZ99 9ZZ"), "the postcode typed is kept: {bad}");
+    assert!(
+        bad.contains("ZZ99 9ZZ"),
+        "the postcode typed is kept: {bad}"
+    );
 
     // She says she's interested, without an account; a mistake keeps what she typed.
     let mut rita = Browser::new(&app, "203.0.113.41");
     let no_consent = rita
         .post(
             &role_path,
-            &[("name", "Rita Marsh"), ("contact", "rita@example.org"), ("message", "Free on Thursdays")],
+            &[
+                ("name", "Rita Marsh"),
+                ("contact", "rita@example.org"),
+                ("message", "Free on Thursdays"),
+            ],
         )
         .await;
     assert_eq!(no_consent.status, 422);
@@ -175,7 +200,11 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
         .client
         .post(format!("{}{role_path}", app.base_url))
         .header("sec-fetch-site", "cross-site")
-        .form(&[("name", "Eve"), ("contact", "eve@example.org"), ("consent", "yes")])
+        .form(&[
+            ("name", "Eve"),
+            ("contact", "eve@example.org"),
+            ("consent", "yes"),
+        ])
         .send()
         .await
         .unwrap();
@@ -191,7 +220,11 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     let mail = deliver_by(&app, Utc::now()).await;
     let told = mail.sent_to(&email("fran@foodbank.example"));
     assert_eq!(told.len(), 1, "{:?}", mail.sent());
-    assert!(told[0].body.contains(&format!("/staff/volunteering/offers/{}", offer.id)));
+    assert!(
+        told[0]
+            .body
+            .contains(&format!("/staff/volunteering/offers/{}", offer.id))
+    );
     assert!(!told[0].body.contains("Rita"));
 
     // Nobody answers. Two working days on, nothing; on the third Fran is reminded, once.
@@ -225,12 +258,19 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     let page = fran.get(&offer_path).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Rita Marsh") && page.body.contains("rita@example.org"));
-    let no_reason = fran.submit(&offer_path, &[("outcome", "not_suitable")]).await;
+    let no_reason = fran
+        .submit(&offer_path, &[("outcome", "not_suitable")])
+        .await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("Say why"));
     let placed = fran.submit(&offer_path, &[("outcome", "placed")]).await;
     assert_eq!(placed.status, 303, "{}", placed.body);
-    assert!(fran.get(&offer_path).await.body.contains("<strong>Placed</strong>"));
+    assert!(
+        fran.get(&offer_path)
+            .await
+            .body
+            .contains("<strong>Placed</strong>")
+    );
     let again = fran.submit(&offer_path, &[("outcome", "withdrew")]).await;
     assert_eq!(again.status, 409, "an outcome is final");
     // Once answered there is nothing more to chase.
@@ -260,22 +300,33 @@ async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
     )
     .await;
     let mut browser = Browser::new(&app, "198.51.100.44");
-    browser.sign_in("cora@example.org", Some(&cora_secret)).await;
+    browser
+        .sign_in("cora@example.org", Some(&cora_secret))
+        .await;
     let ann = open_person(&app, cora.id, "Ann Green").await;
     let bo = open_person(&app, cora.id, "Bo Hill").await;
     let cal = open_person(&app, cora.id, "Cal Irons").await;
 
     // Each opts in, with Cora; without the box ticked nothing is recorded.
     let unticked = browser
-        .submit(&format!("/staff/people/{}/peer", ann.0), &[("about", "loves gardening")])
+        .submit(
+            &format!("/staff/people/{}/peer", ann.0),
+            &[("about", "loves gardening")],
+        )
         .await;
     assert_eq!(unticked.status, 422);
-    assert!(unticked.body.contains("loves gardening"), "what was typed is kept");
+    assert!(
+        unticked.body.contains("loves gardening"),
+        "what was typed is kept"
+    );
     for person in [ann, bo, cal] {
         let done = browser
             .submit(
                 &format!("/staff/people/{}/peer", person.0),
-                &[("about", "loves gardening, new to the area"), ("consent", "yes")],
+                &[
+                    ("about", "loves gardening, new to the area"),
+                    ("consent", "yes"),
+                ],
             )
             .await;
         assert_eq!(done.status, 303, "{}", done.body);
@@ -305,7 +356,10 @@ async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
     let page = browser.get(&ann_bo).await;
     assert!(page.body.contains("Cora Lane"), "the coordinator is named");
     for name in ["Ann Green", "Bo Hill"] {
-        assert!(!page.body.contains(name), "{name} is not named before both say yes");
+        assert!(
+            !page.body.contains(name),
+            "{name} is not named before both say yes"
+        );
     }
 
     // Ann says yes to both; Bo says yes; Cal says no.
@@ -316,7 +370,10 @@ async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
         (&ann_cal, "second", "no"),
     ] {
         let done = browser
-            .submit(&format!("{intro}/answer"), &[("side", side), ("answer", answer)])
+            .submit(
+                &format!("{intro}/answer"),
+                &[("side", side), ("answer", answer)],
+            )
             .await;
         assert_eq!(done.status, 303, "{}", done.body);
     }
@@ -326,7 +383,10 @@ async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
     let page = browser.get(&ann_cal).await;
     assert!(page.body.contains("Not going ahead"));
     assert!(page.body.contains("Someone who said no"));
-    assert!(!page.body.contains("Cal Irons"), "Cal, who said no, is never named");
+    assert!(
+        !page.body.contains("Cal Irons"),
+        "Cal, who said no, is never named"
+    );
     assert!(!page.body.contains(&cal.0.to_string()), "nor linked");
     let list = browser.get("/staff/introductions").await;
     let introductions = section(&list.body, "<h2>Introductions</h2>");
@@ -334,7 +394,10 @@ async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
     assert!(!introductions.contains("Cal Irons"));
     // A late answer changes nothing.
     let late = browser
-        .submit(&format!("{ann_cal}/answer"), &[("side", "second"), ("answer", "yes")])
+        .submit(
+            &format!("{ann_cal}/answer"),
+            &[("side", "second"), ("answer", "yes")],
+        )
         .await;
     assert_eq!(late.status, 409);
 
@@ -360,5 +423,114 @@ async fn a_resident_offers_to_drive_for_the_food_bank_and_is_placed_after_chasin
 async fn two_people_agree_to_meet_and_one_who_declined_is_never_named() {
     for backend in backends() {
         people_are_introduced_only_when_both_say_yes(backend).await;
+    }
+}
+
+async fn a_love_of_gardening_becomes_a_placement(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cora_secret = TotpSecret::from_random_bytes([45; 20]);
+    let cora = make_user(
+        &app,
+        "Cora Lane",
+        "cora@example.org",
+        vec![Membership::coordinator()],
+        Some(&cora_secret),
+    )
+    .await;
+    let mut coordinator = Browser::new(&app, "198.51.100.45");
+    coordinator
+        .sign_in("cora@example.org", Some(&cora_secret))
+        .await;
+    let garden = knit::demo::staff::organization_id("community-garden");
+    let gary_secret = TotpSecret::from_random_bytes([46; 20]);
+    make_user(
+        &app,
+        "Gary Shed",
+        "gary@garden.example",
+        vec![Membership::partner_staff(garden)],
+        Some(&gary_secret),
+    )
+    .await;
+    let mut gary = Browser::new(&app, "198.51.100.46");
+    gary.sign_in("gary@garden.example", Some(&gary_secret))
+        .await;
+    let gwen = open_person(&app, cora.id, "Gwen Rose").await;
+    let strengths = format!("/staff/people/{}/strengths", gwen.0);
+
+    // Cora records what Gwen loves, with her consent; without the box nothing is kept.
+    let unticked = coordinator
+        .submit(
+            &strengths,
+            &[
+                ("passions", "gardening, birds"),
+                ("availability", "Wednesdays"),
+            ],
+        )
+        .await;
+    assert_eq!(unticked.status, 422);
+    assert!(unticked.body.contains("value=\"gardening, birds\""));
+    let saved = coordinator
+        .submit(
+            &strengths,
+            &[
+                ("passions", "gardening, birds"),
+                ("availability", "Wednesdays"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = coordinator.get(&strengths).await;
+    assert!(
+        page.body.contains("Garden volunteer"),
+        "a role that fits is suggested: {}",
+        page.body
+    );
+
+    // She refers Gwen to the garden's role, with Gwen's consent to share her details.
+    let role = app
+        .store()
+        .organization_opportunities(Some(garden), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.plan.title == "Garden volunteer")
+        .expect("the demo garden role");
+    let role_id = role.id.to_string();
+    let refer = format!("/staff/people/{}/volunteer", gwen.0);
+    let no_consent = coordinator
+        .submit(&refer, &[("opportunity", &role_id)])
+        .await;
+    assert_eq!(no_consent.status, 422);
+    let referred = coordinator
+        .submit(&refer, &[("opportunity", &role_id), ("consent", "yes")])
+        .await;
+    assert_eq!(referred.status, 303, "{}", referred.body);
+
+    // The garden answers in its usual inbox, and the outcome comes back to Cora.
+    let offer = app.store().person_interests(gwen).await.unwrap()[0].clone();
+    let offer_path = format!("/staff/volunteering/offers/{}", offer.id);
+    let opened = gary.get(&offer_path).await;
+    assert_eq!(opened.status, 200);
+    assert!(opened.body.contains("Gwen Rose") && opened.body.contains("by a coordinator"));
+    let placed = gary.submit(&offer_path, &[("outcome", "placed")]).await;
+    assert_eq!(placed.status, 303);
+    let page = coordinator.get(&strengths).await;
+    assert!(
+        page.body
+            .contains("Garden volunteer: <strong>Placed</strong>"),
+        "{}",
+        page.body
+    );
+    // What Gwen loves is sealed in the store and opens to the same words.
+    let profile = app.store().strengths(gwen).await.unwrap().unwrap();
+    assert_eq!(profile.passions, ["gardening", "birds"]);
+    assert!(!format!("{profile:?}").contains("gardening"));
+}
+
+#[tokio::test]
+async fn a_coordinator_refers_a_gardener_to_a_garden_role_and_hears_the_outcome() {
+    for backend in backends() {
+        a_love_of_gardening_becomes_a_placement(backend).await;
     }
 }
