@@ -77,6 +77,10 @@ action_kinds! {
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
     ViewExactFigures => "view_exact_figures",
+    ExpressInterest => "express_interest",
+    ManageVolunteering => "manage_volunteering",
+    ManageActivities => "manage_activities",
+    ArrangeIntroductions => "arrange_introductions",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -161,6 +165,17 @@ pub enum Action {
     /// See place insight with exact figures instead of suppressed and rounded ones: small
     /// counts could single a person out, so only place leads, with two-factor.
     ViewExactFigures,
+    // Volunteering, activities and peer connection.
+    /// Say "I'm interested" in a volunteer role, without an account.
+    ExpressInterest,
+    /// Post the organisation's volunteer roles and answer the people interested in them
+    /// (whose names and contact details it sees).
+    ManageVolunteering(OrganizationId),
+    /// List activities and hubs, and import them from a partner's calendar feed.
+    ManageActivities,
+    /// Record that a person opted in to meet a peer, propose introductions and record the
+    /// answers.
+    ArrangeIntroductions,
 }
 
 /// Who an action is for, before any role is considered.
@@ -211,6 +226,10 @@ impl Action {
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
             Action::ViewExactFigures => ActionKind::ViewExactFigures,
+            Action::ExpressInterest => ActionKind::ExpressInterest,
+            Action::ManageVolunteering(_) => ActionKind::ManageVolunteering,
+            Action::ManageActivities => ActionKind::ManageActivities,
+            Action::ArrangeIntroductions => ActionKind::ArrangeIntroductions,
         }
     }
 
@@ -226,7 +245,8 @@ impl Action {
             | Action::ConfirmListingChecked(org)
             | Action::ReplyToProblemReport(org)
             | Action::WorkReferralInbox(org)
-            | Action::ReferOnward(org) => Some(*org),
+            | Action::ReferOnward(org)
+            | Action::ManageVolunteering(org) => Some(*org),
             Action::InviteUser(membership) => membership.organization(),
             _ => None,
         }
@@ -239,7 +259,8 @@ impl Action {
             | Action::RequestCallBack
             | Action::ReferAsProfessional
             | Action::SignIn
-            | Action::BookTraining => Audience::Public,
+            | Action::BookTraining
+            | Action::ExpressInterest => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -269,6 +290,10 @@ impl Action {
                 | Action::ManageTraining
                 // Exact small counts can single a person out.
                 | Action::ViewExactFigures
+                // Offers to volunteer carry the volunteer's name and contact details;
+                // introductions are about people Knit supports.
+                | Action::ManageVolunteering(_)
+                | Action::ArrangeIntroductions
         )
     }
 
@@ -312,6 +337,10 @@ impl Action {
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
             Action::ViewExactFigures,
+            Action::ExpressInterest,
+            Action::ManageVolunteering(org),
+            Action::ManageActivities,
+            Action::ArrangeIntroductions,
         ]
     }
 
@@ -367,6 +396,10 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         }
         (PartnerStaff, A::ReplyToProblemReport(org)) => OwnOrganization(*org),
         (PartnerStaff, A::WorkReferralInbox(org) | A::ReferOnward(org)) => OwnOrganization(*org),
+        (PlaceLead, A::ManageVolunteering(_) | A::ManageActivities) => Anywhere,
+        (PartnerStaff, A::ManageVolunteering(org)) => OwnOrganization(*org),
+        (Coordinator, A::ArrangeIntroductions) => Anywhere,
+
         (PartnerStaff, A::InviteUser(m)) => match m.organization() {
             Some(org) if m.role() == PartnerStaff => OwnOrganizationAsLead(org),
             _ => Never,

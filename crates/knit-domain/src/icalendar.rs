@@ -96,6 +96,89 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
     out
 }
 
+/// One event in UK wall-clock time, possibly repeating: activities that meet "at ten"
+/// whatever the season, written with `TZID=Europe/London` and the zone's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalEvent {
+    pub uid: String,
+    pub stamp: DateTime<Utc>,
+    pub starts: chrono::NaiveDateTime,
+    pub ends: chrono::NaiveDateTime,
+    /// An RFC 5545 `RRULE` value, such as `FREQ=MONTHLY;BYDAY=2MO`.
+    pub rrule: Option<String>,
+    pub summary: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The UK's time zone as RFC 5545 describes it: GMT, and BST from the last Sunday of March
+/// to the last Sunday of October.
+const EUROPE_LONDON: &[&str] = &[
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/London",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0100",
+    "TZNAME:BST",
+    "DTSTART:19700329T010000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0000",
+    "TZNAME:GMT",
+    "DTSTART:19701025T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+];
+
+fn local(time: chrono::NaiveDateTime) -> String {
+    time.format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// A whole calendar of UK-time events, each carrying its repeat rule.
+pub fn local_calendar(name: &str, events: &[LocalEvent]) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| out.push_str(&fold(&text));
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Knit//Activities//EN".into());
+    line("CALSCALE:GREGORIAN".into());
+    line("METHOD:PUBLISH".into());
+    line(format!("X-WR-CALNAME:{}", escape_text(name)));
+    for zone_line in EUROPE_LONDON {
+        line((*zone_line).to_owned());
+    }
+    for event in events {
+        line("BEGIN:VEVENT".into());
+        line(format!("UID:{}", escape_text(&event.uid)));
+        line(format!("DTSTAMP:{}", utc(event.stamp)));
+        line(format!(
+            "DTSTART;TZID=Europe/London:{}",
+            local(event.starts)
+        ));
+        line(format!("DTEND;TZID=Europe/London:{}", local(event.ends)));
+        if let Some(rule) = &event.rrule {
+            line(format!("RRULE:{}", rule.replace(['\r', '\n'], "")));
+        }
+        line(format!("SUMMARY:{}", escape_text(&event.summary)));
+        if let Some(description) = &event.description {
+            line(format!("DESCRIPTION:{}", escape_text(description)));
+        }
+        if let Some(location) = &event.location {
+            line(format!("LOCATION:{}", escape_text(location)));
+        }
+        if let Some(url) = &event.url {
+            line(format!("URL:{}", url.replace(['\r', '\n'], "")));
+        }
+        line("END:VEVENT".into());
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

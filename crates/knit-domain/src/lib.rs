@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod account;
+pub mod activities;
 pub mod audit;
 pub mod casework;
 pub mod connector;
@@ -11,6 +12,7 @@ pub mod geo;
 pub mod hsds;
 pub mod icalendar;
 pub mod insight;
+pub mod introductions;
 pub mod listing_change;
 pub mod matcher_feedback;
 pub mod needs;
@@ -25,6 +27,7 @@ pub mod time_of_day;
 pub mod totp;
 pub mod training;
 pub mod validation;
+pub mod volunteering;
 pub mod wellbeing;
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub enum PublicForm {
     ConnectorSignUp,
     /// "Report a problem with this page", which emails the listing's organisation.
     ProblemReport,
+    /// "I'm interested" in a volunteer role, which emails the organisation.
+    VolunteerOffer,
 }
 
 impl PublicForm {
@@ -28,6 +30,7 @@ impl PublicForm {
             PublicForm::TrainingBooking => "training_booking",
             PublicForm::ConnectorSignUp => "connector_sign_up",
             PublicForm::ProblemReport => "problem_report",
+            PublicForm::VolunteerOffer => "volunteer_offer",
         }
     }
 }
@@ -62,6 +65,7 @@ mod tests {
             PublicForm::TrainingBooking,
             PublicForm::ConnectorSignUp,
             PublicForm::ProblemReport,
+            PublicForm::VolunteerOffer,
         ];
         let codes: std::collections::BTreeSet<_> = forms.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), forms.len());

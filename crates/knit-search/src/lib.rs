@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod directory_index;
 pub mod matcher;
+pub mod opportunities;
 
 pub use directory_index::{DirectoryIndex, Hit, Reason, SearchQuery, SearchResults};
 pub use matcher::{JsonlError, Matcher, NeedMatch, run_jsonl};

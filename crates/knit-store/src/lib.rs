@@ -24,6 +24,7 @@ mod open;
 mod postgres;
 pub mod sealing;
 mod sqlite;
+pub mod volunteering;
 
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
@@ -31,6 +32,7 @@ pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use insight::InsightStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
+pub use volunteering::VolunteeringStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -93,7 +95,7 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + CaseworkStore + ConnectorStore + InsightStore + Send + Sync + 'static
+    AccountStore + CaseworkStore + ConnectorStore + InsightStore + VolunteeringStore + Send + Sync + 'static
 {
     // --- the directory ---
 

@@ -15,6 +15,8 @@ mod fixtures;
 mod insight;
 #[path = "contract/stories.rs"]
 mod stories;
+#[path = "contract/volunteering.rs"]
+mod volunteering;
 
 use std::path::PathBuf;
 

@@ -6,6 +6,7 @@
 //! background jobs; `kit` is what they share; `routes` is the one table of every address.
 
 pub mod accounts;
+pub mod activities;
 pub mod api;
 pub mod audit;
 pub mod casework;
@@ -18,6 +19,7 @@ pub mod referrals;
 pub mod routes;
 pub mod search_engine;
 pub mod training;
+pub mod volunteering;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +67,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub engine: Arc<SearchEngine>,
     pub site: Arc<Site>,
+    /// The search of volunteer roles and the bounds on fetching calendar feeds.
+    pub volunteering: Arc<volunteering::VolunteeringState>,
 }
 
 /// Request bodies larger than this are refused: nothing public needs more.

@@ -10,7 +10,8 @@ use knit_domain::access::{Action, ActionKind};
 
 use crate::kit::Guard;
 use crate::{
-    AppState, accounts, api, audit, casework, connectors, directory, insight, referrals, training,
+    AppState, accounts, activities, api, audit, casework, connectors, directory, insight,
+    referrals, training, volunteering,
 };
 
 /// One row of the table.
@@ -68,6 +69,7 @@ pub fn table() -> Vec<Route> {
         account_routes(),
         audit_routes(),
         insight_routes(),
+        volunteering_routes(),
     ]
     .into_iter()
     .flatten()
@@ -405,6 +407,92 @@ fn insight_routes() -> Vec<Route> {
         get("/staff/insight/impact", reports, impact::show),
         get("/insight/map", PUBLIC, map::public),
         get("/insight/map.csv", PUBLIC, map::public_csv),
+    ]
+}
+
+fn volunteering_routes() -> Vec<Route> {
+    use activities::public as whats_on;
+    use volunteering::{introductions, public, staff as roles, strengths};
+    let manage = scoped(ActionKind::ManageVolunteering);
+    let manage_activities = staff(Action::ManageActivities);
+    let introduce = staff(Action::ArrangeIntroductions);
+    vec![
+        get("/volunteer", PUBLIC, public::browse),
+        get("/volunteer/{id}", PUBLIC, public::show),
+        post(
+            "/volunteer/{id}",
+            Guard::Public(Action::ExpressInterest),
+            public::offer,
+        ),
+        get("/whats-on", PUBLIC, whats_on::whats_on),
+        get("/whats-on.ics", PUBLIC, whats_on::place_calendar),
+        get("/activities/{id}", PUBLIC, whats_on::show),
+        get(
+            "/activities/{id}/calendar.ics",
+            PUBLIC,
+            whats_on::activity_calendar,
+        ),
+        get("/hubs/{id}", PUBLIC, whats_on::hub),
+        get("/hubs/{id}/calendar.ics", PUBLIC, whats_on::hub_calendar),
+        get(
+            "/organisations/{id}/activities.ics",
+            PUBLIC,
+            whats_on::organisation_calendar,
+        ),
+        get("/staff/volunteering", manage, roles::list),
+        post("/staff/volunteering", manage, roles::post_role),
+        get("/staff/volunteering/offers/{id}", manage, roles::show_offer),
+        post("/staff/volunteering/offers/{id}", manage, roles::answer),
+        get(
+            "/staff/activities",
+            manage_activities,
+            activities::staff::list,
+        ),
+        post(
+            "/staff/activities",
+            manage_activities,
+            activities::staff::add,
+        ),
+        post(
+            "/staff/activities/import",
+            manage_activities,
+            activities::staff::import,
+        ),
+        post("/staff/hubs", manage_activities, activities::staff::add_hub),
+        get("/staff/introductions", introduce, introductions::list),
+        post("/staff/introductions", introduce, introductions::propose),
+        get("/staff/introductions/{id}", introduce, introductions::show),
+        post(
+            "/staff/introductions/{id}/answer",
+            introduce,
+            introductions::answer,
+        ),
+        post(
+            "/staff/introductions/{id}/stop",
+            introduce,
+            introductions::stop,
+        ),
+        get(
+            "/staff/people/{id}/strengths",
+            staff(Action::EditPerson),
+            strengths::show,
+        ),
+        post(
+            "/staff/people/{id}/strengths",
+            staff(Action::EditPerson),
+            strengths::save,
+        ),
+        post(
+            "/staff/people/{id}/volunteer",
+            staff(Action::ReferPerson),
+            strengths::refer,
+        ),
+        get(
+            "/staff/people/{id}/peer",
+            introduce,
+            introductions::opt_in_form,
+        ),
+        post("/staff/people/{id}/peer", introduce, introductions::opt_in),
     ]
 }
 

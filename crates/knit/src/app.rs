@@ -11,6 +11,7 @@ pub async fn state(store: Arc<dyn Store>, site: Site) -> anyhow::Result<AppState
         store,
         engine: Arc::new(engine),
         site: Arc::new(site),
+        volunteering: Arc::new(knit_web::volunteering::VolunteeringState::new()),
     })
 }
 
@@ -35,6 +36,7 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
         store.schedule_training(&plan, None, now).await?;
     }
     crate::demo::staff::add_demo_staff(store).await?;
+    crate::demo::volunteering::add_demo_volunteering(store).await?;
     Ok(())
 }
 

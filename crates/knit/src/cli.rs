@@ -252,6 +252,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// p50 and p99 of searching volunteer roles in process, beside a directory index of
+    /// synthetic services (the process holds both), with words, distance and filters.
+    Volunteering {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 20_000)]
+        opportunities: usize,
+    },
 }
 
 pub fn init_logging() {
@@ -351,6 +359,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             searches,
             runs,
         }) => commands::bench_insight::run(&global, services, referrals, searches, runs).await,
+        Command::Bench(BenchCommand::Volunteering {
+            services,
+            opportunities,
+        }) => commands::bench::volunteering(services, opportunities),
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

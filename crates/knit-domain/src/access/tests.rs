@@ -254,6 +254,7 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::SignIn,
             ActionKind::ReferAsProfessional,
             ActionKind::BookTraining,
+            ActionKind::ExpressInterest,
         ]
     );
     assert_eq!(
@@ -357,6 +358,14 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("connector", "view_own_connector_figures", Reach::Anywhere),
     ("connector", "print_own_postcards", Reach::Anywhere),
     ("place_lead", "view_exact_figures", Reach::Anywhere),
+    ("place_lead", "manage_volunteering", Reach::Anywhere),
+    ("place_lead", "manage_activities", Reach::Anywhere),
+    (
+        "partner_staff",
+        "manage_volunteering",
+        Reach::OwnOrganization,
+    ),
+    ("coordinator", "arrange_introductions", Reach::Anywhere),
 ];
 
 const PUBLIC: &[&str] = &[
@@ -366,6 +375,7 @@ const PUBLIC: &[&str] = &[
     "sign_in",
     "refer_as_professional",
     "book_training",
+    "express_interest",
 ];
 
 /// Every action example twice (aimed at the actor's organisation and at another), plus an

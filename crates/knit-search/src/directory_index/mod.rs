@@ -6,7 +6,7 @@
 //! agree. The index keeps only what ranking and filtering need; pages load the services
 //! they show from the store.
 
-mod analyzer;
+pub mod analyzer;
 mod needs_vocabulary;
 mod query_hints;
 pub mod relevance;

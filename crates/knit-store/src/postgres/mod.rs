@@ -22,6 +22,8 @@ mod sql_insight;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
+#[path = "../sql_volunteering.rs"]
+mod sql_volunteering;
 
 pub(crate) use sql_store::SqlStore as PostgresStore;
 

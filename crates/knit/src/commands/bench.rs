@@ -160,3 +160,84 @@ mod tests {
         assert_eq!(percentile(&times[..1], 0.99), Duration::from_millis(1));
     }
 }
+
+/// `knit bench volunteering`: role search beside a directory of `services`.
+pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()> {
+    use knit_search::opportunities::{OpportunityIndex, OpportunityQuery};
+    let started = Instant::now();
+    let mut directory = DirectoryIndex::new();
+    let mut places = Vec::new();
+    for service in knit_domain::synthetic::services(services, 7) {
+        if places.len() < 5_000
+            && let Some(p) = service
+                .service_at_locations
+                .iter()
+                .filter_map(|s| s.location.as_ref())
+                .find_map(|l| LatLon::new(l.latitude?, l.longitude?).ok())
+        {
+            places.push(p);
+        }
+        directory.upsert(&service);
+    }
+    if places.is_empty() {
+        places.push(LatLon::new(52.5, -1.9)?);
+    }
+    let roles = knit_search::opportunities::synthetic_roles(opportunities, &places, 11);
+    let index = OpportunityIndex::from_opportunities(&roles);
+    println!(
+        "Indexed {} services and {} volunteer roles in {:.2} s.",
+        directory.len(),
+        index.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let words = [
+        "driver",
+        "gardening",
+        "befriending",
+        "cook",
+        "computers help",
+        "dog walking",
+        "",
+        "lifting driving",
+    ];
+    let mut queries = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        for j in 0..4 {
+            let near = places[(i * 37 + j * 101) % places.len()];
+            queries.push(OpportunityQuery {
+                words: (*w).to_owned(),
+                near: (j != 3).then_some(near),
+                within_km: (j == 1).then_some(10.0),
+                suitable_for_new: j == 2,
+                suitable_for_recovering: false,
+                no_dbs: j == 0,
+                limit: 30,
+            });
+        }
+    }
+    for q in &queries {
+        std::hint::black_box(index.search(q));
+    }
+    let rounds = MIN_SEARCHES.div_ceil(queries.len());
+    let mut times = Vec::with_capacity(rounds * queries.len());
+    let mut matched = 0usize;
+    for _ in 0..rounds {
+        for q in &queries {
+            let t = Instant::now();
+            matched += std::hint::black_box(index.search(q)).0;
+            times.push(t.elapsed());
+        }
+    }
+    times.sort_unstable();
+    println!(
+        "{} role searches ({} queries × {rounds}): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; {} roles match a query on average.",
+        times.len(),
+        queries.len(),
+        ms(percentile(&times, 0.50)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().unwrap_or(&Duration::ZERO)),
+        matched / times.len().max(1)
+    );
+    std::hint::black_box(directory.len());
+    Ok(())
+}

@@ -88,6 +88,7 @@ async fn run(
         state.store.clone(),
         Arc::clone(&state.engine),
     ));
+    tokio::spawn(knit_web::volunteering::chaser::run(state.store.clone()));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await

@@ -16,6 +16,7 @@ mod places;
 mod safety_and_health;
 pub mod staff;
 mod training;
+pub mod volunteering;
 mod work_and_community;
 
 #[cfg(test)]

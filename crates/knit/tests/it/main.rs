@@ -1,5 +1,6 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
+mod activities;
 mod backups;
 mod cli;
 mod connectors;
@@ -22,3 +23,4 @@ mod support;
 mod taxonomy_contract;
 mod tell_us;
 mod welsh;
+mod volunteering;

@@ -97,7 +97,7 @@ fn table() -> Vec<Route> {
         },
         ..route("GET", "/staff/invitations", "/staff/invitations", PUBLIC)
     };
-    vec![
+    let mut rows = vec![
         route("GET", "/", "/", PUBLIC),
         route("GET", "/search", "/search?q=food", PUBLIC),
         route("GET", "/insight/map", "/insight/map", PUBLIC),
@@ -810,6 +810,209 @@ fn table() -> Vec<Route> {
             &[("code", "000000")],
         ),
         route("POST", "/staff/sign-out", "/staff/sign-out", OWN),
+    ];
+    // Volunteering's staff pages come before the visitor's own account and signing out.
+    let own_account = rows
+        .iter()
+        .position(|r| r.pattern == "/staff/two-factor")
+        .expect("the own-account rows");
+    rows.splice(own_account..own_account, volunteering_rows());
+    rows
+}
+
+/// Volunteering, activities and introductions. Offers and roles named here belong to
+/// organisation A; a role posted from the form is for a directory organisation that is
+/// none of the visitors' own (0xc stands for it).
+fn volunteering_rows() -> Vec<Route> {
+    let manage_a = Action::ManageVolunteering(ORG_A);
+    let activities = Action::ManageActivities;
+    let introduce = Action::ArrangeIntroductions;
+    vec![
+        route("GET", "/volunteer", "/volunteer?q=driver", PUBLIC),
+        route("GET", "/volunteer/{id}", "/volunteer/{opportunity}", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/volunteer/{id}",
+                "/volunteer/{opportunity}",
+                Action::ExpressInterest,
+            ),
+            &[
+                ("name", "Visitor {actor}"),
+                ("contact", "offer-{actor}@example.org"),
+                ("consent", "yes"),
+            ],
+        ),
+        route("GET", "/whats-on", "/whats-on", PUBLIC),
+        route("GET", "/whats-on.ics", "/whats-on.ics", PUBLIC),
+        route("GET", "/activities/{id}", "/activities/{activity}", PUBLIC),
+        route(
+            "GET",
+            "/activities/{id}/calendar.ics",
+            "/activities/{activity}/calendar.ics",
+            PUBLIC,
+        ),
+        route("GET", "/hubs/{id}", "/hubs/{hub}", PUBLIC),
+        route(
+            "GET",
+            "/hubs/{id}/calendar.ics",
+            "/hubs/{hub}/calendar.ics",
+            PUBLIC,
+        ),
+        route(
+            "GET",
+            "/organisations/{id}/activities.ics",
+            "/organisations/{organization}/activities.ics",
+            PUBLIC,
+        ),
+        Route {
+            guard: Guard::Policy {
+                action: manage_a,
+                own_org: true,
+            },
+            ..route("GET", "/staff/volunteering", "/staff/volunteering", PUBLIC)
+        },
+        with_guard(
+            with_form(
+                route("POST", "/staff/volunteering", "/staff/volunteering", PUBLIC),
+                &[
+                    ("organization", "{organization}"),
+                    ("title", "Role from {actor}"),
+                    ("description", "Helping out"),
+                    ("when", "Mondays"),
+                ],
+            ),
+            Guard::Policy {
+                action: Action::ManageVolunteering(OrganizationId(Uuid::from_u128(0xc))),
+                own_org: false,
+            },
+        ),
+        with_guard(
+            route(
+                "GET",
+                "/staff/volunteering/offers/{id}",
+                "/staff/volunteering/offers/{interest}",
+                PUBLIC,
+            ),
+            Guard::Policy {
+                action: manage_a,
+                own_org: false,
+            },
+        ),
+        with_guard(
+            with_form(
+                route(
+                    "POST",
+                    "/staff/volunteering/offers/{id}",
+                    "/staff/volunteering/offers/{interest}",
+                    PUBLIC,
+                ),
+                &[("outcome", "contacted")],
+            ),
+            Guard::Policy {
+                action: manage_a,
+                own_org: false,
+            },
+        ),
+        route("GET", "/staff/activities", "/staff/activities", activities),
+        with_form(
+            route("POST", "/staff/activities", "/staff/activities", activities),
+            &[
+                ("title", "Activity from {actor}"),
+                ("date", "2027-03-01"),
+                ("starts", "10:00"),
+                ("ends", "11:00"),
+                ("repeat", "weekly"),
+            ],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/activities/import",
+                "/staff/activities/import",
+                activities,
+            ),
+            &[("url", "{base}/whats-on.ics")],
+        ),
+        with_form(
+            route("POST", "/staff/hubs", "/staff/hubs", activities),
+            &[("name", "Hub from {actor}")],
+        ),
+        route(
+            "GET",
+            "/staff/introductions",
+            "/staff/introductions",
+            introduce,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/introductions",
+                "/staff/introductions",
+                introduce,
+            ),
+            &[("first", "{peer_b}"), ("second", "{peer_c}")],
+        ),
+        route(
+            "GET",
+            "/staff/introductions/{id}",
+            "/staff/introductions/{introduction}",
+            introduce,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/introductions/{id}/answer",
+                "/staff/introductions/{introduction}/answer",
+                introduce,
+            ),
+            &[("side", "first"), ("answer", "yes")],
+        ),
+        route(
+            "POST",
+            "/staff/introductions/{id}/stop",
+            "/staff/introductions/{introduction}/stop",
+            introduce,
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/strengths",
+            "/staff/people/{person}/strengths",
+            Action::EditPerson,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/strengths",
+                "/staff/people/{person}/strengths",
+                Action::EditPerson,
+            ),
+            &[("skills", "gardening"), ("consent", "yes")],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/volunteer",
+                "/staff/people/{person}/volunteer",
+                Action::ReferPerson,
+            ),
+            &[("opportunity", "{opportunity}"), ("consent", "yes")],
+        ),
+        route(
+            "GET",
+            "/staff/people/{id}/peer",
+            "/staff/people/{person}/peer",
+            introduce,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/people/{id}/peer",
+                "/staff/people/{person}/peer",
+                introduce,
+            ),
+            &[("about", "gardening"), ("consent", "yes")],
+        ),
     ]
 }
 
@@ -923,6 +1126,53 @@ async fn casework_records(
         .report_problem(service, "The opening times are wrong")
         .await
         .unwrap();
+    // An offer to volunteer for one of organisation A's roles, and people who opted in to
+    // meet a peer: one introduction proposed, and two more people to propose.
+    let plan = knit_domain::volunteering::OpportunityForm {
+        title: "Visiting volunteer".to_owned(),
+        description: "Visit someone for a cup of tea".to_owned(),
+        when: "Mondays".to_owned(),
+        ..Default::default()
+    }
+    .plan(ORG_A)
+    .unwrap();
+    let role = store
+        .post_opportunity(knit_store::volunteering::NewOpportunity {
+            plan,
+            organization_name: "Organisation A".to_owned(),
+            position: None,
+            stamp: stamp(),
+        })
+        .await
+        .unwrap();
+    let interest = store
+        .express_interest(knit_store::volunteering::NewInterest {
+            opportunity: role.id,
+            offer: knit_domain::volunteering::VolunteerOffer {
+                name: "Val Unteer".to_owned(),
+                contact: "val@example.org".to_owned(),
+                message: String::new(),
+            },
+            person: None,
+            stamp: stamp(),
+        })
+        .await
+        .unwrap();
+    let interest_in = knit_domain::introductions::PeerInterest::parse("gardening", true).unwrap();
+    let mut peers = vec![person];
+    for _ in 0..3 {
+        peers.push(store.open_case(open(details.clone())).await.unwrap());
+    }
+    for peer in &peers {
+        store
+            .record_peer_opt_in(*peer, &interest_in, stamp())
+            .await
+            .unwrap();
+    }
+    let introduction = store
+        .propose_introduction(person, peers[1], stamp())
+        .await
+        .unwrap();
     vec![
         ("{report}", report.id.to_string()),
         ("{person}", person.0.to_string()),
@@ -931,6 +1181,10 @@ async fn casework_records(
         ("{step}", step.to_string()),
         ("{consent}", consent.id.to_string()),
         ("{referral}", referral.id.0.to_string()),
+        ("{interest}", interest.id.to_string()),
+        ("{introduction}", introduction.id.to_string()),
+        ("{peer_b}", peers[2].0.to_string()),
+        ("{peer_c}", peers[3].0.to_string()),
     ]
 }
 
@@ -1062,6 +1316,9 @@ fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
             Action::InviteUser(Membership::partner_staff(own.unwrap_or(ORG_A)))
         }
         Action::WorkReferralInbox(_) if own_org => Action::WorkReferralInbox(own.unwrap_or(ORG_A)),
+        Action::ManageVolunteering(_) if own_org => {
+            Action::ManageVolunteering(own.unwrap_or(ORG_A))
+        }
         other => other,
     };
     Ok(match decide(actor, &action) {
@@ -1123,6 +1380,21 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
         bookings.push(booking.id.to_string());
     }
     ids.push(("{booking}", bookings[0].clone()));
+    // The demo's volunteer roles, activities and hubs, and this server for a feed to import.
+    let role = app
+        .store()
+        .organization_opportunities(None, 1)
+        .await
+        .unwrap();
+    ids.push(("{opportunity}", role[0].id.to_string()));
+    let activity = app
+        .store()
+        .activities(knit_store::volunteering::ActivityFilter::default())
+        .await
+        .unwrap();
+    ids.push(("{activity}", activity[0].id.to_string()));
+    ids.push(("{hub}", app.store().hubs().await.unwrap()[0].id.to_string()));
+    ids.push(("{base}", app.base_url.clone()));
     ids.push(("{other_booking}", bookings[1].clone()));
     let target = make_user(
         &app,
