@@ -76,6 +76,9 @@ action_kinds! {
     BookTraining => "book_training",
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
+    ApplyToFund => "apply_to_fund",
+    ManageFunds => "manage_funds",
+    ScoreFundApplications => "score_fund_applications",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -155,6 +158,16 @@ pub enum Action {
     ViewOwnConnectorFigures,
     /// Print one's own postcards, carrying one's own code.
     PrintOwnPostcards,
+
+    // The local fund.
+    /// Apply to the local fund without an account (save a draft, submit it), or send an
+    /// award's monitoring return by its link.
+    ApplyToFund,
+    /// Set up fund rounds and their panels, decide applications, record payments and read
+    /// monitoring returns.
+    ManageFunds,
+    /// Score the applications of a round whose panel one sits on, or declare a conflict.
+    ScoreFundApplications,
 }
 
 /// Who an action is for, before any role is considered.
@@ -204,6 +217,9 @@ impl Action {
             Action::BookTraining => ActionKind::BookTraining,
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
+            Action::ApplyToFund => ActionKind::ApplyToFund,
+            Action::ManageFunds => ActionKind::ManageFunds,
+            Action::ScoreFundApplications => ActionKind::ScoreFundApplications,
         }
     }
 
@@ -232,7 +248,8 @@ impl Action {
             | Action::RequestCallBack
             | Action::ReferAsProfessional
             | Action::SignIn
-            | Action::BookTraining => Audience::Public,
+            | Action::BookTraining
+            | Action::ApplyToFund => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -260,6 +277,9 @@ impl Action {
                 // The register and the connector sign-ups name residents who volunteered,
                 // with their email addresses and phone numbers.
                 | Action::ManageTraining
+                // Fund applications carry the applicant's contact and bank details.
+                | Action::ManageFunds
+                | Action::ScoreFundApplications
         )
     }
 
@@ -302,6 +322,9 @@ impl Action {
             Action::BookTraining,
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
+            Action::ApplyToFund,
+            Action::ManageFunds,
+            Action::ScoreFundApplications,
         ]
     }
 
@@ -345,6 +368,11 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         // Erasure cannot be undone, so it is a place lead's decision, made from the list of
         // cases past their retention period or on a person's request passed on to them.
         (PlaceLead, A::ErasePerson) => Anywhere,
+
+        // Place leads run the fund; staff asked to sit on a round's panel score it (the
+        // page checks they are on that round's panel).
+        (PlaceLead, A::ManageFunds | A::ScoreFundApplications) => Anywhere,
+        (Coordinator | PartnerStaff, A::ScoreFundApplications) => Anywhere,
 
         (
             Coordinator,

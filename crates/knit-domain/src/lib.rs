@@ -6,6 +6,7 @@ pub mod audit;
 pub mod casework;
 pub mod connector;
 pub mod directory;
+pub mod fund;
 pub mod geo;
 pub mod hsds;
 pub mod icalendar;

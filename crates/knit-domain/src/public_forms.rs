@@ -18,6 +18,8 @@ pub enum PublicForm {
     ConnectorSignUp,
     /// "Report a problem with this page", which emails the listing's organisation.
     ProblemReport,
+    /// Starting an application to the local fund, or sending a monitoring return.
+    FundApplication,
 }
 
 impl PublicForm {
@@ -28,6 +30,7 @@ impl PublicForm {
             PublicForm::TrainingBooking => "training_booking",
             PublicForm::ConnectorSignUp => "connector_sign_up",
             PublicForm::ProblemReport => "problem_report",
+            PublicForm::FundApplication => "fund_application",
         }
     }
 }
@@ -62,6 +65,7 @@ mod tests {
             PublicForm::TrainingBooking,
             PublicForm::ConnectorSignUp,
             PublicForm::ProblemReport,
+            PublicForm::FundApplication,
         ];
         let codes: std::collections::BTreeSet<_> = forms.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), forms.len());

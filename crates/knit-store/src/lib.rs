@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod backup;
 pub mod casework;
 pub mod connectors;
+pub mod fund;
 mod error;
 mod open;
 mod postgres;
@@ -27,6 +28,7 @@ mod sqlite;
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
+pub use fund::FundStore;
 pub use error::StoreError;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
@@ -90,7 +92,8 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + CaseworkStore + ConnectorStore + FundStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -10,7 +10,8 @@ use knit_domain::access::{Action, ActionKind};
 
 use crate::kit::Guard;
 use crate::{
-    AppState, accounts, api, audit, casework, connectors, directory, insight, referrals, training,
+    AppState, accounts, api, audit, casework, connectors, directory, fund, insight, referrals,
+    training,
 };
 
 /// One row of the table.
@@ -68,6 +69,7 @@ pub fn table() -> Vec<Route> {
         account_routes(),
         audit_routes(),
         insight_routes(),
+        fund_routes(),
     ]
     .into_iter()
     .flatten()
@@ -398,6 +400,43 @@ fn insight_routes() -> Vec<Route> {
         staff(Action::ViewReports),
         insight::matcher::show,
     )]
+}
+
+fn fund_routes() -> Vec<Route> {
+    use fund::{public, staff as panel};
+    let apply = Guard::Public(Action::ApplyToFund);
+    let manage = staff(Action::ManageFunds);
+    let score = staff(Action::ScoreFundApplications);
+    vec![
+        get("/fund", PUBLIC, public::rounds),
+        get("/fund/{id}", PUBLIC, public::round),
+        post("/fund/{id}", apply, public::apply),
+        get("/fund/applications/{token}", PUBLIC, public::draft),
+        post("/fund/applications/{token}", apply, public::save_draft),
+        get(
+            "/fund/awards/{token}/monitoring",
+            PUBLIC,
+            public::monitoring_form,
+        ),
+        post(
+            "/fund/awards/{token}/monitoring",
+            apply,
+            public::send_monitoring,
+        ),
+        get("/staff/fund", score, panel::rounds),
+        post("/staff/fund", manage, panel::create),
+        get("/staff/fund/{id}", score, panel::panel),
+        post("/staff/fund/{id}/panel", manage, panel::set_panel),
+        get("/staff/fund/applications/{id}", score, panel::application),
+        post("/staff/fund/applications/{id}/vote", score, panel::vote),
+        post("/staff/fund/applications/{id}/decision", manage, panel::decide),
+        post("/staff/fund/applications/{id}/payments", manage, panel::pay),
+        post(
+            "/staff/fund/applications/{id}/monitoring",
+            manage,
+            panel::monitoring,
+        ),
+    ]
 }
 
 /// Every route as (method, path), for tests that compare the table with what they visit.

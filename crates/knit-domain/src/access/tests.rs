@@ -254,6 +254,7 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::SignIn,
             ActionKind::ReferAsProfessional,
             ActionKind::BookTraining,
+            ActionKind::ApplyToFund,
         ]
     );
     assert_eq!(
@@ -608,4 +609,27 @@ fn anyone_books_training_a_place_lead_runs_it_and_only_connectors_have_their_own
     }
     // The register names the people who booked: reading it is audited.
     assert!(Action::ManageTraining.exposes_personal_data());
+}
+
+#[test]
+fn place_leads_run_the_fund_and_staff_may_sit_on_its_panels() {
+    let lead = user(20, vec![Membership::place_lead()], true);
+    let coordinator = user(21, vec![Membership::coordinator()], true);
+    let partner = user(22, vec![Membership::partner_staff(FOOD_BANK)], true);
+    let connector = user(23, vec![Membership::connector()], false);
+    assert!(decide(&lead, &Action::ManageFunds).is_allowed());
+    assert!(decide(&lead, &Action::ScoreFundApplications).is_allowed());
+    for panel_member in [&coordinator, &partner] {
+        assert!(decide(panel_member, &Action::ScoreFundApplications).is_allowed());
+        assert_eq!(
+            denied(panel_member, Action::ManageFunds),
+            Some(Denial::WrongRole)
+        );
+    }
+    assert_eq!(
+        denied(&connector, Action::ScoreFundApplications),
+        Some(Denial::WrongRole)
+    );
+    assert!(decide(&Actor::Anonymous, &Action::ApplyToFund).is_allowed());
+    assert!(Action::ScoreFundApplications.exposes_personal_data());
 }

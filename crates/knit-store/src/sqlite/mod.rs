@@ -23,6 +23,8 @@ mod sql_accounts;
 mod sql_casework;
 #[path = "../sql_connectors.rs"]
 mod sql_connectors;
+#[path = "../sql_fund.rs"]
+mod sql_fund;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;
