@@ -72,7 +72,12 @@ impl Pence {
         let pounds: u64 = whole.parse().map_err(|_| AmountError::NotAnAmount)?;
         let pence: u64 = match fraction.len() {
             0 => 0,
-            1 => fraction.parse::<u64>().map_err(|_| AmountError::NotAnAmount)? * 10,
+            1 => {
+                fraction
+                    .parse::<u64>()
+                    .map_err(|_| AmountError::NotAnAmount)?
+                    * 10
+            }
             _ => fraction.parse().map_err(|_| AmountError::NotAnAmount)?,
         };
         let amount = Pence(pounds * 100 + pence);
@@ -183,9 +188,7 @@ impl ApplicantKind {
             ApplicantKind::UnconstitutedGroup => {
                 "A group without a constitution (a few neighbours, a new club)"
             }
-            ApplicantKind::ConstitutedGroup => {
-                "A constituted group, charity or community company"
-            }
+            ApplicantKind::ConstitutedGroup => "A constituted group, charity or community company",
         }
     }
 
@@ -309,8 +312,7 @@ pub fn parse_criteria(text: &str) -> Result<Vec<Criterion>, RoundError> {
             ),
             None => (line, 1),
         };
-        if label.is_empty() || !(1..=MAX_WEIGHT).contains(&weight) || label.chars().count() > 120
-        {
+        if label.is_empty() || !(1..=MAX_WEIGHT).contains(&weight) || label.chars().count() > 120 {
             return Err(RoundError::BadCriterion);
         }
         let mut key = key_of(label);
@@ -378,7 +380,8 @@ impl RoundForm {
         let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
             .map_err(|_| RoundError::BadDate)?;
-        let closes_at = crate::opening::uk_instant(day.and_hms_opt(23, 59, 59).ok_or(RoundError::BadDate)?);
+        let closes_at =
+            crate::opening::uk_instant(day.and_hms_opt(23, 59, 59).ok_or(RoundError::BadDate)?);
         let plan = RoundPlan {
             title,
             description: self.description.trim().to_owned(),
@@ -387,7 +390,10 @@ impl RoundForm {
             fast_route_below: fast,
             closes_at,
             criteria: parse_criteria(&self.criteria)?,
-            open_to_individuals: self.open_to_individuals.as_deref().is_some_and(|v| !v.is_empty()),
+            open_to_individuals: self
+                .open_to_individuals
+                .as_deref()
+                .is_some_and(|v| !v.is_empty()),
             open_to_unconstituted: self
                 .open_to_unconstituted
                 .as_deref()
@@ -650,7 +656,11 @@ impl ApplicationForm {
             let text = text.trim().replace("\r\n", "\n");
             if text.chars().count() > MAX_FREE_TEXT {
                 return Err(Ineligible::TooLong(
-                    QUESTIONS.iter().find(|q| q.key == key).map(|q| q.key).unwrap_or("what_for"),
+                    QUESTIONS
+                        .iter()
+                        .find(|q| q.key == key)
+                        .map(|q| q.key)
+                        .unwrap_or("what_for"),
                 ));
             }
             if !text.is_empty() {
@@ -841,7 +851,9 @@ pub enum Vote {
     Scores(BTreeMap<String, u8>),
     /// The member knows the applicant (or gains from the award): they abstain, and no score
     /// of theirs ever counts.
-    Conflict { reason: String },
+    Conflict {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -935,9 +947,7 @@ pub fn tally(criteria: &[Criterion], votes: &[CastVote]) -> Tally {
                 tally.scored_by += 1;
                 total += criteria
                     .iter()
-                    .map(|c| {
-                        u64::from(c.weight) * u64::from(*scores.get(&c.key).unwrap_or(&0))
-                    })
+                    .map(|c| u64::from(c.weight) * u64::from(*scores.get(&c.key).unwrap_or(&0)))
                     .sum::<u64>();
             }
         }
@@ -1055,10 +1065,7 @@ pub fn check_decision(
     if let Decision::Award { amount, .. } = decision {
         let max = round.max.min(requested);
         if amount.0 == 0 || *amount > max {
-            return Err(DecisionError::AmountOutsideBand {
-                min: Pence(1),
-                max,
-            });
+            return Err(DecisionError::AmountOutsideBand { min: Pence(1), max });
         }
     }
     Ok(())
@@ -1088,7 +1095,11 @@ pub enum PaymentError {
 }
 
 /// Whether one more payment keeps the total paid within the award.
-pub fn check_payment(awarded: Pence, paid_so_far: Pence, payment: &Payment) -> Result<(), PaymentError> {
+pub fn check_payment(
+    awarded: Pence,
+    paid_so_far: Pence,
+    payment: &Payment,
+) -> Result<(), PaymentError> {
     let paid = Pence(paid_so_far.0 + payment.amount.0);
     if paid > awarded {
         return Err(PaymentError::MoreThanAwarded { paid, awarded });

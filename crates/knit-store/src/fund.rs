@@ -17,7 +17,7 @@ use knit_domain::account::UserId;
 use knit_domain::fund::{
     ApplicantDetails, ApplicantKind, ApplicationStatus, AwardForExport, CastVote, Decision,
     DecisionError, Draft, Ineligible, MonitoringError, MonitoringReturn, Payment, PaymentError,
-    Pence, Rankable, Route, RoundPlan, Tally, Vote, VoteError, tally,
+    Pence, Rankable, RoundPlan, Route, Tally, Vote, VoteError, tally,
 };
 use knit_domain::session::TOKEN_BYTES;
 use thiserror::Error;

@@ -18,8 +18,8 @@ pub mod accounts;
 pub mod backup;
 pub mod casework;
 pub mod connectors;
-pub mod fund;
 mod error;
+pub mod fund;
 mod open;
 mod postgres;
 pub mod sealing;
@@ -28,8 +28,8 @@ mod sqlite;
 pub use accounts::AccountStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
-pub use fund::FundStore;
 pub use error::StoreError;
+pub use fund::FundStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -93,7 +93,8 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + CaseworkStore + ConnectorStore + FundStore + Send + Sync + 'static {
+    AccountStore + CaseworkStore + ConnectorStore + FundStore + Send + Sync + 'static
+{
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -16,7 +16,7 @@ use knit_domain::audit::{NewAuditEvent, Outcome};
 use knit_domain::fund::{
     ApplicantDetails, ApplicantKind, ApplicationStatus, AwardForExport, CastVote, Criterion,
     Decision, DecisionError, Draft, ExportRecipient, MonitoringError, MonitoringReturn, Payment,
-    Pence, Route, RoundPlan, Vote, VoteError, check_decision, check_draft, check_payment,
+    Pence, RoundPlan, Route, Vote, VoteError, check_decision, check_draft, check_payment,
     check_submission, check_vote, monitoring_due,
 };
 use knit_domain::session::{token_digest, token_from_random};
@@ -45,7 +45,11 @@ fn seal<T: serde::Serialize + ?Sized>(keys: &KeyRing, value: &T, context: &str) 
     Ok(keys.seal(&json, context.as_bytes()))
 }
 
-fn unseal<T: serde::de::DeserializeOwned>(keys: &KeyRing, sealed: &[u8], context: &str) -> Result<T> {
+fn unseal<T: serde::de::DeserializeOwned>(
+    keys: &KeyRing,
+    sealed: &[u8],
+    context: &str,
+) -> Result<T> {
     let json = keys
         .open(sealed, context.as_bytes())
         .map_err(|e| corrupt(format!("{context}: {e}")))?;
@@ -157,12 +161,11 @@ fn round_row(row: &DbRow) -> Result<Round> {
 }
 
 async fn load_panel(tx: &mut Tx, round: &mut Round) -> Result<()> {
-    let rows = sqlx::query(
-        "SELECT user_id FROM fund_panel_members WHERE round_id = $1 ORDER BY user_id",
-    )
-    .bind(key(round.id))
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows =
+        sqlx::query("SELECT user_id FROM fund_panel_members WHERE round_id = $1 ORDER BY user_id")
+            .bind(key(round.id))
+            .fetch_all(&mut **tx)
+            .await?;
     round.panel = rows
         .iter()
         .map(|r| Columns::new(r).id().map(UserId))
@@ -192,8 +195,8 @@ fn application_row(keys: &KeyRing, row: &DbRow) -> Result<Application> {
     let round_id = c.id()?;
     let status = ApplicationStatus::from_code(&c.text()?)
         .ok_or_else(|| corrupt("a stored application status"))?;
-    let kind = ApplicantKind::from_code(&c.text()?)
-        .ok_or_else(|| corrupt("a stored applicant kind"))?;
+    let kind =
+        ApplicantKind::from_code(&c.text()?).ok_or_else(|| corrupt("a stored applicant kind"))?;
     let amount = c.opt_int()?.map(pence).transpose()?;
     let route = match c.opt_text()? {
         Some(code) => Some(Route::from_code(&code).ok_or_else(|| corrupt("a stored route"))?),
@@ -369,10 +372,7 @@ async fn applications_where(
     .await?;
     for row in &payments {
         let (app, payment) = payment_row(row)?;
-        if let Some(decision) = index
-            .get(&app)
-            .and_then(|i| apps[*i].decision.as_mut())
-        {
+        if let Some(decision) = index.get(&app).and_then(|i| apps[*i].decision.as_mut()) {
             decision.payments.push(payment);
         }
     }
@@ -391,10 +391,19 @@ async fn application_in(
         .next())
 }
 
-async fn application_id_by_digest(tx: &mut Tx, column: &str, table: &str, digest: &str) -> Result<Option<Uuid>> {
+async fn application_id_by_digest(
+    tx: &mut Tx,
+    column: &str,
+    table: &str,
+    digest: &str,
+) -> Result<Option<Uuid>> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {column} FROM {table} WHERE {} = $1",
-        if table == "fund_applications" { "link_digest" } else { "monitoring_link_digest" }
+        if table == "fund_applications" {
+            "link_digest"
+        } else {
+            "monitoring_link_digest"
+        }
     )))
     .bind(digest)
     .fetch_optional(&mut **tx)
@@ -459,8 +468,11 @@ impl FundStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         put_panel(&mut tx, id, panel).await?;
-        append_audit_in(&mut tx, audit_event(&stamp, ActionKind::ManageFunds, "fund_round", id))
-            .await?;
+        append_audit_in(
+            &mut tx,
+            audit_event(&stamp, ActionKind::ManageFunds, "fund_round", id),
+        )
+        .await?;
         let round = round_in(&mut tx, id)
             .await?
             .ok_or_else(|| corrupt("a round vanished as it was made"))?;
@@ -629,7 +641,12 @@ impl FundStore for SqlStore {
         }
         append_audit_in(
             &mut tx,
-            audit_event(&write.stamp, ActionKind::ApplyToFund, "fund_application", id),
+            audit_event(
+                &write.stamp,
+                ActionKind::ApplyToFund,
+                "fund_application",
+                id,
+            ),
         )
         .await?;
         let application = application_in(&mut tx, &keys, id, false)
@@ -711,9 +728,6 @@ impl FundStore for SqlStore {
             }
             ApplicationStatus::Submitted => {}
         }
-        if app.route == Some(Route::Fast) {
-            return Err(VoteError::FastRoute.into());
-        }
         check_vote(&round.plan.criteria, vote)?;
         let (conflict, scores, sealed) = match vote {
             Vote::Scores(scores) => (
@@ -753,7 +767,11 @@ impl FundStore for SqlStore {
             audit_event(
                 &stamp,
                 ActionKind::ScoreFundApplications,
-                if conflict { "fund_conflict" } else { "fund_scores" },
+                if conflict {
+                    "fund_conflict"
+                } else {
+                    "fund_scores"
+                },
                 application,
             ),
         )
@@ -785,7 +803,9 @@ impl FundStore for SqlStore {
             &new.decision,
         )?;
         let (outcome, status, amount) = match &new.decision {
-            Decision::Award { amount, .. } => ("awarded", ApplicationStatus::Awarded, Some(*amount)),
+            Decision::Award { amount, .. } => {
+                ("awarded", ApplicationStatus::Awarded, Some(*amount))
+            }
             Decision::Decline { .. } => ("declined", ApplicationStatus::Declined, None),
         };
         let today = knit_domain::opening::uk_local(now).date();
@@ -830,7 +850,11 @@ impl FundStore for SqlStore {
             audit_event(
                 &new.stamp,
                 ActionKind::ManageFunds,
-                if amount.is_some() { "fund_award" } else { "fund_decline" },
+                if amount.is_some() {
+                    "fund_award"
+                } else {
+                    "fund_decline"
+                },
                 app.id,
             ),
         )
@@ -912,9 +936,7 @@ impl FundStore for SqlStore {
         let mut tx = begin_write(&self.writer).await?;
         let (filter, value) = match award {
             MonitoringRef::Link(token) => ("monitoring_link_digest = $1", token_digest(token)),
-            MonitoringRef::Application(id) => {
-                ("application_id = $1", id.hyphenated().to_string())
-            }
+            MonitoringRef::Application(id) => ("application_id = $1", id.hyphenated().to_string()),
         };
         let query = format!(
             "SELECT application_id, monitoring_at FROM fund_decisions \

@@ -429,7 +429,11 @@ fn fund_routes() -> Vec<Route> {
         post("/staff/fund/{id}/panel", manage, panel::set_panel),
         get("/staff/fund/applications/{id}", score, panel::application),
         post("/staff/fund/applications/{id}/vote", score, panel::vote),
-        post("/staff/fund/applications/{id}/decision", manage, panel::decide),
+        post(
+            "/staff/fund/applications/{id}/decision",
+            manage,
+            panel::decide,
+        ),
         post("/staff/fund/applications/{id}/payments", manage, panel::pay),
         post(
             "/staff/fund/applications/{id}/monitoring",

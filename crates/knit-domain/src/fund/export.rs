@@ -135,12 +135,24 @@ pub fn grant(package: &GrantPackage, award: &AwardForExport) -> Value {
         ),
     };
     grant.insert("id".into(), id.into());
-    grant.insert("title".into(), title.chars().take(140).collect::<String>().into());
+    grant.insert(
+        "title".into(),
+        title.chars().take(140).collect::<String>().into(),
+    );
     grant.insert("description".into(), description.into());
     grant.insert("currency".into(), "GBP".into());
-    grant.insert("amountAppliedFor".into(), Value::Number(award.requested.as_decimal()));
-    grant.insert("amountAwarded".into(), Value::Number(award.awarded.as_decimal()));
-    grant.insert("amountDisbursed".into(), Value::Number(award.paid.as_decimal()));
+    grant.insert(
+        "amountAppliedFor".into(),
+        Value::Number(award.requested.as_decimal()),
+    );
+    grant.insert(
+        "amountAwarded".into(),
+        Value::Number(award.awarded.as_decimal()),
+    );
+    grant.insert(
+        "amountDisbursed".into(),
+        Value::Number(award.paid.as_decimal()),
+    );
     grant.insert(
         "awardDate".into(),
         award.awarded_on.format("%Y-%m-%d").to_string().into(),
@@ -172,7 +184,10 @@ pub fn grant(package: &GrantPackage, award: &AwardForExport) -> Value {
             if let Some(n) = company_number {
                 org.insert("companyNumber".into(), n.clone().into());
             }
-            grant.insert("recipientOrganization".into(), Value::Array(vec![org.into()]));
+            grant.insert(
+                "recipientOrganization".into(),
+                Value::Array(vec![org.into()]),
+            );
         }
     }
     grant.insert(
@@ -188,7 +203,10 @@ pub fn grant(package: &GrantPackage, award: &AwardForExport) -> Value {
             format!("{}/fund/{}", url.trim_end_matches('/'), award.round_id).into(),
         );
     }
-    grant.insert("grantProgramme".into(), Value::Array(vec![programme.into()]));
+    grant.insert(
+        "grantProgramme".into(),
+        Value::Array(vec![programme.into()]),
+    );
     grant.insert("fromOpenCall".into(), "Yes".into());
     grant.insert(
         "dateModified".into(),
@@ -212,7 +230,10 @@ pub fn package(meta: &GrantPackage, now: DateTime<Utc>) -> Map<String, Value> {
         "modified".into(),
         now.to_rfc3339_opts(SecondsFormat::Secs, true).into(),
     );
-    p.insert("publisher".into(), json!({ "name": meta.funder_name, "identifier": meta.funder_id }));
+    p.insert(
+        "publisher".into(),
+        json!({ "name": meta.funder_name, "identifier": meta.funder_id }),
+    );
     p.insert(
         "license".into(),
         "https://creativecommons.org/licenses/by/4.0/".into(),

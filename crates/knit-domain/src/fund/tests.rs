@@ -75,7 +75,9 @@ fn a_round_keeps_its_band_the_right_way_up_and_its_fast_route_inside_it() {
         min: "100".into(),
         max: "5000".into(),
         fast_route_below: "1000".into(),
-        closes_on: (uk_day(now) + TimeDelta::days(30)).format("%Y-%m-%d").to_string(),
+        closes_on: (uk_day(now) + TimeDelta::days(30))
+            .format("%Y-%m-%d")
+            .to_string(),
         criteria: "Need | 2".into(),
         open_to_unconstituted: Some("yes".into()),
         ..RoundForm::default()
@@ -93,7 +95,10 @@ fn a_round_keeps_its_band_the_right_way_up_and_its_fast_route_inside_it() {
         fast_route_below: "9000".into(),
         ..form.clone()
     };
-    assert_eq!(fast_outside.plan(now), Err(RoundError::FastRouteOutsideBand));
+    assert_eq!(
+        fast_outside.plan(now),
+        Err(RoundError::FastRouteOutsideBand)
+    );
     let past = RoundForm {
         closes_on: "01/01/2020".into(),
         ..form.clone()
@@ -135,7 +140,10 @@ fn eligibility_is_checked_once_for_band_deadline_answers_and_constitution() {
 
     let mut nobody = kelly(400);
     nobody.details.email.clear();
-    assert_eq!(check_submission(&r, &nobody, now), Err(Ineligible::NoContact));
+    assert_eq!(
+        check_submission(&r, &nobody, now),
+        Err(Ineligible::NoContact)
+    );
     nobody.details.phone = "07700 900123".into();
     assert!(check_submission(&r, &nobody, now).is_ok());
 
@@ -188,7 +196,10 @@ fn a_draft_may_be_incomplete_but_never_oversized() {
     assert_eq!(d.details.bank_account_number, "12345678");
     // Nothing of the applicant shows in Debug.
     let shown = format!("{:?}", kelly(400));
-    assert!(!shown.contains("Kelly") && !shown.contains("example.org"), "{shown}");
+    assert!(
+        !shown.contains("Kelly") && !shown.contains("example.org"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -272,7 +283,11 @@ fn the_panel_sees_the_highest_scores_first_and_the_unscored_last() {
         Item(Uuid::from_u128(1), t(None), Some(now)),
         Item(Uuid::from_u128(2), t(Some(5_000)), Some(now)),
         Item(Uuid::from_u128(3), t(Some(8_000)), Some(now)),
-        Item(Uuid::from_u128(4), t(Some(5_000)), Some(now - TimeDelta::hours(1))),
+        Item(
+            Uuid::from_u128(4),
+            t(Some(5_000)),
+            Some(now - TimeDelta::hours(1)),
+        ),
     ];
     rank(&mut items);
     let order: Vec<u128> = items.iter().map(|i| i.0.as_u128()).collect();
@@ -294,7 +309,15 @@ fn a_decision_needs_reasons_scores_and_an_amount_inside_the_band() {
     let submitted = ApplicationStatus::Submitted;
     let asked = Pence::pounds(2_000);
     assert_eq!(
-        check_decision(&r, submitted, Route::Panel, asked, &scored, lead, &award(2_000)),
+        check_decision(
+            &r,
+            submitted,
+            Route::Panel,
+            asked,
+            &scored,
+            lead,
+            &award(2_000)
+        ),
         Ok(())
     );
     assert_eq!(
@@ -303,18 +326,42 @@ fn a_decision_needs_reasons_scores_and_an_amount_inside_the_band() {
     );
     // The fast route is decided without the panel.
     assert_eq!(
-        check_decision(&r, submitted, Route::Fast, Pence::pounds(400), &[], lead, &award(400)),
+        check_decision(
+            &r,
+            submitted,
+            Route::Fast,
+            Pence::pounds(400),
+            &[],
+            lead,
+            &award(400)
+        ),
         Ok(())
     );
     assert!(matches!(
-        check_decision(&r, submitted, Route::Panel, asked, &scored, lead, &award(2_500)),
+        check_decision(
+            &r,
+            submitted,
+            Route::Panel,
+            asked,
+            &scored,
+            lead,
+            &award(2_500)
+        ),
         Err(DecisionError::AmountOutsideBand { .. })
     ));
     let no_reasons = Decision::Decline {
         reasons: "  ".into(),
     };
     assert_eq!(
-        check_decision(&r, submitted, Route::Panel, asked, &scored, lead, &no_reasons),
+        check_decision(
+            &r,
+            submitted,
+            Route::Panel,
+            asked,
+            &scored,
+            lead,
+            &no_reasons
+        ),
         Err(DecisionError::NoReasons)
     );
     assert_eq!(
@@ -339,7 +386,15 @@ fn a_decision_needs_reasons_scores_and_an_amount_inside_the_band() {
         },
     ];
     assert_eq!(
-        check_decision(&r, submitted, Route::Panel, asked, &conflicted, lead, &award(100)),
+        check_decision(
+            &r,
+            submitted,
+            Route::Panel,
+            asked,
+            &conflicted,
+            lead,
+            &award(100)
+        ),
         Err(DecisionError::Conflicted)
     );
 }
@@ -351,7 +406,10 @@ fn payments_never_pass_the_award_and_monitoring_is_due_six_months_on() {
         paid_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         reference: "BACS 001".into(),
     };
-    assert_eq!(check_payment(Pence::pounds(400), Pence(0), &pay(400)), Ok(()));
+    assert_eq!(
+        check_payment(Pence::pounds(400), Pence(0), &pay(400)),
+        Ok(())
+    );
     assert_eq!(
         check_payment(Pence::pounds(400), Pence::pounds(300), &pay(200)),
         Err(PaymentError::MoreThanAwarded {
@@ -398,7 +456,10 @@ fn the_export_names_no_individual_and_gives_unregistered_groups_a_360g_id() {
         recipient: ExportRecipient::Individual,
     };
     let person = grant(&meta, &base);
-    assert_eq!(person["recipientIndividual"]["name"], "Individual Recipient");
+    assert_eq!(
+        person["recipientIndividual"]["name"],
+        "Individual Recipient"
+    );
     assert!(person.get("recipientOrganization").is_none());
     let group = grant(
         &meta,
@@ -413,12 +474,25 @@ fn the_export_names_no_individual_and_gives_unregistered_groups_a_360g_id() {
         },
     );
     let org = &group["recipientOrganization"][0];
-    assert!(org["id"].as_str().unwrap().starts_with("360G-kestleford-ORG-"));
-    assert!(org.get("charityNumber").is_none(), "an unconstituted group has no number");
+    assert!(
+        org["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("360G-kestleford-ORG-")
+    );
+    assert!(
+        org.get("charityNumber").is_none(),
+        "an unconstituted group has no number"
+    );
     let charity = grant(
         &meta,
         &AwardForExport {
-            recipient: ExportRecipient::of(ApplicantKind::ConstitutedGroup, "Hall Trust", "1 234 567", ""),
+            recipient: ExportRecipient::of(
+                ApplicantKind::ConstitutedGroup,
+                "Hall Trust",
+                "1 234 567",
+                "",
+            ),
             ..base
         },
     );

@@ -94,4 +94,3 @@ pub(crate) fn questions(form: &knit_domain::fund::ApplicationForm) -> Vec<Questi
         })
         .collect()
 }
-

@@ -15,14 +15,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use knit_domain::account::Email;
-use knit_domain::fund::{
-    ApplicantKind, ApplicationForm, ApplicationStatus, monitoring_return,
-};
+use knit_domain::fund::{ApplicantKind, ApplicationForm, ApplicationStatus, monitoring_return};
 use knit_domain::public_forms::PublicForm;
 use knit_domain::validation::one_line;
 use knit_store::accounts::NewJob;
 use knit_store::casework::Stamp;
-use knit_store::fund::{Application, ApplicationLink, ApplicationWrite, FundError, MonitoringRef, Round};
+use knit_store::fund::{
+    Application, ApplicationLink, ApplicationWrite, FundError, MonitoringRef, Round,
+};
 use uuid::Uuid;
 
 use super::{QuestionView, ROUNDS_SHOWN, RoundView, questions};
@@ -249,7 +249,13 @@ async fn write(
     };
     let draft = match sent.form.draft() {
         Ok(d) => d,
-        Err(e) => return Ok(again(e.field(), capital(&e), StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(e) => {
+            return Ok(again(
+                e.field(),
+                capital(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
     };
     let submit = sent.action == "submit";
     let new = existing.is_none();

@@ -18,8 +18,8 @@ use chrono::Utc;
 use knit_domain::access::Action;
 use knit_domain::account::{Email, Role, UserId, UserStatus};
 use knit_domain::fund::{
-    ApplicationStatus, Decision, DecisionError, MAX_SCORE, Payment, PaymentError, Pence,
-    RoundForm, Route, Vote, monitoring_return, rank,
+    ApplicationStatus, Decision, DecisionError, MAX_SCORE, Payment, PaymentError, Pence, RoundForm,
+    Route, Vote, monitoring_return, rank,
 };
 use knit_domain::session::token_from_random;
 use knit_domain::validation::one_line;
@@ -29,8 +29,8 @@ use uuid::Uuid;
 use super::{RoundView, closing};
 use crate::directory::form_urlencoded_pairs;
 use crate::kit::{
-    Allowed, FieldError, Notice, PageError, PageResult, parse_date, public_base_url,
-    random_bytes, render, see_other,
+    Allowed, FieldError, Notice, PageError, PageResult, parse_date, public_base_url, random_bytes,
+    render, see_other,
 };
 use crate::mail::Message;
 use crate::mail::queue::email_job;
@@ -46,15 +46,21 @@ struct MemberChoice {
     checked: bool,
 }
 
-async fn panel_choices(state: &AppState, chosen: &[UserId]) -> Result<Vec<MemberChoice>, PageError> {
+async fn panel_choices(
+    state: &AppState,
+    chosen: &[UserId],
+) -> Result<Vec<MemberChoice>, PageError> {
     let users = state.store.users(0, STAFF_LISTED).await?;
     Ok(users
         .into_iter()
         .filter(|u| u.status == UserStatus::Active)
         .filter(|u| {
-            u.memberships
-                .iter()
-                .any(|m| matches!(m.role(), Role::PlaceLead | Role::Coordinator | Role::PartnerStaff))
+            u.memberships.iter().any(|m| {
+                matches!(
+                    m.role(),
+                    Role::PlaceLead | Role::Coordinator | Role::PartnerStaff
+                )
+            })
         })
         .map(|u| MemberChoice {
             id: u.id.0,
@@ -460,21 +466,27 @@ async fn application_page(
             .map(|u| u.name)
             .unwrap_or_else(|| "A former member".to_owned());
         let what = match &cast.vote {
-            Vote::Conflict { reason } => format!("Declared a conflict of interest ({reason}); abstains"),
+            Vote::Conflict { reason } => {
+                format!("Declared a conflict of interest ({reason}); abstains")
+            }
             Vote::Scores(scores) => round
                 .plan
                 .criteria
                 .iter()
-                .map(|c| format!("{} {}/{MAX_SCORE}", c.label, scores.get(&c.key).copied().unwrap_or(0)))
+                .map(|c| {
+                    format!(
+                        "{} {}/{MAX_SCORE}",
+                        c.label,
+                        scores.get(&c.key).copied().unwrap_or(0)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         };
         votes.push(VoteRow { member, what });
     }
     let undecided = application.status == ApplicationStatus::Submitted;
-    let may_vote = undecided
-        && application.route != Some(Route::Fast)
-        && round.panel.contains(&me);
+    let may_vote = undecided && application.route != Some(Route::Fast) && round.panel.contains(&me);
     let my_vote = match application.vote_of(me) {
         Some(Vote::Scores(_)) => "You have scored this application; scoring again replaces it.",
         Some(Vote::Conflict { .. }) => "You declared a conflict of interest, so you abstain.",
@@ -600,7 +612,15 @@ pub(crate) async fn application(
     allowed
         .audit_read(&state, "fund_application", application.id)
         .await;
-    application_page(&state, &allowed, &application, &round, Typed::default(), None).await
+    application_page(
+        &state,
+        &allowed,
+        &application,
+        &round,
+        Typed::default(),
+        None,
+    )
+    .await
 }
 
 fn back(id: Uuid) -> Response {
@@ -652,7 +672,12 @@ pub(crate) async fn vote(
     };
     match state
         .store
-        .cast_vote(application.id, allowed.user_id(), &vote, allowed.stamp.clone())
+        .cast_vote(
+            application.id,
+            allowed.user_id(),
+            &vote,
+            allowed.stamp.clone(),
+        )
         .await
     {
         Ok(()) => Ok(see_other(format!("/staff/fund/{}", round.id))),
@@ -738,8 +763,15 @@ pub(crate) async fn decide(
             Ok(amount) => Decision::Award { amount, reasons },
             Err(e) => {
                 let (typed, error) = refuse(DecisionError::Amount(e), typed);
-                return application_page(&state, &allowed, &application, &round, typed, Some(error))
-                    .await;
+                return application_page(
+                    &state,
+                    &allowed,
+                    &application,
+                    &round,
+                    typed,
+                    Some(error),
+                )
+                .await;
             }
         },
         "decline" => Decision::Decline { reasons },

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bench;
 pub mod casework;
 pub mod data;
+pub mod fund;
 pub mod matching;
 pub mod postcodes;
 pub mod search;

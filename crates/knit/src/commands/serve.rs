@@ -83,6 +83,10 @@ async fn run(
         state.store.clone(),
         state.site.chase,
     ));
+    tokio::spawn(knit_web::fund::reminders::run(
+        state.store.clone(),
+        state.site.name.clone(),
+    ));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await

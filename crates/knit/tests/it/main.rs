@@ -6,6 +6,7 @@ mod connectors;
 mod directory_changes;
 mod directory_site;
 mod durability;
+mod fund;
 mod listing_checks;
 mod marys_journey;
 mod organisations;
