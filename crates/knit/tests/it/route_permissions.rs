@@ -770,7 +770,11 @@ fn table() -> Vec<Route> {
                 "/staff/fund/applications/{fund_application}/vote",
                 Action::ScoreFundApplications,
             ),
-            &[("conflict", "yes"), ("conflict_reason", "Knows them")],
+            &[
+                ("score_need_in_the_area", "4"),
+                ("score_who_it_reaches", "3"),
+                ("score_value_for_money", "5"),
+            ],
         ),
         with_form(
             route(
