@@ -81,6 +81,9 @@ action_kinds! {
     ManageVolunteering => "manage_volunteering",
     ManageActivities => "manage_activities",
     ArrangeIntroductions => "arrange_introductions",
+    ApplyToFund => "apply_to_fund",
+    ManageFunds => "manage_funds",
+    ScoreFundApplications => "score_fund_applications",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -176,6 +179,15 @@ pub enum Action {
     /// Record that a person opted in to meet a peer, propose introductions and record the
     /// answers.
     ArrangeIntroductions,
+    // The local fund.
+    /// Apply to the local fund without an account (save a draft, submit it), or send an
+    /// award's monitoring return by its link.
+    ApplyToFund,
+    /// Set up fund rounds and their panels, decide applications, record payments and read
+    /// monitoring returns.
+    ManageFunds,
+    /// Score the applications of a round whose panel one sits on, or declare a conflict.
+    ScoreFundApplications,
 }
 
 /// Who an action is for, before any role is considered.
@@ -230,6 +242,9 @@ impl Action {
             Action::ManageVolunteering(_) => ActionKind::ManageVolunteering,
             Action::ManageActivities => ActionKind::ManageActivities,
             Action::ArrangeIntroductions => ActionKind::ArrangeIntroductions,
+            Action::ApplyToFund => ActionKind::ApplyToFund,
+            Action::ManageFunds => ActionKind::ManageFunds,
+            Action::ScoreFundApplications => ActionKind::ScoreFundApplications,
         }
     }
 
@@ -261,6 +276,7 @@ impl Action {
             | Action::SignIn
             | Action::BookTraining
             | Action::ExpressInterest => Audience::Public,
+            | Action::ApplyToFund => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -294,6 +310,9 @@ impl Action {
                 // introductions are about people Knit supports.
                 | Action::ManageVolunteering(_)
                 | Action::ArrangeIntroductions
+                // Fund applications carry the applicant's contact and bank details.
+                | Action::ManageFunds
+                | Action::ScoreFundApplications
         )
     }
 
@@ -341,6 +360,9 @@ impl Action {
             Action::ManageVolunteering(org),
             Action::ManageActivities,
             Action::ArrangeIntroductions,
+            Action::ApplyToFund,
+            Action::ManageFunds,
+            Action::ScoreFundApplications,
         ]
     }
 
@@ -385,6 +407,11 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         // Erasure cannot be undone, so it is a place lead's decision, made from the list of
         // cases past their retention period or on a person's request passed on to them.
         (PlaceLead, A::ErasePerson) => Anywhere,
+
+        // Place leads run the fund; staff asked to sit on a round's panel score it (the
+        // page checks they are on that round's panel).
+        (PlaceLead, A::ManageFunds | A::ScoreFundApplications) => Anywhere,
+        (Coordinator | PartnerStaff, A::ScoreFundApplications) => Anywhere,
 
         (
             Coordinator,

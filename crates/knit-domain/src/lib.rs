@@ -8,6 +8,7 @@ pub mod casework;
 pub mod connector;
 pub mod directory;
 pub mod disclosure;
+pub mod fund;
 pub mod geo;
 pub mod hsds;
 pub mod icalendar;

@@ -20,6 +20,8 @@ pub enum PublicForm {
     ProblemReport,
     /// "I'm interested" in a volunteer role, which emails the organisation.
     VolunteerOffer,
+    /// Starting an application to the local fund, or sending a monitoring return.
+    FundApplication,
 }
 
 impl PublicForm {
@@ -31,6 +33,7 @@ impl PublicForm {
             PublicForm::ConnectorSignUp => "connector_sign_up",
             PublicForm::ProblemReport => "problem_report",
             PublicForm::VolunteerOffer => "volunteer_offer",
+            PublicForm::FundApplication => "fund_application",
         }
     }
 }
@@ -66,6 +69,7 @@ mod tests {
             PublicForm::ConnectorSignUp,
             PublicForm::ProblemReport,
             PublicForm::VolunteerOffer,
+            PublicForm::FundApplication,
         ];
         let codes: std::collections::BTreeSet<_> = forms.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), forms.len());

@@ -20,6 +20,7 @@ pub mod casework;
 pub mod connectors;
 mod error;
 pub mod insight;
+pub mod fund;
 mod open;
 mod postgres;
 pub mod sealing;
@@ -31,6 +32,7 @@ pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use insight::InsightStore;
+pub use fund::FundStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 pub use volunteering::VolunteeringStore;
 
@@ -95,7 +97,7 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + CaseworkStore + ConnectorStore + InsightStore + VolunteeringStore + Send + Sync + 'static
+    AccountStore + CaseworkStore + ConnectorStore + InsightStore + VolunteeringStore + FundStore + Send + Sync + 'static
 {
     // --- the directory ---
 

@@ -2037,6 +2037,8 @@ impl CaseworkStore for SqlStore {
             "plan_steps",
             "wellbeing_measures",
             "referrals",
+            "fund_applications",
+            "fund_decisions",
         ] {
             total += self.reseal_table(&keys, table, "id", None).await?;
         }
@@ -2048,6 +2050,9 @@ impl CaseworkStore for SqlStore {
             .await?;
         total += self
             .reseal_table(&keys, "referral_events", "referral_id", Some("seq"))
+            .await?;
+        total += self
+            .reseal_table(&keys, "fund_votes", "application_id", Some("member"))
             .await?;
         total += self.reseal_totp_secrets(&keys).await?;
         Ok(total)

@@ -9,6 +9,8 @@ mod accounts;
 mod casework;
 #[path = "contract/connectors.rs"]
 mod connectors;
+#[path = "contract/fund.rs"]
+mod fund;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/insight.rs"]

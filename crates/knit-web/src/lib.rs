@@ -12,6 +12,7 @@ pub mod audit;
 pub mod casework;
 pub mod connectors;
 pub mod directory;
+pub mod fund;
 pub mod insight;
 pub mod kit;
 pub mod mail;

@@ -10,7 +10,7 @@ use knit_domain::access::{Action, ActionKind};
 
 use crate::kit::Guard;
 use crate::{
-    AppState, accounts, activities, api, audit, casework, connectors, directory, insight,
+    AppState, accounts, activities, api, audit, casework, connectors, directory, fund, insight,
     referrals, training, volunteering,
 };
 
@@ -70,6 +70,7 @@ pub fn table() -> Vec<Route> {
         audit_routes(),
         insight_routes(),
         volunteering_routes(),
+        fund_routes(),
     ]
     .into_iter()
     .flatten()
@@ -493,6 +494,47 @@ fn volunteering_routes() -> Vec<Route> {
             introductions::opt_in_form,
         ),
         post("/staff/people/{id}/peer", introduce, introductions::opt_in),
+    ]
+}
+
+fn fund_routes() -> Vec<Route> {
+    use fund::{public, staff as panel};
+    let apply = Guard::Public(Action::ApplyToFund);
+    let manage = staff(Action::ManageFunds);
+    let score = staff(Action::ScoreFundApplications);
+    vec![
+        get("/fund", PUBLIC, public::rounds),
+        get("/fund/{id}", PUBLIC, public::round),
+        post("/fund/{id}", apply, public::apply),
+        get("/fund/applications/{token}", PUBLIC, public::draft),
+        post("/fund/applications/{token}", apply, public::save_draft),
+        get(
+            "/fund/awards/{token}/monitoring",
+            PUBLIC,
+            public::monitoring_form,
+        ),
+        post(
+            "/fund/awards/{token}/monitoring",
+            apply,
+            public::send_monitoring,
+        ),
+        get("/staff/fund", score, panel::rounds),
+        post("/staff/fund", manage, panel::create),
+        get("/staff/fund/{id}", score, panel::panel),
+        post("/staff/fund/{id}/panel", manage, panel::set_panel),
+        get("/staff/fund/applications/{id}", score, panel::application),
+        post("/staff/fund/applications/{id}/vote", score, panel::vote),
+        post(
+            "/staff/fund/applications/{id}/decision",
+            manage,
+            panel::decide,
+        ),
+        post("/staff/fund/applications/{id}/payments", manage, panel::pay),
+        post(
+            "/staff/fund/applications/{id}/monitoring",
+            manage,
+            panel::monitoring,
+        ),
     ]
 }
 

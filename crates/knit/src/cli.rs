@@ -221,6 +221,21 @@ pub enum ImportCommand {
 pub enum ExportCommand {
     /// The whole directory as an HSDS 3.0 JSON array; standard output if no file is given.
     Hsds { file: Option<PathBuf> },
+    /// The local fund's awards as a 360Giving data package (JSON); standard output if no
+    /// file is given. Individuals are named only as "Individual Recipient".
+    #[command(name = "360giving")]
+    ThreeSixtyGiving {
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The funder's 360Giving prefix, as registered with 360Giving (`360G-…`).
+        #[arg(long, env = "KNIT_360G_PREFIX")]
+        prefix: Option<String>,
+        /// The funder's organisation identifier (`GB-CHC-…`, `GB-LAE-…`).
+        #[arg(long, env = "KNIT_360G_FUNDER_ID")]
+        funder_id: Option<String>,
+        #[arg(long, env = "KNIT_360G_FUNDER_NAME")]
+        funder_name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +274,14 @@ pub enum BenchCommand {
         services: usize,
         #[arg(long, default_value_t = 20_000)]
         opportunities: usize,
+    },
+    /// The local fund: a round of applications scored and ranked for the panel page, and
+    /// the 360Giving export of many awards, on a scratch database.
+    Fund {
+        #[arg(long, default_value_t = 500)]
+        applications: usize,
+        #[arg(long, default_value_t = 10_000)]
+        awards: usize,
     },
 }
 
@@ -317,6 +340,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Hsds { file }) => {
             commands::data::export_hsds(&global, file.as_deref()).await
         }
+        Command::Export(ExportCommand::ThreeSixtyGiving {
+            out,
+            prefix,
+            funder_id,
+            funder_name,
+        }) => {
+            commands::fund::export_360giving(
+                &global,
+                out.as_deref(),
+                prefix,
+                funder_id,
+                funder_name,
+            )
+            .await
+        }
         Command::Search {
             near,
             need,
@@ -363,6 +401,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             services,
             opportunities,
         }) => commands::bench::volunteering(services, opportunities),
+        Command::Bench(BenchCommand::Fund {
+            applications,
+            awards,
+        }) => commands::fund::bench(applications, awards).await,
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

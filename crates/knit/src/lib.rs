@@ -3,5 +3,6 @@
 pub mod app;
 pub mod cli;
 mod commands;
+pub use commands::fund::{publisher as fund_publisher, write_360giving};
 pub mod config;
 pub mod demo;

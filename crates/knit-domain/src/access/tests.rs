@@ -255,6 +255,7 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::ReferAsProfessional,
             ActionKind::BookTraining,
             ActionKind::ExpressInterest,
+            ActionKind::ApplyToFund,
         ]
     );
     assert_eq!(
@@ -318,6 +319,10 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("place_lead", "read_audit_log", Reach::Anywhere),
     ("place_lead", "manage_training", Reach::Anywhere),
     ("place_lead", "view_reports", Reach::Anywhere),
+    ("place_lead", "manage_funds", Reach::Anywhere),
+    ("place_lead", "score_fund_applications", Reach::Anywhere),
+    ("coordinator", "score_fund_applications", Reach::Anywhere),
+    ("partner_staff", "score_fund_applications", Reach::Anywhere),
     ("coordinator", "view_dashboard", Reach::Anywhere),
     ("coordinator", "read_person", Reach::Anywhere),
     ("coordinator", "edit_person", Reach::Anywhere),
@@ -619,4 +624,27 @@ fn anyone_books_training_a_place_lead_runs_it_and_only_connectors_have_their_own
     }
     // The register names the people who booked: reading it is audited.
     assert!(Action::ManageTraining.exposes_personal_data());
+}
+
+#[test]
+fn place_leads_run_the_fund_and_staff_may_sit_on_its_panels() {
+    let lead = user(20, vec![Membership::place_lead()], true);
+    let coordinator = user(21, vec![Membership::coordinator()], true);
+    let partner = user(22, vec![Membership::partner_staff(FOOD_BANK)], true);
+    let connector = user(23, vec![Membership::connector()], false);
+    assert!(decide(&lead, &Action::ManageFunds).is_allowed());
+    assert!(decide(&lead, &Action::ScoreFundApplications).is_allowed());
+    for panel_member in [&coordinator, &partner] {
+        assert!(decide(panel_member, &Action::ScoreFundApplications).is_allowed());
+        assert_eq!(
+            denied(panel_member, Action::ManageFunds),
+            Some(Denial::WrongRole)
+        );
+    }
+    assert_eq!(
+        denied(&connector, Action::ScoreFundApplications),
+        Some(Denial::WrongRole)
+    );
+    assert!(decide(&Actor::Anonymous, &Action::ApplyToFund).is_allowed());
+    assert!(Action::ScoreFundApplications.exposes_personal_data());
 }

@@ -19,6 +19,8 @@ mod sql_casework;
 mod sql_connectors;
 #[path = "../sql_insight.rs"]
 mod sql_insight;
+#[path = "../sql_fund.rs"]
+mod sql_fund;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;

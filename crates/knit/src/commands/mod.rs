@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_insight;
 pub mod casework;
 pub mod data;
+pub mod fund;
 pub mod matching;
 pub mod postcodes;
 pub mod search;

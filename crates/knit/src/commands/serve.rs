@@ -89,6 +89,10 @@ async fn run(
         Arc::clone(&state.engine),
     ));
     tokio::spawn(knit_web::volunteering::chaser::run(state.store.clone()));
+    tokio::spawn(knit_web::fund::reminders::run(
+        state.store.clone(),
+        state.site.name.clone(),
+    ));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await

@@ -10,6 +10,7 @@
 mod care_and_family;
 mod entry;
 pub mod insight;
+pub mod fund;
 mod money_and_housing;
 mod organisations;
 mod places;

@@ -8,6 +8,7 @@ mod directory_changes;
 mod directory_site;
 mod durability;
 mod insight;
+mod fund;
 mod listing_checks;
 mod marys_journey;
 mod organisations;

@@ -172,6 +172,52 @@ fn table() -> Vec<Route> {
             PUBLIC,
         ),
         route("GET", "/bookings/{token}/cancel", CANCEL_LINK, PUBLIC),
+        route("GET", "/fund", "/fund", PUBLIC),
+        route("GET", "/fund/{id}", "/fund/{fund_round}", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/fund/{id}",
+                "/fund/{fund_round}",
+                Action::ApplyToFund,
+            ),
+            &[
+                ("kind", "unconstituted_group"),
+                ("name", "Visitor {actor}"),
+                ("amount", "300"),
+                ("action", "save"),
+            ],
+        ),
+        route(
+            "GET",
+            "/fund/applications/{token}",
+            "/fund/applications/{fund_token}",
+            PUBLIC,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/fund/applications/{token}",
+                "/fund/applications/{fund_token}",
+                Action::ApplyToFund,
+            ),
+            &[("kind", "unconstituted_group"), ("action", "save")],
+        ),
+        route(
+            "GET",
+            "/fund/awards/{token}/monitoring",
+            FUND_MONITORING_LINK,
+            PUBLIC,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/fund/awards/{token}/monitoring",
+                FUND_MONITORING_LINK,
+                Action::ApplyToFund,
+            ),
+            &[("what_happened", "We met"), ("people_reached", "3")],
+        ),
         route(
             "POST",
             "/bookings/{token}/cancel",
@@ -689,6 +735,86 @@ fn table() -> Vec<Route> {
             ),
             &[("booking", "{other_booking}")],
         ),
+        // The fund: scoring before deciding, paying after; the panel is changed last, as
+        // every visitor who may score sits on the demo round's panel until then.
+        route(
+            "GET",
+            "/staff/fund",
+            "/staff/fund",
+            Action::ScoreFundApplications,
+        ),
+        with_form(
+            route("POST", "/staff/fund", "/staff/fund", Action::ManageFunds),
+            &[
+                ("title", "Winter round"),
+                ("min", "100"),
+                ("max", "2000"),
+                ("closes_on", "2099-01-05"),
+                ("criteria", "Need | 2"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/fund/{id}",
+            "/staff/fund/{fund_round}",
+            Action::ScoreFundApplications,
+        ),
+        route(
+            "GET",
+            "/staff/fund/applications/{id}",
+            "/staff/fund/applications/{fund_application}",
+            Action::ScoreFundApplications,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/fund/applications/{id}/vote",
+                "/staff/fund/applications/{fund_application}/vote",
+                Action::ScoreFundApplications,
+            ),
+            &[
+                ("score_need_in_the_area", "4"),
+                ("score_who_it_reaches", "3"),
+                ("score_value_for_money", "5"),
+            ],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/fund/applications/{id}/decision",
+                "/staff/fund/applications/{fund_application}/decision",
+                Action::ManageFunds,
+            ),
+            &[("outcome", "award"), ("amount", "400"), ("reasons", "Good")],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/fund/applications/{id}/payments",
+                "/staff/fund/applications/{fund_application}/payments",
+                Action::ManageFunds,
+            ),
+            &[
+                ("amount", "100"),
+                ("paid_on", "2026-12-01"),
+                ("reference", "BACS"),
+            ],
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/fund/applications/{id}/monitoring",
+                "/staff/fund/applications/{fund_application}/monitoring",
+                Action::ManageFunds,
+            ),
+            &[("what_happened", "We met"), ("people_reached", "9")],
+        ),
+        route(
+            "POST",
+            "/staff/fund/{id}/panel",
+            "/staff/fund/{fund_round}/panel",
+            Action::ManageFunds,
+        ),
         route(
             "GET",
             "/staff/conversations",
@@ -1192,6 +1318,10 @@ async fn casework_records(
 const CANCEL_LINK: &str =
     "/bookings/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff/cancel";
 
+/// A well-formed monitoring link that names no award.
+const FUND_MONITORING_LINK: &str =
+    "/fund/awards/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff/monitoring";
+
 /// Well-formed link tokens that name no link.
 const RESET_LINK: &str =
     "/staff/reset/00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -1432,6 +1562,11 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
     for (n, (name, memberships, two_factor)) in roles.into_iter().enumerate() {
         visitors.push(visitor(&app, n as u8 + 1, name, memberships, two_factor).await);
     }
+
+    // The demo fund round, its fast-route application and its link, with every visitor
+    // on the round's panel (the panel pages check it, beyond the policy).
+    let members: Vec<UserId> = visitors.iter().filter_map(|v| v.actor.user_id()).collect();
+    ids.extend(crate::fund::route_ids(&app, &members).await);
 
     // A coordinator who has typed her password but not yet her two-factor code.
     let halfway_secret = TotpSecret::from_random_bytes([50; 20]);
