@@ -42,6 +42,12 @@ home-call-back-or = Neu
 home-call-back-link = gofynnwch i ni eich ffonio'n ôl
 home-call-back-rest = : gall cydlynydd siarad am y peth gyda chi, am ddim. Gall gweithwyr proffesiynol
 home-refer-link = atgyfeirio rhywun
+home-help-heading = Rhowch help llaw, neu ymunwch
+home-help-volunteer-link = Gwirfoddolwch
+home-help-volunteer-rest = gyda grŵp lleol: rolau am ychydig oriau'r mis, rhai i rywun newydd neu rywun sy'n dod yn ôl ar ei draed.
+home-help-connector-rest = : hyfforddiant byr, yna helpu cymdogion i ddod o hyd i'r hyn sydd o'u cwmpas.
+home-help-whats-on-link = Beth sy'n digwydd
+home-help-whats-on-rest = yr wythnos hon mewn hybiau a grwpiau cymunedol yn agos atoch chi.
 home-browse = Pori yn ôl angen
 
 ## Canlyniadau

@@ -41,6 +41,12 @@ home-call-back-or = Or
 home-call-back-link = ask for a call back
 home-call-back-rest = : a coordinator can talk it through with you, free. Professionals can
 home-refer-link = refer someone
+home-help-heading = Lend a hand, or join in
+home-help-volunteer-link = Volunteer
+home-help-volunteer-rest = with a local group: roles for a few hours a month, some for someone new or getting back on their feet.
+home-help-connector-rest = : a short training, then help neighbours find what's around them.
+home-help-whats-on-link = What's on
+home-help-whats-on-rest = this week at community hubs and groups near you.
 home-browse = Browse by need
 
 ## Results
