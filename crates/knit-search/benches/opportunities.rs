@@ -25,11 +25,13 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[rank - 1].as_secs_f64() * 1000.0
 }
 
+/// p50, p95 and p99 in milliseconds, and the roles matched per search. On a loaded machine
+/// the p99 is mostly the scheduler's; the p95 says more about the search itself.
 fn time(
     index: &OpportunityIndex,
     queries: &[OpportunityQuery],
     rounds: usize,
-) -> (f64, f64, usize) {
+) -> (f64, f64, f64, usize) {
     for q in queries {
         std::hint::black_box(index.search(q));
     }
@@ -45,6 +47,7 @@ fn time(
     times.sort_unstable();
     (
         percentile(&times, 0.5),
+        percentile(&times, 0.95),
         percentile(&times, 0.99),
         matched / times.len().max(1),
     )
@@ -99,9 +102,9 @@ fn main() {
             });
         }
     }
-    let (p50, p99, matched) = time(&index, &searches, 100);
+    let (p50, p95, p99, matched) = time(&index, &searches, 100);
     println!(
-        "role search: p50 {p50:.3} ms, p99 {p99:.3} ms ({matched} roles match a search on average; target p99 < 5 ms)"
+        "role search: p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms ({matched} roles match a search on average; target p99 < 5 ms)"
     );
     let people = [
         "gardening birds walking",
@@ -118,9 +121,9 @@ fn main() {
             ..OpportunityQuery::default()
         })
         .collect();
-    let (p50, p99, matched) = time(&index, &suggestions, 400);
+    let (p50, p95, p99, matched) = time(&index, &suggestions, 400);
     println!(
-        "suggestions for one person: p50 {p50:.3} ms, p99 {p99:.3} ms ({matched} roles fit on average; target < 10 ms)"
+        "suggestions for one person: p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms ({matched} roles fit on average; target < 10 ms)"
     );
     std::hint::black_box(directory.len());
 }

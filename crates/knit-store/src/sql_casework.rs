@@ -1636,6 +1636,9 @@ impl CaseworkStore for SqlStore {
             "UPDATE referral_events SET sealed = NULL WHERE referral_id IN \
              (SELECT id FROM referrals WHERE person_id = $1)",
             "UPDATE referrals SET sealed = NULL WHERE person_id = $1",
+            // What they opted in to meet a peer about, and their strengths.
+            "DELETE FROM peer_opt_ins WHERE person_id = $1",
+            "DELETE FROM strengths_profiles WHERE person_id = $1",
         ];
         for statement in statements {
             sqlx::query(statement)

@@ -148,19 +148,6 @@ pub fn search(services: &Path, queries: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_are_by_nearest_rank() {
-        let times: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(percentile(&times, 0.50), Duration::from_millis(50));
-        assert_eq!(percentile(&times, 0.99), Duration::from_millis(99));
-        assert_eq!(percentile(&times[..1], 0.99), Duration::from_millis(1));
-    }
-}
-
 /// `knit bench volunteering`: role search beside a directory of `services`.
 pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()> {
     use knit_search::opportunities::{OpportunityIndex, OpportunityQuery};
@@ -240,4 +227,17 @@ pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()>
     );
     std::hint::black_box(directory.len());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_by_nearest_rank() {
+        let times: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&times, 0.50), Duration::from_millis(50));
+        assert_eq!(percentile(&times, 0.99), Duration::from_millis(99));
+        assert_eq!(percentile(&times[..1], 0.99), Duration::from_millis(1));
+    }
 }
