@@ -6,3 +6,6 @@ mod commands;
 pub use commands::fund::{publisher as fund_publisher, write_360giving};
 pub mod config;
 pub mod demo;
+
+/// `knit bench insight` over a store of the caller's: for the ignored benchmark test.
+pub use commands::bench_insight::fill_and_time as bench_insight;

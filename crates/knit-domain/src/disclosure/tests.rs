@@ -87,6 +87,7 @@ fn shares_need_a_base_and_no_small_part() {
 /// sums to zero, `cells - total = 0`. Returns, for each hidden entry of the augmented
 /// table, whether it is determined by these equations given every shown entry exactly
 /// (a stronger reader than the real one, who only sees rounded figures).
+#[allow(clippy::needless_range_loop)]
 fn recoverable(table: &[Vec<u64>], shown: &ShownTable) -> Vec<(usize, usize)> {
     let rows = table.len();
     let width = table.first().map_or(0, Vec::len);

@@ -135,6 +135,13 @@ fn casework_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
             decide(actor, &Action::ViewReports).is_allowed(),
             ("/staff/matcher", "Where the needs matcher is weak"),
         ),
+        (
+            decide(actor, &Action::ViewReports).is_allowed(),
+            (
+                "/staff/insight",
+                "Place insight: agency map, network, impact",
+            ),
+        ),
     ]
     .into_iter()
     .filter_map(|(shown, link)| shown.then_some(link))

@@ -56,6 +56,18 @@ pub async fn run(
     runs: usize,
 ) -> anyhow::Result<()> {
     let store = open_store(global).await?;
+    fill_and_time(store, services, referrals, searches, runs).await
+}
+
+/// Generates a county into `store` if it holds fewer than `services` services, then times
+/// the pages and prints the figures.
+pub async fn fill_and_time(
+    store: knit_store::SharedStore,
+    services: usize,
+    referrals: usize,
+    searches: u64,
+    runs: usize,
+) -> anyhow::Result<()> {
     let held = store.count_services(&ServiceFilter::default()).await? as usize;
     if held < services {
         let started = Instant::now();

@@ -32,7 +32,7 @@ use knit_domain::totp::TotpSecret;
 use knit_domain::wellbeing::{Measure, Ons4Answers, Stage};
 use knit_store::casework::{NewCase, NewReferral, Stamp};
 use knit_store::insight::SearchMiss;
-use knit_store::{PostcodePoint, SharedStore, Store};
+use knit_store::{PostcodePoint, SharedStore};
 use uuid::Uuid;
 
 use crate::staff_pages::{Browser, make_user};
@@ -483,5 +483,30 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
 async fn a_place_sees_who_does_what_where_and_how_the_network_responds_on_every_backend() {
     for backend in backends() {
         a_place_sees_who_does_what_where_and_how_the_network_responds(backend).await;
+    }
+}
+
+/// `knit bench insight` on each backend, at a county's size: run with
+/// `cargo test -p knit --test it bench_insight -- --ignored --nocapture`
+/// (`KNIT_BENCH_SCALE=0.1` for a tenth of the county).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: minutes of data generation"]
+async fn bench_insight_at_county_scale() {
+    let scale: f64 = std::env::var("KNIT_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    for backend in backends() {
+        println!("--- {backend:?}");
+        let app = TestApp::spawn_with(backend, |_| Box::pin(async {})).await;
+        knit::bench_insight(
+            std::sync::Arc::clone(&app.state.store),
+            (10_000.0 * scale) as usize,
+            (200_000.0 * scale) as usize,
+            (1_000_000.0 * scale) as u64,
+            5,
+        )
+        .await
+        .expect("the benchmark runs");
     }
 }
