@@ -9,10 +9,10 @@ mod accounts;
 mod casework;
 #[path = "contract/connectors.rs"]
 mod connectors;
-#[path = "contract/fund.rs"]
-mod fund;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
+#[path = "contract/fund.rs"]
+mod fund;
 #[path = "contract/stories.rs"]
 mod stories;
 
