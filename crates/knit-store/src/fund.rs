@@ -175,8 +175,11 @@ pub struct ApplicationWrite<'a> {
     pub stamp: Stamp,
     /// Emails to queue in the same transaction (a confirmation with the link), given the
     /// link's token.
-    pub mail: Option<&'a (dyn Fn(&str, &Application) -> Vec<NewJob> + Send + Sync)>,
+    pub mail: Option<ApplicationMail<'a>>,
 }
+
+/// Writes an application's emails, given its link token and the application as written.
+pub type ApplicationMail<'a> = &'a (dyn Fn(&str, &Application) -> Vec<NewJob> + Send + Sync);
 
 /// Making a decision; an award gets a monitoring link from `random`.
 pub struct NewDecision {

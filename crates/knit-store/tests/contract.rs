@@ -9,12 +9,12 @@ mod accounts;
 mod casework;
 #[path = "contract/connectors.rs"]
 mod connectors;
-#[path = "contract/fund.rs"]
-mod fund;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/insight.rs"]
 mod insight;
+#[path = "contract/fund.rs"]
+mod fund;
 #[path = "contract/stories.rs"]
 mod stories;
 #[path = "contract/volunteering.rs"]

@@ -9,16 +9,14 @@ use chrono::{DateTime, Months, TimeDelta, TimeZone, Utc};
 use knit_domain::account::{Email, Membership, UserId, UserStatus};
 use knit_domain::fund::{
     ApplicationForm, ApplicationStatus, Decision, DecisionError, ExportRecipient, Ineligible,
-    MonitoringReturn, Payment, PaymentError, Pence, Route, RoundPlan, Vote, VoteError,
+    MonitoringReturn, Payment, PaymentError, Pence, RoundPlan, Route, Vote, VoteError,
     parse_criteria,
 };
 use knit_domain::session::token_from_random;
 use knit_store::Store;
 use knit_store::accounts::{AuditFilter, NewUser};
 use knit_store::casework::Stamp;
-use knit_store::fund::{
-    ApplicationLink, ApplicationWrite, FundError, MonitoringRef, NewDecision,
-};
+use knit_store::fund::{ApplicationLink, ApplicationWrite, FundError, MonitoringRef, NewDecision};
 
 use crate::Db;
 
@@ -89,7 +87,10 @@ async fn audits(store: &dyn Store, action: &str) -> usize {
 
 async fn an_application_is_kept_by_its_link_and_submitted_only_when_eligible(db: &Db) {
     let store = db.store();
-    let round = store.create_round(&plan(), &[], stamp(None, now())).await.unwrap();
+    let round = store
+        .create_round(&plan(), &[], stamp(None, now()))
+        .await
+        .unwrap();
     let write = |link, form: ApplicationForm, submit, at| ApplicationWrite {
         link,
         draft: form.draft().unwrap(),
@@ -112,30 +113,67 @@ async fn an_application_is_kept_by_its_link_and_submitted_only_when_eligible(db:
     assert_eq!(token, token_from_random([7; 32]));
     assert_eq!(draft.status, ApplicationStatus::Draft);
     assert_eq!(draft.details().name, "Kelly Marsh");
-    assert!(!format!("{draft:?}").contains("Kelly"), "Debug shows nothing of her");
+    assert!(
+        !format!("{draft:?}").contains("Kelly"),
+        "Debug shows nothing of her"
+    );
     let read = store.application_by_link(&token).await.unwrap().unwrap();
     assert_eq!(read.id, draft.id);
-    assert!(store.application_by_link(&token_from_random([8; 32])).await.unwrap().is_none());
+    assert!(
+        store
+            .application_by_link(&token_from_random([8; 32]))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Submitting unanswered or outside the band is refused and changes nothing.
     let unanswered = store
-        .write_application(write(ApplicationLink::Existing(&token), kelly("300", ""), true, now()))
+        .write_application(write(
+            ApplicationLink::Existing(&token),
+            kelly("300", ""),
+            true,
+            now(),
+        ))
         .await;
-    assert!(matches!(unanswered, Err(FundError::Ineligible(Ineligible::Unanswered(_)))));
+    assert!(matches!(
+        unanswered,
+        Err(FundError::Ineligible(Ineligible::Unanswered(_)))
+    ));
     let too_much = store
-        .write_application(write(ApplicationLink::Existing(&token), kelly("5000", "Hall"), true, now()))
+        .write_application(write(
+            ApplicationLink::Existing(&token),
+            kelly("5000", "Hall"),
+            true,
+            now(),
+        ))
         .await;
-    assert!(matches!(too_much, Err(FundError::Ineligible(Ineligible::OutsideBand { .. }))));
+    assert!(matches!(
+        too_much,
+        Err(FundError::Ineligible(Ineligible::OutsideBand { .. }))
+    ));
     let kept = store.fund_application(draft.id).await.unwrap().unwrap();
-    assert_eq!(kept.draft.amount, Some(Pence::pounds(400)), "nothing half-written");
+    assert_eq!(
+        kept.draft.amount,
+        Some(Pence::pounds(400)),
+        "nothing half-written"
+    );
     assert_eq!(kept.status, ApplicationStatus::Draft);
 
     // After the deadline neither a new draft nor a submission is taken.
     let late = now() + TimeDelta::days(31);
     let refused = store
-        .write_application(write(ApplicationLink::Existing(&token), kelly("400", "Hall"), true, late))
+        .write_application(write(
+            ApplicationLink::Existing(&token),
+            kelly("400", "Hall"),
+            true,
+            late,
+        ))
         .await;
-    assert!(matches!(refused, Err(FundError::Ineligible(Ineligible::DeadlinePassed(_)))));
+    assert!(matches!(
+        refused,
+        Err(FundError::Ineligible(Ineligible::DeadlinePassed(_)))
+    ));
     let refused = store
         .write_application(write(
             ApplicationLink::New {
@@ -147,21 +185,38 @@ async fn an_application_is_kept_by_its_link_and_submitted_only_when_eligible(db:
             late,
         ))
         .await;
-    assert!(matches!(refused, Err(FundError::Ineligible(Ineligible::DeadlinePassed(_)))));
+    assert!(matches!(
+        refused,
+        Err(FundError::Ineligible(Ineligible::DeadlinePassed(_)))
+    ));
 
     let (sent, _) = store
-        .write_application(write(ApplicationLink::Existing(&token), kelly("400", "Hall"), true, now()))
+        .write_application(write(
+            ApplicationLink::Existing(&token),
+            kelly("400", "Hall"),
+            true,
+            now(),
+        ))
         .await
         .unwrap();
     assert_eq!(sent.status, ApplicationStatus::Submitted);
     assert_eq!(sent.route, Some(Route::Fast));
     assert!(sent.submitted_at.is_some());
     let again = store
-        .write_application(write(ApplicationLink::Existing(&token), kelly("400", "Hall"), false, now()))
+        .write_application(write(
+            ApplicationLink::Existing(&token),
+            kelly("400", "Hall"),
+            false,
+            now(),
+        ))
         .await;
     assert!(matches!(again, Err(FundError::NotEditable)));
     assert_eq!(store.panel_applications(round.id).await.unwrap().len(), 1);
-    assert_eq!(audits(store, "apply_to_fund").await, 2, "one event per write kept");
+    assert_eq!(
+        audits(store, "apply_to_fund").await,
+        2,
+        "one event per write kept"
+    );
 }
 
 async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &Db) {
@@ -195,7 +250,10 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
     let off_panel = store
         .cast_vote(app.id, stranger, &scores(5), stamp(Some(stranger), now()))
         .await;
-    assert!(matches!(off_panel, Err(FundError::Vote(VoteError::NotOnPanel))));
+    assert!(matches!(
+        off_panel,
+        Err(FundError::Vote(VoteError::NotOnPanel))
+    ));
     // The decision waits for a score.
     let award = |amount: u64, by| NewDecision {
         application: app.id,
@@ -214,14 +272,27 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
     let conflict = Vote::Conflict {
         reason: "My neighbour".into(),
     };
-    store.cast_vote(app.id, ravi, &scores(5), stamp(Some(ravi), now())).await.unwrap();
+    store
+        .cast_vote(app.id, ravi, &scores(5), stamp(Some(ravi), now()))
+        .await
+        .unwrap();
     // Changing his mind to a conflict replaces his scores.
-    store.cast_vote(app.id, ravi, &conflict, stamp(Some(ravi), now())).await.unwrap();
-    store.cast_vote(app.id, ada, &scores(3), stamp(Some(ada), now())).await.unwrap();
+    store
+        .cast_vote(app.id, ravi, &conflict, stamp(Some(ravi), now()))
+        .await
+        .unwrap();
+    store
+        .cast_vote(app.id, ada, &scores(3), stamp(Some(ada), now()))
+        .await
+        .unwrap();
     let apps = store.panel_applications(round.id).await.unwrap();
     let scored = knit_store::fund::Scored::of(&round.plan, apps[0].clone());
     assert_eq!((scored.tally.scored_by, scored.tally.abstained), (1, 1));
-    assert_eq!(scored.tally.score, Some(6_000), "Ada's 3 of 5; Ravi's 5s never count");
+    assert_eq!(
+        scored.tally.score,
+        Some(6_000),
+        "Ada's 3 of 5; Ravi's 5s never count"
+    );
     assert_eq!(apps[0].vote_of(ravi), Some(&conflict));
     // Ravi declared a conflict, so he cannot decide.
     assert!(matches!(
@@ -234,13 +305,22 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
     assert_eq!(decision.awarded, Some(Pence::pounds(1200)));
     assert_eq!(decision.reasons, "Clear need");
     let due = decision.monitoring_due.unwrap();
-    assert_eq!(due, decision.awarded_on.unwrap().checked_add_months(Months::new(6)).unwrap());
+    assert_eq!(
+        due,
+        decision
+            .awarded_on
+            .unwrap()
+            .checked_add_months(Months::new(6))
+            .unwrap()
+    );
     assert!(matches!(
         store.decide(award(1200, priya)).await,
         Err(FundError::Decision(DecisionError::Decided))
     ));
     assert!(matches!(
-        store.cast_vote(app.id, ada, &scores(1), stamp(Some(ada), now())).await,
+        store
+            .cast_vote(app.id, ada, &scores(1), stamp(Some(ada), now()))
+            .await,
         Err(FundError::Vote(VoteError::Decided))
     ));
 
@@ -249,28 +329,66 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
         paid_on: now().date_naive(),
         reference: "BACS".into(),
     };
-    store.record_payment(app.id, &pay(1000), stamp(Some(priya), now())).await.unwrap();
+    store
+        .record_payment(app.id, &pay(1000), stamp(Some(priya), now()))
+        .await
+        .unwrap();
     assert!(matches!(
-        store.record_payment(app.id, &pay(201), stamp(Some(priya), now())).await,
+        store
+            .record_payment(app.id, &pay(201), stamp(Some(priya), now()))
+            .await,
         Err(FundError::Payment(PaymentError::MoreThanAwarded { .. }))
     ));
-    store.record_payment(app.id, &pay(200), stamp(Some(priya), now())).await.unwrap();
+    store
+        .record_payment(app.id, &pay(200), stamp(Some(priya), now()))
+        .await
+        .unwrap();
     let paid = store.fund_application(app.id).await.unwrap().unwrap();
     assert_eq!(paid.decision.unwrap().paid(), Pence::pounds(1200));
 
     // The return is not due yet; then it is, and is asked for once.
-    assert!(store.monitoring_due(now().date_naive(), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .monitoring_due(now().date_naive(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let due_list = store.monitoring_due(due, 10).await.unwrap();
     assert_eq!(due_list.len(), 1);
     assert_eq!(due_list[0].details.email, "kelly@example.org");
-    assert!(store.mark_monitoring_reminded(app.id, [5; 32], &[], now()).await.unwrap());
-    assert!(!store.mark_monitoring_reminded(app.id, [6; 32], &[], now()).await.unwrap());
+    assert!(
+        store
+            .mark_monitoring_reminded(app.id, [5; 32], &[], now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_monitoring_reminded(app.id, [6; 32], &[], now())
+            .await
+            .unwrap()
+    );
     assert!(store.monitoring_due(due, 10).await.unwrap().is_empty());
     // The reminder's link replaces the decision's.
     let old = token_from_random([4; 32]);
-    assert!(store.award_by_monitoring_link(&old).await.unwrap().is_none());
+    assert!(
+        store
+            .award_by_monitoring_link(&old)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let link = token_from_random([5; 32]);
-    assert_eq!(store.award_by_monitoring_link(&link).await.unwrap().unwrap().id, app.id);
+    assert_eq!(
+        store
+            .award_by_monitoring_link(&link)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        app.id
+    );
     let report = MonitoringReturn {
         what_happened: "We met every week".into(),
         people_reached: 14,
@@ -283,7 +401,11 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
         .unwrap();
     assert!(matches!(
         store
-            .submit_monitoring(MonitoringRef::Application(app.id), &report, stamp(Some(priya), now()))
+            .submit_monitoring(
+                MonitoringRef::Application(app.id),
+                &report,
+                stamp(Some(priya), now())
+            )
             .await,
         Err(FundError::Monitoring(_))
     ));
@@ -299,9 +421,19 @@ async fn a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored(db: &
         &exported[0].recipient,
         ExportRecipient::Organization { name, charity_number: None, .. } if name == "Thursday Friends"
     ));
-    assert!(store.awards_for_export(Some(app.id), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .awards_for_export(Some(app.id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(audits(store, "score_fund_applications").await, 3);
-    assert_eq!(audits(store, "manage_funds").await, 4, "round, award, two payments");
+    assert_eq!(
+        audits(store, "manage_funds").await,
+        4,
+        "round, award, two payments"
+    );
 }
 
 /// On SQLite, where the file is at hand: what the applicant typed is not in the database in
@@ -312,7 +444,10 @@ async fn the_applicants_details_are_sealed_at_rest() {
     let path = dir.path().join("knit.db");
     let store = knit_store::open(path.to_str().unwrap()).await.unwrap();
     store.use_keys(std::sync::Arc::new(knit_store::sealing::KeyRing::generate()));
-    let round = store.create_round(&plan(), &[], stamp(None, now())).await.unwrap();
+    let round = store
+        .create_round(&plan(), &[], stamp(None, now()))
+        .await
+        .unwrap();
     store
         .write_application(ApplicationWrite {
             link: ApplicationLink::New {
@@ -332,9 +467,16 @@ async fn the_applicants_details_are_sealed_at_rest() {
     wal.push("-wal");
     let wal = std::fs::read(wal).unwrap_or_default();
     for haystack in [&bytes, &wal] {
-        for needle in ["Kelly Marsh", "kelly@example.org", "12345678", "Thursday Friends"] {
+        for needle in [
+            "Kelly Marsh",
+            "kelly@example.org",
+            "12345678",
+            "Thursday Friends",
+        ] {
             assert!(
-                !haystack.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                !haystack
+                    .windows(needle.len())
+                    .any(|w| w == needle.as_bytes()),
                 "{needle} is in the database in clear"
             );
         }

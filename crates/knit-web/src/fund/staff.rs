@@ -640,10 +640,10 @@ pub(crate) async fn vote(
     let mut typed = Typed::default();
     let mut conflict = false;
     for (k, v) in &pairs {
-        if let Some(key) = k.strip_prefix("score_") {
-            if round.plan.criteria.iter().any(|c| c.key == key) {
-                typed.scores.insert(key.to_owned(), v.trim().to_owned());
-            }
+        if let Some(key) = k.strip_prefix("score_")
+            && round.plan.criteria.iter().any(|c| c.key == key)
+        {
+            typed.scores.insert(key.to_owned(), v.trim().to_owned());
         } else if k == "conflict" {
             conflict = !v.is_empty();
         } else if k == "conflict_reason" {
