@@ -76,6 +76,11 @@ action_kinds! {
     BookTraining => "book_training",
     ViewOwnConnectorFigures => "view_own_connector_figures",
     PrintOwnPostcards => "print_own_postcards",
+    RequestAssetBooking => "request_asset_booking",
+    ProposeGroup => "propose_group",
+    ManageAsset => "manage_asset",
+    FindUnusedAssets => "find_unused_assets",
+    ManageGroups => "manage_groups",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -155,6 +160,20 @@ pub enum Action {
     ViewOwnConnectorFigures,
     /// Print one's own postcards, carrying one's own code.
     PrintOwnPostcards,
+
+    // Community assets and groups.
+    /// Ask for a slot at a hall, a minibus, equipment or someone's offered time, without an
+    /// account.
+    RequestAssetBooking,
+    /// "Start a group": a resident's idea for a group, without an account.
+    ProposeGroup,
+    /// Add and change an asset, and approve or decline its booking requests: the asset's
+    /// organisation (`Some`) or, for a person's offer (`None`), place leads alone.
+    ManageAsset(Option<OrganizationId>),
+    /// The place leads' view of assets nobody has booked for a while.
+    FindUnusedAssets,
+    /// Take up ideas for groups, keep group records and publish them to the directory.
+    ManageGroups,
 }
 
 /// Who an action is for, before any role is considered.
@@ -204,6 +223,11 @@ impl Action {
             Action::BookTraining => ActionKind::BookTraining,
             Action::ViewOwnConnectorFigures => ActionKind::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards => ActionKind::PrintOwnPostcards,
+            Action::RequestAssetBooking => ActionKind::RequestAssetBooking,
+            Action::ProposeGroup => ActionKind::ProposeGroup,
+            Action::ManageAsset(_) => ActionKind::ManageAsset,
+            Action::FindUnusedAssets => ActionKind::FindUnusedAssets,
+            Action::ManageGroups => ActionKind::ManageGroups,
         }
     }
 
@@ -221,6 +245,7 @@ impl Action {
             | Action::WorkReferralInbox(org)
             | Action::ReferOnward(org) => Some(*org),
             Action::InviteUser(membership) => membership.organization(),
+            Action::ManageAsset(org) => *org,
             _ => None,
         }
     }
@@ -232,7 +257,9 @@ impl Action {
             | Action::RequestCallBack
             | Action::ReferAsProfessional
             | Action::SignIn
-            | Action::BookTraining => Audience::Public,
+            | Action::BookTraining
+            | Action::RequestAssetBooking
+            | Action::ProposeGroup => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -260,6 +287,10 @@ impl Action {
                 // The register and the connector sign-ups name residents who volunteered,
                 // with their email addresses and phone numbers.
                 | Action::ManageTraining
+                // Booking requests name who asked, and offers name the person offering.
+                | Action::ManageAsset(_)
+                // Ideas for groups carry the resident's name and contact.
+                | Action::ManageGroups
         )
     }
 
@@ -302,6 +333,11 @@ impl Action {
             Action::BookTraining,
             Action::ViewOwnConnectorFigures,
             Action::PrintOwnPostcards,
+            Action::RequestAssetBooking,
+            Action::ProposeGroup,
+            Action::ManageAsset(Some(org)),
+            Action::FindUnusedAssets,
+            Action::ManageGroups,
         ]
     }
 
@@ -345,6 +381,12 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         // Erasure cannot be undone, so it is a place lead's decision, made from the list of
         // cases past their retention period or on a person's request passed on to them.
         (PlaceLead, A::ErasePerson) => Anywhere,
+
+        // Assets: place leads everywhere (offers from people are theirs alone to manage);
+        // partner staff for their own organisation's assets.
+        (PlaceLead, A::ManageAsset(_) | A::FindUnusedAssets | A::ManageGroups) => Anywhere,
+        (PartnerStaff, A::ManageAsset(Some(org))) => OwnOrganization(*org),
+        (Coordinator, A::ManageGroups) => Anywhere,
 
         (
             Coordinator,

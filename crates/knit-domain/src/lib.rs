@@ -1,12 +1,14 @@
 //! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
 
 pub mod access;
+pub mod assets;
 pub mod account;
 pub mod audit;
 pub mod casework;
 pub mod connector;
 pub mod directory;
 pub mod geo;
+pub mod groups;
 pub mod hsds;
 pub mod icalendar;
 pub mod listing_change;

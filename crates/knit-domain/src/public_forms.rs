@@ -18,6 +18,10 @@ pub enum PublicForm {
     ConnectorSignUp,
     /// "Report a problem with this page", which emails the listing's organisation.
     ProblemReport,
+    /// Asking for a booking of a community asset, which emails its owner.
+    AssetBooking,
+    /// "Start a group", which lands with the coordinators.
+    GroupIdea,
 }
 
 impl PublicForm {
@@ -28,6 +32,8 @@ impl PublicForm {
             PublicForm::TrainingBooking => "training_booking",
             PublicForm::ConnectorSignUp => "connector_sign_up",
             PublicForm::ProblemReport => "problem_report",
+            PublicForm::AssetBooking => "asset_booking",
+            PublicForm::GroupIdea => "group_idea",
         }
     }
 }
@@ -62,6 +68,8 @@ mod tests {
             PublicForm::TrainingBooking,
             PublicForm::ConnectorSignUp,
             PublicForm::ProblemReport,
+            PublicForm::AssetBooking,
+            PublicForm::GroupIdea,
         ];
         let codes: std::collections::BTreeSet<_> = forms.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), forms.len());

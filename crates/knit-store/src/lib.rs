@@ -15,6 +15,7 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod assets;
 pub mod backup;
 pub mod casework;
 pub mod connectors;
@@ -25,6 +26,7 @@ pub mod sealing;
 mod sqlite;
 
 pub use accounts::AccountStore;
+pub use assets::AssetStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
@@ -90,7 +92,8 @@ pub struct ServiceFilter {
 }
 
 #[async_trait]
-pub trait Store: AccountStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + AssetStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -109,7 +109,7 @@ async fn booking_in(conn: &mut Conn, id: Uuid) -> Result<Option<Booking>> {
 }
 
 /// Queues a job inside the caller's transaction; returns its id.
-async fn insert_job(conn: &mut Conn, job: &NewJob, now: DateTime<Utc>) -> Result<Uuid> {
+pub(super) async fn insert_job(conn: &mut Conn, job: &NewJob, now: DateTime<Utc>) -> Result<Uuid> {
     let id = Uuid::new_v4();
     let payload = serde_json::to_string(&job.payload)
         .map_err(|e| corrupt(format!("a job's payload as JSON: {e}")))?;

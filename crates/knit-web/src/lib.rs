@@ -7,10 +7,12 @@
 
 pub mod accounts;
 pub mod api;
+pub mod assets;
 pub mod audit;
 pub mod casework;
 pub mod connectors;
 pub mod directory;
+pub mod groups;
 pub mod insight;
 pub mod kit;
 pub mod mail;

@@ -35,6 +35,7 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
         store.schedule_training(&plan, None, now).await?;
     }
     crate::demo::staff::add_demo_staff(store).await?;
+    crate::demo::assets::add_demo_assets(store).await?;
     Ok(())
 }
 

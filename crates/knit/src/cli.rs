@@ -238,6 +238,14 @@ pub enum BenchCommand {
     /// HSDS file of services, for queries given as {"query","near":{"lat","lon"}|null}
     /// lines.
     Search { services: PathBuf, queries: PathBuf },
+    /// Median and slowest time to work out a week's free times for many community assets
+    /// (weekly windows, exceptions and bookings generated the same way every run).
+    Assets {
+        #[arg(long, default_value_t = 1000)]
+        assets: usize,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
 }
 
 pub fn init_logging() {
@@ -330,6 +338,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(DbCommand::Copy { to }) => commands::backup::copy(&global, &to).await,
         Command::Bench(BenchCommand::Search { services, queries }) => {
             commands::bench::search(&services, &queries)
+        }
+        Command::Bench(BenchCommand::Assets { assets, runs }) => {
+            commands::bench_assets::assets(assets, runs)
         }
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)

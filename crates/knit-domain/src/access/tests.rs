@@ -254,6 +254,8 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::SignIn,
             ActionKind::ReferAsProfessional,
             ActionKind::BookTraining,
+            ActionKind::RequestAssetBooking,
+            ActionKind::ProposeGroup,
         ]
     );
     assert_eq!(
@@ -356,6 +358,11 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("connector", "hand_off_to_coordinator", Reach::Anywhere),
     ("connector", "view_own_connector_figures", Reach::Anywhere),
     ("connector", "print_own_postcards", Reach::Anywhere),
+    ("place_lead", "manage_asset", Reach::Anywhere),
+    ("place_lead", "find_unused_assets", Reach::Anywhere),
+    ("place_lead", "manage_groups", Reach::Anywhere),
+    ("coordinator", "manage_groups", Reach::Anywhere),
+    ("partner_staff", "manage_asset", Reach::OwnOrganization),
 ];
 
 const PUBLIC: &[&str] = &[
@@ -365,6 +372,8 @@ const PUBLIC: &[&str] = &[
     "sign_in",
     "refer_as_professional",
     "book_training",
+    "request_asset_booking",
+    "propose_group",
 ];
 
 /// Every action example twice (aimed at the actor's organisation and at another), plus an

@@ -1,5 +1,6 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
+mod assets;
 mod backups;
 mod cli;
 mod connectors;
