@@ -896,8 +896,8 @@ impl AssetForm {
             who_may_drive: free_text(&self.who_may_drive, "who_may_drive")?,
             drivers_trained: self.drivers_trained.is_some(),
         };
-        let availability = Availability::parse(&self.availability)
-            .map_err(AssetProblem::Availability)?;
+        let availability =
+            Availability::parse(&self.availability).map_err(AssetProblem::Availability)?;
         let offer = if owner == Owner::Person {
             let name = one_line(&self.person_name);
             let contact = one_line(&self.person_contact);
@@ -1036,16 +1036,30 @@ mod tests {
                 (local("2026-12-05", "09:00"), local("2026-12-05", "12:00")),
             ]
         );
-        assert!(is_free(&free, local("2026-12-03", "20:00"), local("2026-12-03", "21:30")));
-        assert!(!is_free(&free, local("2026-12-03", "18:30"), local("2026-12-03", "20:30")));
+        assert!(is_free(
+            &free,
+            local("2026-12-03", "20:00"),
+            local("2026-12-03", "21:30")
+        ));
+        assert!(!is_free(
+            &free,
+            local("2026-12-03", "18:30"),
+            local("2026-12-03", "20:30")
+        ));
     }
 
     #[test]
     fn an_unanswered_request_is_chased_after_two_working_days() {
         // Friday afternoon: Monday is one working day on, Tuesday two.
         let friday = uk_instant(local("2026-12-04", "15:00"));
-        assert!(!needs_reminder(friday, uk_instant(local("2026-12-07", "09:00"))));
-        assert!(needs_reminder(friday, uk_instant(local("2026-12-08", "09:00"))));
+        assert!(!needs_reminder(
+            friday,
+            uk_instant(local("2026-12-07", "09:00"))
+        ));
+        assert!(needs_reminder(
+            friday,
+            uk_instant(local("2026-12-08", "09:00"))
+        ));
     }
 
     #[test]

@@ -91,9 +91,7 @@ pub enum GroupProblem {
 impl GroupProblem {
     pub fn field(&self) -> &'static str {
         match self {
-            GroupProblem::NoName | GroupProblem::NameTooLong | GroupProblem::NoGroupName => {
-                "name"
-            }
+            GroupProblem::NoName | GroupProblem::NameTooLong | GroupProblem::NoGroupName => "name",
             GroupProblem::NoContact => "contact",
             GroupProblem::NoIdea => "idea",
             GroupProblem::TooLong(f) => f,
@@ -236,7 +234,9 @@ impl GroupForm {
         };
         let venue = match self.venue_booking.trim() {
             "" => None,
-            text => Some(Uuid::parse_str(text).map_err(|_| GroupProblem::TooLong("venue_booking"))?),
+            text => {
+                Some(Uuid::parse_str(text).map_err(|_| GroupProblem::TooLong("venue_booking"))?)
+            }
         };
         Ok((
             GroupRecord {
@@ -406,11 +406,20 @@ mod tests {
         let mut group = kellys();
         let now = Utc::now();
         let id = Uuid::from_u128(9);
-        let service = as_service(id, &group, Some("St Mark's hall"), groups_organization("Kestleford"), now);
+        let service = as_service(
+            id,
+            &group,
+            Some("St Mark's hall"),
+            groups_organization("Kestleford"),
+            now,
+        );
         assert_eq!(service.needs(), group.needs);
         assert_eq!(service.alert, None);
         assert!(service.description.unwrap().contains("St Mark's hall"));
-        assert_eq!(service.email.as_deref(), Some("thursdayfriends@example.org"));
+        assert_eq!(
+            service.email.as_deref(),
+            Some("thursdayfriends@example.org")
+        );
         group.full = true;
         let full = as_service(id, &group, None, groups_organization("Kestleford"), now);
         assert_eq!(full.alert.as_deref(), capacity_note(&group));

@@ -1,8 +1,8 @@
 //! Knit's domain: the types and rules every other crate shares. Nothing here does I/O.
 
 pub mod access;
-pub mod assets;
 pub mod account;
+pub mod assets;
 pub mod audit;
 pub mod casework;
 pub mod connector;

@@ -216,8 +216,7 @@ pub trait AssetStore: Send + Sync {
     async fn booking_series(&self, booking: Uuid) -> Result<Vec<AssetBooking>>;
 
     /// An asset's bookings ending after `from`, soonest first.
-    async fn asset_bookings(&self, asset: Uuid, from: DateTime<Utc>)
-    -> Result<Vec<AssetBooking>>;
+    async fn asset_bookings(&self, asset: Uuid, from: DateTime<Utc>) -> Result<Vec<AssetBooking>>;
 
     /// The first occurrence of each request still waiting for an answer, oldest first; only
     /// for assets matching `owner` when given (`Some(None)`: people's offers).

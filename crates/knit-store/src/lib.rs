@@ -93,7 +93,8 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + AssetStore + CaseworkStore + ConnectorStore + Send + Sync + 'static {
+    AccountStore + AssetStore + CaseworkStore + ConnectorStore + Send + Sync + 'static
+{
     // --- the directory ---
 
     /// Adds or replaces each service (and its organisation) by id, all in one transaction:

@@ -141,7 +141,12 @@ fn asset_values(keys: &KeyRing, id: Uuid, plan: &AssetPlan) -> Result<AssetValue
     })
 }
 
-async fn asset_in(conn: &mut Conn, keys: Option<&KeyRing>, id: Uuid, lock: bool) -> Result<Option<Asset>> {
+async fn asset_in(
+    conn: &mut Conn,
+    keys: Option<&KeyRing>,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<Asset>> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1{}",
         if lock { locking(" FOR UPDATE") } else { "" }
@@ -256,8 +261,7 @@ fn check_all(
 
 // --- groups ---
 
-const GROUP_COLUMNS: &str =
-    "id, idea_id, status, record, venue_booking, service_id, updated_at";
+const GROUP_COLUMNS: &str = "id, idea_id, status, record, venue_booking, service_id, updated_at";
 
 fn group_row(row: &DbRow) -> Result<CommunityGroup> {
     let mut c = Columns::new(row);
@@ -639,11 +643,7 @@ impl AssetStore for SqlStore {
         Ok(out)
     }
 
-    async fn asset_bookings(
-        &self,
-        asset: Uuid,
-        from: DateTime<Utc>,
-    ) -> Result<Vec<AssetBooking>> {
+    async fn asset_bookings(&self, asset: Uuid, from: DateTime<Utc>) -> Result<Vec<AssetBooking>> {
         let keys = self.keyring()?;
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS} FROM asset_bookings WHERE asset_id = $1 AND ends_at > $2 \
@@ -749,12 +749,11 @@ impl AssetStore for SqlStore {
 
     async fn group_idea(&self, id: Uuid) -> Result<Option<IdeaRecord>> {
         let keys = self.keyring()?;
-        let row = sqlx::query(
-            "SELECT id, sealed, status, created_at FROM group_ideas WHERE id = $1",
-        )
-        .bind(key(id))
-        .fetch_optional(&self.reader)
-        .await?;
+        let row =
+            sqlx::query("SELECT id, sealed, status, created_at FROM group_ideas WHERE id = $1")
+                .bind(key(id))
+                .fetch_optional(&self.reader)
+                .await?;
         row.as_ref().map(|r| idea_row(&keys, r)).transpose()
     }
 
@@ -801,7 +800,11 @@ impl AssetStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ManageGroups, "group", id)).await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ManageGroups, "group", id),
+        )
+        .await?;
         let group = group_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("a group just made"))?;
@@ -842,7 +845,11 @@ impl AssetStore for SqlStore {
             write_services(&mut tx, &[service]).await?;
             record_changes(&mut tx, &[service.id]).await?;
         }
-        append_audit_in(&mut tx, audit(&stamp, ActionKind::ManageGroups, "group", id)).await?;
+        append_audit_in(
+            &mut tx,
+            audit(&stamp, ActionKind::ManageGroups, "group", id),
+        )
+        .await?;
         let saved = group_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("a group just saved"))?;

@@ -420,7 +420,11 @@ fn assets_routes() -> Vec<Route> {
             PUBLIC,
             public::booking_calendar,
         ),
-        get("/staff/assets", staff(Action::ViewDashboard), register::list),
+        get(
+            "/staff/assets",
+            staff(Action::ViewDashboard),
+            register::list,
+        ),
         get("/staff/assets/new", manage, register::new_form),
         post("/staff/assets/new", manage, register::create),
         get(

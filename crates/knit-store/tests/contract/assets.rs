@@ -128,11 +128,17 @@ async fn the_register_reads_back_and_a_persons_offer_stays_sealed(db: &Db) {
         }),
     };
     let kept = store.add_asset(&offer, stamp(monday())).await.unwrap();
-    assert!(!kept.public, "an offer is not public unless the person chose so");
+    assert!(
+        !kept.public,
+        "an offer is not public unless the person chose so"
+    );
     // Staff read it opened; lists never open it.
     let read = store.asset(kept.id).await.unwrap().unwrap();
     assert_eq!(read.offer.as_ref().unwrap().name, "Pat");
-    assert!(!format!("{read:?}").contains("Pat"), "Debug keeps the offer out of logs");
+    assert!(
+        !format!("{read:?}").contains("Pat"),
+        "Debug keeps the offer out of logs"
+    );
     let public = store
         .assets(
             &AssetFilter {
@@ -143,7 +149,10 @@ async fn the_register_reads_back_and_a_persons_offer_stays_sealed(db: &Db) {
         )
         .await
         .unwrap();
-    assert_eq!(public.iter().map(|a| a.id).collect::<Vec<_>>(), vec![hall.id]);
+    assert_eq!(
+        public.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![hall.id]
+    );
     let all = store.assets(&AssetFilter::default(), 50).await.unwrap();
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|a| a.offer.is_none()));
@@ -183,14 +192,26 @@ async fn two_approvals_of_one_thursday_evening_at_once_approve_exactly_one(db: &
     let hall = store.add_asset(&hall(), stamp(monday())).await.unwrap();
     // Kelly and Lee both ask for Thursday 5 March, 7pm to 9pm; requests do not block each
     // other, as neither is approved yet.
-    let kelly = ask(store.as_ref(), hall.id, request("Kelly", 5, 19, 21, Repeat::Once, 1))
-        .await
-        .unwrap();
-    let lee = ask(store.as_ref(), hall.id, request("Lee", 5, 20, 22, Repeat::Once, 1))
-        .await
-        .unwrap();
+    let kelly = ask(
+        store.as_ref(),
+        hall.id,
+        request("Kelly", 5, 19, 21, Repeat::Once, 1),
+    )
+    .await
+    .unwrap();
+    let lee = ask(
+        store.as_ref(),
+        hall.id,
+        request("Lee", 5, 20, 22, Repeat::Once, 1),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        store.waiting_requests(Some(Some(PARISH)), 10).await.unwrap().len(),
+        store
+            .waiting_requests(Some(Some(PARISH)), 10)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     let mut racers = Vec::new();
@@ -244,14 +265,22 @@ async fn two_approvals_of_one_thursday_evening_at_once_approve_exactly_one(db: &
     .await
     .unwrap();
     assert_eq!(declined[0].status, BookingStatus::Declined);
-    assert_eq!(declined[0].reason.as_deref(), Some("Already booked that evening"));
+    assert_eq!(
+        declined[0].reason.as_deref(),
+        Some("Already booked that evening")
+    );
     assert!(matches!(
         answer(store.as_ref(), waiting[0].id, BookingAnswer::Approve).await,
         Err(AssetBookingError::AlreadyDecided)
     ));
     // A new request for the approved evening is refused at once.
     assert!(matches!(
-        ask(store.as_ref(), hall.id, request("Mo", 5, 18, 20, Repeat::Once, 1)).await,
+        ask(
+            store.as_ref(),
+            hall.id,
+            request("Mo", 5, 18, 20, Repeat::Once, 1)
+        )
+        .await,
         Err(AssetBookingError::Slot {
             occurrence: 1,
             problem: SlotProblem::Overlaps
@@ -291,9 +320,16 @@ async fn a_request_breaking_the_slot_rule_writes_nothing(db: &Db) {
     let first = ask(store, hall.id, request("Ann", 19, 19, 20, Repeat::Once, 1))
         .await
         .unwrap();
-    answer(store, first[0].id, BookingAnswer::Approve).await.unwrap();
+    answer(store, first[0].id, BookingAnswer::Approve)
+        .await
+        .unwrap();
     assert!(matches!(
-        ask(store, hall.id, request("Kelly", 5, 19, 21, Repeat::Weekly, 4)).await,
+        ask(
+            store,
+            hall.id,
+            request("Kelly", 5, 19, 21, Repeat::Weekly, 4)
+        )
+        .await,
         Err(AssetBookingError::Slot {
             occurrence: 3,
             problem: SlotProblem::Overlaps
@@ -301,17 +337,28 @@ async fn a_request_breaking_the_slot_rule_writes_nothing(db: &Db) {
     ));
     assert!(store.waiting_requests(None, 10).await.unwrap().is_empty());
     // Fortnightly from 12 March (12 and 26 March, 9 April) misses it.
-    let series = ask(store, hall.id, request("Kelly", 12, 19, 21, Repeat::Fortnightly, 3))
-        .await
-        .unwrap();
+    let series = ask(
+        store,
+        hall.id,
+        request("Kelly", 12, 19, 21, Repeat::Fortnightly, 3),
+    )
+    .await
+    .unwrap();
     assert_eq!(series.len(), 3);
     assert!(series.iter().all(|b| b.series_id == series[0].series_id));
-    let done = answer(store, series[1].id, BookingAnswer::Approve).await.unwrap();
+    let done = answer(store, series[1].id, BookingAnswer::Approve)
+        .await
+        .unwrap();
     assert!(done.iter().all(|b| b.status == BookingStatus::Approved));
     assert_eq!(store.booking_series(series[2].id).await.unwrap().len(), 3);
     // An unknown asset.
     assert!(matches!(
-        ask(store, Uuid::from_u128(1), request("Kelly", 5, 19, 21, Repeat::Once, 1)).await,
+        ask(
+            store,
+            Uuid::from_u128(1),
+            request("Kelly", 5, 19, 21, Repeat::Once, 1)
+        )
+        .await,
         Err(AssetBookingError::NoSuchAsset)
     ));
 }
@@ -319,21 +366,43 @@ async fn a_request_breaking_the_slot_rule_writes_nothing(db: &Db) {
 async fn an_unanswered_request_is_reminded_once(db: &Db) {
     let store = db.store();
     let hall = store.add_asset(&hall(), stamp(monday())).await.unwrap();
-    let asked = ask(store, hall.id, request("Kelly", 12, 19, 21, Repeat::Weekly, 2))
-        .await
-        .unwrap();
+    let asked = ask(
+        store,
+        hall.id,
+        request("Kelly", 12, 19, 21, Repeat::Weekly, 2),
+    )
+    .await
+    .unwrap();
     let later = monday() + TimeDelta::days(3);
     let due = store.requests_to_remind(later, 10).await.unwrap();
     assert_eq!(due.len(), 1, "one reminder for the whole series");
-    assert!(store.mark_request_reminded(due[0].series_id, later).await.unwrap());
-    assert!(!store.mark_request_reminded(due[0].series_id, later).await.unwrap());
-    assert!(store.requests_to_remind(later, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .mark_request_reminded(due[0].series_id, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_request_reminded(due[0].series_id, later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .requests_to_remind(later, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Asked for, so no longer unused.
-    assert!(store
-        .unused_assets(monday() - TimeDelta::days(90), 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        store
+            .unused_assets(monday() - TimeDelta::days(90), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(asked.len(), 2);
 }
 
@@ -366,22 +435,39 @@ async fn an_idea_becomes_a_group_published_as_a_service(db: &Db) {
         Err(GroupError::IdeaTaken)
     ));
     assert!(store.service(group.service_id).await.unwrap().is_none());
-    let service = as_service(group.service_id, &record, None, groups_organization("Vale"), monday());
+    let service = as_service(
+        group.service_id,
+        &record,
+        None,
+        groups_organization("Vale"),
+        monday(),
+    );
     let changes = store.last_directory_change().await.unwrap();
     let published = store
         .publish_group(group.id, &service, stamp(monday()))
         .await
         .unwrap();
     assert_eq!(published.status, GroupStatus::Published);
-    assert_eq!(store.service(group.service_id).await.unwrap(), Some(service.clone()));
+    assert_eq!(
+        store.service(group.service_id).await.unwrap(),
+        Some(service.clone())
+    );
     assert!(store.last_directory_change().await.unwrap() > changes);
     assert!(matches!(
-        store.publish_group(group.id, &service, stamp(monday())).await,
+        store
+            .publish_group(group.id, &service, stamp(monday()))
+            .await,
         Err(GroupError::AlreadyPublished)
     ));
     // "We're full" rewrites the listing in the same transaction.
     record.full = true;
-    let full = as_service(group.service_id, &record, None, groups_organization("Vale"), monday());
+    let full = as_service(
+        group.service_id,
+        &record,
+        None,
+        groups_organization("Vale"),
+        monday(),
+    );
     store
         .save_group(group.id, &record, None, &full, stamp(monday()))
         .await
@@ -390,7 +476,13 @@ async fn an_idea_becomes_a_group_published_as_a_service(db: &Db) {
     assert!(listed.alert.unwrap().contains("full"));
     assert!(matches!(
         store
-            .save_group(group.id, &record, Some(Uuid::from_u128(3)), &full, stamp(monday()))
+            .save_group(
+                group.id,
+                &record,
+                Some(Uuid::from_u128(3)),
+                &full,
+                stamp(monday())
+            )
             .await,
         Err(GroupError::NoSuchBooking)
     ));

@@ -130,7 +130,13 @@ pub fn decision_mail(
 }
 
 /// A booking as an iCalendar event: the asset and the times, nothing about who asked.
-pub fn event(asset: &Asset, booking: &AssetBooking, base_url: &str, host: &str, now: DateTime<Utc>) -> Event {
+pub fn event(
+    asset: &Asset,
+    booking: &AssetBooking,
+    base_url: &str,
+    host: &str,
+    now: DateTime<Utc>,
+) -> Event {
     let page = format!("{base_url}/assets/{}", asset.id);
     Event {
         uid: format!("asset-booking-{}@{host}", booking.id),

@@ -19,8 +19,7 @@ use uuid::Uuid;
 
 use super::emails::{event, request_mail, when};
 use crate::kit::{
-    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit,
-    render,
+    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit, render,
 };
 use crate::{AppState, Site};
 
@@ -126,21 +125,33 @@ pub(crate) async fn browse(
         text => match text.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                error = Some(FieldError::new("capacity", "Enter the number of people as a whole number"));
+                error = Some(FieldError::new(
+                    "capacity",
+                    "Enter the number of people as a whole number",
+                ));
                 None
             }
         },
     };
     let at_time = match (query.date.trim(), query.from.trim(), query.to.trim()) {
         ("", _, _) => None,
-        (date, from, to) => match (NaiveDate::parse_from_str(date, "%Y-%m-%d"), time(from), time(to)) {
-            (Ok(date), Some(from), Some(to)) if to > from => Some((date.and_time(from), date.and_time(to))),
+        (date, from, to) => match (
+            NaiveDate::parse_from_str(date, "%Y-%m-%d"),
+            time(from),
+            time(to),
+        ) {
+            (Ok(date), Some(from), Some(to)) if to > from => {
+                Some((date.and_time(from), date.and_time(to)))
+            }
             (Err(_), _, _) => {
                 error = Some(FieldError::new("date", "Enter the date like 2026-12-03"));
                 None
             }
             _ => {
-                error = Some(FieldError::new("from", "Enter a start and an end time like 18:00 and 21:00"));
+                error = Some(FieldError::new(
+                    "from",
+                    "Enter a start and an end time like 18:00 and 21:00",
+                ));
                 None
             }
         },
@@ -232,7 +243,10 @@ async fn asset_page(
     status: StatusCode,
 ) -> PageResult {
     let today = uk_local(Utc::now()).date();
-    let from = today.and_hms_opt(0, 0, 0).map(uk_instant).unwrap_or_else(Utc::now);
+    let from = today
+        .and_hms_opt(0, 0, 0)
+        .map(uk_instant)
+        .unwrap_or_else(Utc::now);
     let to = from + TimeDelta::days(i64::from(FREE_DAYS));
     let taken = state
         .store
@@ -303,7 +317,14 @@ pub(crate) async fn request(
         let asset = asset.clone();
         let form = form.clone();
         async move {
-            asset_page(&state, &asset, form, Some(FieldError::new(field, text)), status).await
+            asset_page(
+                &state,
+                &asset,
+                form,
+                Some(FieldError::new(field, text)),
+                status,
+            )
+            .await
         }
     };
     let request = match form.parse(asset.details.capacity) {
@@ -398,8 +419,14 @@ fn uid_host(base_url: &str) -> String {
 fn ics(body: String, file: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
             (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
         ],
         body,
@@ -426,7 +453,10 @@ pub(crate) async fn asset_calendar(
         .map(|b| event(&asset, b, &base_url, &host, now))
         .collect();
     Ok(ics(
-        calendar(&format!("{}: {}", state.site.name, asset.details.title), &events),
+        calendar(
+            &format!("{}: {}", state.site.name, asset.details.title),
+            &events,
+        ),
         "asset.ics",
     ))
 }
@@ -456,7 +486,11 @@ pub(crate) async fn booking_calendar(
     let Some(first) = approved.first() else {
         return Err(missing());
     };
-    let asset = state.store.asset(first.asset_id).await?.ok_or_else(missing)?;
+    let asset = state
+        .store
+        .asset(first.asset_id)
+        .await?
+        .ok_or_else(missing)?;
     let now = Utc::now();
     let base_url = public_base_url(&headers);
     let host = uid_host(&base_url);
@@ -465,7 +499,10 @@ pub(crate) async fn booking_calendar(
         .map(|b| event(&asset, b, &base_url, &host, now))
         .collect();
     Ok(ics(
-        calendar(&format!("{}: {}", state.site.name, asset.details.title), &events),
+        calendar(
+            &format!("{}: {}", state.site.name, asset.details.title),
+            &events,
+        ),
         "booking.ics",
     ))
 }

@@ -200,7 +200,10 @@ async fn edit_page(
             csrf: allowed.csrf(),
             id,
             form,
-            kinds: AssetKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+            kinds: AssetKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
             owners: owner_choices(state, allowed).await?,
             bookings: bookings
                 .iter()
@@ -332,7 +335,15 @@ pub(crate) async fn edit_form(
         allowed.audit_read(&state, "asset", asset.id).await;
     }
     let bookings = state.store.asset_bookings(asset.id, Utc::now()).await?;
-    edit_page(&state, &allowed, Some(asset.id), form_of(&asset), bookings, None).await
+    edit_page(
+        &state,
+        &allowed,
+        Some(asset.id),
+        form_of(&asset),
+        bookings,
+        None,
+    )
+    .await
 }
 
 /// `POST /staff/assets/{id}`: saves changes; the owner stays.
@@ -349,7 +360,15 @@ pub(crate) async fn update(
         Err(e) => {
             let error = FieldError::new(e.field(), e);
             let bookings = state.store.asset_bookings(asset.id, Utc::now()).await?;
-            return edit_page(&state, &allowed, Some(asset.id), form, bookings, Some(error)).await;
+            return edit_page(
+                &state,
+                &allowed,
+                Some(asset.id),
+                form,
+                bookings,
+                Some(error),
+            )
+            .await;
         }
     };
     state
@@ -417,7 +436,9 @@ async fn booking_of(
 ) -> Result<(Asset, Vec<AssetBooking>), PageError> {
     let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound("booking request"))?;
     let series = state.store.booking_series(id).await?;
-    let first = series.first().ok_or(PageError::NotFound("booking request"))?;
+    let first = series
+        .first()
+        .ok_or(PageError::NotFound("booking request"))?;
     let asset = state
         .store
         .asset(first.asset_id)
@@ -466,7 +487,9 @@ pub(crate) async fn booking(
     Path(id): Path<String>,
 ) -> PageResult {
     let (asset, series) = booking_of(&state, &mut allowed, &id).await?;
-    allowed.audit_read(&state, "asset_booking", series[0].series_id).await;
+    allowed
+        .audit_read(&state, "asset_booking", series[0].series_id)
+        .await;
     booking_page(
         &state,
         &allowed,
@@ -493,12 +516,37 @@ pub(crate) async fn decide(
         "decline" => {
             let reason = form.reason.trim();
             if reason.is_empty() {
-                let error = FieldError::new("reason", "Say why the request is declined: the person asking is told");
-                return booking_page(&state, &allowed, &asset, &series, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY);
+                let error = FieldError::new(
+                    "reason",
+                    "Say why the request is declined: the person asking is told",
+                );
+                return booking_page(
+                    &state,
+                    &allowed,
+                    &asset,
+                    &series,
+                    form,
+                    Some(error),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
             }
             if reason.chars().count() > knit_domain::validation::MAX_FREE_TEXT {
-                let error = FieldError::new("reason", format!("The reason must be {} characters or fewer", knit_domain::validation::MAX_FREE_TEXT));
-                return booking_page(&state, &allowed, &asset, &series, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY);
+                let error = FieldError::new(
+                    "reason",
+                    format!(
+                        "The reason must be {} characters or fewer",
+                        knit_domain::validation::MAX_FREE_TEXT
+                    ),
+                );
+                return booking_page(
+                    &state,
+                    &allowed,
+                    &asset,
+                    &series,
+                    form,
+                    Some(error),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
             }
             BookingAnswer::Decline {
                 reason: reason.to_owned(),
@@ -506,7 +554,15 @@ pub(crate) async fn decide(
         }
         _ => {
             let error = FieldError::new("decision", "Choose approve or decline");
-            return booking_page(&state, &allowed, &asset, &series, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY);
+            return booking_page(
+                &state,
+                &allowed,
+                &asset,
+                &series,
+                form,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     let base_url = public_base_url(&headers);
@@ -531,16 +587,41 @@ pub(crate) async fn decide(
         }
         // Answered meanwhile (by a colleague, or in another tab): the page says how.
         Err(AssetBookingError::AlreadyDecided) => Ok(see_other(back)),
-        Err(AssetBookingError::Slot { occurrence, problem }) => {
+        Err(AssetBookingError::Slot {
+            occurrence,
+            problem,
+        }) => {
             let error = FieldError::new(
                 "decision",
-                format!("It cannot be approved: {} ({problem})", series.get(occurrence - 1).map(|b| when(&b.slot)).unwrap_or_default()),
+                format!(
+                    "It cannot be approved: {} ({problem})",
+                    series
+                        .get(occurrence - 1)
+                        .map(|b| when(&b.slot))
+                        .unwrap_or_default()
+                ),
             );
-            booking_page(&state, &allowed, &asset, &series, form, Some(error), StatusCode::CONFLICT)
+            booking_page(
+                &state,
+                &allowed,
+                &asset,
+                &series,
+                form,
+                Some(error),
+                StatusCode::CONFLICT,
+            )
         }
         Err(AssetBookingError::ReasonRequired) => {
             let error = FieldError::new("reason", "Say why the request is declined");
-            booking_page(&state, &allowed, &asset, &series, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY)
+            booking_page(
+                &state,
+                &allowed,
+                &asset,
+                &series,
+                form,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => Err(PageError::internal(e)),
     }

@@ -81,7 +81,13 @@ pub(crate) async fn start(
     };
     let idea = match form.parse() {
         Ok(idea) => idea,
-        Err(e) => return Ok(again(e.field(), e.to_string(), StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(e) => {
+            return Ok(again(
+                e.field(),
+                e.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
     };
     if !public_limit::admit(&state, PublicForm::GroupIdea, &address).await {
         return Ok(again(
@@ -129,11 +135,15 @@ async fn view(state: &AppState, group: &CommunityGroup) -> Result<GroupView, Pag
     let r = &group.record;
     let venue = match group.venue_booking {
         Some(b) => match state.store.asset_booking(b).await? {
-            Some(booking) => state.store.asset(booking.asset_id).await?.map(|a| VenueView {
-                asset_id: a.id,
-                title: a.details.title.clone(),
-                when: when(&booking.slot),
-            }),
+            Some(booking) => state
+                .store
+                .asset(booking.asset_id)
+                .await?
+                .map(|a| VenueView {
+                    asset_id: a.id,
+                    title: a.details.title.clone(),
+                    when: when(&booking.slot),
+                }),
             None => None,
         },
         None => None,
@@ -144,11 +154,7 @@ async fn view(state: &AppState, group: &CommunityGroup) -> Result<GroupView, Pag
         name: r.name.clone(),
         purpose: r.purpose.clone(),
         who_for: r.who_for.clone(),
-        needs: r
-            .needs
-            .iter()
-            .map(|n| n.need().label)
-            .collect(),
+        needs: r.needs.iter().map(|n| n.need().label).collect(),
         meeting_pattern: r.meeting_pattern.clone(),
         contact: r.contact.clone(),
         members: r.members,
@@ -385,20 +391,19 @@ async fn service_of(
     record: &GroupRecord,
     venue_booking: Option<Uuid>,
 ) -> Result<Service, PageError> {
-    let venue = match venue_booking {
-        Some(b) => match state.store.asset_booking(b).await? {
-            Some(booking) => state
-                .store
-                .asset(booking.asset_id)
-                .await?
-                .map(|a| match a.details.area.as_str() {
-                    "" => a.details.title.clone(),
-                    area => format!("{}, {area}", a.details.title),
+    let venue =
+        match venue_booking {
+            Some(b) => match state.store.asset_booking(b).await? {
+                Some(booking) => state.store.asset(booking.asset_id).await?.map(|a| {
+                    match a.details.area.as_str() {
+                        "" => a.details.title.clone(),
+                        area => format!("{}, {area}", a.details.title),
+                    }
                 }),
+                None => None,
+            },
             None => None,
-        },
-        None => None,
-    };
+        };
     Ok(as_service(
         group.service_id,
         record,

@@ -13,7 +13,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % below
     }
 }
@@ -40,8 +43,16 @@ fn place(assets: usize, week: NaiveDate) -> Vec<(Availability, Vec<Slot>)> {
             let mut weekly = Vec::new();
             for day in days {
                 if rng.next(3) > 0 {
-                    weekly.push(Window { day, from: hm(9, 0), to: hm(13, 0) });
-                    weekly.push(Window { day, from: hm(17, 0), to: hm(22, 0) });
+                    weekly.push(Window {
+                        day,
+                        from: hm(9, 0),
+                        to: hm(13, 0),
+                    });
+                    weekly.push(Window {
+                        day,
+                        from: hm(17, 0),
+                        to: hm(22, 0),
+                    });
                 }
             }
             let exceptions = vec![Exception {

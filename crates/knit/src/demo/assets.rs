@@ -7,8 +7,8 @@
 use chrono::{DateTime, Datelike, Days, TimeDelta, Utc, Weekday};
 use knit_domain::account::OrganizationId;
 use knit_domain::assets::{
-    AssetDetails, AssetKind, AssetPlan, Availability, BookingRequest, Owner, PersonalOffer,
-    Repeat, Requester,
+    AssetDetails, AssetKind, AssetPlan, Availability, BookingRequest, Owner, PersonalOffer, Repeat,
+    Requester,
 };
 use knit_domain::groups::{GroupIdea, GroupRecord, as_service, groups_organization};
 use knit_domain::needs::NeedId;
@@ -194,7 +194,10 @@ pub async fn add_demo_assets(store: &dyn Store) -> anyhow::Result<()> {
         name: "Fairleigh Friendship Walkers".into(),
         purpose: "A gentle walk and a cup of tea, to meet people and feel less lonely.".into(),
         who_for: "Anyone who would like company".into(),
-        needs: vec![NeedId::parse("loneliness")?, NeedId::parse("social-groups")?],
+        needs: vec![
+            NeedId::parse("loneliness")?,
+            NeedId::parse("social-groups")?,
+        ],
         meeting_pattern: "Mondays, 10am to 11:30am, from the park gates".into(),
         contact: "07700 900559".into(),
         members: 9,

@@ -37,7 +37,11 @@ async fn kellys_group(backend: Backend) {
     let page = kelly
         .post(
             "/start-a-group",
-            &[("name", "Kelly Jones"), ("contact", "07700 900321"), ("idea", &long)],
+            &[
+                ("name", "Kelly Jones"),
+                ("contact", "07700 900321"),
+                ("idea", &long),
+            ],
         )
         .await;
     assert_eq!(page.status, 422, "{}", page.body);
@@ -48,7 +52,10 @@ async fn kellys_group(backend: Backend) {
             &[
                 ("name", "Kelly Jones"),
                 ("contact", "07700 900321"),
-                ("idea", "A friendly evening to meet people, for anyone who feels lonely"),
+                (
+                    "idea",
+                    "A friendly evening to meet people, for anyone who feels lonely",
+                ),
             ],
         )
         .await;
@@ -65,10 +72,15 @@ async fn kellys_group(backend: Backend) {
     )
     .await;
     let mut cara_browser = Browser::new(&app, "198.51.100.22");
-    cara_browser.sign_in("cara@example.org", Some(&cara_secret)).await;
+    cara_browser
+        .sign_in("cara@example.org", Some(&cara_secret))
+        .await;
     let ideas = cara_browser.get("/staff/groups").await;
     assert_eq!(ideas.status, 200);
-    assert!(ideas.body.contains("Kelly Jones"), "the idea reached the coordinators");
+    assert!(
+        ideas.body.contains("Kelly Jones"),
+        "the idea reached the coordinators"
+    );
     let idea = app
         .store()
         .group_ideas(10)
@@ -100,7 +112,10 @@ async fn kellys_group(backend: Backend) {
             thursday - Days::new(1)
         ))
         .await;
-    assert!(!wednesday.contains("Fairleigh Park community hall"), "not open on Wednesdays");
+    assert!(
+        !wednesday.contains("Fairleigh Park community hall"),
+        "not open on Wednesdays"
+    );
     let hall = app
         .store()
         .assets(&AssetFilter::default(), 50)
@@ -131,13 +146,17 @@ async fn kellys_group(backend: Backend) {
     let as_pairs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
     let past = as_pairs(&request((thursday - Days::new(28)).to_string()));
     let past: Vec<(&str, &str)> = past.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let page = kelly.post(&format!("/assets/{}/request", hall.id), &past).await;
+    let page = kelly
+        .post(&format!("/assets/{}/request", hall.id), &past)
+        .await;
     assert_eq!(page.status, 409, "{}", page.body);
     assert!(page.body.contains("already passed"), "{}", page.body);
     assert!(page.body.contains("Thursday Friends: a social evening"));
     let good = as_pairs(&request(thursday.to_string()));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let page = kelly.post(&format!("/assets/{}/request", hall.id), &good).await;
+    let page = kelly
+        .post(&format!("/assets/{}/request", hall.id), &good)
+        .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Your request has been sent"));
     let waiting = app.store().waiting_requests(None, 50).await.unwrap();
@@ -155,13 +174,19 @@ async fn kellys_group(backend: Backend) {
         &app,
         "Oscar Other",
         "oscar@example.org",
-        vec![Membership::partner_staff(OrganizationId(uuid::Uuid::from_u128(0xabc)))],
+        vec![Membership::partner_staff(OrganizationId(
+            uuid::Uuid::from_u128(0xabc),
+        ))],
         Some(&other_secret),
     )
     .await;
     let mut oscar = Browser::new(&app, "198.51.100.23");
-    oscar.sign_in("oscar@example.org", Some(&other_secret)).await;
-    let refused = oscar.get(&format!("/staff/asset-bookings/{}", kellys.id)).await;
+    oscar
+        .sign_in("oscar@example.org", Some(&other_secret))
+        .await;
+    let refused = oscar
+        .get(&format!("/staff/asset-bookings/{}", kellys.id))
+        .await;
     assert_eq!(refused.status, 403);
     assert!(!refused.body.contains("Kelly"));
     let hall_secret = TotpSecret::from_random_bytes([34; 20]);
@@ -177,7 +202,9 @@ async fn kellys_group(backend: Backend) {
     hana.sign_in("hana@example.org", Some(&hall_secret)).await;
     let list = hana.get("/staff/assets").await;
     assert!(list.body.contains("Fairleigh Park community hall"));
-    let request_page = hana.get(&format!("/staff/asset-bookings/{}", kellys.id)).await;
+    let request_page = hana
+        .get(&format!("/staff/asset-bookings/{}", kellys.id))
+        .await;
     assert_eq!(request_page.status, 200);
     assert!(request_page.body.contains("Kelly Jones"));
     let declined_without = hana
@@ -195,7 +222,11 @@ async fn kellys_group(backend: Backend) {
         .await;
     assert_eq!(approved.status, 303, "{}", approved.body);
     let after = app.store().booking_series(kellys.id).await.unwrap();
-    assert!(after.iter().all(|b| b.status == knit_domain::assets::BookingStatus::Approved));
+    assert!(
+        after
+            .iter()
+            .all(|b| b.status == knit_domain::assets::BookingStatus::Approved)
+    );
 
     // Kelly's emails: the request, then the approval with its calendar.
     let mailer = MemoryMailer::new();
@@ -224,7 +255,9 @@ async fn kellys_group(backend: Backend) {
     assert!(!to_hana[0].body.contains("Kelly"));
     // The evening is taken now: the browse no longer offers it.
     let (_, found) = app
-        .get_text(&format!("/assets?kind=space&date={thursday}&from=19:00&to=21:00"))
+        .get_text(&format!(
+            "/assets?kind=space&date={thursday}&from=19:00&to=21:00"
+        ))
         .await;
     assert!(!found.contains("Fairleigh Park community hall"));
 
@@ -253,7 +286,10 @@ async fn kellys_group(backend: Backend) {
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let (_, before) = app.get_text("/search?q=meet+people+lonely").await;
-    assert!(!before.contains("Thursday Friends"), "a draft is not listed");
+    assert!(
+        !before.contains("Thursday Friends"),
+        "a draft is not listed"
+    );
     let published = cara_browser
         .submit(&format!("{group_page}/publish"), &[])
         .await;
@@ -278,11 +314,7 @@ async fn kellys_group(backend: Backend) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        events.len(),
-        1,
-        "publishing is one audited action"
-    );
+    assert_eq!(events.len(), 1, "publishing is one audited action");
     let (_, results) = app.get_text("/search?q=meet+people+lonely").await;
     assert!(results.contains("Thursday Friends"), "{results}");
     let (status, api) = app
@@ -292,8 +324,14 @@ async fn kellys_group(backend: Backend) {
     assert_eq!(api["name"], "Thursday Friends");
     let (status, public) = app.get_text(&format!("/groups/{group_id}")).await;
     assert_eq!(status, 200);
-    assert!(public.contains("Fairleigh Park community hall"), "the venue is linked");
-    assert!(!public.contains("07700 900321"), "Kelly's own number is not published");
+    assert!(
+        public.contains("Fairleigh Park community hall"),
+        "the venue is linked"
+    );
+    assert!(
+        !public.contains("07700 900321"),
+        "Kelly's own number is not published"
+    );
 
     // Cara refers Ravi to the group, like any service.
     let ravi = app
@@ -324,12 +362,19 @@ async fn kellys_group(backend: Backend) {
     let referred = cara_browser
         .submit(
             &format!("/staff/people/{}/refer", ravi.0),
-            &[("service", &service), ("share", "contact"), ("agreed", "yes")],
+            &[
+                ("service", &service),
+                ("share", "contact"),
+                ("agreed", "yes"),
+            ],
         )
         .await;
     assert_eq!(referred.status, 303, "{}", referred.body);
     let record = cara_browser.get(&format!("/staff/people/{}", ravi.0)).await;
-    assert!(record.body.contains("Thursday Friends"), "the referral is on Ravi's record");
+    assert!(
+        record.body.contains("Thursday Friends"),
+        "the referral is on Ravi's record"
+    );
 
     // Nine joined; the group is full now, and its listing says so.
     let full = cara_browser
@@ -351,12 +396,20 @@ async fn kellys_group(backend: Backend) {
         )
         .await;
     assert_eq!(full.status, 303, "{}", full.body);
-    let (_, listing) = app.get_text(&format!("/services/{}", group.service_id)).await;
-    assert!(listing.contains("We&#x27;re full") || listing.contains("We're full"), "{listing}");
+    let (_, listing) = app
+        .get_text(&format!("/services/{}", group.service_id))
+        .await;
+    assert!(
+        listing.contains("We&#x27;re full") || listing.contains("We're full"),
+        "{listing}"
+    );
     let (_, public) = app.get_text(&format!("/groups/{group_id}")).await;
     assert!(public.contains("full at the moment"));
     let (_, results) = app.get_text("/search?q=meet+people+lonely").await;
-    assert!(results.contains("Thursday Friends"), "still found, and marked full");
+    assert!(
+        results.contains("Thursday Friends"),
+        "still found, and marked full"
+    );
 }
 
 #[tokio::test]

@@ -415,7 +415,12 @@ fn table() -> Vec<Route> {
             ),
             &[("decision", "approve")],
         ),
-        route("GET", "/staff/groups", "/staff/groups", Action::ManageGroups),
+        route(
+            "GET",
+            "/staff/groups",
+            "/staff/groups",
+            Action::ManageGroups,
+        ),
         route(
             "POST",
             "/staff/group-ideas/{id}/take",
@@ -1247,10 +1252,15 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
         waiting[0].id.to_string()
     }));
     ids.push(("{asset}", hall.id.to_string()));
-    ids.push(("{idea}", store.group_ideas(10).await.unwrap()[0].id.to_string()));
+    ids.push((
+        "{idea}",
+        store.group_ideas(10).await.unwrap()[0].id.to_string(),
+    ));
     ids.push((
         "{group}",
-        store.community_groups(true, 10).await.unwrap()[0].id.to_string(),
+        store.community_groups(true, 10).await.unwrap()[0]
+            .id
+            .to_string(),
     ));
     ids.push(("{other_booking}", bookings[1].clone()));
     let target = make_user(
