@@ -84,6 +84,11 @@ action_kinds! {
     ApplyToFund => "apply_to_fund",
     ManageFunds => "manage_funds",
     ScoreFundApplications => "score_fund_applications",
+    RequestAssetBooking => "request_asset_booking",
+    ProposeGroup => "propose_group",
+    ManageAsset => "manage_asset",
+    FindUnusedAssets => "find_unused_assets",
+    ManageGroups => "manage_groups",
 }
 
 /// Something a visitor or member of staff wants to do, with the organisation it concerns
@@ -188,6 +193,19 @@ pub enum Action {
     ManageFunds,
     /// Score the applications of a round whose panel one sits on, or declare a conflict.
     ScoreFundApplications,
+    // Community assets and groups.
+    /// Ask for a slot at a hall, a minibus, equipment or someone's offered time, without an
+    /// account.
+    RequestAssetBooking,
+    /// "Start a group": a resident's idea for a group, without an account.
+    ProposeGroup,
+    /// Add and change an asset, and approve or decline its booking requests: the asset's
+    /// organisation (`Some`) or, for a person's offer (`None`), place leads alone.
+    ManageAsset(Option<OrganizationId>),
+    /// The place leads' view of assets nobody has booked for a while.
+    FindUnusedAssets,
+    /// Take up ideas for groups, keep group records and publish them to the directory.
+    ManageGroups,
 }
 
 /// Who an action is for, before any role is considered.
@@ -245,6 +263,11 @@ impl Action {
             Action::ApplyToFund => ActionKind::ApplyToFund,
             Action::ManageFunds => ActionKind::ManageFunds,
             Action::ScoreFundApplications => ActionKind::ScoreFundApplications,
+            Action::RequestAssetBooking => ActionKind::RequestAssetBooking,
+            Action::ProposeGroup => ActionKind::ProposeGroup,
+            Action::ManageAsset(_) => ActionKind::ManageAsset,
+            Action::FindUnusedAssets => ActionKind::FindUnusedAssets,
+            Action::ManageGroups => ActionKind::ManageGroups,
         }
     }
 
@@ -263,6 +286,7 @@ impl Action {
             | Action::ReferOnward(org)
             | Action::ManageVolunteering(org) => Some(*org),
             Action::InviteUser(membership) => membership.organization(),
+            Action::ManageAsset(org) => *org,
             _ => None,
         }
     }
@@ -277,6 +301,8 @@ impl Action {
             | Action::BookTraining
             | Action::ExpressInterest => Audience::Public,
             | Action::ApplyToFund => Audience::Public,
+            | Action::RequestAssetBooking
+            | Action::ProposeGroup => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }
@@ -313,6 +339,10 @@ impl Action {
                 // Fund applications carry the applicant's contact and bank details.
                 | Action::ManageFunds
                 | Action::ScoreFundApplications
+                // Booking requests name who asked, and offers name the person offering.
+                | Action::ManageAsset(_)
+                // Ideas for groups carry the resident's name and contact.
+                | Action::ManageGroups
         )
     }
 
@@ -363,6 +393,11 @@ impl Action {
             Action::ApplyToFund,
             Action::ManageFunds,
             Action::ScoreFundApplications,
+            Action::RequestAssetBooking,
+            Action::ProposeGroup,
+            Action::ManageAsset(Some(org)),
+            Action::FindUnusedAssets,
+            Action::ManageGroups,
         ]
     }
 
@@ -412,6 +447,11 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         // page checks they are on that round's panel).
         (PlaceLead, A::ManageFunds | A::ScoreFundApplications) => Anywhere,
         (Coordinator | PartnerStaff, A::ScoreFundApplications) => Anywhere,
+        // Assets: place leads everywhere (offers from people are theirs alone to manage);
+        // partner staff for their own organisation's assets.
+        (PlaceLead, A::ManageAsset(_) | A::FindUnusedAssets | A::ManageGroups) => Anywhere,
+        (PartnerStaff, A::ManageAsset(Some(org))) => OwnOrganization(*org),
+        (Coordinator, A::ManageGroups) => Anywhere,
 
         (
             Coordinator,

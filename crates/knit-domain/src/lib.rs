@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod activities;
+pub mod assets;
 pub mod audit;
 pub mod casework;
 pub mod connector;
@@ -10,6 +11,7 @@ pub mod directory;
 pub mod disclosure;
 pub mod fund;
 pub mod geo;
+pub mod groups;
 pub mod hsds;
 pub mod icalendar;
 pub mod insight;

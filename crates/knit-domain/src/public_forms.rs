@@ -22,6 +22,10 @@ pub enum PublicForm {
     VolunteerOffer,
     /// Starting an application to the local fund, or sending a monitoring return.
     FundApplication,
+    /// Asking for a booking of a community asset, which emails its owner.
+    AssetBooking,
+    /// "Start a group", which lands with the coordinators.
+    GroupIdea,
 }
 
 impl PublicForm {
@@ -34,6 +38,8 @@ impl PublicForm {
             PublicForm::ProblemReport => "problem_report",
             PublicForm::VolunteerOffer => "volunteer_offer",
             PublicForm::FundApplication => "fund_application",
+            PublicForm::AssetBooking => "asset_booking",
+            PublicForm::GroupIdea => "group_idea",
         }
     }
 }
@@ -70,6 +76,8 @@ mod tests {
             PublicForm::ProblemReport,
             PublicForm::VolunteerOffer,
             PublicForm::FundApplication,
+            PublicForm::AssetBooking,
+            PublicForm::GroupIdea,
         ];
         let codes: std::collections::BTreeSet<_> = forms.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), forms.len());

@@ -15,6 +15,7 @@ use knit_domain::postcode::Postcode;
 use uuid::Uuid;
 
 pub mod accounts;
+pub mod assets;
 pub mod backup;
 pub mod casework;
 pub mod connectors;
@@ -28,6 +29,7 @@ mod sqlite;
 pub mod volunteering;
 
 pub use accounts::AccountStore;
+pub use assets::AssetStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
@@ -97,7 +99,16 @@ pub struct ServiceFilter {
 
 #[async_trait]
 pub trait Store:
-    AccountStore + CaseworkStore + ConnectorStore + InsightStore + VolunteeringStore + FundStore + Send + Sync + 'static
+    AccountStore
+        + AssetStore
+        + CaseworkStore
+        + ConnectorStore
+        + InsightStore
+        + VolunteeringStore
+        + FundStore
+        + Send
+        + Sync
+        + 'static
 {
     // --- the directory ---
 

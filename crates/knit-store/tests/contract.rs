@@ -5,6 +5,8 @@
 
 #[path = "contract/accounts.rs"]
 mod accounts;
+#[path = "contract/assets.rs"]
+mod assets;
 #[path = "contract/casework.rs"]
 mod casework;
 #[path = "contract/connectors.rs"]

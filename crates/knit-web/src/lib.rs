@@ -8,11 +8,13 @@
 pub mod accounts;
 pub mod activities;
 pub mod api;
+pub mod assets;
 pub mod audit;
 pub mod casework;
 pub mod connectors;
 pub mod directory;
 pub mod fund;
+pub mod groups;
 pub mod insight;
 pub mod kit;
 pub mod mail;

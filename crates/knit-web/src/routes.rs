@@ -10,8 +10,8 @@ use knit_domain::access::{Action, ActionKind};
 
 use crate::kit::Guard;
 use crate::{
-    AppState, accounts, activities, api, audit, casework, connectors, directory, fund, insight,
-    referrals, training, volunteering,
+    AppState, accounts, activities, api, assets, audit, casework, connectors, directory, fund,
+    groups, insight, referrals, training, volunteering,
 };
 
 /// One row of the table.
@@ -71,6 +71,8 @@ pub fn table() -> Vec<Route> {
         insight_routes(),
         volunteering_routes(),
         fund_routes(),
+        assets_routes(),
+        groups_routes(),
     ]
     .into_iter()
     .flatten()
@@ -535,6 +537,60 @@ fn fund_routes() -> Vec<Route> {
             manage,
             panel::monitoring,
         ),
+    ]
+}
+
+fn assets_routes() -> Vec<Route> {
+    use assets::{public, staff as register};
+    let manage = scoped(ActionKind::ManageAsset);
+    vec![
+        get("/assets", PUBLIC, public::browse),
+        get("/assets/{id}", PUBLIC, public::show),
+        post(
+            "/assets/{id}/request",
+            Guard::Public(Action::RequestAssetBooking),
+            public::request,
+        ),
+        get("/assets/{id}/calendar.ics", PUBLIC, public::asset_calendar),
+        get(
+            "/asset-bookings/{id}/calendar.ics",
+            PUBLIC,
+            public::booking_calendar,
+        ),
+        get(
+            "/staff/assets",
+            staff(Action::ViewDashboard),
+            register::list,
+        ),
+        get("/staff/assets/new", manage, register::new_form),
+        post("/staff/assets/new", manage, register::create),
+        get(
+            "/staff/assets/unused",
+            staff(Action::FindUnusedAssets),
+            register::unused,
+        ),
+        get("/staff/assets/{id}", manage, register::edit_form),
+        post("/staff/assets/{id}", manage, register::update),
+        get("/staff/asset-bookings/{id}", manage, register::booking),
+        post("/staff/asset-bookings/{id}", manage, register::decide),
+    ]
+}
+
+fn groups_routes() -> Vec<Route> {
+    let manage = staff(Action::ManageGroups);
+    vec![
+        get("/start-a-group", PUBLIC, groups::start_form),
+        post(
+            "/start-a-group",
+            Guard::Public(Action::ProposeGroup),
+            groups::start,
+        ),
+        get("/groups/{id}", PUBLIC, groups::show),
+        get("/staff/groups", manage, groups::list),
+        post("/staff/group-ideas/{id}/take", manage, groups::take),
+        get("/staff/groups/{id}", manage, groups::edit_form),
+        post("/staff/groups/{id}", manage, groups::save),
+        post("/staff/groups/{id}/publish", manage, groups::publish),
     ]
 }
 

@@ -38,6 +38,7 @@ pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
     crate::demo::staff::add_demo_staff(store).await?;
     crate::demo::volunteering::add_demo_volunteering(store).await?;
     crate::demo::fund::add_demo_fund(store).await?;
+    crate::demo::assets::add_demo_assets(store).await?;
     Ok(())
 }
 

@@ -283,6 +283,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         awards: usize,
     },
+    /// Median and slowest time to work out a week's free times for many community assets
+    /// (weekly windows, exceptions and bookings generated the same way every run).
+    Assets {
+        #[arg(long, default_value_t = 1000)]
+        assets: usize,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
 }
 
 pub fn init_logging() {
@@ -405,6 +413,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             applications,
             awards,
         }) => commands::fund::bench(applications, awards).await,
+        Command::Bench(BenchCommand::Assets { assets, runs }) => {
+            commands::bench_assets::assets(assets, runs)
+        }
         Command::Eval(EvalCommand::Search { queries, services }) => {
             commands::matching::evaluate_search(&queries, &services)
         }

@@ -256,6 +256,8 @@ fn anonymous_visitors_may_only_use_the_public_site() {
             ActionKind::BookTraining,
             ActionKind::ExpressInterest,
             ActionKind::ApplyToFund,
+            ActionKind::RequestAssetBooking,
+            ActionKind::ProposeGroup,
         ]
     );
     assert_eq!(
@@ -371,6 +373,11 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
         Reach::OwnOrganization,
     ),
     ("coordinator", "arrange_introductions", Reach::Anywhere),
+    ("place_lead", "manage_asset", Reach::Anywhere),
+    ("place_lead", "find_unused_assets", Reach::Anywhere),
+    ("place_lead", "manage_groups", Reach::Anywhere),
+    ("coordinator", "manage_groups", Reach::Anywhere),
+    ("partner_staff", "manage_asset", Reach::OwnOrganization),
 ];
 
 const PUBLIC: &[&str] = &[
@@ -381,6 +388,8 @@ const PUBLIC: &[&str] = &[
     "refer_as_professional",
     "book_training",
     "express_interest",
+    "request_asset_booking",
+    "propose_group",
 ];
 
 /// Every action example twice (aimed at the actor's organisation and at another), plus an

@@ -13,6 +13,8 @@ use crate::{Result, StoreError};
 // The same logic is compiled once per backend, on purpose: see `sql_store.rs`.
 #[path = "../sql_accounts.rs"]
 mod sql_accounts;
+#[path = "../sql_assets.rs"]
+mod sql_assets;
 #[path = "../sql_casework.rs"]
 mod sql_casework;
 #[path = "../sql_connectors.rs"]

@@ -93,6 +93,7 @@ async fn run(
         state.store.clone(),
         state.site.name.clone(),
     ));
+    tokio::spawn(knit_web::assets::reminders::run(state.store.clone()));
     tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
     let listener = TcpListener::bind(bind)
         .await

@@ -7,6 +7,7 @@
 //! Everything is deterministic: ids are UUIDv5 values from a fixed namespace, and dates
 //! count back from 1 November 2026, so two runs produce identical data.
 
+pub mod assets;
 mod care_and_family;
 mod entry;
 pub mod insight;

@@ -1,6 +1,7 @@
 //! Knit's integration tests, in one binary (each extra test binary costs minutes to link).
 
 mod activities;
+mod assets;
 mod backups;
 mod cli;
 mod connectors;

@@ -224,6 +224,52 @@ fn table() -> Vec<Route> {
             CANCEL_LINK,
             Action::BookTraining,
         ),
+        route("GET", "/assets", "/assets?kind=space&free=on", PUBLIC),
+        route("GET", "/assets/{id}", "/assets/{asset}", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/assets/{id}/request",
+                "/assets/{asset}/request",
+                Action::RequestAssetBooking,
+            ),
+            &[
+                ("name", "Visitor {actor}"),
+                ("phone", "07700 900001"),
+                ("purpose", "A meeting"),
+                ("people", "10"),
+                ("date", "2099-01-01"),
+                ("from", "19:00"),
+                ("to", "20:00"),
+            ],
+        ),
+        route(
+            "GET",
+            "/assets/{id}/calendar.ics",
+            "/assets/{asset}/calendar.ics",
+            PUBLIC,
+        ),
+        route(
+            "GET",
+            "/asset-bookings/{id}/calendar.ics",
+            "/asset-bookings/{asset_booking}/calendar.ics",
+            PUBLIC,
+        ),
+        route("GET", "/start-a-group", "/start-a-group", PUBLIC),
+        with_form(
+            route(
+                "POST",
+                "/start-a-group",
+                "/start-a-group",
+                Action::ProposeGroup,
+            ),
+            &[
+                ("name", "Visitor {actor}"),
+                ("contact", "07700 900002"),
+                ("idea", "A knitting circle"),
+            ],
+        ),
+        route("GET", "/groups/{id}", "/groups/{group}", PUBLIC),
         route("GET", "/healthz", "/healthz", PUBLIC),
         route("GET", "/static/knit.css", "/static/knit.css", PUBLIC),
         route("GET", "/static/exit.js", "/static/exit.js", PUBLIC),
@@ -347,6 +393,112 @@ fn table() -> Vec<Route> {
             "/staff/listings",
             "/staff/listings",
             Action::ViewDashboard,
+        ),
+        route(
+            "GET",
+            "/staff/assets",
+            "/staff/assets",
+            Action::ViewDashboard,
+        ),
+        Route {
+            guard: Guard::Policy {
+                action: Action::ManageAsset(None),
+                own_org: true,
+            },
+            ..route("GET", "/staff/assets/new", "/staff/assets/new", PUBLIC)
+        },
+        Route {
+            guard: Guard::Policy {
+                action: Action::ManageAsset(None),
+                own_org: true,
+            },
+            form: &[
+                ("kind", "equipment"),
+                ("owner", "org:{org}"),
+                ("title", "A gazebo from {actor}"),
+                ("availability", "Monday 09:00-17:00"),
+            ],
+            ..route("POST", "/staff/assets/new", "/staff/assets/new", PUBLIC)
+        },
+        route(
+            "GET",
+            "/staff/assets/unused",
+            "/staff/assets/unused",
+            Action::FindUnusedAssets,
+        ),
+        // The demo hall belongs to none of the visitors' organisations (0xc stands for it).
+        route(
+            "GET",
+            "/staff/assets/{id}",
+            "/staff/assets/{asset}",
+            Action::ManageAsset(Some(OrganizationId(Uuid::from_u128(0xc)))),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/assets/{id}",
+                "/staff/assets/{asset}",
+                Action::ManageAsset(Some(OrganizationId(Uuid::from_u128(0xc)))),
+            ),
+            &[
+                ("kind", "space"),
+                ("title", "Fairleigh Park community hall"),
+                ("capacity", "60"),
+                ("accessible", "on"),
+                ("availability", "Thursday 18:00-22:00"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/asset-bookings/{id}",
+            "/staff/asset-bookings/{asset_booking}",
+            Action::ManageAsset(Some(OrganizationId(Uuid::from_u128(0xc)))),
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/asset-bookings/{id}",
+                "/staff/asset-bookings/{asset_booking}",
+                Action::ManageAsset(Some(OrganizationId(Uuid::from_u128(0xc)))),
+            ),
+            &[("decision", "approve")],
+        ),
+        route(
+            "GET",
+            "/staff/groups",
+            "/staff/groups",
+            Action::ManageGroups,
+        ),
+        route(
+            "POST",
+            "/staff/group-ideas/{id}/take",
+            "/staff/group-ideas/{idea}/take",
+            Action::ManageGroups,
+        ),
+        route(
+            "GET",
+            "/staff/groups/{id}",
+            "/staff/groups/{group}",
+            Action::ManageGroups,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/groups/{id}",
+                "/staff/groups/{group}",
+                Action::ManageGroups,
+            ),
+            &[
+                ("name", "Fairleigh Friendship Walkers"),
+                ("purpose", "A gentle walk and a cup of tea"),
+                ("needs", "loneliness"),
+            ],
+        ),
+        route(
+            "POST",
+            "/staff/groups/{id}/publish",
+            "/staff/groups/{group}/publish",
+            Action::ManageGroups,
         ),
         route(
             "GET",
@@ -1449,6 +1601,7 @@ fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
         Action::ManageVolunteering(_) if own_org => {
             Action::ManageVolunteering(own.unwrap_or(ORG_A))
         }
+        Action::ManageAsset(_) if own_org => Action::ManageAsset(own),
         other => other,
     };
     Ok(match decide(actor, &action) {
@@ -1525,6 +1678,30 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
     ids.push(("{activity}", activity[0].id.to_string()));
     ids.push(("{hub}", app.store().hubs().await.unwrap()[0].id.to_string()));
     ids.push(("{base}", app.base_url.clone()));
+    // The demo's hall, its request waiting for an answer, an idea and a published group.
+    let store = app.store();
+    let hall = store
+        .assets(&knit_store::assets::AssetFilter::default(), 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.details.title == "Fairleigh Park community hall")
+        .expect("the demo's hall");
+    ids.push(("{asset_booking}", {
+        let waiting = store.waiting_requests(None, 10).await.unwrap();
+        waiting[0].id.to_string()
+    }));
+    ids.push(("{asset}", hall.id.to_string()));
+    ids.push((
+        "{idea}",
+        store.group_ideas(10).await.unwrap()[0].id.to_string(),
+    ));
+    ids.push((
+        "{group}",
+        store.community_groups(true, 10).await.unwrap()[0]
+            .id
+            .to_string(),
+    ));
     ids.push(("{other_booking}", bookings[1].clone()));
     let target = make_user(
         &app,
