@@ -300,9 +300,8 @@ impl Action {
             | Action::SignIn
             | Action::BookTraining
             | Action::ExpressInterest => Audience::Public,
-            | Action::ApplyToFund => Audience::Public,
-            | Action::RequestAssetBooking
-            | Action::ProposeGroup => Audience::Public,
+            Action::ApplyToFund => Audience::Public,
+            Action::RequestAssetBooking | Action::ProposeGroup => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }

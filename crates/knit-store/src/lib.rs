@@ -20,8 +20,8 @@ pub mod backup;
 pub mod casework;
 pub mod connectors;
 mod error;
-pub mod insight;
 pub mod fund;
+pub mod insight;
 mod open;
 mod postgres;
 pub mod sealing;
@@ -33,8 +33,8 @@ pub use assets::AssetStore;
 pub use casework::CaseworkStore;
 pub use connectors::ConnectorStore;
 pub use error::StoreError;
-pub use insight::InsightStore;
 pub use fund::FundStore;
+pub use insight::InsightStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 pub use volunteering::VolunteeringStore;
 
@@ -100,15 +100,15 @@ pub struct ServiceFilter {
 #[async_trait]
 pub trait Store:
     AccountStore
-        + AssetStore
-        + CaseworkStore
-        + ConnectorStore
-        + InsightStore
-        + VolunteeringStore
-        + FundStore
-        + Send
-        + Sync
-        + 'static
+    + AssetStore
+    + CaseworkStore
+    + ConnectorStore
+    + InsightStore
+    + VolunteeringStore
+    + FundStore
+    + Send
+    + Sync
+    + 'static
 {
     // --- the directory ---
 

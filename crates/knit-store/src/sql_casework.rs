@@ -668,12 +668,29 @@ impl SqlStore {
         first: &str,
         second: Option<&str>,
     ) -> Result<u64> {
+        let bound = |id: &str, second: Option<&str>| context(table, id, second);
+        self.reseal_column(keys, table, first, second, "sealed", &bound)
+            .await
+    }
+
+    /// Reseals one sealed column of a table, each value bound to the context `bound` names
+    /// for its row: how a column other than `sealed`, or a context of its own, is kept
+    /// readable through a key rotation.
+    async fn reseal_column(
+        &self,
+        keys: &KeyRing,
+        table: &str,
+        first: &str,
+        second: Option<&str>,
+        column: &str,
+        bound: &(dyn Fn(&str, Option<&str>) -> String + Sync),
+    ) -> Result<u64> {
         let select = match second {
             Some(second) => format!(
-                "SELECT {first}, CAST({second} AS TEXT), sealed FROM {table} \
-                 WHERE sealed IS NOT NULL"
+                "SELECT {first}, CAST({second} AS TEXT), {column} FROM {table} \
+                 WHERE {column} IS NOT NULL"
             ),
-            None => format!("SELECT {first}, sealed FROM {table} WHERE sealed IS NOT NULL"),
+            None => format!("SELECT {first}, {column} FROM {table} WHERE {column} IS NOT NULL"),
         };
         let mut tx = begin_write(&self.writer).await?;
         let rows = sqlx::query(AssertSqlSafe(select))
@@ -691,17 +708,17 @@ impl SqlStore {
             if !keys.needs_reseal(&sealed) {
                 continue;
             }
-            let ctx = context(table, &id.to_string(), second_value.as_deref());
+            let ctx = bound(&id.to_string(), second_value.as_deref());
             let plain = keys
                 .open(&sealed, ctx.as_bytes())
                 .map_err(|e| corrupt(format!("{ctx}: {e}")))?;
             let resealed = keys.seal(&plain, ctx.as_bytes());
             let update = match second {
                 Some(second) => format!(
-                    "UPDATE {table} SET sealed = $1 WHERE {first} = $2 \
+                    "UPDATE {table} SET {column} = $1 WHERE {first} = $2 \
                      AND CAST({second} AS TEXT) = $3"
                 ),
-                None => format!("UPDATE {table} SET sealed = $1 WHERE {first} = $2"),
+                None => format!("UPDATE {table} SET {column} = $1 WHERE {first} = $2"),
             };
             let mut query = sqlx::query(AssertSqlSafe(update))
                 .bind(resealed)
@@ -2041,10 +2058,37 @@ impl CaseworkStore for SqlStore {
             "wellbeing_measures",
             "referrals",
             "fund_applications",
-            "fund_decisions",
+            "assets",
+            "asset_bookings",
+            "group_ideas",
+            "volunteer_interests",
         ] {
             total += self.reseal_table(&keys, table, "id", None).await?;
         }
+        for table in ["fund_decisions"] {
+            total += self
+                .reseal_table(&keys, table, "application_id", None)
+                .await?;
+        }
+        for table in ["peer_opt_ins", "strengths_profiles"] {
+            total += self.reseal_table(&keys, table, "person_id", None).await?;
+        }
+        // Columns sealed beside `sealed`, each bound to a context of its own.
+        let monitoring = |id: &str, _: Option<&str>| format!("fund_decisions.monitoring:{id}");
+        total += self
+            .reseal_column(
+                &keys,
+                "fund_decisions",
+                "application_id",
+                None,
+                "monitoring_sealed",
+                &monitoring,
+            )
+            .await?;
+        let reason = |id: &str, _: Option<&str>| format!("volunteer_interests:{id}:reason");
+        total += self
+            .reseal_column(&keys, "volunteer_interests", "id", None, "reason", &reason)
+            .await?;
         total += self
             .reseal_table(&keys, "person_needs", "person_id", Some("need"))
             .await?;

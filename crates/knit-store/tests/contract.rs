@@ -13,10 +13,10 @@ mod casework;
 mod connectors;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
-#[path = "contract/insight.rs"]
-mod insight;
 #[path = "contract/fund.rs"]
 mod fund;
+#[path = "contract/insight.rs"]
+mod insight;
 #[path = "contract/stories.rs"]
 mod stories;
 #[path = "contract/volunteering.rs"]

@@ -19,10 +19,10 @@ mod sql_assets;
 mod sql_casework;
 #[path = "../sql_connectors.rs"]
 mod sql_connectors;
-#[path = "../sql_insight.rs"]
-mod sql_insight;
 #[path = "../sql_fund.rs"]
 mod sql_fund;
+#[path = "../sql_insight.rs"]
+mod sql_insight;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;

@@ -3,8 +3,8 @@
 pub mod accounts;
 pub mod backup;
 pub mod bench;
-pub mod bench_insight;
 pub mod bench_assets;
+pub mod bench_insight;
 pub mod casework;
 pub mod data;
 pub mod fund;

@@ -10,8 +10,8 @@
 pub mod assets;
 mod care_and_family;
 mod entry;
-pub mod insight;
 pub mod fund;
+pub mod insight;
 mod money_and_housing;
 mod organisations;
 mod places;

@@ -266,8 +266,9 @@ async fn kellys_group(backend: Backend) {
         .await;
     assert!(!found.contains("Fairleigh Park community hall"));
 
-    // TODO(fund branch): Kelly applies on her phone for £400 from the local fund's fast
-    // route, a panel of two decides (one declares a conflict) and the award is made.
+    // Kelly applies on her phone for £400 from the local fund's fast route; a panel of two
+    // decides (one declares a conflict) and the award is made.
+    crate::fund::kelly_gets_a_grant(&app).await;
 
     // Cara fills in the group, with its venue, and publishes it.
     let first = after[0].id.to_string();

@@ -655,7 +655,7 @@ async fn a_resident_signs_up_and_books_training_from_the_thank_you_page(backend:
     let app = TestApp::spawn(backend).await;
     let (status, about) = app.get_text("/become-a-connector").await;
     assert_eq!(status, 200);
-    assert!(about.contains("What a connector doesn't do"));
+    assert!(about.contains("What a connector doesn&#39;t do"));
     let mut sam = Browser::new(&app, "203.0.113.7");
     let mut form = vec![
         ("name", "Sam Green"),
