@@ -188,7 +188,7 @@ pub fn t2(id: &str, first: &(&str, &str), second: &(&str, &str)) -> String {
 pub fn t_with(id: &str, named: &[(&str, &str)]) -> String {
     let mut args = FluentArgs::new();
     for (name, value) in named {
-        args.set(*name, FluentValue::try_number(*value));
+        args.set(*name, FluentValue::try_number(value));
     }
     current().message(id, Some(&args))
 }
@@ -231,7 +231,7 @@ pub fn domain_words_with(
         welsh => {
             let mut args = FluentArgs::new();
             for (name, value) in named {
-                args.set(*name, FluentValue::try_number(*value));
+                args.set(*name, FluentValue::try_number(value));
             }
             welsh.message(&format!("{prefix}-{code}"), Some(&args))
         }

@@ -125,7 +125,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     let logs = captured_logs();
     let secret = |n| TotpSecret::from_random_bytes([n; 20]);
     let priya = make_user(
-        &app,
+        app,
         "Priya Shah",
         "priya.fund@example.org",
         vec![Membership::place_lead()],
@@ -133,7 +133,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     )
     .await;
     let ravi = make_user(
-        &app,
+        app,
         "Ravi Kumar",
         "ravi.fund@example.org",
         vec![Membership::coordinator()],
@@ -141,7 +141,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     )
     .await;
     let ada = make_user(
-        &app,
+        app,
         "Ada Obi",
         "ada.fund@example.org",
         vec![Membership::partner_staff(
@@ -150,7 +150,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
         Some(&secret(63)),
     )
     .await;
-    let mut lead = Browser::new(&app, "198.51.100.61");
+    let mut lead = Browser::new(app, "198.51.100.61");
     lead.sign_in("priya.fund@example.org", Some(&secret(61)))
         .await;
 
@@ -193,7 +193,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     assert_eq!(round.panel.len(), 2);
 
     // Kelly, on her phone, finds the round.
-    let mut kelly = Browser::new(&app, "203.0.113.46");
+    let mut kelly = Browser::new(app, "203.0.113.46");
     let list = kelly.get("/fund").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("Northfield small grants"));
@@ -234,10 +234,10 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     assert_eq!(saved.status, 303, "{}", saved.body);
     let draft_path = saved.location.unwrap();
     assert!(draft_path.starts_with("/fund/applications/") && draft_path.ends_with("?saved=1"));
-    let mail = deliver(&app, Utc::now()).await;
+    let mail = deliver(app, Utc::now()).await;
     let sent = mail.sent_to(&Email::parse("kelly.marsh@example.org").unwrap());
     assert_eq!(sent.len(), 1);
-    let link = link_in(&app, &sent[0].body, "/fund/applications/");
+    let link = link_in(app, &sent[0].body, "/fund/applications/");
     assert_eq!(link, draft_path.trim_end_matches("?saved=1"));
     let back = kelly.get(&link).await;
     assert_eq!(back.status, 200);
@@ -267,7 +267,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     let app_path = format!("/staff/fund/applications/{}", application.id);
 
     // The panel: Ravi knows Kelly and declares it; Ada scores.
-    let mut ravi_b = Browser::new(&app, "198.51.100.62");
+    let mut ravi_b = Browser::new(app, "198.51.100.62");
     ravi_b
         .sign_in("ravi.fund@example.org", Some(&secret(62)))
         .await;
@@ -286,7 +286,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
         )
         .await;
     assert_eq!(declared.status, 303, "{}", declared.body);
-    let mut ada_b = Browser::new(&app, "198.51.100.63");
+    let mut ada_b = Browser::new(app, "198.51.100.63");
     ada_b
         .sign_in("ada.fund@example.org", Some(&secret(63)))
         .await;
@@ -350,7 +350,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     assert_eq!(awarded.status, 303, "{}", awarded.body);
     let status = kelly.get(&link).await;
     assert!(status.body.contains("Awarded £400") && status.body.contains("A clear need"));
-    let mail = deliver(&app, Utc::now()).await;
+    let mail = deliver(app, Utc::now()).await;
     let told = mail.sent_to(&Email::parse("kelly.marsh@example.org").unwrap());
     assert!(told.iter().any(|m| m.subject.contains("is funded")));
 
@@ -402,13 +402,13 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(again, 0, "asked once");
-    let mail = deliver(&app, later).await;
+    let mail = deliver(app, later).await;
     let reminder = mail
         .sent_to(&Email::parse("kelly.marsh@example.org").unwrap())
         .into_iter()
         .find(|m| m.subject.contains("how did it go"))
         .expect("the reminder");
-    let monitoring = link_in(&app, &reminder.body, "/monitoring");
+    let monitoring = link_in(app, &reminder.body, "/monitoring");
     let form = kelly.get(&monitoring).await;
     assert_eq!(form.status, 200);
     let empty = kelly
