@@ -299,9 +299,10 @@ impl Action {
             | Action::ReferAsProfessional
             | Action::SignIn
             | Action::BookTraining
-            | Action::ExpressInterest => Audience::Public,
-            Action::ApplyToFund => Audience::Public,
-            Action::RequestAssetBooking | Action::ProposeGroup => Audience::Public,
+            | Action::ExpressInterest
+            | Action::ApplyToFund
+            | Action::RequestAssetBooking
+            | Action::ProposeGroup => Audience::Public,
             Action::ManageOwnAccount => Audience::OwnAccount,
             _ => Audience::Staff,
         }

@@ -390,6 +390,7 @@ const PUBLIC: &[&str] = &[
     "express_interest",
     "request_asset_booking",
     "propose_group",
+    "apply_to_fund",
 ];
 
 /// Every action example twice (aimed at the actor's organisation and at another), plus an
