@@ -271,6 +271,11 @@ pub async fn choose(request: Request, next: Next) -> Response {
     let here = without_lang(request.uri().path(), request.uri().query());
     let chosen = Chosen { language, here };
     let mut response = CHOSEN.scope(chosen, next.run(request)).await;
+    // The same address answers in either language, so a cache must keep them apart.
+    response.headers_mut().append(
+        header::VARY,
+        HeaderValue::from_static("accept-language, cookie"),
+    );
     if let Some(language) = asked {
         // A session cookie (no expiry): it goes when the browser closes, and says only
         // which language was chosen.

@@ -140,6 +140,16 @@ async fn a_browser_that_prefers_welsh_gets_welsh_without_choosing() {
         response.headers().get("set-cookie").is_none(),
         "no cookie unless the visitor chooses"
     );
+    let vary: Vec<&str> = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter().any(|v| v.contains("accept-language")),
+        "caches keep the languages apart: {vary:?}"
+    );
     let body = text(&response.text().await.unwrap());
     assert!(body.contains("<html lang=\"cy\">"));
     assert!(body.contains("Dywedwch wrthym beth sy'n digwydd"));
