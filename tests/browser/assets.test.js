@@ -163,8 +163,8 @@ for (const javaScriptEnabled of [false, true]) {
       await page.getByLabel('What you need').selectOption('space');
       await page.getByLabel('Step-free and accessible').check();
       await page.getByLabel('Date').fill(thursday(javaScriptEnabled ? 3 : 2));
-      await page.getByLabel('From').fill('19:00');
-      await page.getByLabel('To').fill('21:00');
+      await page.getByLabel('From', { exact: true }).fill('19:00');
+      await page.getByLabel('To', { exact: true }).fill('21:00');
       await page.getByRole('button', { name: 'Show' }).click();
       await page.waitForURL(/\/assets\?/);
       await checkPage(visitor, 'the asset browse, filtered');
@@ -179,8 +179,8 @@ for (const javaScriptEnabled of [false, true]) {
       await page.getByLabel('What it is for').fill('A social evening');
       await page.getByLabel('How many people').fill('12');
       await page.getByLabel('Date').fill('2020-01-02');
-      await page.getByLabel('From').fill('19:00');
-      await page.getByLabel('To').fill('21:00');
+      await page.getByLabel('From', { exact: true }).fill('19:00');
+      await page.getByLabel('To', { exact: true }).fill('21:00');
       await page.getByRole('button', { name: 'Send the request' }).click();
       await page.waitForLoadState();
       assert.match(await page.locator('.error-summary').innerText(), /already passed/);
@@ -231,12 +231,12 @@ test('the place lead approves a booking request on a 320px phone, without JavaSc
     await page.waitForURL(/\/staff\/asset-bookings\/[0-9a-f-]{36}$/);
     assert.match(await page.locator('main').innerText(), /Waiting for an answer/);
     await checkPage(lead, 'a booking request');
-    await page.getByLabel('Decline').check();
+    await page.getByLabel('Decline', { exact: true }).check();
     await page.getByRole('button', { name: 'Send the answer' }).click();
     await page.waitForLoadState();
     assert.match(await page.locator('.error-summary').innerText(), /Say why/);
     await checkPage(lead, 'a decline without a reason');
-    await page.getByLabel('Approve').check();
+    await page.getByLabel('Approve', { exact: true }).check();
     await page.getByRole('button', { name: 'Send the answer' }).click();
     await page.waitForURL(/\/staff\/asset-bookings\/[0-9a-f-]{36}$/);
     assert.match(await page.locator('main').innerText(), /Approved/);
