@@ -213,7 +213,9 @@ async fn bench_in(dir: &Path, applications: usize, awards: usize) -> anyhow::Res
             })
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        if n < applications {
+        // An award on the panel route needs scores first, so every awarded application is
+        // scored as well as the round the panel page reads.
+        if n < applications || n >= total - awards {
             for (m, member) in panel.iter().enumerate() {
                 let vote = if m == 1 && n.is_multiple_of(10) {
                     Vote::Conflict {
