@@ -273,12 +273,13 @@ async fn two_approvals_of_one_thursday_evening_at_once_approve_exactly_one(db: &
         answer(store.as_ref(), waiting[0].id, BookingAnswer::Approve).await,
         Err(AssetBookingError::AlreadyDecided)
     ));
-    // A new request for the approved evening is refused at once.
+    // A new request for the approved evening is refused at once: 8pm to 9pm overlaps
+    // whichever of the two won.
     assert!(matches!(
         ask(
             store.as_ref(),
             hall.id,
-            request("Mo", 5, 18, 20, Repeat::Once, 1)
+            request("Mo", 5, 20, 21, Repeat::Once, 1)
         )
         .await,
         Err(AssetBookingError::Slot {
