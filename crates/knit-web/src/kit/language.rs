@@ -186,37 +186,34 @@ pub fn t2(id: &str, first: &(&str, &str), second: &(&str, &str)) -> String {
 
 /// The words for `id` with named text arguments.
 pub fn t_with(id: &str, named: &[(&str, &str)]) -> String {
+    current().message(id, Some(&arguments(named)))
+}
+
+/// Named arguments for a message; text that reads as a number is a number, so plural
+/// forms can select on it.
+fn arguments<'a>(named: &[(&'a str, &'a str)]) -> FluentArgs<'a> {
     let mut args = FluentArgs::new();
     for (name, value) in named {
         args.set(*name, FluentValue::try_number(value));
     }
-    current().message(id, Some(&args))
+    args
 }
 
 /// A need's name in the current language. English comes from the needs taxonomy itself,
 /// so the words are stated once; Welsh from the catalogue, by the need's id.
 pub fn need_label(need: &knit_domain::Need) -> String {
-    match current() {
-        Language::English => need.label.to_owned(),
-        welsh => welsh.message(&format!("need-{}", need.id), None),
-    }
+    domain_words("need", need.id.as_str(), need.label)
 }
 
 /// A domain of needs ("Money and food") in the current language.
 pub fn domain_label(domain: knit_domain::needs::NeedDomain) -> String {
-    match current() {
-        Language::English => domain.label().to_owned(),
-        welsh => welsh.message(&format!("domain-{}", domain.id()), None),
-    }
+    domain_words("domain", domain.id(), domain.label())
 }
 
 /// Words the domain states in English ("Drop in", "Monday"), by a catalogue prefix and
 /// their code: Welsh from the catalogue as `{prefix}-{code}`.
 pub fn domain_words(prefix: &str, code: &str, english: &str) -> String {
-    match current() {
-        Language::English => english.to_owned(),
-        welsh => welsh.message(&format!("{prefix}-{code}"), None),
-    }
+    domain_words_with(prefix, code, english, &[])
 }
 
 /// As [`domain_words`], with named arguments for the Welsh message.
@@ -228,13 +225,7 @@ pub fn domain_words_with(
 ) -> String {
     match current() {
         Language::English => english.to_owned(),
-        welsh => {
-            let mut args = FluentArgs::new();
-            for (name, value) in named {
-                args.set(*name, FluentValue::try_number(value));
-            }
-            welsh.message(&format!("{prefix}-{code}"), Some(&args))
-        }
+        welsh => welsh.message(&format!("{prefix}-{code}"), Some(&arguments(named))),
     }
 }
 
