@@ -390,20 +390,13 @@ pub fn when(next: NaiveDateTime, now: NaiveDateTime) -> String {
     )
     .map(|t| t.plain())
     .unwrap_or_default();
-    let weekday = || {
-        let code = next.format("%a").to_string().to_lowercase();
-        crate::kit::language::domain_words("day", &code, &next.format("%A").to_string())
-    };
+    let weekday = || crate::kit::language::weekday_name(next.date());
     let day = match days {
         0 => crate::t("when-today"),
         1 => crate::t("when-tomorrow"),
         2..=6 => weekday(),
         _ => {
-            let month = crate::kit::language::domain_words(
-                "month",
-                &next.month().to_string(),
-                &next.format("%B").to_string(),
-            );
+            let month = crate::kit::language::month_name(next.date());
             format!("{} {} {month}", weekday(), next.day())
         }
     };

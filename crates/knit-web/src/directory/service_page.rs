@@ -98,12 +98,12 @@ fn ages(min: Option<u16>, max: Option<u16>) -> String {
 }
 
 fn long_date(date: NaiveDate) -> String {
-    let month = language::domain_words(
-        "month",
-        &date.month().to_string(),
-        &date.format("%B").to_string(),
-    );
-    format!("{} {month} {}", date.day(), date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        language::month_name(date),
+        date.year()
+    )
 }
 
 fn cost_lines(service: &Service) -> Vec<String> {

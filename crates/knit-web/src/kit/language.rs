@@ -229,6 +229,22 @@ pub fn domain_words_with(
     }
 }
 
+/// The weekday of a date in the current language ("Tuesday", "Dydd Mawrth").
+pub fn weekday_name(date: chrono::NaiveDate) -> String {
+    let code = date.format("%a").to_string().to_lowercase();
+    domain_words("day", &code, &date.format("%A").to_string())
+}
+
+/// The month of a date in the current language ("December", "Rhagfyr").
+pub fn month_name(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    domain_words(
+        "month",
+        &date.month().to_string(),
+        &date.format("%B").to_string(),
+    )
+}
+
 /// The `lang` attribute of the page.
 pub fn page_tag() -> &'static str {
     current().tag()

@@ -68,9 +68,8 @@ fn when_in_page_language(s: &TrainingSession) -> String {
     }
     let starts = knit_domain::opening::uk_local(s.starts_at);
     let ends = knit_domain::opening::uk_local(s.ends_at);
-    let day_code = starts.format("%a").to_string().to_lowercase();
-    let day = language::domain_words("day", &day_code, "");
-    let month = language::domain_words("month", &starts.month().to_string(), "");
+    let day = language::weekday_name(starts.date());
+    let month = language::month_name(starts.date());
     format!(
         "{day} {} {month} {}, {} i {}",
         starts.day(),
