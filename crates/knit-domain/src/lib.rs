@@ -20,6 +20,7 @@ pub mod listing_change;
 pub mod matcher_feedback;
 pub mod needs;
 pub mod opening;
+pub mod outbound;
 pub mod password;
 pub mod postcode;
 pub mod public_forms;

@@ -26,6 +26,10 @@ const LOAD_BATCH: u32 = 2_000;
 pub struct FeedLimits {
     pub max_bytes: usize,
     pub timeout: Duration,
+    /// Whether a feed may live on this machine or its private network. Never in a running
+    /// Knit (a place lead's address must not reach the database or a cloud's metadata
+    /// service); only tests that serve a feed from this machine turn it on.
+    pub private_addresses: bool,
 }
 
 impl Default for FeedLimits {
@@ -33,6 +37,7 @@ impl Default for FeedLimits {
         FeedLimits {
             max_bytes: 1024 * 1024,
             timeout: Duration::from_secs(10),
+            private_addresses: false,
         }
     }
 }

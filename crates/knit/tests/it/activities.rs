@@ -64,8 +64,8 @@ BEGIN:VEVENT\r\nUID:choir@partner.example\r\nSUMMARY:Community choir\r\n\
 DTSTART:20270105T190000Z\r\nDURATION:PT2H\r\nRRULE:FREQ=WEEKLY;BYDAY=TU\r\nEND:VEVENT\r\n\
 END:VCALENDAR\r\n";
 
-/// A partner's server on this machine: a good feed, a web page, a feed too big and one that
-/// never finishes in time.
+/// A partner's server on this machine: a good feed, the same feed moved, a web page, a feed
+/// too big and one that never finishes in time.
 async fn partner_server() -> String {
     let big = format!(
         "BEGIN:VCALENDAR\r\n{}END:VCALENDAR\r\n",
@@ -73,6 +73,10 @@ async fn partner_server() -> String {
     );
     let app = Router::new()
         .route("/good.ics", get(|| async { GOOD_FEED }))
+        .route(
+            "/moved.ics",
+            get(|| async { axum::response::Redirect::permanent("/good.ics") }),
+        )
         .route(
             "/page.ics",
             get(|| async { "<html><body>Our events</body></html>" }),
@@ -96,6 +100,7 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
     app.state.volunteering.set_feed_limits(FeedLimits {
         max_bytes: 64 * 1024,
         timeout: Duration::from_secs(1),
+        private_addresses: true,
     });
     let secret = TotpSecret::from_random_bytes([51; 20]);
     make_user(
@@ -244,7 +249,42 @@ async fn a_hub_lists_whats_on_and_imports_a_partners_feed(backend: Backend) {
         assert!(refused.body.contains(&url), "the address typed is kept");
         assert_eq!(count().await, before, "nothing of {file} was stored");
     }
-    let url = format!("{partner}/good.ics");
+    // A running Knit never fetches from this machine or a private network, whether the
+    // address names it by number or by name; the test turns that off only to serve feeds.
+    app.state
+        .volunteering
+        .set_feed_limits(FeedLimits::default());
+    let port = partner.rsplit(':').next().unwrap();
+    for url in [
+        format!("{partner}/good.ics"),
+        format!("http://localhost:{port}/good.ics"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+    ] {
+        let refused = priya
+            .submit(
+                "/staff/activities/import",
+                &[("url", url.as_str()), ("hub", hub_id.as_str())],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{url}: {}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("on a private network or this server itself"),
+            "{url}: {}",
+            refused.body
+        );
+        assert_eq!(count().await, before, "nothing of {url} was stored");
+    }
+    app.state.volunteering.set_feed_limits(FeedLimits {
+        max_bytes: 64 * 1024,
+        timeout: Duration::from_secs(1),
+        private_addresses: true,
+    });
+
+    // The partner's feed has moved: the redirect is followed, and the feed is known by the
+    // address typed, so importing it again updates.
+    let url = format!("{partner}/moved.ics");
     for round in 0..2 {
         let imported = priya
             .submit(
