@@ -1614,6 +1614,13 @@ fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
 
 async fn every_route_answers_as_the_policy_says(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    // The feed import row fetches this app's own calendar, on this machine.
+    app.state
+        .volunteering
+        .set_feed_limits(knit_web::volunteering::FeedLimits {
+            private_addresses: true,
+            ..Default::default()
+        });
     let mut ids = Vec::new();
     for (name, list) in [
         ("{service}", "services"),
