@@ -407,6 +407,11 @@ fn insight_routes() -> Vec<Route> {
         get("/staff/insight/map.csv", reports, map::staff_csv),
         get("/staff/insight/network", reports, network::show),
         get("/staff/insight/network.csv", reports, network::csv),
+        get(
+            "/staff/insight/network-flows.csv",
+            reports,
+            network::flows_csv,
+        ),
         get("/staff/insight/impact", reports, impact::show),
         get("/insight/map", PUBLIC, map::public),
         get("/insight/map.csv", PUBLIC, map::public_csv),

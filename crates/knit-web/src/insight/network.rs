@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
 use knit_domain::insight::{Histogram, PROMISE_DAYS, promise_text, response_promise, working_days};
@@ -20,11 +19,14 @@ use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart};
 use super::{Figures, last_days, may_see_exact};
-use crate::kit::{Allowed, PageResult, render};
+use crate::kit::{Allowed, PageResult};
 use crate::{AppState, Site};
 
 /// The window the staff page shows.
 const DAYS_SHOWN: i64 = 365;
+/// Pairs of organisations the page lists, the busiest first; a county has tens of
+/// thousands, mostly of a few referrals each, and the CSV holds them all.
+const FLOWS_LISTED: usize = 50;
 
 /// A response promise for an organisation, from its referrals of the last 90 days.
 pub async fn promise(
@@ -204,7 +206,9 @@ pub(crate) async fn figures(
 #[template(path = "insight/network.html")]
 struct NetworkPage<'a> {
     site: &'a Site,
-    f: NetworkFigures,
+    f: &'a NetworkFigures,
+    flows: &'a [FlowRow],
+    more_flows: usize,
     exact: bool,
     may_see_exact: bool,
     days: i64,
@@ -220,6 +224,15 @@ pub(crate) async fn show(
     Query(figures_wanted): Query<Figures>,
 ) -> PageResult {
     let disclosure = figures_wanted.disclosure(&allowed);
+    let html = page(&state, disclosure, may_see_exact(&allowed)).await?;
+    Ok(Html(html).into_response())
+}
+
+async fn page(
+    state: &AppState,
+    disclosure: Disclosure,
+    may_see_exact: bool,
+) -> Result<String, crate::kit::PageError> {
     let f = figures(
         state.store.as_ref(),
         last_days(Utc::now(), DAYS_SHOWN),
@@ -238,19 +251,21 @@ pub(crate) async fn show(
         "Referrals received by the busiest organisations",
         &top,
     );
-    Ok(render(
-        &NetworkPage {
-            site: &state.site,
-            f,
-            exact: disclosure == Disclosure::Exact,
-            may_see_exact: may_see_exact(&allowed),
-            days: DAYS_SHOWN,
-            key: SUPPRESSED_MEANING,
-            reasons_chart,
-            received_chart,
-        },
-        StatusCode::OK,
-    ))
+    let listed = f.flows.len().min(FLOWS_LISTED);
+    NetworkPage {
+        site: &state.site,
+        f: &f,
+        flows: &f.flows[..listed],
+        more_flows: f.flows.len() - listed,
+        exact: disclosure == Disclosure::Exact,
+        may_see_exact,
+        days: DAYS_SHOWN,
+        key: SUPPRESSED_MEANING,
+        reasons_chart,
+        received_chart,
+    }
+    .render()
+    .map_err(|e| crate::kit::PageError::Internal(format!("template failed: {e}")))
 }
 
 /// `/staff/insight/network.csv`
@@ -298,36 +313,37 @@ pub(crate) async fn csv(
     ))
 }
 
-/// The page as HTML, with published figures: what `knit bench insight` times.
-pub(crate) async fn page_html(state: &AppState) -> Result<String, crate::kit::PageError> {
+/// `/staff/insight/network-flows.csv`: every pair of organisations, not only the busiest.
+pub(crate) async fn flows_csv(
+    State(state): State<AppState>,
+    allowed: Allowed,
+    Query(figures_wanted): Query<Figures>,
+) -> Result<Response, crate::kit::PageError> {
+    let disclosure = figures_wanted.disclosure(&allowed);
     let f = figures(
         state.store.as_ref(),
         last_days(Utc::now(), DAYS_SHOWN),
-        Disclosure::Controlled,
+        disclosure,
     )
     .await?;
-    let reasons_chart = bar_chart("reasons", "Referrals turned down, by reason", &f.reasons);
-    let top: Vec<(String, Shown)> = f
-        .organizations
+    let mut rows: Vec<Vec<String>> = f
+        .flows
         .iter()
-        .take(15)
-        .map(|o| (o.name.clone(), o.received))
+        .map(|r| vec![r.from.clone(), r.to.clone(), r.count.to_string()])
         .collect();
-    let received_chart = bar_chart(
-        "received",
-        "Referrals received by the busiest organisations",
-        &top,
-    );
-    NetworkPage {
-        site: &state.site,
-        f,
-        exact: false,
-        may_see_exact: false,
-        days: DAYS_SHOWN,
-        key: SUPPRESSED_MEANING,
-        reasons_chart,
-        received_chart,
-    }
-    .render()
-    .map_err(|e| crate::kit::PageError::Internal(format!("template failed: {e}")))
+    rows.push(vec![
+        "All referrals".to_owned(),
+        String::new(),
+        f.flow_total.to_string(),
+    ]);
+    Ok(super::csv::download(
+        "network-flows.csv",
+        &["from", "to", "referrals"],
+        &rows,
+    ))
+}
+
+/// The page as HTML, with published figures: what `knit bench insight` times.
+pub(crate) async fn page_html(state: &AppState) -> Result<String, crate::kit::PageError> {
+    page(state, Disclosure::Controlled, false).await
 }

@@ -410,8 +410,27 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
         row(&exact, "Larder Trust"),
         vec!["Larder Trust", "10", "2", "5", "8", "8", "70%", "30%"]
     );
+    // Every pair of organisations, with a header row, and a total that is their sum.
+    let pairs = lead
+        .get("/staff/insight/network-flows.csv?exact=1")
+        .await
+        .body;
+    let mut lines = pairs.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("from,to,referrals"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    let (total, pairs_listed) = rows.split_last().expect("a total row");
+    assert_eq!(total[0], "All referrals");
+    assert!(pairs_listed.iter().any(|r| r[1] == "Larder Trust"));
+    let sum: u64 = pairs_listed
+        .iter()
+        .map(|r| r[2].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total[2], sum.to_string());
     let page = lead.get("/staff/insight/network").await;
     assert_eq!(page.status, 200);
+    assert!(page.body.contains("/staff/insight/network-flows.csv"));
     assert!(page.body.contains("No capacity"));
     assert!(
         page.body.contains("[c]"),

@@ -1057,6 +1057,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/staff/insight/network-flows.csv",
+            "/staff/insight/network-flows.csv?exact=1",
+            Action::ViewReports,
+        ),
+        route(
+            "GET",
             "/staff/insight/impact",
             "/staff/insight/impact?exact=1",
             Action::ViewReports,
