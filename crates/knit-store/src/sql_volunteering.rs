@@ -290,6 +290,46 @@ impl VolunteeringStore for SqlStore {
         row.as_ref().map(opportunity_row).transpose()
     }
 
+    async fn set_opportunity_open(
+        &self,
+        id: Uuid,
+        open: bool,
+        stamp: Stamp,
+    ) -> Result<Option<Opportunity>> {
+        let mut tx = begin_write(&self.writer).await?;
+        let changed = sqlx::query(
+            "UPDATE volunteer_opportunities SET open = $1, changed_at = $2 WHERE id = $3",
+        )
+        .bind(open)
+        .bind(at(stamp.at))
+        .bind(key(id))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        append_audit_in(
+            &mut tx,
+            audit(
+                &stamp,
+                ActionKind::ManageVolunteering,
+                "volunteer_opportunity",
+                id,
+            ),
+        )
+        .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {OPPORTUNITY_COLUMNS} FROM volunteer_opportunities WHERE id = $1"
+        )))
+        .bind(key(id))
+        .fetch_one(&mut *tx)
+        .await?;
+        let opportunity = opportunity_row(&row)?;
+        tx.commit().await?;
+        Ok(Some(opportunity))
+    }
+
     async fn open_opportunities(
         &self,
         after: Option<Uuid>,

@@ -185,6 +185,16 @@ pub trait VolunteeringStore: Send + Sync {
 
     async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>>;
 
+    /// Closes a role to new offers, or opens it again, with its audit event: the role as it
+    /// now is, or `None` when there is no such role. Offers already made stay to be
+    /// answered.
+    async fn set_opportunity_open(
+        &self,
+        id: Uuid,
+        open: bool,
+        stamp: Stamp,
+    ) -> Result<Option<Opportunity>>;
+
     /// Open roles in id order after `after`, a page at a time: what search is built from.
     async fn open_opportunities(&self, after: Option<Uuid>, limit: u32)
     -> Result<Vec<Opportunity>>;

@@ -449,6 +449,7 @@ fn volunteering_routes() -> Vec<Route> {
         ),
         get("/staff/volunteering", manage, roles::list),
         post("/staff/volunteering", manage, roles::post_role),
+        post("/staff/volunteering/roles/{id}", manage, roles::set_open),
         get("/staff/volunteering/offers/{id}", manage, roles::show_offer),
         post("/staff/volunteering/offers/{id}", manage, roles::answer),
         get(

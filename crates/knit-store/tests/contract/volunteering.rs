@@ -220,6 +220,46 @@ async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
             .unwrap()
             .is_empty()
     );
+
+    // Closed, the role leaves the open list and takes no offer; the offer made stays; the
+    // version moves, so every instance rebuilds its search.
+    let version = store.opportunities_version().await.unwrap();
+    let closed = store
+        .set_opportunity_open(role.id, false, stamp(later))
+        .await
+        .unwrap()
+        .expect("the role");
+    assert!(!closed.open);
+    assert!(store.open_opportunities(None, 10).await.unwrap().is_empty());
+    assert_ne!(store.opportunities_version().await.unwrap(), version);
+    assert!(matches!(
+        store
+            .express_interest(NewInterest {
+                opportunity: role.id,
+                offer: offer.clone(),
+                person: None,
+                stamp: stamp(later),
+            })
+            .await,
+        Err(InterestError::Closed)
+    ));
+    assert_eq!(store.interests(Some(FOOD_BANK), 10).await.unwrap().len(), 1);
+    let reopened = store
+        .set_opportunity_open(role.id, true, stamp(later))
+        .await
+        .unwrap()
+        .expect("the role");
+    assert_eq!(
+        store.open_opportunities(None, 10).await.unwrap(),
+        vec![reopened]
+    );
+    assert_eq!(
+        store
+            .set_opportunity_open(Uuid::from_u128(1), false, stamp(later))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn a_feed_is_stored_whole_and_updated_by_uid(db: &Db) {

@@ -28,6 +28,20 @@ struct OrgChoice {
     name: String,
 }
 
+struct RoleRow {
+    view: RoleView,
+    open: bool,
+}
+
+impl RoleRow {
+    fn of(o: &knit_domain::volunteering::Opportunity) -> RoleRow {
+        RoleRow {
+            view: RoleView::of(o, None),
+            open: o.open,
+        }
+    }
+}
+
 struct OfferRow {
     id: Uuid,
     role: String,
@@ -59,7 +73,7 @@ impl OfferRow {
 struct ListPage<'a> {
     site: &'a Site,
     csrf: String,
-    roles: Vec<RoleView>,
+    roles: Vec<RoleRow>,
     offers: Vec<OfferRow>,
     organizations: Vec<OrgChoice>,
     form: OpportunityForm,
@@ -114,7 +128,7 @@ async fn list_page(
     match scope {
         None => {
             for o in store.organization_opportunities(None, LISTED).await? {
-                roles.push(RoleView::of(&o, None));
+                roles.push(RoleRow::of(&o));
             }
             offers.extend(
                 store
@@ -133,7 +147,7 @@ async fn list_page(
         Some(own) => {
             for org in own {
                 for o in store.organization_opportunities(Some(*org), LISTED).await? {
-                    roles.push(RoleView::of(&o, None));
+                    roles.push(RoleRow::of(&o));
                 }
                 offers.extend(
                     store
@@ -385,4 +399,46 @@ pub(crate) async fn answer(
         Err(InterestError::NoSuchInterest) => Err(PageError::NotFound("offer")),
         Err(e) => Err(PageError::internal(e)),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OpenForm {
+    #[serde(default)]
+    open: String,
+}
+
+/// `POST /staff/volunteering/roles/{id}`: closes a role to new offers (`open=0`) or opens it
+/// again (`open=1`). Offers already made stay in the list to be answered.
+pub(crate) async fn set_open(
+    State(state): State<AppState>,
+    mut allowed: Allowed,
+    Path(id): Path<String>,
+    Form(form): Form<OpenForm>,
+) -> PageResult {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("role"))?;
+    let role = state
+        .store
+        .opportunity(id)
+        .await?
+        .ok_or(PageError::NotFound("role"))?;
+    allowed
+        .require(&state, &Action::ManageVolunteering(role.plan.organization))
+        .await?;
+    let open = match form.open.trim() {
+        "1" => true,
+        "0" => false,
+        _ => {
+            return Err(PageError::BadRequest(
+                "Say whether the role is to be closed or opened again.".into(),
+            ));
+        }
+    };
+    let role = state
+        .store
+        .set_opportunity_open(id, open, allowed.stamp.clone())
+        .await?
+        .ok_or(PageError::NotFound("role"))?;
+    state.volunteering.upsert(&role);
+    tracing::info!(role = %id, open, "volunteer role opened or closed");
+    Ok(see_other("/staff/volunteering#roles"))
 }

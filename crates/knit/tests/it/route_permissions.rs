@@ -1187,6 +1187,22 @@ fn volunteering_rows() -> Vec<Route> {
             with_form(
                 route(
                     "POST",
+                    "/staff/volunteering/roles/{id}",
+                    "/staff/volunteering/roles/{org_a_role}",
+                    PUBLIC,
+                ),
+                // Opened (again): a closed role would refuse the offers of later rows.
+                &[("open", "1")],
+            ),
+            Guard::Policy {
+                action: manage_a,
+                own_org: false,
+            },
+        ),
+        with_guard(
+            with_form(
+                route(
+                    "POST",
                     "/staff/volunteering/offers/{id}",
                     "/staff/volunteering/offers/{interest}",
                     PUBLIC,
@@ -1466,6 +1482,7 @@ async fn casework_records(
         ("{consent}", consent.id.to_string()),
         ("{referral}", referral.id.0.to_string()),
         ("{interest}", interest.id.to_string()),
+        ("{org_a_role}", role.id.to_string()),
         ("{introduction}", introduction.id.to_string()),
         ("{peer_b}", peers[2].0.to_string()),
         ("{peer_c}", peers[3].0.to_string()),

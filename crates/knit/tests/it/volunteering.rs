@@ -281,6 +281,54 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     let (_, role_page) = app.get_text(&role_path).await;
     assert!(role_page.contains("usually replies"), "{role_page}");
 
+    // Rita has the job, so Fran closes the role: it leaves the public list and takes no
+    // new offers (another food bank's staff may not close it); opened again, it is back.
+    let role_id = role_path.trim_start_matches("/volunteer/");
+    let close_path = format!("/staff/volunteering/roles/{role_id}");
+    assert_eq!(hal.submit(&close_path, &[("open", "0")]).await.status, 403);
+    let closed = fran.submit(&close_path, &[("open", "0")]).await;
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    assert!(
+        fran.get("/staff/volunteering")
+            .await
+            .body
+            .contains("Closed")
+    );
+    let (_, listed) = app.get_text("/volunteer?q=drivers").await;
+    assert!(
+        !listed.contains("Delivery driver for food parcels"),
+        "{listed}"
+    );
+    let mut sam = Browser::new(&app, "203.0.113.42");
+    let late = sam
+        .post(
+            &role_path,
+            &[
+                ("name", "Sam Late"),
+                ("contact", "sam@example.org"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert!(
+        late.status >= 400,
+        "a closed role takes no offers: {}",
+        late.body
+    );
+    assert!(
+        late.body.contains("no longer taking offers"),
+        "{}",
+        late.body
+    );
+    let reopened = fran.submit(&close_path, &[("open", "1")]).await;
+    assert_eq!(reopened.status, 303);
+    let (_, listed) = app.get_text("/volunteer?q=drivers").await;
+    assert!(listed.contains("Delivery driver for food parcels"));
+    assert_eq!(
+        fran.submit(&close_path, &[("open", "maybe")]).await.status,
+        400
+    );
+
     // Nothing Rita sent reached a log line.
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     for secret in ["Rita Marsh", "rita@example.org", "Free on Thursdays"] {
