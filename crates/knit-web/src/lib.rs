@@ -72,6 +72,8 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// The search of volunteer roles and the bounds on fetching calendar feeds.
     pub volunteering: Arc<volunteering::VolunteeringState>,
+    /// The insight pages' figures, kept for a few minutes.
+    pub insight: Arc<insight::kept::KeptFigures>,
 }
 
 /// Request bodies larger than this are refused: nothing public needs more.

@@ -12,6 +12,7 @@ pub async fn state(store: Arc<dyn Store>, site: Site) -> anyhow::Result<AppState
         engine: Arc::new(engine),
         site: Arc::new(site),
         volunteering: Arc::new(knit_web::volunteering::VolunteeringState::new()),
+        insight: Arc::default(),
     })
 }
 

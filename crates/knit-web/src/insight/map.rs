@@ -25,7 +25,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart, heat};
-use super::{Figures, area_level, last_days, may_see_exact};
+use super::kept::{MapKey, Worked};
+use super::{Figures, area_level, last_days, may_see_exact, worked_at};
 use crate::kit::{Allowed, PageError, PageResult, render};
 use crate::{AppState, Site};
 
@@ -341,7 +342,8 @@ macro_rules! map_page {
         #[template(path = $path)]
         struct $name<'a> {
             site: &'a Site,
-            f: MapFigures,
+            f: &'a MapFigures,
+            worked_at: String,
             staff: bool,
             exact: bool,
             may_see_exact: bool,
@@ -373,6 +375,27 @@ fn charts(f: &MapFigures) -> (Chart, Chart) {
     )
 }
 
+/// The map's figures as kept (`super::kept`), worked out again when stale.
+async fn kept(
+    state: &AppState,
+    casework: bool,
+    disclosure: Disclosure,
+    within_km: f64,
+) -> Result<Worked<MapFigures>, PageError> {
+    let key = MapKey {
+        casework,
+        disclosure,
+        within_km_bits: within_km.to_bits(),
+    };
+    Ok(state
+        .insight
+        .map
+        .get(key, || {
+            figures(state.store.as_ref(), casework, disclosure, within_km)
+        })
+        .await?)
+}
+
 /// `/staff/insight/map`
 pub(crate) async fn staff(
     State(state): State<AppState>,
@@ -380,12 +403,14 @@ pub(crate) async fn staff(
     Query(q): Query<MapQuery>,
 ) -> PageResult {
     let disclosure = q.figures.disclosure(&allowed);
-    let f = figures(state.store.as_ref(), true, disclosure, q.within_km()?).await?;
-    let (supply_chart, demand_chart) = charts(&f);
+    let worked = kept(&state, true, disclosure, q.within_km()?).await?;
+    let f = worked.figures.as_ref();
+    let (supply_chart, demand_chart) = charts(f);
     Ok(render(
         &MapPage {
             site: &state.site,
             f,
+            worked_at: worked_at(worked.at),
             staff: true,
             exact: disclosure == Disclosure::Exact,
             may_see_exact: may_see_exact(&allowed),
@@ -400,18 +425,14 @@ pub(crate) async fn staff(
 
 /// `/insight/map`: no casework figures, always published figures.
 pub(crate) async fn public(State(state): State<AppState>, Query(q): Query<MapQuery>) -> PageResult {
-    let f = figures(
-        state.store.as_ref(),
-        false,
-        Disclosure::Controlled,
-        q.within_km()?,
-    )
-    .await?;
-    let (supply_chart, demand_chart) = charts(&f);
+    let worked = kept(&state, false, Disclosure::Controlled, q.within_km()?).await?;
+    let f = worked.figures.as_ref();
+    let (supply_chart, demand_chart) = charts(f);
     Ok(render(
         &PublicMapPage {
             site: &state.site,
             f,
+            worked_at: worked_at(worked.at),
             staff: false,
             exact: false,
             may_see_exact: false,
@@ -495,8 +516,8 @@ pub(crate) async fn staff_csv(
     Query(q): Query<MapQuery>,
 ) -> Result<Response, PageError> {
     let disclosure = q.figures.disclosure(&allowed);
-    let f = figures(state.store.as_ref(), true, disclosure, q.within_km()?).await?;
-    Ok(csv_of(&f, true))
+    let worked = kept(&state, true, disclosure, q.within_km()?).await?;
+    Ok(csv_of(&worked.figures, true))
 }
 
 /// `/insight/map.csv`
@@ -504,31 +525,21 @@ pub(crate) async fn public_csv(
     State(state): State<AppState>,
     Query(q): Query<MapQuery>,
 ) -> Result<Response, PageError> {
-    let f = figures(
-        state.store.as_ref(),
-        false,
-        Disclosure::Controlled,
-        q.within_km()?,
-    )
-    .await?;
-    Ok(csv_of(&f, false))
+    let worked = kept(&state, false, Disclosure::Controlled, q.within_km()?).await?;
+    Ok(csv_of(&worked.figures, false))
 }
 
 /// The staff (or public) map page as HTML, with published figures: what `knit bench
 /// insight` times.
 pub(crate) async fn page_html(state: &AppState, staff: bool) -> Result<String, PageError> {
-    let f = figures(
-        state.store.as_ref(),
-        staff,
-        Disclosure::Controlled,
-        DEFAULT_WITHIN_KM,
-    )
-    .await?;
-    let (supply_chart, demand_chart) = charts(&f);
+    let worked = kept(state, staff, Disclosure::Controlled, DEFAULT_WITHIN_KM).await?;
+    let f = worked.figures.as_ref();
+    let (supply_chart, demand_chart) = charts(f);
     let html = if staff {
         MapPage {
             site: &state.site,
             f,
+            worked_at: worked_at(worked.at),
             staff,
             exact: false,
             may_see_exact: false,
@@ -542,6 +553,7 @@ pub(crate) async fn page_html(state: &AppState, staff: bool) -> Result<String, P
         PublicMapPage {
             site: &state.site,
             f,
+            worked_at: worked_at(worked.at),
             staff,
             exact: false,
             may_see_exact: false,

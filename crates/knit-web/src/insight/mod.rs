@@ -9,6 +9,7 @@ pub mod bench;
 pub(crate) mod chart;
 pub(crate) mod csv;
 pub(crate) mod impact;
+pub mod kept;
 pub(crate) mod map;
 pub(crate) mod matcher;
 pub mod misses;
@@ -57,6 +58,15 @@ impl Figures {
 /// Whether the viewer may switch to exact figures.
 pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
     decide(allowed.actor(), &Action::ViewExactFigures).is_allowed()
+}
+
+/// When kept figures were worked out, and how often they are, as the page says it.
+pub(crate) fn worked_at(at: DateTime<Utc>) -> String {
+    format!(
+        "These figures were worked out at {}, and are worked out again every {} minutes.",
+        knit_domain::opening::uk_local(at).format("%H:%M on %-d %B %Y"),
+        kept::FRESH_FOR.as_secs() / 60
+    )
 }
 
 /// The last `days` days to `now`.

@@ -18,7 +18,8 @@ use knit_store::insight::{Period, ResponseBucket};
 use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart};
-use super::{Figures, last_days, may_see_exact};
+use super::kept::Worked;
+use super::{Figures, last_days, may_see_exact, worked_at};
 use crate::kit::{Allowed, PageResult};
 use crate::{AppState, Site};
 
@@ -207,6 +208,7 @@ pub(crate) async fn figures(
 struct NetworkPage<'a> {
     site: &'a Site,
     f: &'a NetworkFigures,
+    worked_at: String,
     flows: &'a [FlowRow],
     more_flows: usize,
     exact: bool,
@@ -228,17 +230,31 @@ pub(crate) async fn show(
     Ok(Html(html).into_response())
 }
 
+/// The page's figures as kept (`super::kept`), worked out again when stale.
+async fn kept(
+    state: &AppState,
+    disclosure: Disclosure,
+) -> Result<Worked<NetworkFigures>, crate::kit::PageError> {
+    Ok(state
+        .insight
+        .network
+        .get(disclosure, || {
+            figures(
+                state.store.as_ref(),
+                last_days(Utc::now(), DAYS_SHOWN),
+                disclosure,
+            )
+        })
+        .await?)
+}
+
 async fn page(
     state: &AppState,
     disclosure: Disclosure,
     may_see_exact: bool,
 ) -> Result<String, crate::kit::PageError> {
-    let f = figures(
-        state.store.as_ref(),
-        last_days(Utc::now(), DAYS_SHOWN),
-        disclosure,
-    )
-    .await?;
+    let worked = kept(state, disclosure).await?;
+    let f = worked.figures.as_ref();
     let reasons_chart = bar_chart("reasons", "Referrals turned down, by reason", &f.reasons);
     let top: Vec<(String, Shown)> = f
         .organizations
@@ -254,7 +270,8 @@ async fn page(
     let listed = f.flows.len().min(FLOWS_LISTED);
     NetworkPage {
         site: &state.site,
-        f: &f,
+        f,
+        worked_at: worked_at(worked.at),
         flows: &f.flows[..listed],
         more_flows: f.flows.len() - listed,
         exact: disclosure == Disclosure::Exact,
@@ -275,12 +292,8 @@ pub(crate) async fn csv(
     Query(figures_wanted): Query<Figures>,
 ) -> Result<Response, crate::kit::PageError> {
     let disclosure = figures_wanted.disclosure(&allowed);
-    let f = figures(
-        state.store.as_ref(),
-        last_days(Utc::now(), DAYS_SHOWN),
-        disclosure,
-    )
-    .await?;
+    let worked = kept(&state, disclosure).await?;
+    let f = worked.figures.as_ref();
     let rows: Vec<Vec<String>> = f
         .organizations
         .iter()
@@ -320,12 +333,8 @@ pub(crate) async fn flows_csv(
     Query(figures_wanted): Query<Figures>,
 ) -> Result<Response, crate::kit::PageError> {
     let disclosure = figures_wanted.disclosure(&allowed);
-    let f = figures(
-        state.store.as_ref(),
-        last_days(Utc::now(), DAYS_SHOWN),
-        disclosure,
-    )
-    .await?;
+    let worked = kept(&state, disclosure).await?;
+    let f = worked.figures.as_ref();
     let mut rows: Vec<Vec<String>> = f
         .flows
         .iter()

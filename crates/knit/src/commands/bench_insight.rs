@@ -208,14 +208,14 @@ pub async fn fill_and_time(
         );
     }
     let state = app::state(store, app::demo_site()).await?;
-    println!("page                    median     worst      size");
+    println!("page                   database  kept: median     worst      size");
     let timings = knit_web::insight::bench::time_pages(&state, runs)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     for t in timings {
         println!(
-            "{:<22} {:>8.1?} {:>8.1?} {:>8} bytes",
-            t.page, t.median, t.worst, t.bytes
+            "{:<22} {:>8.1?} {:>14.1?} {:>9.1?} {:>9} bytes",
+            t.page, t.from_database, t.median, t.worst, t.bytes
         );
     }
     Ok(())

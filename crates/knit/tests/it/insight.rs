@@ -431,6 +431,10 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     let page = lead.get("/staff/insight/network").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("/staff/insight/network-flows.csv"));
+    assert!(
+        page.body.contains("These figures were worked out at"),
+        "kept figures say when they were worked out"
+    );
     assert!(page.body.contains("No capacity"));
     assert!(
         page.body.contains("[c]"),
