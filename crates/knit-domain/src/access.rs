@@ -179,8 +179,9 @@ pub enum Action {
     /// Post the organisation's volunteer roles and answer the people interested in them
     /// (whose names and contact details it sees).
     ManageVolunteering(OrganizationId),
-    /// List activities and hubs, and import them from a partner's calendar feed.
-    ManageActivities,
+    /// Add activities and import a partner's calendar feed for an organisation (`Some`), or
+    /// add hubs and the activities the place runs itself (`None`).
+    ManageActivities(Option<OrganizationId>),
     /// Record that a person opted in to meet a peer, propose introductions and record the
     /// answers.
     ArrangeIntroductions,
@@ -258,7 +259,7 @@ impl Action {
             Action::ViewExactFigures => ActionKind::ViewExactFigures,
             Action::ExpressInterest => ActionKind::ExpressInterest,
             Action::ManageVolunteering(_) => ActionKind::ManageVolunteering,
-            Action::ManageActivities => ActionKind::ManageActivities,
+            Action::ManageActivities(_) => ActionKind::ManageActivities,
             Action::ArrangeIntroductions => ActionKind::ArrangeIntroductions,
             Action::ApplyToFund => ActionKind::ApplyToFund,
             Action::ManageFunds => ActionKind::ManageFunds,
@@ -286,7 +287,7 @@ impl Action {
             | Action::ReferOnward(org)
             | Action::ManageVolunteering(org) => Some(*org),
             Action::InviteUser(membership) => membership.organization(),
-            Action::ManageAsset(org) => *org,
+            Action::ManageAsset(org) | Action::ManageActivities(org) => *org,
             _ => None,
         }
     }
@@ -388,7 +389,7 @@ impl Action {
             Action::ViewExactFigures,
             Action::ExpressInterest,
             Action::ManageVolunteering(org),
-            Action::ManageActivities,
+            Action::ManageActivities(Some(org)),
             Action::ArrangeIntroductions,
             Action::ApplyToFund,
             Action::ManageFunds,
@@ -463,8 +464,10 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         }
         (PartnerStaff, A::ReplyToProblemReport(org)) => OwnOrganization(*org),
         (PartnerStaff, A::WorkReferralInbox(org) | A::ReferOnward(org)) => OwnOrganization(*org),
-        (PlaceLead, A::ManageVolunteering(_) | A::ManageActivities) => Anywhere,
-        (PartnerStaff, A::ManageVolunteering(org)) => OwnOrganization(*org),
+        (PlaceLead, A::ManageVolunteering(_) | A::ManageActivities(_)) => Anywhere,
+        (PartnerStaff, A::ManageVolunteering(org) | A::ManageActivities(Some(org))) => {
+            OwnOrganization(*org)
+        }
         (Coordinator, A::ArrangeIntroductions) => Anywhere,
 
         (PartnerStaff, A::InviteUser(m)) => match m.organization() {

@@ -422,7 +422,7 @@ fn volunteering_routes() -> Vec<Route> {
     use activities::public as whats_on;
     use volunteering::{introductions, public, staff as roles, strengths};
     let manage = scoped(ActionKind::ManageVolunteering);
-    let manage_activities = staff(Action::ManageActivities);
+    let manage_activities = scoped(ActionKind::ManageActivities);
     let introduce = staff(Action::ArrangeIntroductions);
     vec![
         get("/volunteer", PUBLIC, public::browse),
@@ -467,7 +467,11 @@ fn volunteering_routes() -> Vec<Route> {
             manage_activities,
             activities::staff::import,
         ),
-        post("/staff/hubs", manage_activities, activities::staff::add_hub),
+        post(
+            "/staff/hubs",
+            staff(Action::ManageActivities(None)),
+            activities::staff::add_hub,
+        ),
         get("/staff/introductions", introduce, introductions::list),
         post("/staff/introductions", introduce, introductions::propose),
         get("/staff/introductions/{id}", introduce, introductions::show),

@@ -367,6 +367,7 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("place_lead", "view_exact_figures", Reach::Anywhere),
     ("place_lead", "manage_volunteering", Reach::Anywhere),
     ("place_lead", "manage_activities", Reach::Anywhere),
+    ("partner_staff", "manage_activities", Reach::OwnOrganization),
     (
         "partner_staff",
         "manage_volunteering",

@@ -1,13 +1,16 @@
-//! The place lead's activities page (`/staff/activities`): every activity, a form to add
-//! one (once, weekly, or monthly on the same weekday of the month or the last), a form to
-//! add a hub, and the import of a partner's iCalendar feed, fetched by the server within
-//! bounds and stored whole or not at all. Who may is `Action::ManageActivities`.
+//! The activities page (`/staff/activities`): the activities the visitor looks after, a form
+//! to add one (once, weekly, or monthly on the same weekday of the month or the last), the
+//! import of a partner's iCalendar feed, fetched by the server within bounds and stored
+//! whole or not at all, and for place leads a form to add a hub. Who may is
+//! `Action::ManageActivities`: partner staff for their own organisation's activities, place
+//! leads for every activity, the place's own and the hubs.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
+use knit_domain::access::Action;
 use knit_domain::account::OrganizationId;
 use knit_domain::activities::{ActivityForm, HubPlan, read_feed};
 use knit_store::volunteering::ActivityFilter;
@@ -62,6 +65,8 @@ struct StaffPage<'a> {
     feed: ImportForm,
     hub_form: HubForm,
     imported: String,
+    /// Whether the visitor adds hubs and the place's own activities (a place lead).
+    place_wide: bool,
     error: Option<FieldError>,
 }
 
@@ -86,25 +91,66 @@ impl Default for Typed {
     }
 }
 
+/// What the visitor looks after: every activity (`None`), or their organisations'
+/// (`Some`). Refused when neither.
+async fn reach(
+    state: &AppState,
+    allowed: &mut Allowed,
+) -> Result<Option<Vec<OrganizationId>>, PageError> {
+    if allowed.may(&Action::ManageActivities(None)) {
+        allowed
+            .require(state, &Action::ManageActivities(None))
+            .await?;
+        return Ok(None);
+    }
+    let own: Vec<OrganizationId> = allowed
+        .actor()
+        .memberships()
+        .iter()
+        .filter_map(|m| m.organization())
+        .filter(|o| allowed.may(&Action::ManageActivities(Some(*o))))
+        .collect();
+    let first = own.first().copied().unwrap_or(Action::EXAMPLE_ORGANIZATION);
+    allowed
+        .require(state, &Action::ManageActivities(Some(first)))
+        .await?;
+    Ok(Some(own))
+}
+
 async fn page(
     state: &AppState,
     allowed: &Allowed,
+    reach: &Option<Vec<OrganizationId>>,
     typed: Typed,
     error: Option<FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let activities = state
-        .store
-        .activities(ActivityFilter::default())
-        .await?
-        .into_iter()
-        .map(|a| Row {
-            id: a.id,
-            title: a.plan.title.clone(),
-            when: a.plan.when(),
-            imported: a.feed.is_some(),
-        })
-        .collect();
+    let filters: Vec<ActivityFilter> = match reach {
+        None => vec![ActivityFilter::default()],
+        Some(orgs) => orgs
+            .iter()
+            .map(|o| ActivityFilter {
+                organization: Some(*o),
+                ..ActivityFilter::default()
+            })
+            .collect(),
+    };
+    let mut activities = Vec::new();
+    for filter in filters {
+        activities.extend(
+            state
+                .store
+                .activities(filter)
+                .await?
+                .into_iter()
+                .map(|a| Row {
+                    id: a.id,
+                    title: a.plan.title.clone(),
+                    when: a.plan.when(),
+                    imported: a.feed.is_some(),
+                }),
+        );
+    }
     let hubs = state
         .store
         .hubs()
@@ -115,16 +161,30 @@ async fn page(
             name: h.plan.name,
         })
         .collect();
-    let organizations = state
-        .store
-        .organizations(0, 1_000)
-        .await?
-        .into_iter()
-        .map(|o| Choice {
-            id: o.id.to_string(),
-            name: o.name,
-        })
-        .collect();
+    let organizations = match reach {
+        None => state
+            .store
+            .organizations(0, 1_000)
+            .await?
+            .into_iter()
+            .map(|o| Choice {
+                id: o.id.to_string(),
+                name: o.name,
+            })
+            .collect(),
+        Some(orgs) => {
+            let mut own = Vec::new();
+            for org in orgs {
+                if let Some(o) = state.store.organization(org.0).await? {
+                    own.push(Choice {
+                        id: o.id.to_string(),
+                        name: o.name,
+                    });
+                }
+            }
+            own
+        }
+    };
     Ok(render(
         &StaffPage {
             site: &state.site,
@@ -136,6 +196,7 @@ async fn page(
             feed: typed.import,
             hub_form: typed.hub_form,
             imported: typed.imported,
+            place_wide: reach.is_none(),
             error,
         },
         status,
@@ -143,18 +204,31 @@ async fn page(
 }
 
 /// `/staff/activities`.
-pub(crate) async fn list(State(state): State<AppState>, allowed: Allowed) -> PageResult {
-    page(&state, &allowed, Typed::default(), None, StatusCode::OK).await
+pub(crate) async fn list(State(state): State<AppState>, mut allowed: Allowed) -> PageResult {
+    let reach = reach(&state, &mut allowed).await?;
+    page(
+        &state,
+        &allowed,
+        &reach,
+        Typed::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /staff/activities`: adds an activity.
 pub(crate) async fn add(
     State(state): State<AppState>,
-    allowed: Allowed,
+    mut allowed: Allowed,
     Form(form): Form<ActivityForm>,
 ) -> PageResult {
+    let reach = reach(&state, &mut allowed).await?;
     match form.plan() {
         Ok(plan) => {
+            allowed
+                .require(&state, &Action::ManageActivities(plan.organization))
+                .await?;
             let activity = state
                 .store
                 .add_activity(&plan, allowed.stamp.clone())
@@ -169,6 +243,7 @@ pub(crate) async fn add(
             page(
                 &state,
                 &allowed,
+                &reach,
                 typed,
                 Some(FieldError::new(e.field, e.message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -202,6 +277,7 @@ pub(crate) async fn add_hub(
             page(
                 &state,
                 &allowed,
+                &None,
                 typed,
                 Some(FieldError::new(field, e.message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -215,11 +291,21 @@ pub(crate) async fn add_hub(
 /// refuses it whole.
 pub(crate) async fn import(
     State(state): State<AppState>,
-    allowed: Allowed,
+    mut allowed: Allowed,
     Form(form): Form<ImportForm>,
 ) -> PageResult {
+    let reach = reach(&state, &mut allowed).await?;
+    let organization = match form.organization.trim() {
+        "" => Ok(None),
+        id => Uuid::parse_str(id).map(|id| Some(OrganizationId(id))),
+    };
+    if let Ok(organization) = organization {
+        allowed
+            .require(&state, &Action::ManageActivities(organization))
+            .await?;
+    }
     let again = |form: ImportForm, message: String| {
-        let (state, allowed) = (&state, &allowed);
+        let (state, allowed, reach) = (&state, &allowed, &reach);
         async move {
             let typed = Typed {
                 import: form,
@@ -228,6 +314,7 @@ pub(crate) async fn import(
             page(
                 state,
                 allowed,
+                reach,
                 typed,
                 Some(FieldError::new("url", message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -235,12 +322,8 @@ pub(crate) async fn import(
             .await
         }
     };
-    let organization = match form.organization.trim() {
-        "" => None,
-        id => match Uuid::parse_str(id) {
-            Ok(id) => Some(OrganizationId(id)),
-            Err(_) => return again(form, "Choose an organisation from the list".to_owned()).await,
-        },
+    let Ok(organization) = organization else {
+        return again(form, "Choose an organisation from the list".to_owned()).await;
     };
     let hub = match form.hub.trim() {
         "" => None,
@@ -282,5 +365,5 @@ pub(crate) async fn import(
         ),
         ..Typed::default()
     };
-    page(&state, &allowed, typed, None, StatusCode::OK).await
+    page(&state, &allowed, &reach, typed, None, StatusCode::OK).await
 }

@@ -325,3 +325,112 @@ async fn a_hub_shows_whats_on_and_feeds_are_imported_within_bounds() {
         a_hub_lists_whats_on_and_imports_a_partners_feed(backend).await;
     }
 }
+
+/// Fran, at the food bank, adds the food bank's own activities and imports its feed; she
+/// cannot add one for another organisation or for the place, nor a hub, and her page lists
+/// only the food bank's activities.
+async fn partner_staff_add_their_own_organisations_activities(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.state.volunteering.set_feed_limits(FeedLimits {
+        private_addresses: true,
+        ..FeedLimits::default()
+    });
+    let food_bank = knit::demo::staff::organization_id("foodbank");
+    let harbour = knit::demo::staff::organization_id("harbour");
+    let secret = TotpSecret::from_random_bytes([52; 20]);
+    make_user(
+        &app,
+        "Fran Baker",
+        "fran.activities@foodbank.example",
+        vec![Membership::partner_staff(food_bank)],
+        Some(&secret),
+    )
+    .await;
+    let mut fran = Browser::new(&app, "198.51.100.52");
+    fran.sign_in("fran.activities@foodbank.example", Some(&secret))
+        .await;
+
+    let page = fran.get("/staff/activities").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Your activities"));
+    assert!(!page.body.contains("Add a hub"), "hubs are the place's");
+    assert!(
+        !page.body.contains("Not said"),
+        "her activities are the food bank's"
+    );
+
+    let activity = |org: String, title: &str| {
+        [
+            ("organization", org),
+            ("title", title.to_owned()),
+            ("date", "2027-03-04".to_owned()),
+            ("starts", "13:00".to_owned()),
+            ("ends", "15:00".to_owned()),
+            ("repeat", "weekly".to_owned()),
+        ]
+    };
+    let mut add = async |org: String, title: &str| {
+        let fields = activity(org, title);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fran.submit("/staff/activities", &form).await.status
+    };
+    assert_eq!(
+        add(food_bank.to_string(), "Food bank cooking club").await,
+        303
+    );
+    assert_eq!(add(harbour.to_string(), "Harbour quiz night").await, 403);
+    assert_eq!(
+        add(String::new(), "Place-wide fair").await,
+        403,
+        "the place's own"
+    );
+    let hub = fran
+        .submit(
+            "/staff/hubs",
+            &[("name", "Fran's hub"), ("address", "2 Quay")],
+        )
+        .await;
+    assert_eq!(hub.status, 403);
+
+    // Her list holds the food bank's activities only.
+    let page = fran.get("/staff/activities").await.body;
+    assert!(page.contains("Food bank cooking club"));
+    let everyone = app
+        .store()
+        .activities(ActivityFilter::default())
+        .await
+        .unwrap();
+    let someone_elses = everyone
+        .iter()
+        .find(|a| a.plan.organization != Some(food_bank))
+        .expect("the demo has other activities");
+    assert!(!page.contains(&someone_elses.plan.title));
+
+    // She imports the food bank's feed; another organisation's is refused.
+    let partner = partner_server().await;
+    let url = format!("{partner}/good.ics");
+    let org = food_bank.to_string();
+    let imported = fran
+        .submit(
+            "/staff/activities/import",
+            &[("url", url.as_str()), ("organization", org.as_str())],
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert!(imported.body.contains("2 new activities"));
+    let other = harbour.to_string();
+    let refused = fran
+        .submit(
+            "/staff/activities/import",
+            &[("url", url.as_str()), ("organization", other.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+}
+
+#[tokio::test]
+async fn partner_staff_add_activities_for_their_own_organisation_only() {
+    for backend in backends() {
+        partner_staff_add_their_own_organisations_activities(backend).await;
+    }
+}

@@ -1109,7 +1109,7 @@ fn table() -> Vec<Route> {
 /// none of the visitors' own (0xc stands for it).
 fn volunteering_rows() -> Vec<Route> {
     let manage_a = Action::ManageVolunteering(ORG_A);
-    let activities = Action::ManageActivities;
+    let activities = Action::ManageActivities(Some(ORG_A));
     let introduce = Action::ArrangeIntroductions;
     vec![
         route("GET", "/volunteer", "/volunteer?q=driver", PUBLIC),
@@ -1214,10 +1214,17 @@ fn volunteering_rows() -> Vec<Route> {
                 own_org: false,
             },
         ),
-        route("GET", "/staff/activities", "/staff/activities", activities),
+        with_guard(
+            route("GET", "/staff/activities", "/staff/activities", PUBLIC),
+            Guard::Policy {
+                action: activities,
+                own_org: true,
+            },
+        ),
         with_form(
             route("POST", "/staff/activities", "/staff/activities", activities),
             &[
+                ("organization", "{org}"),
                 ("title", "Activity from {actor}"),
                 ("date", "2027-03-01"),
                 ("starts", "10:00"),
@@ -1232,10 +1239,15 @@ fn volunteering_rows() -> Vec<Route> {
                 "/staff/activities/import",
                 activities,
             ),
-            &[("url", "{base}/whats-on.ics")],
+            &[("organization", "{org}"), ("url", "{base}/whats-on.ics")],
         ),
         with_form(
-            route("POST", "/staff/hubs", "/staff/hubs", activities),
+            route(
+                "POST",
+                "/staff/hubs",
+                "/staff/hubs",
+                Action::ManageActivities(None),
+            ),
             &[("name", "Hub from {actor}")],
         ),
         route(
@@ -1625,6 +1637,9 @@ fn expected(route: &Route, actor: &Actor) -> Result<Answer, &'static str> {
             Action::ManageVolunteering(own.unwrap_or(ORG_A))
         }
         Action::ManageAsset(_) if own_org => Action::ManageAsset(own),
+        Action::ManageActivities(_) if own_org => {
+            Action::ManageActivities(Some(own.unwrap_or(ORG_A)))
+        }
         other => other,
     };
     Ok(match decide(actor, &action) {
