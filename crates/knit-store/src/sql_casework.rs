@@ -9,7 +9,7 @@
 #![allow(clippy::duplicate_mod)]
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -564,7 +564,8 @@ async fn stop_referrals(
     stamp: &Stamp,
 ) -> Result<u32, CaseError> {
     let mut query = format!(
-        "SELECT id FROM referrals WHERE person_id = $1 AND status IN {OPEN_REFERRAL_STATUSES}"
+        "SELECT id FROM referrals WHERE person_id = $1 AND status IN {open}",
+        open = &*OPEN_REFERRAL_STATUSES
     );
     if organization.is_some() {
         query.push_str(" AND organization_id = $2");
@@ -604,8 +605,23 @@ async fn stop_referrals(
     Ok(stopped)
 }
 
-const OPEN_REFERRAL_STATUSES: &str =
-    "('draft', 'requested', 'received', 'accepted', 'in-progress', 'on-hold')";
+/// `('a', 'b')`: the stored codes of the referral statuses `which` holds for, so that SQL
+/// asks what the domain's state machine says rather than a list of its own.
+fn statuses_where(which: fn(ReferralStatus) -> bool) -> String {
+    let codes: Vec<String> = ReferralStatus::ALL
+        .into_iter()
+        .filter(|s| which(*s))
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
+/// Referrals still open: any not in a terminal state.
+static OPEN_REFERRAL_STATUSES: LazyLock<String> =
+    LazyLock::new(|| statuses_where(|s| !s.is_terminal()));
+/// Referrals sent and not yet answered: what the chaser chases.
+static AWAITING_ANSWER: LazyLock<String> =
+    LazyLock::new(|| statuses_where(ReferralStatus::awaits_answer));
 
 impl SqlStore {
     pub(super) fn keyring(&self) -> Result<Arc<KeyRing>> {
@@ -1164,8 +1180,9 @@ impl CaseworkStore for SqlStore {
 
         let mut query = sqlx::query(AssertSqlSafe(format!(
             "SELECT person_id, COUNT(*) FROM referrals \
-             WHERE status IN {OPEN_REFERRAL_STATUSES} AND person_id IN ({people}) \
-             GROUP BY person_id"
+             WHERE status IN {open} AND person_id IN ({people}) \
+             GROUP BY person_id",
+            open = &*OPEN_REFERRAL_STATUSES
         )));
         if let Some(k) = bind_coordinator {
             query = query.bind(k);
@@ -1892,7 +1909,7 @@ impl CaseworkStore for SqlStore {
         let finished = if include_finished {
             String::new()
         } else {
-            format!(" AND status IN {OPEN_REFERRAL_STATUSES}")
+            format!(" AND status IN {}", &*OPEN_REFERRAL_STATUSES)
         };
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE organization_id = $1{finished} \
@@ -1910,11 +1927,12 @@ impl CaseworkStore for SqlStore {
         sent_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ReferralToChase>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT id, organization_id, referred_by, status, sent_at, chased FROM referrals \
-             WHERE status IN ('requested', 'received') AND sent_at < $1 \
+             WHERE status IN {awaiting} AND sent_at < $1 \
              AND (chased IS NULL OR chased <> 'escalated') ORDER BY sent_at LIMIT $2",
-        )
+            awaiting = &*AWAITING_ANSWER
+        )))
         .bind(at(sent_before))
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
@@ -1948,7 +1966,8 @@ impl CaseworkStore for SqlStore {
         };
         let row = sqlx::query(AssertSqlSafe(format!(
             "UPDATE referrals SET chased = $2 WHERE id = $1 AND {allowed_before} \
-             AND status IN ('requested', 'received') RETURNING status"
+             AND status IN {awaiting} RETURNING status",
+            awaiting = &*AWAITING_ANSWER
         )))
         .bind(key(id.0))
         .bind(code)
