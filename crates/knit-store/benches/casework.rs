@@ -119,6 +119,7 @@ async fn run(label: &str, store: &dyn Store, people: usize) {
                 from_organization: None,
                 timeline_text: "Referred".into(),
                 stamp: stamp(by),
+                consent_given: None,
             })
             .await
             .unwrap();

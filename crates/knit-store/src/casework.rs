@@ -228,7 +228,18 @@ pub struct NewReferral {
     pub from_organization: Option<OrganizationId>,
     /// What the timeline says ("Referred to Kestle Debt Advice").
     pub timeline_text: String,
+    /// Consent the person gave just now to share with the organisation, for this
+    /// referral: recorded in the referral's own transaction, so there is never a consent
+    /// without its referral or a referral refused for the want of one just given.
+    pub consent_given: Option<ConsentGiven>,
     pub stamp: Stamp,
+}
+
+/// Consent to share with a referral's organisation, given as it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentGiven {
+    pub purpose: String,
+    pub method: ConsentMethod,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -605,6 +605,36 @@ async fn stop_referrals(
     Ok(stopped)
 }
 
+/// Records a consent and its line on the person's timeline, inside `tx`.
+async fn consent_in(
+    tx: &mut Tx,
+    keys: &KeyRing,
+    id: PersonId,
+    scope: &ConsentScope,
+    method: ConsentMethod,
+    expires: Option<NaiveDate>,
+    stamp: &Stamp,
+) -> Result<Consent, CaseError> {
+    let consent = insert_consent(tx, keys, id, scope, method, expires, stamp).await?;
+    let text = match scope {
+        ConsentScope::KeepRecord => "Agreed that we keep a record".to_owned(),
+        ConsentScope::ShareWith { purpose, .. } => {
+            format!("Agreed to share with an organisation: {purpose}")
+        }
+    };
+    record_change(
+        tx,
+        keys,
+        id,
+        "consent",
+        &text,
+        ActionKind::EditPerson,
+        stamp,
+    )
+    .await?;
+    Ok(consent)
+}
+
 /// `('a', 'b')`: the stored codes of the referral statuses `which` holds for, so that SQL
 /// asks what the domain's state machine says rather than a list of its own.
 fn statuses_where(which: fn(ReferralStatus) -> bool) -> String {
@@ -1257,23 +1287,7 @@ impl CaseworkStore for SqlStore {
         let keys = self.keyring()?;
         let mut tx = begin_write(&self.writer).await?;
         lock_open_person(&mut tx, id, stamp.at).await?;
-        let consent = insert_consent(&mut tx, &keys, id, &scope, method, expires, &stamp).await?;
-        let text = match &scope {
-            ConsentScope::KeepRecord => "Agreed that we keep a record".to_owned(),
-            ConsentScope::ShareWith { purpose, .. } => {
-                format!("Agreed to share with an organisation: {purpose}")
-            }
-        };
-        record_change(
-            &mut tx,
-            &keys,
-            id,
-            "consent",
-            &text,
-            ActionKind::EditPerson,
-            &stamp,
-        )
-        .await?;
+        let consent = consent_in(&mut tx, &keys, id, &scope, method, expires, &stamp).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(consent)
     }
@@ -1740,6 +1754,26 @@ impl CaseworkStore for SqlStore {
             Err(CaseError::NotFound) => return Err(ReferralError::NotFound),
             Err(CaseError::Store(e)) => return Err(e.into()),
             Err(_) => return Err(ReferralError::CaseClosed),
+        }
+        if let Some(given) = &new.consent_given {
+            let scope = ConsentScope::ShareWith {
+                organization: new.organization,
+                purpose: given.purpose.clone(),
+            };
+            consent_in(
+                &mut tx,
+                &keys,
+                new.person,
+                &scope,
+                given.method,
+                None,
+                &new.stamp,
+            )
+            .await
+            .map_err(|e| match e {
+                CaseError::Store(e) => ReferralError::Store(e),
+                _ => ReferralError::CaseClosed,
+            })?;
         }
         let consents = consents_of(&mut tx, &keys, new.person).await?;
         if !may_share_with(&consents, new.organization, new.stamp.at) {

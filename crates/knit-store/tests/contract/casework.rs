@@ -21,8 +21,8 @@ use knit_domain::wellbeing::{Measure, Ons4Answers, Stage, SwemwbsAnswers};
 use knit_store::Store;
 use knit_store::accounts::AuditFilter;
 use knit_store::casework::{
-    CaseError, CaseloadFilter, IntakeStatus, NewCase, NewIntake, NewReferral, NewStep, Referral,
-    ReferralError, ReferralSide, Stamp, StepDetails,
+    CaseError, CaseloadFilter, ConsentGiven, IntakeStatus, NewCase, NewIntake, NewReferral,
+    NewStep, Referral, ReferralError, ReferralSide, Stamp, StepDetails,
 };
 use knit_store::sealing::KeyRing;
 use sqlx::{AssertSqlSafe, Connection, Row};
@@ -183,6 +183,7 @@ async fn refer(
             from_organization: None,
             timeline_text: "Referred to an organisation".into(),
             stamp: by(coordinator, Role::Coordinator, at),
+            consent_given: None,
         })
         .await
 }
@@ -624,6 +625,7 @@ pub async fn what_mary_said_is_sealed_at_rest_and_bound_to_its_row(db: &Db) {
             from_organization: None,
             timeline_text: "Referred to Kestle Debt Advice".into(),
             stamp: stamp(6),
+            consent_given: None,
         })
         .await
         .unwrap();
@@ -1962,7 +1964,63 @@ macro_rules! casework_stories {
     };
 }
 
+/// Consent given as a referral is sent is recorded with the referral, in its transaction:
+/// both or neither.
+pub async fn consent_given_with_a_referral_is_kept_only_with_it(db: &Db) {
+    let store = keyed(db);
+    let ravi = user();
+    let kestle = org();
+    let t0 = nine_am();
+    let mary = open_case(store, person_named("Mary Polglase"), ravi, t0).await;
+    let with_consent = |organization: OrganizationId, at: DateTime<Utc>| NewReferral {
+        person: mary,
+        service_id: Uuid::new_v4(),
+        organization,
+        shared: shared("Help with debts"),
+        parent: None,
+        from_organization: None,
+        timeline_text: "Referred to an organisation".into(),
+        consent_given: Some(ConsentGiven {
+            purpose: "debt advice".into(),
+            method: ConsentMethod::Spoken,
+        }),
+        stamp: by(ravi, Role::Coordinator, at),
+    };
+    let sent = store
+        .send_referral(with_consent(kestle, t0 + minutes(1)))
+        .await
+        .unwrap();
+    assert_eq!(sent.status, ReferralStatus::Requested);
+    let record = store.person(mary).await.unwrap().unwrap();
+    let shares: Vec<_> = record
+        .consents
+        .iter()
+        .filter(|c| matches!(&c.scope, ConsentScope::ShareWith { organization, .. } if *organization == kestle))
+        .collect();
+    assert_eq!(shares.len(), 1, "{:?}", record.consents);
+    assert!(record.timeline.iter().any(|e| e.kind == "consent"));
+
+    // Closed, the case takes no referral, and the consent offered with it is not kept.
+    store
+        .close_case(mary, &[], by(ravi, Role::Coordinator, t0 + minutes(2)))
+        .await
+        .unwrap();
+    let consents_before = store.person(mary).await.unwrap().unwrap().consents.len();
+    let refused = store
+        .send_referral(with_consent(org(), t0 + minutes(3)))
+        .await;
+    assert!(
+        matches!(refused, Err(ReferralError::CaseClosed)),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.person(mary).await.unwrap().unwrap().consents.len(),
+        consents_before
+    );
+}
+
 casework_stories!(
+    consent_given_with_a_referral_is_kept_only_with_it,
     the_queue_puts_the_urgent_first_and_a_request_is_taken_once,
     what_mary_said_is_sealed_at_rest_and_bound_to_its_row,
     a_referral_follows_the_state_machine,

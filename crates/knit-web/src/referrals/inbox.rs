@@ -15,16 +15,14 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use knit_domain::access::{Action, decide};
 use knit_domain::account::{Actor, OrganizationId};
-use knit_domain::casework::{
-    CaseStatus, ConsentMethod, ConsentScope, SharedDetails, SharedPart, may_share_with,
-};
+use knit_domain::casework::{CaseStatus, ConsentMethod, SharedDetails, SharedPart, may_share_with};
 use knit_domain::needs::NeedId;
 use knit_domain::referral::{ReferralMove, ReferralResult, ReferralStatus, RejectionReason, Side};
-use knit_store::casework::{NewReferral, Referral, ReferralError};
+use knit_store::casework::{ConsentGiven, NewReferral, Referral, ReferralError};
 use uuid::Uuid;
 
 use super::referral_error;
-use crate::casework::{case_error, contact_rules, details_of, open_record, parse_referral};
+use crate::casework::{contact_rules, details_of, open_record, parse_referral};
 use crate::directory::search::{SearchRequest, locate, search_from};
 use knit_domain::validation::MAX_FREE_TEXT;
 
@@ -260,6 +258,7 @@ pub(crate) async fn send(
         .collect();
     let agreed = !form_field(&pairs, "agreed").is_empty();
     let now = allowed.stamp.at;
+    let mut consent_given = None;
     if !may_share_with(&record.consents, organization, now) {
         if !agreed {
             let error = FieldError::new(
@@ -275,23 +274,10 @@ pub(crate) async fn send(
             p if p.is_empty() => format!("a referral to {}", service.name),
             p => p,
         };
-        let scope = ConsentScope::ShareWith {
-            organization,
+        consent_given = Some(ConsentGiven {
             purpose,
-        };
-        if let Err(e) = state
-            .store
-            .record_consent(
-                id,
-                scope,
-                ConsentMethod::Spoken,
-                None,
-                allowed.stamp.clone(),
-            )
-            .await
-        {
-            return Err(case_error(id, e));
-        }
+            method: ConsentMethod::Spoken,
+        });
     }
     let message_text = form_field(&pairs, "message");
     let new = NewReferral {
@@ -302,6 +288,7 @@ pub(crate) async fn send(
         parent: None,
         from_organization: None,
         timeline_text: format!("Referred to {}", service.name),
+        consent_given,
         stamp: allowed.stamp,
     };
     state
@@ -746,23 +733,6 @@ pub(crate) async fn refer_onward(
         ));
     }
     let organization = OrganizationId(service.organization_id);
-    let scope = ConsentScope::ShareWith {
-        organization,
-        purpose: format!("passed on to {}", service.name),
-    };
-    if let Err(e) = state
-        .store
-        .record_consent(
-            referral.person,
-            scope,
-            ConsentMethod::Spoken,
-            None,
-            allowed.stamp.clone(),
-        )
-        .await
-    {
-        return Err(case_error(referral.person, e));
-    }
     let new = NewReferral {
         person: referral.person,
         service_id: service.id,
@@ -774,6 +744,10 @@ pub(crate) async fn refer_onward(
         parent: Some(referral.id),
         from_organization: Some(referral.organization),
         timeline_text: format!("Referred on to {}", service.name),
+        consent_given: Some(ConsentGiven {
+            purpose: format!("passed on to {}", service.name),
+            method: ConsentMethod::Spoken,
+        }),
         stamp: allowed.stamp,
     };
     state

@@ -129,6 +129,7 @@ async fn refer(
             from_organization: None,
             timeline_text: "Referred".to_owned(),
             stamp: stamp(sent),
+            consent_given: None,
         })
         .await?;
     // Organisation 0 answers the next day, 1 in about three days, 2 in about a week.

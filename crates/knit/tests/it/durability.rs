@@ -301,6 +301,7 @@ pub(crate) async fn caseload(store: &dyn Store, count: usize) -> Caseload {
                 from_organization: None,
                 timeline_text: "Referred to an organisation".into(),
                 stamp: stamp(),
+                consent_given: None,
             })
             .await
             .unwrap();

@@ -220,6 +220,7 @@ async fn seed_casework(app: &TestApp, coordinator: UserId) -> Vec<PersonId> {
                 from_organization: None,
                 timeline_text: "Referred".to_owned(),
                 stamp: stamp(sent),
+                consent_given: None,
             })
             .await
             .unwrap();

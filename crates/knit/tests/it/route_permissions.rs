@@ -1425,6 +1425,7 @@ async fn casework_records(
             from_organization: None,
             timeline_text: "Referred".to_owned(),
             stamp: stamp(),
+            consent_given: None,
         })
         .await
         .unwrap();
