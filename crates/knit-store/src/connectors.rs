@@ -300,13 +300,23 @@ pub trait ConnectorStore: Send + Sync {
     /// when no connector has this code.
     async fn count_postcard_visit(&self, code: &ConnectorCode, day: NaiveDate) -> Result<bool>;
 
-    /// Keeps an anonymous conversation; returns its id.
+    /// Keeps an anonymous conversation, logged by the connector `stamp` names, with its
+    /// audit event; returns its id.
     async fn log_conversation(
         &self,
-        connector: UserId,
         conversation: &Conversation,
-        at: DateTime<Utc>,
+        stamp: &crate::casework::Stamp,
     ) -> Result<Uuid>;
+
+    /// A connector passes a person to the coordinators: the request joins their queue and
+    /// the conversation is kept as a hand-off, in one transaction with the audit events of
+    /// both, so there is never one without the other. Returns the request and the
+    /// conversation's id.
+    async fn hand_off(
+        &self,
+        intake: crate::casework::NewIntake,
+        conversation: &Conversation,
+    ) -> Result<(crate::casework::Intake, Uuid)>;
 
     /// The figures for the whole place (`None`) or one connector, as of `today`.
     async fn connector_figures(

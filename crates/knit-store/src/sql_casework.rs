@@ -132,7 +132,12 @@ fn side_code(side: Option<Side>) -> &'static str {
 }
 
 /// The audit event for a change made with `stamp`.
-fn audit_event(stamp: &Stamp, action: ActionKind, object_type: &str, id: Uuid) -> NewAuditEvent {
+pub(super) fn audit_event(
+    stamp: &Stamp,
+    action: ActionKind,
+    object_type: &str,
+    id: Uuid,
+) -> NewAuditEvent {
     NewAuditEvent {
         at: stamp.at,
         actor: stamp.by,
@@ -605,6 +610,45 @@ async fn stop_referrals(
     Ok(stopped)
 }
 
+/// Puts a request in the coordinators' queue, with its audit event, inside `tx`.
+pub(super) async fn insert_intake(tx: &mut Tx, keys: &KeyRing, new: NewIntake) -> Result<Intake> {
+    let id = Uuid::now_v7();
+    let sealed = seal(
+        keys,
+        &new.details,
+        &context("intakes", &id.to_string(), None),
+    )?;
+    sqlx::query(
+        "INSERT INTO intakes (id, source, priority, status, sealed, created_at, created_by) \
+             VALUES ($1, $2, $3, 'waiting', $4, $5, $6)",
+    )
+    .bind(key(id))
+    .bind(new.source.code())
+    .bind(new.priority.code())
+    .bind(sealed)
+    .bind(at(new.stamp.at))
+    .bind(new.stamp.by.map(|u| key(u.0)))
+    .execute(&mut **tx)
+    .await?;
+    let action = match new.source {
+        IntakeSource::CallBack => ActionKind::RequestCallBack,
+        IntakeSource::Professional => ActionKind::ReferAsProfessional,
+        IntakeSource::Connector => ActionKind::HandOffToCoordinator,
+        IntakeSource::Coordinator => ActionKind::TriageIntakes,
+    };
+    append_audit_in(tx, audit_event(&new.stamp, action, "intake", id)).await?;
+    Ok(Intake {
+        id: IntakeId(id),
+        source: new.source,
+        priority: new.priority,
+        status: IntakeStatus::Waiting,
+        details: Some(new.details),
+        created_at: new.stamp.at.trunc_micros(),
+        created_by: new.stamp.by,
+        person: None,
+    })
+}
+
 /// Records a consent and its line on the person's timeline, inside `tx`.
 async fn consent_in(
     tx: &mut Tx,
@@ -786,43 +830,10 @@ impl CaseworkStore for SqlStore {
 
     async fn create_intake(&self, new: NewIntake) -> Result<Intake> {
         let keys = self.keyring()?;
-        let id = Uuid::now_v7();
-        let sealed = seal(
-            &keys,
-            &new.details,
-            &context("intakes", &id.to_string(), None),
-        )?;
         let mut tx = begin_write(&self.writer).await?;
-        sqlx::query(
-            "INSERT INTO intakes (id, source, priority, status, sealed, created_at, created_by) \
-             VALUES ($1, $2, $3, 'waiting', $4, $5, $6)",
-        )
-        .bind(key(id))
-        .bind(new.source.code())
-        .bind(new.priority.code())
-        .bind(sealed)
-        .bind(at(new.stamp.at))
-        .bind(new.stamp.by.map(|u| key(u.0)))
-        .execute(&mut *tx)
-        .await?;
-        let action = match new.source {
-            IntakeSource::CallBack => ActionKind::RequestCallBack,
-            IntakeSource::Professional => ActionKind::ReferAsProfessional,
-            IntakeSource::Connector => ActionKind::HandOffToCoordinator,
-            IntakeSource::Coordinator => ActionKind::TriageIntakes,
-        };
-        append_audit_in(&mut tx, audit_event(&new.stamp, action, "intake", id)).await?;
+        let intake = insert_intake(&mut tx, &keys, new).await?;
         tx.commit().await?;
-        Ok(Intake {
-            id: IntakeId(id),
-            source: new.source,
-            priority: new.priority,
-            status: IntakeStatus::Waiting,
-            details: Some(new.details),
-            created_at: new.stamp.at.trunc_micros(),
-            created_by: new.stamp.by,
-            person: None,
-        })
+        Ok(intake)
     }
 
     async fn intake(&self, id: IntakeId) -> Result<Option<Intake>> {

@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use knit_domain::access::ActionKind;
 use knit_domain::account::{Email, UserId};
 use knit_domain::connector::{ConnectorCode, Conversation, SignUp, active_since};
 use knit_domain::needs::NeedId;
@@ -20,12 +21,15 @@ use sqlx::{AssertSqlSafe, Database, QueryBuilder};
 use uuid::Uuid;
 
 use super::sql_accounts::{
-    Columns, DbRow, at, corrupt, is_foreign_key_violation, is_unique_violation, locking,
+    Columns, DbRow, append_audit_in, at, corrupt, is_foreign_key_violation, is_unique_violation,
+    locking,
 };
+use super::sql_casework::{audit_event, insert_intake};
 use super::sql_store::SqlStore;
 use super::{DB, begin_read, begin_write, key};
 use crate::Result;
 use crate::accounts::{JobState, NewJob};
+use crate::casework::{Intake, NewIntake, Stamp};
 use crate::connectors::{
     AttendanceError, Booking, BookingError, BookingMail, BookingNotice, BookingRef, Cancellation,
     Cancelled, ConnectorFigures, ConnectorRecord, ConnectorStore, EnrolError, MailFor, NewBooking,
@@ -33,6 +37,7 @@ use crate::connectors::{
 };
 
 type Conn = <DB as Database>::Connection;
+type Tx = sqlx::Transaction<'static, DB>;
 
 const SESSION_COLUMNS: &str = "s.id, s.title, s.kind, s.starts_at, s.ends_at, s.place, \
      s.online_link, s.capacity, s.trainer, \
@@ -591,52 +596,25 @@ impl ConnectorStore for SqlStore {
         Ok(counted.rows_affected() > 0)
     }
 
-    async fn log_conversation(
-        &self,
-        connector: UserId,
-        conversation: &Conversation,
-        now: DateTime<Utc>,
-    ) -> Result<Uuid> {
-        let id = Uuid::now_v7();
-        let done: Vec<&str> = conversation.done.iter().map(|d| d.code()).collect();
-        let offers = conversation
-            .done
-            .iter()
-            .filter(|d| d.is_offer_of_help())
-            .count();
-        let handed_off = conversation
-            .done
-            .contains(&knit_domain::connector::WhatWasDone::PassedToCoordinator);
+    async fn log_conversation(&self, conversation: &Conversation, stamp: &Stamp) -> Result<Uuid> {
         let mut tx = begin_write(&self.writer).await?;
-        sqlx::query(
-            "INSERT INTO connector_conversations (id, connector_id, on_date, area, done, offers, \
-             handed_off, service_id, logged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(key(id))
-        .bind(key(connector.0))
-        .bind(conversation.on)
-        .bind(conversation.area.as_str())
-        .bind(done.join(","))
-        .bind(offers as i64)
-        .bind(handed_off)
-        .bind(conversation.service.map(key))
-        .bind(at(now))
-        .execute(&mut *tx)
-        .await?;
-        for need in &conversation.needs {
-            sqlx::query(
-                "INSERT INTO connector_conversation_needs (conversation_id, need, connector_id, \
-                 month) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(key(id))
-            .bind(need.as_str())
-            .bind(key(connector.0))
-            .bind(month_of(conversation.on))
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = insert_conversation(&mut tx, conversation, stamp).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn hand_off(
+        &self,
+        intake: NewIntake,
+        conversation: &Conversation,
+    ) -> Result<(Intake, Uuid)> {
+        let keys = self.keyring()?;
+        let stamp = intake.stamp.clone();
+        let mut tx = begin_write(&self.writer).await?;
+        let intake = insert_intake(&mut tx, &keys, intake).await?;
+        let id = insert_conversation(&mut tx, conversation, &stamp).await?;
+        tx.commit().await?;
+        Ok((intake, id))
     }
 
     async fn connector_figures(
@@ -713,4 +691,59 @@ impl ConnectorStore for SqlStore {
         tx.commit().await?;
         Ok(figures)
     }
+}
+
+/// Keeps an anonymous conversation, the needs heard in it and its audit event, inside `tx`.
+async fn insert_conversation(
+    tx: &mut Tx,
+    conversation: &Conversation,
+    stamp: &Stamp,
+) -> Result<Uuid> {
+    let connector = stamp
+        .by
+        .ok_or_else(|| corrupt("a conversation without its connector"))?;
+    let now = stamp.at;
+    let id = Uuid::now_v7();
+    let done: Vec<&str> = conversation.done.iter().map(|d| d.code()).collect();
+    let offers = conversation
+        .done
+        .iter()
+        .filter(|d| d.is_offer_of_help())
+        .count();
+    let handed_off = conversation
+        .done
+        .contains(&knit_domain::connector::WhatWasDone::PassedToCoordinator);
+    sqlx::query(
+        "INSERT INTO connector_conversations (id, connector_id, on_date, area, done, offers, \
+             handed_off, service_id, logged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(key(id))
+    .bind(key(connector.0))
+    .bind(conversation.on)
+    .bind(conversation.area.as_str())
+    .bind(done.join(","))
+    .bind(offers as i64)
+    .bind(handed_off)
+    .bind(conversation.service.map(key))
+    .bind(at(now))
+    .execute(&mut **tx)
+    .await?;
+    for need in &conversation.needs {
+        sqlx::query(
+            "INSERT INTO connector_conversation_needs (conversation_id, need, connector_id, \
+                 month) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(key(id))
+        .bind(need.as_str())
+        .bind(key(connector.0))
+        .bind(month_of(conversation.on))
+        .execute(&mut **tx)
+        .await?;
+    }
+    append_audit_in(
+        tx,
+        audit_event(stamp, ActionKind::LogConversation, "conversation", id),
+    )
+    .await?;
+    Ok(id)
 }

@@ -416,6 +416,16 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
 }
 
+/// A connector's own stamp on what they log, on the Monday.
+fn connector_stamp(connector: UserId) -> knit_store::casework::Stamp {
+    knit_store::casework::Stamp {
+        by: Some(connector),
+        role: Some(knit_domain::account::Role::Connector),
+        at: monday(),
+        address: None,
+    }
+}
+
 fn conversation(on: NaiveDate, needs: &[&str], done: &[&str]) -> Conversation {
     let needs: Vec<String> = needs.iter().map(|s| s.to_string()).collect();
     let done: Vec<String> = done.iter().map(|s| s.to_string()).collect();
@@ -515,33 +525,30 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
 
     store
         .log_conversation(
-            sam,
             &conversation(day(3), &["food", "debt"], &["listened", "gave_postcard"]),
-            monday(),
+            &connector_stamp(sam),
         )
         .await
         .unwrap();
     store
         .log_conversation(
-            sam,
             &conversation(
                 day(4),
                 &["food"],
                 &["pointed_to_service", "passed_to_coordinator"],
             ),
-            monday(),
+            &connector_stamp(sam),
         )
         .await
         .unwrap();
     store
         .log_conversation(
-            lou,
             &conversation(
                 NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
                 &["loneliness"],
                 &["listened"],
             ),
-            monday(),
+            &connector_stamp(lou),
         )
         .await
         .unwrap();
@@ -661,4 +668,65 @@ connector_stories!(
     eight_people_racing_for_the_last_seat_do_not_all_get_it,
     bookings_and_cancellations_in_any_order_keep_the_waiting_list_fair,
     connectors_log_conversations_hand_out_postcards_and_the_figures_add_up,
+    a_hand_off_queues_the_person_and_logs_the_conversation_together,
 );
+
+/// A connector's hand-off is one transaction: the person joins the coordinators' queue and
+/// the conversation is counted as a hand-off, each with its audit event.
+async fn a_hand_off_queues_the_person_and_logs_the_conversation_together(db: &Db) {
+    use knit_domain::access::ActionKind;
+    use knit_domain::account::Role;
+    use knit_domain::casework::{IntakeDetails, IntakeSource, Priority};
+    use knit_store::accounts::AuditFilter;
+    use knit_store::casework::{NewIntake, Stamp};
+
+    let store = db.store();
+    store.use_keys(Arc::new(knit_store::sealing::KeyRing::generate()));
+    let sam = user(store, "Sam").await;
+    let talk = conversation(day(3), &["debt"], &["listened", "passed_to_coordinator"]);
+    let (intake, conversation_id) = store
+        .hand_off(
+            NewIntake {
+                source: IntakeSource::Connector,
+                priority: Priority::Soon,
+                details: IntakeDetails {
+                    name: "Mary Polglase".into(),
+                    phone: "07700 900111".into(),
+                    what_is_going_on: "Bailiffs at the door".into(),
+                    consent_given: true,
+                    ..IntakeDetails::default()
+                },
+                stamp: Stamp {
+                    by: Some(sam),
+                    role: Some(Role::Connector),
+                    at: monday(),
+                    address: Some("192.0.2.30".into()),
+                },
+            },
+            &talk,
+        )
+        .await
+        .unwrap();
+    let queue = store.waiting_intakes(10).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].id, intake.id);
+    assert_eq!(queue[0].created_by, Some(sam));
+    let figures = store.connector_figures(Some(sam), day(4)).await.unwrap();
+    assert_eq!((figures.conversations, figures.hand_offs), (1, 1));
+    let events = store
+        .audit_events(0, 10, &AuditFilter::default())
+        .await
+        .unwrap();
+    let kinds: Vec<(String, Option<String>)> = events
+        .iter()
+        .map(|e| (e.action.clone(), e.object_id.clone()))
+        .collect();
+    assert!(kinds.contains(&(
+        ActionKind::HandOffToCoordinator.code().to_owned(),
+        Some(intake.id.0.to_string())
+    )));
+    assert!(kinds.contains(&(
+        ActionKind::LogConversation.code().to_owned(),
+        Some(conversation_id.to_string())
+    )));
+}

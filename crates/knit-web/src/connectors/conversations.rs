@@ -11,9 +11,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use knit_domain::access::{Action, decide};
 use knit_domain::account::Role;
-use knit_domain::audit::NewAuditEvent;
 use knit_domain::casework::{
     IntakeDetails, IntakeSource, MAX_FREE_TEXT, Priority, SafeContact, check_intake,
 };
@@ -270,7 +268,6 @@ pub(crate) async fn log(
     body: axum::body::Bytes,
 ) -> PageResult {
     let now = Utc::now();
-    let action = Action::LogConversation;
     let Some(form) = ConversationForm::read(&body) else {
         return Err(PageError::Forged);
     };
@@ -314,52 +311,18 @@ pub(crate) async fn log(
         Ok(c) => c,
         Err(e) => return Ok(again(vec![], FieldError::new(e.field(), e))),
     };
-    Ok(
-        match state
-            .store
-            .log_conversation(signed_in.user.id, &conversation, now)
-            .await
-        {
-            Ok(id) => {
-                audit(
-                    &state,
-                    &signed_in,
-                    &action,
-                    "conversation",
-                    id,
-                    &address,
-                    now,
-                )
-                .await;
-                Redirect::to("/staff/conversations?saved").into_response()
-            }
-            Err(e) => return Err(PageError::internal(e)),
-        },
-    )
-}
-
-async fn audit(
-    state: &AppState,
-    signed_in: &SignedIn,
-    action: &Action,
-    object_type: &str,
-    id: Uuid,
-    address: &str,
-    now: DateTime<Utc>,
-) {
-    let decision = decide(&signed_in.actor, action);
-    let new = NewAuditEvent::for_decision(
-        &signed_in.actor,
-        action,
-        &decision,
-        object_type,
-        Some(id.to_string()),
-        Some(address.to_owned()),
-        now,
-    );
-    if let Err(e) = state.store.append_audit(new).await {
-        tracing::error!(error = %e, "audit event not written");
-    }
+    let stamp = Stamp {
+        by: Some(signed_in.user.id),
+        role: Some(Role::Connector),
+        at: now,
+        address: Some(address),
+    };
+    state
+        .store
+        .log_conversation(&conversation, &stamp)
+        .await
+        .map_err(PageError::internal)?;
+    Ok(Redirect::to("/staff/conversations?saved").into_response())
 }
 
 // --- passing a person to a coordinator ---
@@ -482,8 +445,8 @@ pub(crate) async fn hand_off_form(
 }
 
 /// `POST /staff/hand-off`: with the person's consent, puts them in the coordinators' queue
-/// (checked by `casework::check_intake`, as every request is; the store audits it) and logs
-/// the conversation as a hand-off. The connector goes back to their phone page: nothing they
+/// (checked by `casework::check_intake`, as every request is) and logs the conversation as
+/// a hand-off, in one store transaction that audits both. The connector goes back to their phone page: nothing they
 /// wrote is shown to them again, and no page of theirs can read it.
 pub(crate) async fn hand_off(
     State(state): State<AppState>,
@@ -529,29 +492,10 @@ pub(crate) async fn hand_off(
             address: Some(address.clone()),
         },
     };
-    if let Err(e) = state.store.create_intake(intake).await {
-        return Err(PageError::internal(e));
-    }
-    Ok(
-        match state
-            .store
-            .log_conversation(signed_in.user.id, &conversation, now)
-            .await
-        {
-            Ok(id) => {
-                audit(
-                    &state,
-                    &signed_in,
-                    &Action::LogConversation,
-                    "conversation",
-                    id,
-                    &address,
-                    now,
-                )
-                .await;
-                Redirect::to("/staff/conversations?handed-off").into_response()
-            }
-            Err(e) => return Err(PageError::internal(e)),
-        },
-    )
+    state
+        .store
+        .hand_off(intake, &conversation)
+        .await
+        .map_err(PageError::internal)?;
+    Ok(Redirect::to("/staff/conversations?handed-off").into_response())
 }

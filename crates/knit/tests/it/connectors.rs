@@ -552,7 +552,10 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         .filter(|e| e.action == "log_conversation" && e.object_type == "conversation")
         .collect();
     assert_eq!(logged.len(), 3, "each conversation is audited");
-    assert!(logged.iter().all(|e| e.outcome == Outcome::Allowed));
+    assert!(
+        logged.iter().all(|e| e.outcome == Outcome::Succeeded),
+        "each written with its conversation"
+    );
     // Priya's reading of the register, which names people, is in the log; so is each change.
     let training: Vec<_> = events
         .iter()
