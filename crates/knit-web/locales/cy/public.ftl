@@ -440,3 +440,285 @@ postcard-unknown-text = Mae'r cod ar gerdyn post yn 6 llythyren a rhif. Gallwch 
 training-kind-connector = Hyfforddiant Cysylltydd Lleol
 training-kind-refresher = Sesiwn gloywi Cysylltydd Lleol
 training-kind-joint = Hyfforddiant ar y cyd ar draws asiantaethau
+
+## Gwirfoddoli
+
+volunteer-title = Gwirfoddoli
+volunteer-heading = Gwirfoddoli yn agos atoch chi
+volunteer-lead = Grwpiau lleol a fyddai wrth eu bodd yn cael eich help. Dywedwch fod gennych chi ddiddordeb a bydd y grŵp yn cysylltu: does dim angen cyfrif.
+volunteer-what = Beth hoffech chi ei wneud?
+volunteer-what-hint = Er enghraifft: gyrru, garddio, cyfeillio, coginio
+distance = Pellter
+any-distance = Unrhyw bellter
+within-km = O fewn { $km } km
+volunteer-show-only = Dangos dim ond rolau
+volunteer-for-new = Addas i rywun sy'n newydd i wirfoddoli
+volunteer-for-recovering = Addas i rywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-no-dbs = Dim angen gwiriad DBS
+volunteer-find = Dod o hyd i rolau
+volunteer-roles =
+    { $count ->
+        [zero] Dim rolau
+        [one] 1 rôl
+        [two] 2 rôl
+        [few] 3 rôl
+        [many] 6 rôl
+       *[other] { $count } rôl
+    }
+volunteer-none = Does dim rolau'n cyfateb. Rhowch gynnig ar lai o eiriau neu bellter mwy, neu
+volunteer-become-connector = dewch yn Gysylltydd Lleol
+volunteer-checks = Gwiriadau: { $checks }
+volunteer-checks-none = Dim
+volunteer-good-new = Da i rywun newydd
+volunteer-good-recovering = Da i rywun sy'n gwella
+whats-on-this-week = Beth sy'n digwydd yr wythnos hon
+volunteer-skills = Sgiliau sy'n help
+volunteer-checks-needed = Gwiriadau sydd eu hangen
+volunteer-access = Mynediad
+volunteer-good-for = Da i
+volunteer-good-for-both = rywun sy'n newydd i wirfoddoli, a rhywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-good-for-new = rywun sy'n newydd i wirfoddoli
+volunteer-good-for-recovering = rywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-good-for-anyone = unrhyw un sydd â'r amser
+volunteer-interested = Mae gen i ddiddordeb
+volunteer-interested-lead = Gadewch eich enw a ffordd o gysylltu â chi. Dim ond { $organisation } sy'n eu gweld, i gysylltu â chi am y rôl hon. Os nad ydyn nhw wedi ateb o fewn 3 diwrnod gwaith, rydym yn eu hatgoffa.
+volunteer-your-name = Eich enw
+volunteer-contact = Cyfeiriad e-bost neu rif ffôn
+volunteer-message = Unrhyw beth y dylen nhw ei wybod (dewisol)
+volunteer-message-hint = Pryd rydych chi'n rhydd, neu beth hoffech chi ei wneud.
+volunteer-consent = Caiff { $organisation } gysylltu â mi am y rôl hon
+volunteer-send = Anfon
+volunteer-closed = Nid yw'r rôl hon yn derbyn cynigion mwyach.
+volunteer-all-roles = Pob rôl wirfoddoli
+volunteer-thank-you = Diolch
+volunteer-offered = Diolch am gynnig helpu
+volunteer-passed-on = Rydym wedi anfon eich cynnig at { $organisation } ar gyfer y rôl “{ $role }”.
+volunteer-will-be-in-touch = Byddan nhw'n cysylltu â chi
+volunteer-chased = Os nad ydyn nhw wedi ateb o fewn 3 diwrnod gwaith, rydym yn eu hatgoffa; ar ôl 5, mae'r bobl sy'n rhedeg { $site } yn mynd ar ei ôl.
+volunteer-other-roles = Gweld rolau eraill
+volunteer-replies =
+    { $count ->
+        [zero] fel arfer yn ateb yr un diwrnod
+        [one] fel arfer yn ateb mewn 1 diwrnod gwaith
+        [two] fel arfer yn ateb mewn 2 ddiwrnod gwaith
+        [few] fel arfer yn ateb mewn 3 diwrnod gwaith
+        [many] fel arfer yn ateb mewn 6 diwrnod gwaith
+       *[other] fel arfer yn ateb mewn { $count } diwrnod gwaith
+    }
+
+## Beth mae'r tudalennau gwirfoddoli yn ei ddweud
+
+volunteer-too-long = Defnyddiwch lai o eiriau, llai na 200 o nodau
+choose-distance = Dewiswch bellter o'r rhestr
+volunteer-no-such = Dim rôl wirfoddoli o'r fath
+volunteer-no-such-text = Ni allem ddod o hyd i'r rôl honno. Efallai ei bod wedi'i llenwi neu wedi'i thynnu i lawr.
+volunteer-see-roles = Gweld rolau gwirfoddoli
+volunteer-filled = Mae'r rôl hon wedi'i llenwi
+volunteer-filled-text = Nid yw'r sefydliad yn derbyn cynigion ar gyfer y rôl hon mwyach. Efallai y bydd rolau eraill yn addas i chi.
+volunteer-too-many = Mae gennym sawl cynnig o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen.
+offer-no-name = Rhowch eich enw
+offer-name-too-long = Cadwch eich enw yn llai na { $max } o nodau
+offer-no-contact = Rhowch gyfeiriad e-bost neu rif ffôn
+offer-contact-too-long = Cadwch y cyfeiriad e-bost neu'r rhif ffôn yn llai na { $max } o nodau
+offer-bad-contact = Rhowch gyfeiriad e-bost fel enw@example.org, neu rif ffôn
+offer-message-too-long = Cadwch eich neges yn llai na { $max } o nodau
+offer-no-consent = Ticiwch y blwch er mwyn i'r sefydliad gael cysylltu â chi am y rôl hon
+
+## Gwiriadau i wirfoddolwyr (only in Welsh: the English words come from the domain)
+
+check-dbs = Gwiriad DBS
+check-references = Geirda
+check-driving_licence = Trwydded yrru
+check-induction = Hyfforddiant cynefino
+
+## Beth sy'n digwydd
+
+whats-on-title = Beth sy'n digwydd
+whats-on-lead = Grwpiau, clybiau a sesiynau galw heibio yn { $area }. Mae croeso i bawb oni bai ei fod yn dweud fel arall.
+whats-on-add-calendar = Ychwanegu popeth at eich calendr
+nothing-listed = Dim byd wedi'i restru.
+whats-on-hubs = Hybiau cymunedol
+whats-on-every-activity = Pob gweithgaredd
+whats-on-none = Does dim gweithgareddau wedi'u rhestru eto.
+whats-on-everywhere = Beth sy'n digwydd ym mhobman
+activity-next = Nesaf
+activity-at = Yn
+activity-add-calendar = Ychwanegu at eich calendr
+activity-today = Heddiw, { $date }
+time-range = { $from } i { $to }
+hub-add-calendar = Ychwanegu gweithgareddau'r hyb hwn at eich calendr
+hub-this-week = Yr wythnos hon
+hub-everything = Popeth sydd yma
+activity-no-such = Dim gweithgaredd o'r fath
+activity-no-such-text = Ni allem ddod o hyd i'r gweithgaredd hwnnw. Efallai ei fod wedi dod i ben neu wedi'i dynnu i lawr.
+hub-no-such = Dim hyb o'r fath
+hub-no-such-text = Ni allem ddod o hyd i'r hyb hwnnw. Efallai ei fod wedi cau neu wedi'i dynnu i lawr.
+see-whats-on = Gweld beth sy'n digwydd
+
+## Pryd mae gweithgaredd yn digwydd (only in Welsh: the English words come from the domain)
+
+repeat-weekly = Bob { $days }
+repeat-and = a
+repeat-monthly-1 = Y dydd { $day } cyntaf o bob mis
+repeat-monthly-2 = Yr ail ddydd { $day } o bob mis
+repeat-monthly-3 = Y trydydd dydd { $day } o bob mis
+repeat-monthly-4 = Y pedwerydd dydd { $day } o bob mis
+repeat-monthly-5 = Y pumed dydd { $day } o bob mis
+repeat-monthly--1 = Y dydd { $day } olaf o bob mis
+repeat-monthly--2 = Y dydd { $day } olaf ond un o bob mis
+
+## Grwpiau cymunedol
+
+group-who-for = I bwy mae e
+group-first-meeting = y cyfarfod cyntaf { $when }
+group-helps-with = Yn helpu gyda
+group-members = Aelodau
+group-get-in-touch = Cysylltu
+group-listing = Ei gofnod yn y cyfeiriadur
+group-start = Dechrau grŵp
+group-start-lead = Eisiau cwrdd â phobl, rhannu diddordeb neu helpu eraill? Dywedwch wrthym am eich syniad. Bydd cydlynydd yn eich ffonio neu'n anfon e-bost i'ch helpu i ddod o hyd i le i gwrdd, a phobl i ymuno. Does dim angen cyfrif arnoch chi.
+group-contact = Rhif ffôn neu gyfeiriad e-bost
+group-idea = Rwyf eisiau dechrau grŵp ar gyfer…
+group-who-for-optional = I bwy mae e (dewisol)
+group-send-idea = Anfon fy syniad
+group-already-running = Grwpiau sy'n rhedeg yn barod
+group-too-many = Mae gennym sawl syniad o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen.
+group-idea-thanks = Diolch: mae eich syniad gennym
+group-idea-thanks-text = Bydd cydlynydd yn cysylltu i'ch helpu i ddechrau eich grŵp: dod o hyd i le i gwrdd, a phobl i ymuno.
+group-see-spaces = Gweld lleoedd lle gallech chi gwrdd
+group-no-such = Dim grŵp o'r fath
+group-no-such-text = Ni allem ddod o hyd i'r grŵp hwnnw. Efallai nad yw wedi'i restru eto.
+group-no-name = Rhowch eich enw
+group-name-too-long = Rhaid i'ch enw fod yn 100 nod neu lai
+group-no-contact = Rhowch rif ffôn neu gyfeiriad e-bost, er mwyn i gydlynydd allu cysylltu â chi
+group-no-idea = Dywedwch wrthym am y grŵp sydd gennych mewn golwg
+group-too-long = Rhaid i'r testun fod yn { $max } nod neu lai
+
+## Nodiadau lle mewn grŵp (only in Welsh: the English words come from the domain)
+
+group-capacity-full-needs-volunteers = Rydym yn llawn ar hyn o bryd, ond mae angen gwirfoddolwyr arnom.
+group-capacity-full = Rydym yn llawn ar hyn o bryd: gofynnwch am gael ymuno â'r rhestr aros.
+group-capacity-needs-volunteers = Mae angen gwirfoddolwyr arnom: mae croeso i aelodau newydd hefyd.
+
+## Lleoedd, cerbydau a help i'w benthyg
+
+asset-title = Lleoedd, cerbydau a help i'w benthyg
+asset-lead = Neuaddau ac ystafelloedd, bysiau mini, offer a chynigion pobl o'u hamser y gallwch ofyn am gael eu defnyddio. Does dim angen cyfrif ar neb.
+asset-what-you-need = Beth sydd ei angen arnoch chi
+asset-anything = Unrhyw beth
+asset-at-least = Ar gyfer o leiaf hyn o bobl
+asset-free-to-use = Am ddim i'w ddefnyddio
+asset-step-free = Heb risiau ac yn hygyrch
+asset-free-at = Ar gael ar amser penodol (dewisol)
+asset-date = Dyddiad
+asset-from = O
+asset-to = I
+asset-show = Dangos
+asset-found =
+    { $count ->
+        [zero] Dim wedi'u canfod
+        [one] 1 wedi'i ganfod
+        [two] 2 wedi'u canfod
+        [few] 3 wedi'u canfod
+        [many] 6 wedi'u canfod
+       *[other] { $count } wedi'u canfod
+    }
+asset-none = Does dim byd yn cyfateb. Rhowch gynnig ar lai o hidlwyr.
+asset-holds-count = Lle i { $count }
+asset-seats-count = { $count } sedd
+asset-accessible = Hygyrch
+asset-start-group = Eisiau dechrau grŵp? Dywedwch wrthym am eich syniad
+asset-what-it-is = Beth yw e
+asset-holds = Capasiti
+asset-people =
+    { $count ->
+        [zero] 0 o bobl
+        [one] 1 person
+        [two] 2 berson
+        [few] 3 pherson
+        [many] 6 pherson
+       *[other] { $count } o bobl
+    }
+asset-accessible-yes = Ydy: mynediad heb risiau
+asset-accessible-no = Nid heb risiau, neu ddim yn hysbys
+asset-facilities = Cyfleusterau
+asset-price = Pris
+asset-price-per-hour = { $price } yr awr
+asset-hire-terms = Telerau llogi
+asset-seats = Seddi
+asset-not-given = Heb ei nodi
+asset-wheelchair-places = Lleoedd i gadeiriau olwyn
+asset-who-may-drive = Pwy gaiff yrru
+asset-ask-owner = Gofynnwch i'r perchennog
+asset-drivers-trained = Gyrwyr wedi'u hyfforddi
+asset-drivers-trained-yes = Oes: mae gyrwyr y perchennog wedi'u hyfforddi
+asset-drivers-trained-no = Nac oes: dewch â gyrrwr sydd â hawl i'w yrru
+asset-when-used = Pryd y gellir ei ddefnyddio
+asset-ask-owner-line = Gofynnwch i'r perchennog.
+asset-free-heading = Ar gael yn y pythefnos nesaf
+asset-no-free = Dim amseroedd rhydd yn y pythefnos nesaf.
+asset-calendar = Ei archebion fel calendr
+asset-ask = Gofyn am gael ei ddefnyddio
+asset-ask-lead = Mae'r perchennog yn ateb dros y ffôn neu drwy e-bost. Rydym yn defnyddio eich manylion ar gyfer y cais hwn yn unig.
+asset-phone = Rhif ffôn
+asset-phone-hint = Rhif ffôn neu gyfeiriad e-bost, er mwyn i'r perchennog allu eich ateb.
+asset-email = Cyfeiriad e-bost (dewisol)
+asset-purpose = Beth yw ei ddiben
+asset-people-label = Faint o bobl
+asset-like = Fel { $time }
+asset-how-often = Pa mor aml
+asset-once = Unwaith yn unig
+asset-weekly = Bob wythnos
+asset-fortnightly = Bob pythefnos
+asset-count = Sawl gwaith i gyd (os yw'n ailadrodd)
+asset-send = Anfon y cais
+asset-all = Pob lle, cerbyd a help
+asset-request-sent = Cais wedi'i anfon
+asset-request-sent-heading = Mae eich cais wedi'i anfon
+asset-owner-will-answer = Bydd perchennog { $asset } yn cysylltu â chi.
+asset-owner-will-answer-emailed = Bydd perchennog { $asset } yn cysylltu â chi, ac rydym wedi anfon copi atoch drwy e-bost.
+asset-you-asked = Fe ofynnoch chi am:
+asset-back = Yn ôl i leoedd, cerbydau a help
+
+## Beth mae'r tudalennau asedau yn ei ddweud
+
+asset-bad-capacity = Rhowch nifer y bobl fel rhif cyfan
+asset-bad-date = Rhowch y dyddiad fel 2026-12-03
+asset-bad-times = Rhowch amser dechrau ac amser gorffen fel 18:00 a 21:00
+asset-no-such = Dim ased o'r fath
+asset-no-such-text = Ni allem ddod o hyd i'r lle, y cerbyd na'r cynnig hwnnw. Efallai ei fod wedi'i dynnu i lawr.
+asset-not-found = Ni allem ddod o hyd i'r lle, y cerbyd na'r cynnig hwnnw.
+asset-browse = Pori lleoedd a mwy
+asset-no-such-booking = Dim archeb o'r fath
+asset-no-such-booking-text = Ni allem ddod o hyd i'r archeb honno, neu nid yw wedi'i chymeradwyo.
+asset-too-many = Mae gennym sawl cais o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen, neu gofynnwch i'r perchennog yn uniongyrchol.
+asset-slot-nth = Yr amser rhif { $number } y gofynnoch amdano: { $problem }
+asset-slot-sorry = Mae'n ddrwg gennym, { $problem }
+asset-no-contact = Rhowch rif ffôn neu gyfeiriad e-bost, er mwyn i'r perchennog allu eich ateb
+asset-bad-phone = Rhowch rif ffôn fel 01632 960 001
+asset-bad-email = Rhowch gyfeiriad e-bost fel enw@example.org
+asset-no-purpose = Dywedwch beth yw ei ddiben
+asset-purpose-too-long = Rhaid i'r diben fod yn { $max } nod neu lai
+asset-bad-people = Rhowch faint o bobl, fel rhif
+asset-too-many-people = Mae hynny'n fwy o bobl nag sydd lle iddyn nhw ({ $count })
+asset-bad-from = Rhowch yr amser dechrau fel 18:00
+asset-bad-to = Rhowch yr amser gorffen fel 21:00
+asset-bad-repeat = Dewiswch pa mor aml: unwaith, bob wythnos neu bob pythefnos
+asset-bad-count = Rhowch sawl gwaith, o 1 i { $max }
+slot-backwards = rhaid i'r amser gorffen fod ar ôl yr amser dechrau
+slot-in-past = mae'r amser hwnnw wedi mynd heibio: dewiswch amser sydd i ddod
+slot-outside-availability = nid yw ar gael bryd hynny: dewiswch amser o fewn ei oriau
+slot-overlaps = mae wedi'i archebu'n barod am ran o'r amser hwnnw: dewiswch amser arall
+
+## Mathau o ased (only in Welsh: the English words come from the domain)
+
+asset-kind-space = Lle
+asset-kind-vehicle = Cerbyd
+asset-kind-equipment = Offer
+asset-kind-offer = Cynnig
+
+## Pryd mae ased ar gael (only in Welsh: the English words come from the domain)
+
+availability-weekly = Bob { $day }, { $times }
+availability-closed = Ddim ar gael ar { $date }
+availability-only = Ar { $date } yn unig, { $times }

@@ -245,6 +245,30 @@ pub fn month_name(date: chrono::NaiveDate) -> String {
     )
 }
 
+/// A weekday's name in the current language ("Tuesday", "Dydd Mawrth").
+pub fn day_name(day: chrono::Weekday) -> String {
+    let code = day.to_string().to_lowercase();
+    let english = chrono::NaiveDate::from_isoywd_opt(2026, 10, day)
+        .map(|d| d.format("%A").to_string())
+        .unwrap_or_default();
+    domain_words("day", &code, &english)
+}
+
+/// A date without its year in the current language ("Tuesday 3 December").
+pub fn long_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {} {}", weekday_name(date), date.day(), month_name(date))
+}
+
+/// "10:00 to 12:00" in the current language.
+pub fn time_range(from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
+    t2(
+        "time-range",
+        &("from", &from.to_string()),
+        &("to", &to.to_string()),
+    )
+}
+
 /// The `lang` attribute of the page.
 pub fn page_tag() -> &'static str {
     current().tag()

@@ -15,8 +15,13 @@ use crate::directory::search::SearchError;
 
 /// Ids only the Welsh catalogue holds: their English is the domain's own words (the needs
 /// taxonomy, the ways in, the days), so English states them once, where they are defined.
-const WELSH_ONLY_PREFIXES: [&str; 8] = [
+const WELSH_ONLY_PREFIXES: [&str; 13] = [
     "training-kind-",
+    "asset-kind-",
+    "availability-",
+    "group-capacity-",
+    "repeat-",
+    "check-",
     "need-",
     "domain-",
     "way-in-",
@@ -28,26 +33,14 @@ const WELSH_ONLY_PREFIXES: [&str; 8] = [
 
 /// Public templates not yet in the catalogue: each one here is English on the Welsh site.
 /// The features that landed with the Welsh catalogue are still to be translated.
-const NOT_YET_IN_WELSH: [&str; 19] = [
-    "activities/activity.html",
-    "activities/hub.html",
-    "activities/whats_on.html",
-    "assets/asset.html",
-    "assets/asset_facts.html",
-    "assets/browse.html",
-    "assets/requested.html",
+const NOT_YET_IN_WELSH: [&str; 7] = [
     "fund/apply.html",
     "fund/monitoring.html",
     "fund/rounds.html",
     "fund/status.html",
-    "groups/group.html",
-    "groups/start.html",
     "insight/figures_switch.html",
     "insight/map_body.html",
     "insight/public_map.html",
-    "volunteering/browse.html",
-    "volunteering/offered.html",
-    "volunteering/role.html",
 ];
 
 fn ids(catalogue: &str) -> BTreeSet<String> {
@@ -109,6 +102,16 @@ fn every_word_the_domain_states_in_english_has_welsh() {
         knit_domain::training::TrainingKind::ALL
             .iter()
             .map(|k| format!("training-kind-{}", k.code())),
+    );
+    wanted.extend(
+        knit_domain::assets::AssetKind::ALL
+            .iter()
+            .map(|k| format!("asset-kind-{}", k.code())),
+    );
+    wanted.extend(
+        knit_domain::volunteering::Check::ALL
+            .iter()
+            .map(|c| format!("check-{}", c.code())),
     );
     wanted.extend(
         SearchError::examples()
