@@ -171,6 +171,7 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
             "What's on this week",
         ),
         ("/start-a-group", "Dechrau grŵp", "Start a group"),
+        ("/fund", "Cronfa leol", "Local fund"),
         (
             "/assets",
             "Lleoedd, cerbydau a help i'w benthyg",

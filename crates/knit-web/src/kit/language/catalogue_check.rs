@@ -15,8 +15,12 @@ use crate::directory::search::SearchError;
 
 /// Ids only the Welsh catalogue holds: their English is the domain's own words (the needs
 /// taxonomy, the ways in, the days), so English states them once, where they are defined.
-const WELSH_ONLY_PREFIXES: [&str; 13] = [
+const WELSH_ONLY_PREFIXES: [&str; 17] = [
     "training-kind-",
+    "applicant-kind-",
+    "application-status-",
+    "fund-question-",
+    "fund-problem-",
     "asset-kind-",
     "availability-",
     "group-capacity-",
@@ -33,11 +37,7 @@ const WELSH_ONLY_PREFIXES: [&str; 13] = [
 
 /// Public templates not yet in the catalogue: each one here is English on the Welsh site.
 /// The features that landed with the Welsh catalogue are still to be translated.
-const NOT_YET_IN_WELSH: [&str; 7] = [
-    "fund/apply.html",
-    "fund/monitoring.html",
-    "fund/rounds.html",
-    "fund/status.html",
+const NOT_YET_IN_WELSH: [&str; 3] = [
     "insight/figures_switch.html",
     "insight/map_body.html",
     "insight/public_map.html",
@@ -103,6 +103,17 @@ fn every_word_the_domain_states_in_english_has_welsh() {
             .iter()
             .map(|k| format!("training-kind-{}", k.code())),
     );
+    wanted.extend(
+        knit_domain::fund::ApplicantKind::ALL
+            .iter()
+            .map(|k| format!("applicant-kind-{}", k.code())),
+    );
+    for q in knit_domain::fund::QUESTIONS {
+        wanted.push(format!("fund-question-{}", q.key));
+        if !q.hint.is_empty() {
+            wanted.push(format!("fund-question-hint-{}", q.key));
+        }
+    }
     wanted.extend(
         knit_domain::assets::AssetKind::ALL
             .iter()
