@@ -829,3 +829,67 @@ fund-problem-monitoring-empty = Dywedwch wrthym yn fyr beth ddigwyddodd
 fund-problem-monitoring-too-long = Mae'r testun hwnnw'n rhy hir; cadwch ef yn llai na { $max } o nodau
 fund-problem-monitoring-not-a-number = Rhowch faint o bobl gymerodd ran, fel rhif
 fund-problem-monitoring-already-sent = Mae adroddiad y dyfarniad hwn wedi'i anfon yn barod; diolch
+
+## Pwy sy'n gwneud beth ble
+
+insight-public-title = Pwy sy'n gwneud beth ble
+insight-staff-title = Map asiantaethau
+insight-lead = Beth mae'r lle yn ei gynnig, yn ôl angen ac yn ôl { $level }, o'i gymharu â'r hyn y gofynnodd pobl amdano dros y flwyddyn ddiwethaf.
+insight-lead-public = Does dim ffigurau o waith achos yn y fersiwn gyhoeddus hon.
+insight-lead-counted = Mae gwasanaethau'n cael eu cyfrif o'r cyfeiriadur cyhoeddus; mae ffigurau am bobl yn cael eu cyhoeddi gyda niferoedd bach wedi'u cuddio.
+insight-worked-at = Cafodd y ffigurau hyn eu cyfrifo am { $when }, ac maen nhw'n cael eu cyfrifo eto bob { $minutes } munud.
+insight-worked-at-when = { $time } ar { $date }
+insight-within = Pellter sy'n cyfrif yn agos at ardal (km)
+insight-download = Lawrlwytho ffigurau'r map (CSV)
+insight-offers = Beth mae'r lle yn ei gynnig
+insight-table-scrolls = Tabl { $number }, yn sgrolio i'r ochr ar sgriniau bach
+insight-offers-caption = Gwasanaethau, sefydliadau ac oriau ar agor yr wythnos, yn ôl angen
+insight-need = Angen
+insight-services = Gwasanaethau
+insight-organisations = Sefydliadau
+insight-hours = Oriau ar agor yr wythnos
+insight-no-services = Does dim gwasanaethau wedi'u rhestru eto.
+insight-by-need-and-area = Gwasanaethau yn ôl angen ac ardal
+insight-heat-lead = Tabl gwres: po dywyllaf y gell, y mwyaf o wasanaethau sy'n diwallu'r angen yn yr ardal. Mae pob cell yn rhoi'r nifer.
+insight-heat-caption = Gwasanaethau yn ôl angen ({ $needs } angen) ac yn ôl { $level } ({ $areas } ardal)
+insight-asked = Beth ofynnodd pobl amdano
+insight-asked-caption = Anghenion y gofynnodd pobl amdanyn nhw, yn ôl ble clywson ni amdanyn nhw
+insight-searches-nothing = Chwiliadau na ddaeth o hyd i ddim
+insight-raised-conversations = Wedi'u codi yn sgyrsiau cysylltwyr
+insight-raised-casework = Wedi'u codi mewn gwaith achos
+insight-refusals = Atgyfeiriadau a wrthodwyd oherwydd diffyg capasiti
+insight-all = Y cyfan
+insight-nothing-asked = Does neb wedi gofyn am ddim eto.
+insight-all-needs = Pob angen
+insight-gaps = Bylchau
+insight-gaps-lead = Anghenion y gofynnodd pobl amdanyn nhw heb wasanaeth o fewn { $km } km i ganol ardal: { $count }
+insight-first-listed = , y { $count } cyntaf wedi'u rhestru
+insight-gaps-caption = Bylchau: anghenion heb wasanaeth yn agos at ardal
+insight-area = Ardal
+insight-overlaps = Gorgyffwrdd
+insight-overlaps-lead = Anghenion sy'n cael eu diwallu gan sawl sefydliad yn yr un ardal: { $count }
+insight-most-listed = , y { $count } gyda'r nifer mwyaf o sefydliadau wedi'u rhestru
+insight-overlaps-not-waste = Nid gwastraff yw gorgyffwrdd bob amser; dyma lle mae'n werth gwneud cysylltiadau.
+insight-overlaps-caption = Gorgyffwrdd: sefydliadau sy'n diwallu'r un angen yn yr un ardal
+insight-how-many = Faint
+insight-misses-lead = Geiriau chwiliadau na ddaeth o hyd i ddim, gyda'r ardal y chwiliwyd yn agos ati, dros y deuddeg mis diwethaf. Dim ond geiriau y chwiliwyd amdanyn nhw'n ddigon aml i'w cyhoeddi sy'n cael eu rhestru, felly does dim a deipiwyd gan un person yn ymddangos yma.
+insight-misses-none = Dim un yn ddigon aml i'w restru.
+insight-misses-caption = Chwiliadau na ddaeth o hyd i ddim, yn ôl geiriau ac ardal
+insight-words = Geiriau
+insight-searches = Chwiliadau
+insight-anywhere = Unrhyw le
+insight-level-district = ardal cod post
+insight-level-sector = sector cod post
+insight-services-by-need = Gwasanaethau yn ôl angen
+insight-needs-asked = Anghenion y gofynnodd pobl amdanyn nhw
+insight-bad-distance = Rhaid i'r pellter fod yn nifer o gilometrau rhwng 0.5 a 100.
+chart-nothing = { $title }: dim byd i'w ddangos eto.
+chart-summary = { $title }: { $count } bar; y rhai mwyaf yw { $top }. Mae'r tabl wrth ymyl y siart yn rhoi pob ffigur.
+figures-seeing-exact = Rydych chi'n gweld ffigurau union. Peidiwch â'u rhannu y tu allan i dîm y lle.
+figures-show-published = Dangos y ffigurau cyhoeddedig
+figures-show-exact = Dangos y ffigurau union
+figures-leads-only = (arweinwyr lle yn unig; peidiwch â'u rhannu y tu allan i dîm y lle)
+
+## Ffigurau (only in Welsh: the English words come from the domain)
+
+figures-key = [c]: nifer bach, wedi'i guddio fel na ellir adnabod neb. Mae ffigurau eraill wedi'u talgrynnu i'r 5 agosaf.

@@ -544,7 +544,12 @@ fn availability_words(availability: &Availability) -> Vec<String> {
         .weekly
         .iter()
         .map(|w| {
-            let day = language::day_name(w.day).to_lowercase();
+            let name = language::day_name(w.day);
+            let mut chars = name.chars();
+            let day = chars
+                .next()
+                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default();
             let times = times(&w.from, &w.to);
             language::domain_words_with(
                 "availability",

@@ -205,6 +205,18 @@ pub fn need_label(need: &knit_domain::Need) -> String {
     domain_words("need", need.id.as_str(), need.label)
 }
 
+/// A need's name in the current language, from its English name (figures kept for every
+/// language hold the English).
+pub fn need_words(english: &str) -> String {
+    match knit_domain::needs::NEEDS
+        .iter()
+        .find(|n| n.label == english)
+    {
+        Some(need) => need_label(need),
+        None => english.to_owned(),
+    }
+}
+
 /// A domain of needs ("Money and food") in the current language.
 pub fn domain_label(domain: knit_domain::needs::NeedDomain) -> String {
     domain_words("domain", domain.id(), domain.label())

@@ -173,6 +173,11 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
         ("/start-a-group", "Dechrau grŵp", "Start a group"),
         ("/fund", "Cronfa leol", "Local fund"),
         (
+            "/insight/map",
+            "Pwy sy'n gwneud beth ble",
+            "Who does what where",
+        ),
+        (
             "/assets",
             "Lleoedd, cerbydau a help i'w benthyg",
             "Spaces, vehicles and help to borrow",
