@@ -208,6 +208,27 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
     let assets = gwen.get("/assets?capacity=lots").await;
     assert_eq!(assets.status, 422);
     assert!(assets.text().contains("Rhowch nifer y bobl fel rhif cyfan"));
+    let roles = gwen.get("/volunteer").await.body;
+    let at = roles.find("href=\"/volunteer/").expect("a role") + 6;
+    let role = roles[at..].split('"').next().unwrap().to_owned();
+    let page = gwen.get(&role).await;
+    assert!(
+        page.text().contains("Mae gen i ddiddordeb"),
+        "{}",
+        page.body
+    );
+    assert!(!page.text().contains("I'm interested"));
+    let refused = gwen
+        .post(&role, &[("name", "Gwen"), ("contact", "gwen@example.org")])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("Ticiwch y blwch er mwyn i'r sefydliad gael cysylltu â chi"),
+        "{}",
+        refused.body
+    );
     let roles = gwen.get("/volunteer?within=900").await;
     assert_eq!(roles.status, 400);
     assert!(roles.text().contains("Dewiswch bellter o'r rhestr"));

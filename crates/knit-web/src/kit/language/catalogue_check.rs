@@ -135,6 +135,64 @@ fn every_word_the_domain_states_in_english_has_welsh() {
     );
 }
 
+#[test]
+fn every_welsh_only_word_the_pages_put_together_has_welsh() {
+    let welsh = ids(WELSH_CATALOGUE);
+    let mut wanted: Vec<String> = ["1", "2", "3", "4", "5", "-1", "-2"]
+        .iter()
+        .map(|n| format!("repeat-monthly-{n}"))
+        .collect();
+    let codes: [(&str, &[&str]); 6] = [
+        ("repeat", &["weekly", "and"]),
+        (
+            "group-capacity",
+            &["full", "full-needs-volunteers", "needs-volunteers"],
+        ),
+        ("availability", &["weekly", "closed", "only"]),
+        (
+            "application-status",
+            &["draft", "submitted", "awarded", "declined"],
+        ),
+        (
+            "fund-problem",
+            &[
+                "deadline",
+                "outside-band",
+                "not-an-amount",
+                "zero",
+                "too-large",
+                "no-amount",
+                "unanswered",
+                "no-name",
+                "no-contact",
+                "no-group-name",
+                "kind-not-accepted",
+                "no-kind",
+                "too-long",
+                "sort-code",
+                "account-number",
+                "email",
+                "monitoring-empty",
+                "monitoring-too-long",
+                "monitoring-not-a-number",
+                "monitoring-already-sent",
+            ],
+        ),
+        ("figures", &["key"]),
+    ];
+    for (prefix, codes) in codes {
+        wanted.extend(codes.iter().map(|c| format!("{prefix}-{c}")));
+    }
+    for status in ["draft", "submitted", "awarded", "declined"] {
+        assert!(
+            knit_domain::fund::ApplicationStatus::from_code(status).is_some(),
+            "{status} is a status"
+        );
+    }
+    let missing: Vec<_> = wanted.iter().filter(|id| !welsh.contains(*id)).collect();
+    assert!(missing.is_empty(), "no Welsh for {missing:?}");
+}
+
 fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a source folder") {
         let path = entry.expect("a folder entry").path();
