@@ -440,3 +440,456 @@ postcard-unknown-text = Mae'r cod ar gerdyn post yn 6 llythyren a rhif. Gallwch 
 training-kind-connector = Hyfforddiant Cysylltydd Lleol
 training-kind-refresher = Sesiwn gloywi Cysylltydd Lleol
 training-kind-joint = Hyfforddiant ar y cyd ar draws asiantaethau
+
+## Gwirfoddoli
+
+volunteer-title = Gwirfoddoli
+volunteer-heading = Gwirfoddoli yn agos atoch chi
+volunteer-lead = Grwpiau lleol a fyddai wrth eu bodd yn cael eich help. Dywedwch fod gennych chi ddiddordeb a bydd y grŵp yn cysylltu: does dim angen cyfrif.
+volunteer-what = Beth hoffech chi ei wneud?
+volunteer-what-hint = Er enghraifft: gyrru, garddio, cyfeillio, coginio
+distance = Pellter
+any-distance = Unrhyw bellter
+within-km = O fewn { $km } km
+volunteer-show-only = Dangos dim ond rolau
+volunteer-for-new = Addas i rywun sy'n newydd i wirfoddoli
+volunteer-for-recovering = Addas i rywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-no-dbs = Dim angen gwiriad DBS
+volunteer-find = Dod o hyd i rolau
+volunteer-roles =
+    { $count ->
+        [zero] Dim rolau
+        [one] 1 rôl
+        [two] 2 rôl
+        [few] 3 rôl
+        [many] 6 rôl
+       *[other] { $count } rôl
+    }
+volunteer-none = Does dim rolau'n cyfateb. Rhowch gynnig ar lai o eiriau neu bellter mwy, neu
+volunteer-become-connector = dewch yn Gysylltydd Lleol
+volunteer-checks = Gwiriadau: { $checks }
+volunteer-checks-none = Dim
+volunteer-good-new = Da i rywun newydd
+volunteer-good-recovering = Da i rywun sy'n gwella
+whats-on-this-week = Beth sy'n digwydd yr wythnos hon
+volunteer-skills = Sgiliau sy'n help
+volunteer-checks-needed = Gwiriadau sydd eu hangen
+volunteer-access = Mynediad
+volunteer-good-for = Da i
+volunteer-good-for-both = rywun sy'n newydd i wirfoddoli, a rhywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-good-for-new = rywun sy'n newydd i wirfoddoli
+volunteer-good-for-recovering = rywun sy'n gwella neu'n dod yn ôl ar ei draed
+volunteer-good-for-anyone = unrhyw un sydd â'r amser
+volunteer-interested = Mae gen i ddiddordeb
+volunteer-interested-lead = Gadewch eich enw a ffordd o gysylltu â chi. Dim ond { $organisation } sy'n eu gweld, i gysylltu â chi am y rôl hon. Os nad ydyn nhw wedi ateb o fewn 3 diwrnod gwaith, rydym yn eu hatgoffa.
+volunteer-your-name = Eich enw
+volunteer-contact = Cyfeiriad e-bost neu rif ffôn
+volunteer-message = Unrhyw beth y dylen nhw ei wybod (dewisol)
+volunteer-message-hint = Pryd rydych chi'n rhydd, neu beth hoffech chi ei wneud.
+volunteer-consent = Caiff { $organisation } gysylltu â mi am y rôl hon
+volunteer-send = Anfon
+volunteer-closed = Nid yw'r rôl hon yn derbyn cynigion mwyach.
+volunteer-all-roles = Pob rôl wirfoddoli
+volunteer-thank-you = Diolch
+volunteer-offered = Diolch am gynnig helpu
+volunteer-passed-on = Rydym wedi anfon eich cynnig at { $organisation } ar gyfer y rôl “{ $role }”.
+volunteer-will-be-in-touch = Byddan nhw'n cysylltu â chi
+volunteer-chased = Os nad ydyn nhw wedi ateb o fewn 3 diwrnod gwaith, rydym yn eu hatgoffa; ar ôl 5, mae'r bobl sy'n rhedeg { $site } yn mynd ar ei ôl.
+volunteer-other-roles = Gweld rolau eraill
+volunteer-replies =
+    { $count ->
+        [zero] fel arfer yn ateb yr un diwrnod
+        [one] fel arfer yn ateb mewn 1 diwrnod gwaith
+        [two] fel arfer yn ateb mewn 2 ddiwrnod gwaith
+        [few] fel arfer yn ateb mewn 3 diwrnod gwaith
+        [many] fel arfer yn ateb mewn 6 diwrnod gwaith
+       *[other] fel arfer yn ateb mewn { $count } diwrnod gwaith
+    }
+
+## Beth mae'r tudalennau gwirfoddoli yn ei ddweud
+
+volunteer-too-long = Defnyddiwch lai o eiriau, llai na 200 o nodau
+choose-distance = Dewiswch bellter o'r rhestr
+volunteer-no-such = Dim rôl wirfoddoli o'r fath
+volunteer-no-such-text = Ni allem ddod o hyd i'r rôl honno. Efallai ei bod wedi'i llenwi neu wedi'i thynnu i lawr.
+volunteer-see-roles = Gweld rolau gwirfoddoli
+volunteer-filled = Mae'r rôl hon wedi'i llenwi
+volunteer-filled-text = Nid yw'r sefydliad yn derbyn cynigion ar gyfer y rôl hon mwyach. Efallai y bydd rolau eraill yn addas i chi.
+volunteer-too-many = Mae gennym sawl cynnig o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen.
+offer-no-name = Rhowch eich enw
+offer-name-too-long = Cadwch eich enw yn llai na { $max } o nodau
+offer-no-contact = Rhowch gyfeiriad e-bost neu rif ffôn
+offer-contact-too-long = Cadwch y cyfeiriad e-bost neu'r rhif ffôn yn llai na { $max } o nodau
+offer-bad-contact = Rhowch gyfeiriad e-bost fel enw@example.org, neu rif ffôn
+offer-message-too-long = Cadwch eich neges yn llai na { $max } o nodau
+offer-no-consent = Ticiwch y blwch er mwyn i'r sefydliad gael cysylltu â chi am y rôl hon
+
+## Gwiriadau i wirfoddolwyr (only in Welsh: the English words come from the domain)
+
+check-dbs = Gwiriad DBS
+check-references = Geirda
+check-driving_licence = Trwydded yrru
+check-induction = Hyfforddiant cynefino
+
+## Beth sy'n digwydd
+
+whats-on-title = Beth sy'n digwydd
+whats-on-lead = Grwpiau, clybiau a sesiynau galw heibio yn { $area }. Mae croeso i bawb oni bai ei fod yn dweud fel arall.
+whats-on-add-calendar = Ychwanegu popeth at eich calendr
+nothing-listed = Dim byd wedi'i restru.
+whats-on-hubs = Hybiau cymunedol
+whats-on-every-activity = Pob gweithgaredd
+whats-on-none = Does dim gweithgareddau wedi'u rhestru eto.
+whats-on-everywhere = Beth sy'n digwydd ym mhobman
+activity-next = Nesaf
+activity-at = Yn
+activity-add-calendar = Ychwanegu at eich calendr
+activity-today = Heddiw, { $date }
+time-range = { $from } i { $to }
+hub-add-calendar = Ychwanegu gweithgareddau'r hyb hwn at eich calendr
+hub-this-week = Yr wythnos hon
+hub-everything = Popeth sydd yma
+activity-no-such = Dim gweithgaredd o'r fath
+activity-no-such-text = Ni allem ddod o hyd i'r gweithgaredd hwnnw. Efallai ei fod wedi dod i ben neu wedi'i dynnu i lawr.
+hub-no-such = Dim hyb o'r fath
+hub-no-such-text = Ni allem ddod o hyd i'r hyb hwnnw. Efallai ei fod wedi cau neu wedi'i dynnu i lawr.
+see-whats-on = Gweld beth sy'n digwydd
+
+## Pryd mae gweithgaredd yn digwydd (only in Welsh: the English words come from the domain)
+
+repeat-weekly = Bob { $days }
+repeat-and = a
+repeat-monthly-1 = Y dydd { $day } cyntaf o bob mis
+repeat-monthly-2 = Yr ail ddydd { $day } o bob mis
+repeat-monthly-3 = Y trydydd dydd { $day } o bob mis
+repeat-monthly-4 = Y pedwerydd dydd { $day } o bob mis
+repeat-monthly-5 = Y pumed dydd { $day } o bob mis
+repeat-monthly--1 = Y dydd { $day } olaf o bob mis
+repeat-monthly--2 = Y dydd { $day } olaf ond un o bob mis
+
+## Grwpiau cymunedol
+
+group-who-for = I bwy mae e
+group-first-meeting = y cyfarfod cyntaf { $when }
+group-helps-with = Yn helpu gyda
+group-members = Aelodau
+group-get-in-touch = Cysylltu
+group-listing = Ei gofnod yn y cyfeiriadur
+group-start = Dechrau grŵp
+group-start-lead = Eisiau cwrdd â phobl, rhannu diddordeb neu helpu eraill? Dywedwch wrthym am eich syniad. Bydd cydlynydd yn eich ffonio neu'n anfon e-bost i'ch helpu i ddod o hyd i le i gwrdd, a phobl i ymuno. Does dim angen cyfrif arnoch chi.
+group-contact = Rhif ffôn neu gyfeiriad e-bost
+group-idea = Rwyf eisiau dechrau grŵp ar gyfer…
+group-who-for-optional = I bwy mae e (dewisol)
+group-send-idea = Anfon fy syniad
+group-already-running = Grwpiau sy'n rhedeg yn barod
+group-too-many = Mae gennym sawl syniad o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen.
+group-idea-thanks = Diolch: mae eich syniad gennym
+group-idea-thanks-text = Bydd cydlynydd yn cysylltu i'ch helpu i ddechrau eich grŵp: dod o hyd i le i gwrdd, a phobl i ymuno.
+group-see-spaces = Gweld lleoedd lle gallech chi gwrdd
+group-no-such = Dim grŵp o'r fath
+group-no-such-text = Ni allem ddod o hyd i'r grŵp hwnnw. Efallai nad yw wedi'i restru eto.
+group-no-name = Rhowch eich enw
+group-name-too-long = Rhaid i'ch enw fod yn 100 nod neu lai
+group-no-contact = Rhowch rif ffôn neu gyfeiriad e-bost, er mwyn i gydlynydd allu cysylltu â chi
+group-no-idea = Dywedwch wrthym am y grŵp sydd gennych mewn golwg
+group-too-long = Rhaid i'r testun fod yn { $max } nod neu lai
+
+## Nodiadau lle mewn grŵp (only in Welsh: the English words come from the domain)
+
+group-capacity-full-needs-volunteers = Rydym yn llawn ar hyn o bryd, ond mae angen gwirfoddolwyr arnom.
+group-capacity-full = Rydym yn llawn ar hyn o bryd: gofynnwch am gael ymuno â'r rhestr aros.
+group-capacity-needs-volunteers = Mae angen gwirfoddolwyr arnom: mae croeso i aelodau newydd hefyd.
+
+## Lleoedd, cerbydau a help i'w benthyg
+
+asset-title = Lleoedd, cerbydau a help i'w benthyg
+asset-lead = Neuaddau ac ystafelloedd, bysiau mini, offer a chynigion pobl o'u hamser y gallwch ofyn am gael eu defnyddio. Does dim angen cyfrif ar neb.
+asset-what-you-need = Beth sydd ei angen arnoch chi
+asset-anything = Unrhyw beth
+asset-at-least = Ar gyfer o leiaf hyn o bobl
+asset-free-to-use = Am ddim i'w ddefnyddio
+asset-step-free = Heb risiau ac yn hygyrch
+asset-free-at = Ar gael ar amser penodol (dewisol)
+asset-date = Dyddiad
+asset-from = O
+asset-to = I
+asset-show = Dangos
+asset-found =
+    { $count ->
+        [zero] Dim wedi'u canfod
+        [one] 1 wedi'i ganfod
+        [two] 2 wedi'u canfod
+        [few] 3 wedi'u canfod
+        [many] 6 wedi'u canfod
+       *[other] { $count } wedi'u canfod
+    }
+asset-none = Does dim byd yn cyfateb. Rhowch gynnig ar lai o hidlwyr.
+asset-holds-count = Lle i { $count }
+asset-seats-count = { $count } sedd
+asset-accessible = Hygyrch
+asset-start-group = Eisiau dechrau grŵp? Dywedwch wrthym am eich syniad
+asset-what-it-is = Beth yw e
+asset-holds = Capasiti
+asset-people =
+    { $count ->
+        [zero] 0 o bobl
+        [one] 1 person
+        [two] 2 berson
+        [few] 3 pherson
+        [many] 6 pherson
+       *[other] { $count } o bobl
+    }
+asset-accessible-yes = Ydy: mynediad heb risiau
+asset-accessible-no = Nid heb risiau, neu ddim yn hysbys
+asset-facilities = Cyfleusterau
+asset-price = Pris
+asset-price-per-hour = { $price } yr awr
+asset-hire-terms = Telerau llogi
+asset-seats = Seddi
+asset-not-given = Heb ei nodi
+asset-wheelchair-places = Lleoedd i gadeiriau olwyn
+asset-who-may-drive = Pwy gaiff yrru
+asset-ask-owner = Gofynnwch i'r perchennog
+asset-drivers-trained = Gyrwyr wedi'u hyfforddi
+asset-drivers-trained-yes = Oes: mae gyrwyr y perchennog wedi'u hyfforddi
+asset-drivers-trained-no = Nac oes: dewch â gyrrwr sydd â hawl i'w yrru
+asset-when-used = Pryd y gellir ei ddefnyddio
+asset-ask-owner-line = Gofynnwch i'r perchennog.
+asset-free-heading = Ar gael yn y pythefnos nesaf
+asset-no-free = Dim amseroedd rhydd yn y pythefnos nesaf.
+asset-calendar = Ei archebion fel calendr
+asset-ask = Gofyn am gael ei ddefnyddio
+asset-ask-lead = Mae'r perchennog yn ateb dros y ffôn neu drwy e-bost. Rydym yn defnyddio eich manylion ar gyfer y cais hwn yn unig.
+asset-phone = Rhif ffôn
+asset-phone-hint = Rhif ffôn neu gyfeiriad e-bost, er mwyn i'r perchennog allu eich ateb.
+asset-email = Cyfeiriad e-bost (dewisol)
+asset-purpose = Beth yw ei ddiben
+asset-people-label = Faint o bobl
+asset-like = Fel { $time }
+asset-how-often = Pa mor aml
+asset-once = Unwaith yn unig
+asset-weekly = Bob wythnos
+asset-fortnightly = Bob pythefnos
+asset-count = Sawl gwaith i gyd (os yw'n ailadrodd)
+asset-send = Anfon y cais
+asset-all = Pob lle, cerbyd a help
+asset-request-sent = Cais wedi'i anfon
+asset-request-sent-heading = Mae eich cais wedi'i anfon
+asset-owner-will-answer = Bydd perchennog { $asset } yn cysylltu â chi.
+asset-owner-will-answer-emailed = Bydd perchennog { $asset } yn cysylltu â chi, ac rydym wedi anfon copi atoch drwy e-bost.
+asset-you-asked = Fe ofynnoch chi am:
+asset-back = Yn ôl i leoedd, cerbydau a help
+
+## Beth mae'r tudalennau asedau yn ei ddweud
+
+asset-bad-capacity = Rhowch nifer y bobl fel rhif cyfan
+asset-bad-date = Rhowch y dyddiad fel 2026-12-03
+asset-bad-times = Rhowch amser dechrau ac amser gorffen fel 18:00 a 21:00
+asset-no-such = Dim ased o'r fath
+asset-no-such-text = Ni allem ddod o hyd i'r lle, y cerbyd na'r cynnig hwnnw. Efallai ei fod wedi'i dynnu i lawr.
+asset-not-found = Ni allem ddod o hyd i'r lle, y cerbyd na'r cynnig hwnnw.
+asset-browse = Pori lleoedd a mwy
+asset-no-such-booking = Dim archeb o'r fath
+asset-no-such-booking-text = Ni allem ddod o hyd i'r archeb honno, neu nid yw wedi'i chymeradwyo.
+asset-too-many = Mae gennym sawl cais o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen, neu gofynnwch i'r perchennog yn uniongyrchol.
+asset-slot-nth = Yr amser rhif { $number } y gofynnoch amdano: { $problem }
+asset-slot-sorry = Mae'n ddrwg gennym, { $problem }
+asset-no-contact = Rhowch rif ffôn neu gyfeiriad e-bost, er mwyn i'r perchennog allu eich ateb
+asset-bad-phone = Rhowch rif ffôn fel 01632 960 001
+asset-bad-email = Rhowch gyfeiriad e-bost fel enw@example.org
+asset-no-purpose = Dywedwch beth yw ei ddiben
+asset-purpose-too-long = Rhaid i'r diben fod yn { $max } nod neu lai
+asset-bad-people = Rhowch faint o bobl, fel rhif
+asset-too-many-people = Mae hynny'n fwy o bobl nag sydd lle iddyn nhw ({ $count })
+asset-bad-from = Rhowch yr amser dechrau fel 18:00
+asset-bad-to = Rhowch yr amser gorffen fel 21:00
+asset-bad-repeat = Dewiswch pa mor aml: unwaith, bob wythnos neu bob pythefnos
+asset-bad-count = Rhowch sawl gwaith, o 1 i { $max }
+slot-backwards = rhaid i'r amser gorffen fod ar ôl yr amser dechrau
+slot-in-past = mae'r amser hwnnw wedi mynd heibio: dewiswch amser sydd i ddod
+slot-outside-availability = nid yw ar gael bryd hynny: dewiswch amser o fewn ei oriau
+slot-overlaps = mae wedi'i archebu'n barod am ran o'r amser hwnnw: dewiswch amser arall
+
+## Mathau o ased (only in Welsh: the English words come from the domain)
+
+asset-kind-space = Lle
+asset-kind-vehicle = Cerbyd
+asset-kind-equipment = Offer
+asset-kind-offer = Cynnig
+
+## Pryd mae ased ar gael (only in Welsh: the English words come from the domain)
+
+availability-weekly = Bob { $day }, { $times }
+availability-closed = Ddim ar gael ar { $date }
+availability-only = Ar { $date } yn unig, { $times }
+
+## Y gronfa leol
+
+fund-title = Cronfa leol
+fund-lead = Grantiau bach i bobl a grwpiau sy'n gwneud pethau da yn { $area }. Does dim angen cyfrif arnoch chi, a does dim angen cyfansoddiad ar eich grŵp. Gallwch gadw eich cais a dod yn ôl ato.
+fund-none-open = Does dim rowndiau ar agor ar hyn o bryd. Edrychwch eto cyn bo hir.
+fund-closes = Yn cau { $date }
+fund-open-to = Ar agor i { $who }.
+fund-who-constituted = grwpiau ac elusennau cyfansoddiadol
+fund-who-unconstituted = grwpiau heb gyfansoddiad
+fund-who-individuals = unigolion
+fund-band = { $min } i { $max }
+fund-fast-route = Yn gofyn am lai na { $amount }? Rydym yn penderfynu'n gyflym, heb aros am y panel.
+fund-apply-title = Gwneud cais: { $round }
+fund-draft-saved = Mae eich drafft wedi'i gadw
+fund-draft-saved-text = Does dim wedi'i anfon eto. Dewch yn ôl ato gyda'r ddolen isod, a'i anfon pan fydd yn barod.
+fund-ask-for = Gallwch ofyn am
+fund-closes-label = Yn cau
+fund-open-to-label = Ar agor i
+fund-your-link = Eich dolen i'r cais hwn
+fund-your-link-hint = Cadwch hi'n ddiogel ac i chi'ch hun: gall unrhyw un sydd â hi weld a newid eich cais.
+fund-who-applying = Pwy sy'n gwneud cais?
+fund-amount = Faint rydych chi'n gofyn amdano, mewn punnoedd?
+fund-amount-hint = Rhwng £{ $min } a £{ $max }.
+fund-group-name = Enw'r grŵp (os ydych chi'n grŵp)
+fund-charity-number = Rhif elusen gofrestredig (os oes gennych chi un)
+fund-company-number = Rhif cwmni (os oes gennych chi un)
+fund-email-hint = Rydym yn anfon y ddolen i'ch cais atoch drwy e-bost. Os nad oes gennych e-bost, rhowch rif ffôn.
+fund-postcode = Cod post
+fund-where-to-pay = Ble i'w dalu
+fund-where-to-pay-text = Gallwch adael hyn tan yn nes ymlaen. Dim ond os dyfernir y grant y bydd tîm y gronfa'n ei weld.
+fund-bank-name = Yr enw ar y cyfrif banc
+fund-sort-code = Cod didoli
+fund-account-number = Rhif y cyfrif
+fund-save = Cadw a dod yn ôl yn nes ymlaen
+fund-send = Anfon fy nghais
+fund-all-rounds = Pob rownd o'r gronfa
+fund-your-application = Eich cais: { $round }
+fund-sent = Mae eich cais wedi'i anfon
+fund-sent-text = Diolch. Byddwn yn dweud wrthych beth sy'n cael ei benderfynu.
+fund-your-application-to = Eich cais i { $round }
+fund-asked-for = Wedi gofyn am
+fund-where-it-stands = Ble mae'n sefyll
+fund-decision = Penderfyniad
+fund-why = Pam
+fund-your-page-link = Eich dolen i'r dudalen hon
+fund-awarded = Dyfarnwyd { $amount }
+fund-not-funded = Heb ei ariannu y tro hwn
+fund-how-did-it-go = Sut aeth hi?
+fund-monitoring-lead = Chwe mis yn ôl dyfarnodd { $round } { $amount } i chi. Mae ychydig eiriau am yr hyn a ddigwyddodd yn helpu tîm y gronfa a'r ymgeiswyr nesaf.
+fund-monitoring-done = Mae eich adroddiad wedi ein cyrraedd yn barod. Diolch.
+fund-what-happened = Beth ddigwyddodd gyda'r arian?
+fund-people-reached = Tua faint o bobl gymerodd ran?
+fund-spent-as-planned = Fe wnaethom ei wario fel y dywedon ni y bydden ni
+fund-anything-else = Unrhyw beth arall? (dewisol)
+
+## Beth mae tudalennau'r gronfa yn ei ddweud
+
+fund-no-such-round = Dim rownd o'r fath
+fund-no-such-round-text = Ni allem ddod o hyd i'r rownd honno o'r gronfa. Efallai ei bod wedi cau.
+fund-see-open = Gweld y rowndiau sydd ar agor nawr
+fund-closed = Mae'r rownd hon wedi cau
+fund-closed-text = Caeodd { $round } ar { $date }. Nid yw ceisiadau'n cael eu derbyn mwyach; edrychwch ar y rowndiau sydd ar agor nawr.
+fund-too-many = Mae gennym sawl cais o'r fan hon yn barod yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen, neu gofynnwch i dîm y gronfa am help.
+fund-already-sent = Wedi'i anfon yn barod
+fund-already-sent-text = Mae'r cais hwn wedi'i anfon, felly does dim modd ei newid mwyach.
+fund-see = Gweld y gronfa
+fund-unknown-link = Ni allem ddod o hyd i'r cais hwn
+fund-unknown-link-text = Nid ydym yn adnabod y ddolen hon. Gwiriwch ei bod wedi'i chopïo'n gyfan, neu dechreuwch gais newydd.
+fund-monitoring-thanks = Mae eich adroddiad monitro wedi cyrraedd tîm y gronfa. Diolch am ddweud wrthym sut aeth hi.
+
+## Y gronfa: geiriau'r parth (only in Welsh: the English words come from the domain)
+
+applicant-kind-individual = Dim ond fi, i mi fy hun
+applicant-kind-unconstituted_group = Grŵp heb gyfansoddiad (ychydig o gymdogion, clwb newydd)
+applicant-kind-constituted_group = Grŵp cyfansoddiadol, elusen neu gwmni cymunedol
+application-status-draft = Drafft
+application-status-submitted = Yn aros am benderfyniad
+application-status-awarded = Wedi'i ddyfarnu
+application-status-declined = Heb ei ariannu
+fund-question-what_for = Ar gyfer beth mae'r arian?
+fund-question-who_benefits = Pwy fydd yn cael help, a faint o bobl?
+fund-question-spending = Sut byddwch chi'n ei wario?
+fund-question-anything_else = Unrhyw beth arall y dylem ei wybod? (dewisol)
+fund-question-hint-what_for = Mewn ychydig frawddegau: beth fyddwch chi'n ei wneud, a phryd.
+fund-question-hint-who_benefits = Er enghraifft: tua 20 o bobl hŷn yn Northfield sy'n byw ar eu pen eu hunain.
+fund-question-hint-spending = Y prif gostau, fel: llogi neuadd £150, te a bisgedi £50.
+fund-problem-deadline = Caeodd y rownd hon ar { $date }; nid yw ceisiadau'n cael eu derbyn mwyach
+fund-problem-outside-band = Gofynnwch am rhwng { $min } a { $max }
+fund-problem-not-an-amount = Rhowch swm mewn punnoedd, fel 400 neu 250.50
+fund-problem-zero = Rhowch swm sy'n fwy na £0
+fund-problem-too-large = Mae'r swm hwnnw'n fwy nag unrhyw swm mae'r gronfa hon yn ei roi
+fund-problem-no-amount = Rhowch faint rydych chi'n gofyn amdano
+fund-problem-unanswered = Atebwch y cwestiwn hwn: { $question }
+fund-problem-no-name = Rhowch eich enw
+fund-problem-no-contact = Rhowch gyfeiriad e-bost neu rif ffôn, er mwyn i ni allu cysylltu â chi
+fund-problem-no-group-name = Rhowch enw'r grŵp
+fund-problem-kind-not-accepted = Nid yw'r rownd hon yn derbyn ceisiadau gan y math hwn o ymgeisydd
+fund-problem-no-kind = Dewiswch pwy sy'n gwneud cais
+fund-problem-too-long = Mae'r testun hwnnw'n rhy hir; cadwch ef yn llai na { $max } o nodau
+fund-problem-sort-code = Rhowch y cod didoli fel chwe digid, fel 12-34-56
+fund-problem-account-number = Rhowch rif y cyfrif fel wyth digid
+fund-problem-email = Rhowch gyfeiriad e-bost fel enw@example.org
+fund-problem-monitoring-empty = Dywedwch wrthym yn fyr beth ddigwyddodd
+fund-problem-monitoring-too-long = Mae'r testun hwnnw'n rhy hir; cadwch ef yn llai na { $max } o nodau
+fund-problem-monitoring-not-a-number = Rhowch faint o bobl gymerodd ran, fel rhif
+fund-problem-monitoring-already-sent = Mae adroddiad y dyfarniad hwn wedi'i anfon yn barod; diolch
+
+## Pwy sy'n gwneud beth ble
+
+insight-public-title = Pwy sy'n gwneud beth ble
+insight-staff-title = Map asiantaethau
+insight-lead = Beth mae'r lle yn ei gynnig, yn ôl angen ac yn ôl { $level }, o'i gymharu â'r hyn y gofynnodd pobl amdano dros y flwyddyn ddiwethaf.
+insight-lead-public = Does dim ffigurau o waith achos yn y fersiwn gyhoeddus hon.
+insight-lead-counted = Mae gwasanaethau'n cael eu cyfrif o'r cyfeiriadur cyhoeddus; mae ffigurau am bobl yn cael eu cyhoeddi gyda niferoedd bach wedi'u cuddio.
+insight-worked-at = Cafodd y ffigurau hyn eu cyfrifo am { $when }, ac maen nhw'n cael eu cyfrifo eto bob { $minutes } munud.
+insight-worked-at-when = { $time } ar { $date }
+insight-within = Pellter sy'n cyfrif yn agos at ardal (km)
+insight-download = Lawrlwytho ffigurau'r map (CSV)
+insight-offers = Beth mae'r lle yn ei gynnig
+insight-table-scrolls = Tabl { $number }, yn sgrolio i'r ochr ar sgriniau bach
+insight-offers-caption = Gwasanaethau, sefydliadau ac oriau ar agor yr wythnos, yn ôl angen
+insight-need = Angen
+insight-services = Gwasanaethau
+insight-organisations = Sefydliadau
+insight-hours = Oriau ar agor yr wythnos
+insight-no-services = Does dim gwasanaethau wedi'u rhestru eto.
+insight-by-need-and-area = Gwasanaethau yn ôl angen ac ardal
+insight-heat-lead = Tabl gwres: po dywyllaf y gell, y mwyaf o wasanaethau sy'n diwallu'r angen yn yr ardal. Mae pob cell yn rhoi'r nifer.
+insight-heat-caption = Gwasanaethau yn ôl angen ({ $needs } angen) ac yn ôl { $level } ({ $areas } ardal)
+insight-asked = Beth ofynnodd pobl amdano
+insight-asked-caption = Anghenion y gofynnodd pobl amdanyn nhw, yn ôl ble clywson ni amdanyn nhw
+insight-searches-nothing = Chwiliadau na ddaeth o hyd i ddim
+insight-raised-conversations = Wedi'u codi yn sgyrsiau cysylltwyr
+insight-raised-casework = Wedi'u codi mewn gwaith achos
+insight-refusals = Atgyfeiriadau a wrthodwyd oherwydd diffyg capasiti
+insight-all = Y cyfan
+insight-nothing-asked = Does neb wedi gofyn am ddim eto.
+insight-all-needs = Pob angen
+insight-gaps = Bylchau
+insight-gaps-lead = Anghenion y gofynnodd pobl amdanyn nhw heb wasanaeth o fewn { $km } km i ganol ardal: { $count }
+insight-first-listed = , y { $count } cyntaf wedi'u rhestru
+insight-gaps-caption = Bylchau: anghenion heb wasanaeth yn agos at ardal
+insight-area = Ardal
+insight-overlaps = Gorgyffwrdd
+insight-overlaps-lead = Anghenion sy'n cael eu diwallu gan sawl sefydliad yn yr un ardal: { $count }
+insight-most-listed = , y { $count } gyda'r nifer mwyaf o sefydliadau wedi'u rhestru
+insight-overlaps-not-waste = Nid gwastraff yw gorgyffwrdd bob amser; dyma lle mae'n werth gwneud cysylltiadau.
+insight-overlaps-caption = Gorgyffwrdd: sefydliadau sy'n diwallu'r un angen yn yr un ardal
+insight-how-many = Faint
+insight-misses-lead = Geiriau chwiliadau na ddaeth o hyd i ddim, gyda'r ardal y chwiliwyd yn agos ati, dros y deuddeg mis diwethaf. Dim ond geiriau y chwiliwyd amdanyn nhw'n ddigon aml i'w cyhoeddi sy'n cael eu rhestru, felly does dim a deipiwyd gan un person yn ymddangos yma.
+insight-misses-none = Dim un yn ddigon aml i'w restru.
+insight-misses-caption = Chwiliadau na ddaeth o hyd i ddim, yn ôl geiriau ac ardal
+insight-words = Geiriau
+insight-searches = Chwiliadau
+insight-anywhere = Unrhyw le
+insight-level-district = ardal cod post
+insight-level-sector = sector cod post
+insight-services-by-need = Gwasanaethau yn ôl angen
+insight-needs-asked = Anghenion y gofynnodd pobl amdanyn nhw
+insight-bad-distance = Rhaid i'r pellter fod yn nifer o gilometrau rhwng 0.5 a 100.
+chart-nothing = { $title }: dim byd i'w ddangos eto.
+chart-summary = { $title }: { $count } bar; y rhai mwyaf yw { $top }. Mae'r tabl wrth ymyl y siart yn rhoi pob ffigur.
+figures-seeing-exact = Rydych chi'n gweld ffigurau union. Peidiwch â'u rhannu y tu allan i dîm y lle.
+figures-show-published = Dangos y ffigurau cyhoeddedig
+figures-show-exact = Dangos y ffigurau union
+figures-leads-only = (arweinwyr lle yn unig; peidiwch â'u rhannu y tu allan i dîm y lle)
+
+## Ffigurau (only in Welsh: the English words come from the domain)
+
+figures-key = [c]: nifer bach, wedi'i guddio fel na ellir adnabod neb. Mae ffigurau eraill wedi'u talgrynnu i'r 5 agosaf.

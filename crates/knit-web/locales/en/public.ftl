@@ -314,3 +314,354 @@ booking-attended-text = Attendance has been taken for this booking, so there is 
 connector-too-many = We already have several sign-ups from here in the last hour; please try again later.
 postcard-unknown = We don't recognise that code
 postcard-unknown-text = The code on a postcard is 6 letters and numbers. You can still tell us what's going on and we'll point you to help.
+
+## Volunteering
+
+volunteer-title = Volunteer
+volunteer-heading = Volunteer near you
+volunteer-lead = Local groups who would love your help. Say you're interested and the group gets in touch: no account needed.
+volunteer-what = What would you like to do?
+volunteer-what-hint = For example: driving, gardening, befriending, cooking
+distance = Distance
+any-distance = Any distance
+within-km = Within { $km } km
+volunteer-show-only = Show only roles
+volunteer-for-new = Suitable for someone new to volunteering
+volunteer-for-recovering = Suitable for someone recovering or getting back on their feet
+volunteer-no-dbs = No DBS check needed
+volunteer-find = Find roles
+volunteer-roles =
+    { $count ->
+        [one] 1 role
+       *[other] { $count } roles
+    }
+volunteer-none = No roles match. Try fewer words or a larger distance, or
+volunteer-become-connector = become a Local Connector
+volunteer-checks = Checks: { $checks }
+volunteer-checks-none = None
+volunteer-good-new = Good for someone new
+volunteer-good-recovering = Good for someone recovering
+whats-on-this-week = What's on this week
+volunteer-skills = Skills that help
+volunteer-checks-needed = Checks needed
+volunteer-access = Access
+volunteer-good-for = Good for
+volunteer-good-for-both = someone new to volunteering, and someone recovering or getting back on their feet
+volunteer-good-for-new = someone new to volunteering
+volunteer-good-for-recovering = someone recovering or getting back on their feet
+volunteer-good-for-anyone = anyone with the time
+volunteer-interested = I'm interested
+volunteer-interested-lead = Leave your name and a way to reach you. Only { $organisation } sees them, to get in touch about this role. If they have not replied within 3 working days we remind them.
+volunteer-your-name = Your name
+volunteer-contact = Email address or phone number
+volunteer-message = Anything they should know (optional)
+volunteer-message-hint = When you're free, or what you'd like to do.
+volunteer-consent = { $organisation } may contact me about this role
+volunteer-send = Send
+volunteer-closed = This role is no longer taking offers.
+volunteer-all-roles = All volunteer roles
+volunteer-thank-you = Thank you
+volunteer-offered = Thank you for offering to help
+volunteer-passed-on = We have passed your offer to { $organisation } for the role "{ $role }".
+volunteer-will-be-in-touch = They will get in touch with you
+volunteer-chased = If they have not answered within 3 working days, we remind them; after 5, the people who run { $site } follow it up.
+volunteer-other-roles = See other roles
+volunteer-replies =
+    { $count ->
+        [0] usually replies the same day
+        [one] usually replies in 1 working day
+       *[other] usually replies in { $count } working days
+    }
+
+## What the volunteering pages say back
+
+volunteer-too-long = Use fewer words, under 200 characters
+choose-distance = Choose a distance from the list
+volunteer-no-such = No such volunteer role
+volunteer-no-such-text = We couldn't find that role. It may have been filled or taken down.
+volunteer-see-roles = See volunteer roles
+volunteer-filled = This role has been filled
+volunteer-filled-text = The organisation is no longer taking offers for this role. Other roles may suit you.
+volunteer-too-many = We already have several offers from here in the last hour. Please try again later.
+offer-no-name = Enter your name
+offer-name-too-long = Keep your name under { $max } characters
+offer-no-contact = Enter an email address or phone number
+offer-contact-too-long = Keep an email address or phone number under { $max } characters
+offer-bad-contact = Enter an email address like name@example.org, or a phone number
+offer-message-too-long = Keep your message under { $max } characters
+offer-no-consent = Tick the box so the organisation may contact you about this role
+
+## What's on
+
+whats-on-title = What's on
+whats-on-lead = Groups, clubs and drop-ins in { $area }. Everyone is welcome unless it says otherwise.
+whats-on-add-calendar = Add everything to your calendar
+nothing-listed = Nothing listed.
+whats-on-hubs = Community hubs
+whats-on-every-activity = Every activity
+whats-on-none = No activities are listed yet.
+whats-on-everywhere = What's on everywhere
+activity-next = Next
+activity-at = At
+activity-add-calendar = Add to your calendar
+activity-today = Today, { $date }
+time-range = { $from } to { $to }
+hub-add-calendar = Add this hub's activities to your calendar
+hub-this-week = This week
+hub-everything = Everything here
+activity-no-such = No such activity
+activity-no-such-text = We couldn't find that activity. It may have ended or been taken down.
+hub-no-such = No such hub
+hub-no-such-text = We couldn't find that hub. It may have ended or been taken down.
+see-whats-on = See what's on
+
+## Community groups
+
+group-who-for = Who it is for
+group-first-meeting = first meeting { $when }
+group-helps-with = Helps with
+group-members = Members
+group-get-in-touch = Get in touch
+group-listing = Its listing in the directory
+group-start = Start a group
+group-start-lead = Want to meet people, share a hobby or help others? Tell us your idea. A coordinator will call or email to help you find a place to meet, and people to join. You don't need an account.
+group-contact = Phone number or email address
+group-idea = I want to start a group for…
+group-who-for-optional = Who it is for (optional)
+group-send-idea = Send my idea
+group-already-running = Groups already running
+group-too-many = We already have several ideas from here in the last hour. Please try again later.
+group-idea-thanks = Thank you: we have your idea
+group-idea-thanks-text = A coordinator will get in touch to help you start your group: finding a place to meet, and people to join.
+group-see-spaces = See spaces you could meet in
+group-no-such = No such group
+group-no-such-text = We couldn't find that group. It may not be listed yet.
+group-no-name = Enter your name
+group-name-too-long = Your name must be 100 characters or fewer
+group-no-contact = Enter a phone number or email address, so a coordinator can get back to you
+group-no-idea = Tell us about the group you have in mind
+group-too-long = Text must be { $max } characters or fewer
+
+## Spaces, vehicles and help to borrow
+
+asset-title = Spaces, vehicles and help to borrow
+asset-lead = Halls and rooms, minibuses, equipment and people's offers of time that you can ask to use. Nobody needs an account.
+asset-what-you-need = What you need
+asset-anything = Anything
+asset-at-least = For at least this many people
+asset-free-to-use = Free to use
+asset-step-free = Step-free and accessible
+asset-free-at = Free at a time (optional)
+asset-date = Date
+asset-from = From
+asset-to = To
+asset-show = Show
+asset-found = { $count } found
+asset-none = Nothing matches. Try fewer filters.
+asset-holds-count = Holds { $count }
+asset-seats-count = { $count } seats
+asset-accessible = Accessible
+asset-start-group = Want to start a group? Tell us your idea
+asset-what-it-is = What it is
+asset-holds = Holds
+asset-people = { $count } people
+asset-accessible-yes = Yes: step-free access
+asset-accessible-no = Not step-free, or not known
+asset-facilities = Facilities
+asset-price = Price
+asset-price-per-hour = { $price } an hour
+asset-hire-terms = Hire terms
+asset-seats = Seats
+asset-not-given = Not given
+asset-wheelchair-places = Wheelchair places
+asset-who-may-drive = Who may drive
+asset-ask-owner = Ask the owner
+asset-drivers-trained = Drivers trained
+asset-drivers-trained-yes = Yes: the owner's drivers are trained
+asset-drivers-trained-no = No: bring a driver who may drive it
+asset-when-used = When it can be used
+asset-ask-owner-line = Ask the owner.
+asset-free-heading = Free in the next two weeks
+asset-no-free = No free times in the next two weeks.
+asset-calendar = Its bookings as a calendar
+asset-ask = Ask to use it
+asset-ask-lead = The owner answers by phone or email. We use your details only for this request.
+asset-phone = Phone number
+asset-phone-hint = A phone number or an email address, so the owner can answer you.
+asset-email = Email address (optional)
+asset-purpose = What it is for
+asset-people-label = How many people
+asset-like = Like { $time }
+asset-how-often = How often
+asset-once = Just once
+asset-weekly = Every week
+asset-fortnightly = Every two weeks
+asset-count = How many times in all (if it repeats)
+asset-send = Send the request
+asset-all = All spaces, vehicles and help
+asset-request-sent = Request sent
+asset-request-sent-heading = Your request has been sent
+asset-owner-will-answer = The owner of { $asset } will get back to you.
+asset-owner-will-answer-emailed = The owner of { $asset } will get back to you, and we have emailed you a copy.
+asset-you-asked = You asked for:
+asset-back = Back to spaces, vehicles and help
+
+## What the asset pages say back
+
+asset-bad-capacity = Enter the number of people as a whole number
+asset-bad-date = Enter the date like 2026-12-03
+asset-bad-times = Enter a start and an end time like 18:00 and 21:00
+asset-no-such = No such asset
+asset-no-such-text = We couldn't find that space, vehicle or offer. It may have been taken down.
+asset-not-found = We couldn't find that space, vehicle or offer.
+asset-browse = Browse spaces and more
+asset-no-such-booking = No such booking
+asset-no-such-booking-text = We couldn't find that booking, or it is not approved.
+asset-too-many = We already have several requests from here in the last hour. Please try again later, or ask the owner directly.
+asset-slot-nth = The { $nth } time you asked for: { $problem }
+asset-slot-sorry = Sorry, { $problem }
+asset-no-contact = Enter a phone number or an email address, so the owner can answer you
+asset-bad-phone = Enter a phone number like 01632 960 001
+asset-bad-email = Enter an email address like name@example.org
+asset-no-purpose = Say what it is for
+asset-purpose-too-long = What it is for must be { $max } characters or fewer
+asset-bad-people = Enter how many people, as a number
+asset-too-many-people = That is more people than it holds ({ $count })
+asset-bad-from = Enter the start time like 18:00
+asset-bad-to = Enter the end time like 21:00
+asset-bad-repeat = Choose how often: once, weekly or fortnightly
+asset-bad-count = Enter how many times, from 1 to { $max }
+slot-backwards = the end time must be after the start time
+slot-in-past = that time has already passed: choose a time still to come
+slot-outside-availability = it isn't available then: choose a time within its available hours
+slot-overlaps = it is already booked for part of that time: choose another time
+
+## The local fund
+
+fund-title = Local fund
+fund-lead = Small grants for people and groups doing good things in { $area }. You do not need an account, and your group does not need a constitution. You can save your application and come back to it.
+fund-none-open = No rounds are open just now. Please look again soon.
+fund-closes = Closes { $date }
+fund-open-to = Open to { $who }.
+fund-who-constituted = constituted groups and charities
+fund-who-unconstituted = groups without a constitution
+fund-who-individuals = individuals
+fund-band = { $min } to { $max }
+fund-fast-route = Asking for less than { $amount }? We decide quickly, without waiting for the panel.
+fund-apply-title = Apply: { $round }
+fund-draft-saved = Your draft is saved
+fund-draft-saved-text = Nothing has been sent yet. Come back to it with the link below, and send it when it is ready.
+fund-ask-for = You can ask for
+fund-closes-label = Closes
+fund-open-to-label = Open to
+fund-your-link = Your link to this application
+fund-your-link-hint = Keep it safe and to yourself: anyone with it can see and change your application.
+fund-who-applying = Who is applying?
+fund-amount = How much are you asking for, in pounds?
+fund-amount-hint = Between £{ $min } and £{ $max }.
+fund-group-name = The group's name (if you are a group)
+fund-charity-number = Registered charity number (if you have one)
+fund-company-number = Company number (if you have one)
+fund-email-hint = We email you the link to your application. If you have no email, give a phone number.
+fund-postcode = Postcode
+fund-where-to-pay = Where to pay it
+fund-where-to-pay-text = You can leave this until later. The fund's team sees it only if the grant is awarded.
+fund-bank-name = Name on the bank account
+fund-sort-code = Sort code
+fund-account-number = Account number
+fund-save = Save and come back later
+fund-send = Send my application
+fund-all-rounds = All fund rounds
+fund-your-application = Your application: { $round }
+fund-sent = Your application is sent
+fund-sent-text = Thank you. We will tell you what is decided.
+fund-your-application-to = Your application to { $round }
+fund-asked-for = Asked for
+fund-where-it-stands = Where it stands
+fund-decision = Decision
+fund-why = Why
+fund-your-page-link = Your link to this page
+fund-awarded = Awarded { $amount }
+fund-not-funded = Not funded this time
+fund-how-did-it-go = How did it go?
+fund-monitoring-lead = Six months ago { $round } awarded you { $amount }. A few words on what happened help the fund's team and the next applicants.
+fund-monitoring-done = Your return has reached us already. Thank you.
+fund-what-happened = What happened with the money?
+fund-people-reached = About how many people took part?
+fund-spent-as-planned = We spent it as we said we would
+fund-anything-else = Anything else? (optional)
+
+## What the fund pages say back
+
+fund-no-such-round = No such fund round
+fund-no-such-round-text = We couldn't find that fund round. It may have closed.
+fund-see-open = See the rounds open now
+fund-closed = This round has closed
+fund-closed-text = { $round } closed on { $date }. Applications are no longer taken; see the rounds open now.
+fund-too-many = We already have several applications from here in the last hour. Please try again later, or ask the fund's team for help.
+fund-already-sent = Already sent
+fund-already-sent-text = This application has been sent, so it can no longer be changed.
+fund-see = See the fund
+fund-unknown-link = We couldn't find this application
+fund-unknown-link-text = This link is not recognised. Check it was copied whole, or start a new application.
+fund-monitoring-thanks = Your monitoring return has reached the fund's team. Thank you for telling us how it went.
+
+## Who does what where
+
+insight-public-title = Who does what where
+insight-staff-title = Agency map
+insight-lead = What the place offers, by need and { $level }, against what people asked for over the last year.
+insight-lead-public = This public version holds no figures from casework.
+insight-lead-counted = Services are counted from the public directory; figures about people are published with small numbers hidden.
+insight-worked-at = These figures were worked out at { $when }, and are worked out again every { $minutes } minutes.
+insight-worked-at-when = { $time } on { $date }
+insight-within = Distance that counts as near an area (km)
+insight-download = Download the map's figures (CSV)
+insight-offers = What the place offers
+insight-table-scrolls = Table { $number }, scrolls sideways on small screens
+insight-offers-caption = Services, organisations and hours open a week, by need
+insight-need = Need
+insight-services = Services
+insight-organisations = Organisations
+insight-hours = Hours open a week
+insight-no-services = No services listed yet.
+insight-by-need-and-area = Services by need and area
+insight-heat-lead = A heat table: the darker the cell, the more services meet the need in the area. Each cell gives the number.
+insight-heat-caption = Services by need ({ $needs } needs) and { $level } ({ $areas } areas)
+insight-asked = What people asked for
+insight-asked-caption = Needs people asked for, by where we heard of them
+insight-searches-nothing = Searches that found nothing
+insight-raised-conversations = Raised in connectors' conversations
+insight-raised-casework = Raised in casework
+insight-refusals = Referrals turned down for lack of capacity
+insight-all = All
+insight-nothing-asked = Nothing asked for yet.
+insight-all-needs = All needs
+insight-gaps = Gaps
+insight-gaps-lead = Needs people asked for with no service within { $km } km of the centre of an area: { $count }
+insight-first-listed = , the first { $count } listed
+insight-gaps-caption = Gaps: needs with no service near an area
+insight-area = Area
+insight-overlaps = Overlaps
+insight-overlaps-lead = Needs met by several organisations in the same area: { $count }
+insight-most-listed = , the { $count } with most organisations listed
+insight-overlaps-not-waste = Overlap is not always waste; it is where links are worth making.
+insight-overlaps-caption = Overlaps: organisations meeting the same need in the same area
+insight-how-many = How many
+insight-misses-lead = The words of searches that found nothing, with the area searched near, over the last twelve months. Only words searched often enough to publish are listed, so nothing typed by one person shows here.
+insight-misses-none = None often enough to list.
+insight-misses-caption = Searches that found nothing, by words and area
+insight-words = Words
+insight-searches = Searches
+insight-anywhere = Anywhere
+insight-level-district = postcode district
+insight-level-sector = postcode sector
+insight-services-by-need = Services by need
+insight-needs-asked = Needs people asked for
+insight-bad-distance = The distance must be a number of kilometres between 0.5 and 100.
+chart-nothing = { $title }: nothing to show yet.
+chart-summary = { $title }: { $count } bars; the largest are { $top }. The table beside the chart gives every figure.
+figures-seeing-exact = You are seeing exact figures. Do not share them outside the place team.
+figures-show-published = Show published figures
+figures-show-exact = Show exact figures
+figures-leads-only = (place leads only; do not share them outside the place team)

@@ -9,15 +9,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate, NaiveDateTime, Utc};
 use knit_domain::account::OrganizationId;
-use knit_domain::activities::week_of;
+use knit_domain::activities::{ActivityPlan, Repeat, week_of};
 use knit_domain::icalendar::{LocalEvent, local_calendar};
 use knit_domain::opening::uk_local;
 use knit_store::volunteering::{Activity, ActivityFilter, Hub};
 use uuid::Uuid;
 
-use crate::kit::{Notice, PageError, PageResult, public_base_url, render};
+use crate::kit::{Notice, PageError, PageResult, language, public_base_url, render};
 use crate::{AppState, Site};
 
 pub(crate) struct Occurrence {
@@ -54,7 +54,7 @@ fn view(a: &Activity, hubs: &HashMap<Uuid, Hub>, today: NaiveDate) -> ActivityVi
     ActivityView {
         id: a.id,
         title: a.plan.title.clone(),
-        when: a.plan.when(),
+        when: when_of(&a.plan),
         place: place_of(a, hubs),
         description: a.plan.description.clone(),
         next: a
@@ -62,7 +62,7 @@ fn view(a: &Activity, hubs: &HashMap<Uuid, Hub>, today: NaiveDate) -> ActivityVi
             .occurrences(today, today + Days::new(120))
             .into_iter()
             .take(4)
-            .map(|t| t.format("%A %-d %B, %H:%M").to_string())
+            .map(|t| format!("{}, {}", long_date(t.date()), t.format("%H:%M")))
             .collect(),
     }
 }
@@ -84,11 +84,7 @@ pub(crate) fn this_week(
                     start,
                     Occurrence {
                         id: a.id,
-                        time: format!(
-                            "{} to {}",
-                            start.format("%H:%M"),
-                            a.plan.ends(start).format("%H:%M")
-                        ),
+                        time: times(start, a.plan.ends(start)),
                         title: a.plan.title.clone(),
                         place: place_of(a, hubs),
                     },
@@ -98,9 +94,9 @@ pub(crate) fn this_week(
         items.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.title.cmp(&b.1.title)));
         days.push(Day {
             label: if day == today {
-                format!("Today, {}", day.format("%A %-d %B"))
+                crate::t1("activity-today", "date", long_date(day))
             } else {
-                day.format("%A %-d %B").to_string()
+                long_date(day)
             },
             items: items.into_iter().map(|(_, o)| o).collect(),
         });
@@ -166,11 +162,57 @@ pub(crate) async fn whats_on(State(state): State<AppState>) -> PageResult {
 fn missing(what: &str) -> PageError {
     Notice::new(
         StatusCode::NOT_FOUND,
-        format!("No such {what}"),
-        format!("We couldn't find that {what}. It may have ended or been taken down."),
+        crate::t(&format!("{what}-no-such")),
+        crate::t(&format!("{what}-no-such-text")),
     )
-    .link("/whats-on", "See what's on")
+    .link("/whats-on", crate::t("see-whats-on"))
     .into()
+}
+
+fn long_date(day: NaiveDate) -> String {
+    language::long_date(day)
+}
+
+fn times(start: NaiveDateTime, end: NaiveDateTime) -> String {
+    language::time_range(start.format("%H:%M"), end.format("%H:%M"))
+}
+
+/// When an activity happens ("Every Tuesday, 10:00 to 12:00"), in the page's language:
+/// the domain words it in English.
+fn when_of(plan: &ActivityPlan) -> String {
+    use chrono::Datelike;
+    if language::current() == language::Language::English {
+        return plan.when();
+    }
+    let day_name = language::day_name;
+    let times = times(plan.first, plan.ends(plan.first));
+    let text = match &plan.repeat {
+        Repeat::Once => format!("{} {}", long_date(plan.first.date()), plan.first.year()),
+        Repeat::Weekly(days) => {
+            let and = format!(" {} ", language::domain_words("repeat", "and", "and"));
+            let days = days
+                .iter()
+                .map(|d| lower_first(&day_name(*d)))
+                .collect::<Vec<_>>()
+                .join(&and);
+            language::domain_words_with("repeat", "weekly", "", &[("days", &days)])
+        }
+        Repeat::Monthly { ordinal, weekday } => {
+            let name = day_name(*weekday);
+            let bare = name.split_once(' ').map_or(name.as_str(), |(_, n)| n);
+            let ordinal = ordinal.to_string();
+            language::domain_words_with("repeat-monthly", &ordinal, "", &[("day", bare)])
+        }
+    };
+    format!("{text}, {times}")
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 async fn find(state: &AppState, id: &str) -> Result<Activity, PageError> {

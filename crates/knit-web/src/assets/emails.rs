@@ -25,6 +25,32 @@ pub fn when(slot: &Slot) -> String {
     )
 }
 
+/// A slot as a public page shows it: [`when`] in English, the same in Welsh with the
+/// catalogue's days and months and the 24-hour clock.
+pub fn slot_when(slot: &Slot) -> String {
+    use crate::kit::language;
+    use chrono::Datelike;
+    if language::current() == language::Language::English {
+        return when(slot);
+    }
+    let starts = uk_local(slot.starts_at);
+    let ends = uk_local(slot.ends_at);
+    let date = starts.date();
+    let from = format!(
+        "{} {} {} {}, {}",
+        language::weekday_name(date),
+        date.day(),
+        language::month_name(date),
+        date.year(),
+        starts.format("%H:%M")
+    );
+    crate::t2(
+        "time-range",
+        &("from", &from),
+        &("to", &ends.format("%H:%M").to_string()),
+    )
+}
+
 fn dates(bookings: &[AssetBooking]) -> String {
     bookings
         .iter()

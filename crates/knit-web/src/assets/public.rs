@@ -10,16 +10,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeDelta, Utc};
 use knit_domain::account::Email;
-use knit_domain::assets::{AssetKind, RequestForm, free_times, is_free};
+use knit_domain::assets::{
+    AssetKind, Availability, Price, RequestForm, RequestProblem, SlotProblem, free_times, is_free,
+};
 use knit_domain::icalendar::calendar;
 use knit_domain::opening::{uk_instant, uk_local};
 use knit_domain::public_forms::PublicForm;
 use knit_store::assets::{Asset, AssetBooking, AssetBookingError, AssetFilter, NewAssetBooking};
 use uuid::Uuid;
 
-use super::emails::{event, request_mail, when};
+use super::emails::{event, request_mail, slot_when};
 use crate::kit::{
-    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit, render,
+    ClientAddress, FieldError, Notice, PageError, PageResult, language, public_base_url,
+    public_limit, render,
 };
 use crate::{AppState, Site};
 
@@ -31,7 +34,7 @@ const FREE_DAYS: u32 = 14;
 /// An asset as the public pages show it.
 pub(crate) struct AssetView {
     pub id: Uuid,
-    pub kind: &'static str,
+    pub kind: String,
     pub title: String,
     pub description: String,
     pub area: String,
@@ -54,7 +57,7 @@ impl AssetView {
         let n = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
         AssetView {
             id: a.id,
-            kind: a.kind.label(),
+            kind: kind_name(a.kind),
             title: d.title.clone(),
             description: d.description.clone(),
             area: d.area.clone(),
@@ -62,13 +65,13 @@ impl AssetView {
             accessible: d.accessible,
             facilities: d.facilities.clone(),
             hire_terms: d.hire_terms.clone(),
-            price: d.price().plain(),
+            price: price_words(d.price()),
             seats: n(d.seats),
             wheelchair_places: n(d.wheelchair_places),
             who_may_drive: d.who_may_drive.clone(),
             drivers_trained: d.drivers_trained,
             is_vehicle: a.kind == AssetKind::Vehicle,
-            availability: a.availability.plain(),
+            availability: availability_words(&a.availability),
         }
     }
 }
@@ -95,7 +98,7 @@ pub(crate) struct BrowseQuery {
 
 struct KindChoice {
     code: &'static str,
-    label: &'static str,
+    label: String,
     chosen: bool,
 }
 
@@ -125,10 +128,7 @@ pub(crate) async fn browse(
         text => match text.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                error = Some(FieldError::new(
-                    "capacity",
-                    "Enter the number of people as a whole number",
-                ));
+                error = Some(FieldError::new("capacity", crate::t("asset-bad-capacity")));
                 None
             }
         },
@@ -144,14 +144,11 @@ pub(crate) async fn browse(
                 Some((date.and_time(from), date.and_time(to)))
             }
             (Err(_), _, _) => {
-                error = Some(FieldError::new("date", "Enter the date like 2026-12-03"));
+                error = Some(FieldError::new("date", crate::t("asset-bad-date")));
                 None
             }
             _ => {
-                error = Some(FieldError::new(
-                    "from",
-                    "Enter a start and an end time like 18:00 and 21:00",
-                ));
+                error = Some(FieldError::new("from", crate::t("asset-bad-times")));
                 None
             }
         },
@@ -189,7 +186,7 @@ pub(crate) async fn browse(
                 .iter()
                 .map(|k| KindChoice {
                     code: k.code(),
-                    label: k.label(),
+                    label: kind_name(*k),
                     chosen: Some(*k) == kind,
                 })
                 .collect(),
@@ -221,10 +218,10 @@ pub(crate) async fn find(state: &AppState, id: &str) -> Result<Asset, PageError>
     let missing = || {
         Notice::new(
             StatusCode::NOT_FOUND,
-            "No such asset",
-            "We couldn't find that space, vehicle or offer. It may have been taken down.",
+            crate::t("asset-no-such"),
+            crate::t("asset-no-such-text"),
         )
-        .link("/assets", "Browse spaces and more")
+        .link("/assets", crate::t("asset-browse"))
     };
     let Ok(id) = Uuid::parse_str(id) else {
         return Err(missing().into());
@@ -259,8 +256,8 @@ async fn asset_page(
         .into_iter()
         .filter(|(_, end)| *end > now_local)
         .map(|(s, e)| FreeTime {
-            day: s.format("%A %-d %B").to_string(),
-            times: format!("{} to {}", s.format("%H:%M"), e.format("%H:%M")),
+            day: language::long_date(s.date()),
+            times: language::time_range(s.format("%H:%M"), e.format("%H:%M")),
         })
         .collect();
     Ok(render(
@@ -330,15 +327,18 @@ pub(crate) async fn request(
     let request = match form.parse(asset.details.capacity) {
         Ok(r) => r,
         Err(e) => {
-            return again(e.field(), e.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return again(
+                e.field(),
+                request_problem(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     if !public_limit::admit(&state, PublicForm::AssetBooking, &address).await {
         return again(
             "name",
-            "We already have several requests from here in the last hour. Please try again \
-             later, or ask the owner directly."
-                .to_owned(),
+            crate::t("asset-too-many"),
             StatusCode::TOO_MANY_REQUESTS,
         )
         .await;
@@ -366,7 +366,7 @@ pub(crate) async fn request(
                 &RequestedPage {
                     site: &state.site,
                     asset: AssetView::of(&asset),
-                    dates: bookings.iter().map(|b| when(&b.slot)).collect(),
+                    dates: bookings.iter().map(|b| slot_when(&b.slot)).collect(),
                     emailed: !form.email.trim().is_empty(),
                 },
                 StatusCode::OK,
@@ -376,19 +376,27 @@ pub(crate) async fn request(
             occurrence,
             problem,
         }) => {
+            let problem = slot_problem(problem);
             let text = if occurrence > 1 {
-                format!("The {} time you asked for: {problem}", ordinal(occurrence))
+                language::t_with(
+                    "asset-slot-nth",
+                    &[
+                        ("nth", &ordinal(occurrence)),
+                        ("number", &occurrence.to_string()),
+                        ("problem", &problem),
+                    ],
+                )
             } else {
-                format!("Sorry, {problem}")
+                crate::t1("asset-slot-sorry", "problem", problem)
             };
             again("date", text, StatusCode::CONFLICT).await
         }
         Err(AssetBookingError::NoSuchAsset) => Err(Notice::new(
             StatusCode::NOT_FOUND,
-            "No such asset",
-            "We couldn't find that space, vehicle or offer.",
+            crate::t("asset-no-such"),
+            crate::t("asset-not-found"),
         )
-        .link("/assets", "Browse spaces and more")
+        .link("/assets", crate::t("asset-browse"))
         .into()),
         Err(e) => Err(PageError::internal(e)),
     }
@@ -471,10 +479,10 @@ pub(crate) async fn booking_calendar(
         PageError::from(
             Notice::new(
                 StatusCode::NOT_FOUND,
-                "No such booking",
-                "We couldn't find that booking, or it is not approved.",
+                crate::t("asset-no-such-booking"),
+                crate::t("asset-no-such-booking-text"),
             )
-            .link("/assets", "Browse spaces and more"),
+            .link("/assets", crate::t("asset-browse")),
         )
     };
     let id = Uuid::parse_str(&id).map_err(|_| missing())?;
@@ -505,4 +513,105 @@ pub(crate) async fn booking_calendar(
         ),
         "booking.ics",
     ))
+}
+
+/// A kind of asset in the page's language.
+fn kind_name(kind: AssetKind) -> String {
+    language::domain_words("asset-kind", kind.code(), kind.label())
+}
+
+/// "Free" or "£12.50 an hour" in the page's language.
+fn price_words(price: Price) -> String {
+    match price {
+        Price::Free => crate::t("free"),
+        Price::PerHour(p) => crate::t1(
+            "asset-price-per-hour",
+            "price",
+            format!("£{}.{:02}", p / 100, p % 100),
+        ),
+    }
+}
+
+/// When an asset can be used, one line per rule, in the page's language.
+fn availability_words(availability: &Availability) -> Vec<String> {
+    if language::current() == language::Language::English {
+        return availability.plain();
+    }
+    let times = |from: &chrono::NaiveTime, to: &chrono::NaiveTime| {
+        language::time_range(from.format("%H:%M"), to.format("%H:%M"))
+    };
+    let mut lines: Vec<String> = availability
+        .weekly
+        .iter()
+        .map(|w| {
+            let name = language::day_name(w.day);
+            let mut chars = name.chars();
+            let day = chars
+                .next()
+                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default();
+            let times = times(&w.from, &w.to);
+            language::domain_words_with(
+                "availability",
+                "weekly",
+                "",
+                &[("day", &day), ("times", &times)],
+            )
+        })
+        .collect();
+    for e in &availability.exceptions {
+        use chrono::Datelike;
+        let date = format!("{} {}", language::long_date(e.date), e.date.year());
+        if e.open.is_empty() {
+            lines.push(language::domain_words_with(
+                "availability",
+                "closed",
+                "",
+                &[("date", &date)],
+            ));
+        } else {
+            for (from, to) in &e.open {
+                let times = times(from, to);
+                lines.push(language::domain_words_with(
+                    "availability",
+                    "only",
+                    "",
+                    &[("date", &date), ("times", &times)],
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// What is wrong with a booking request, in the page's language.
+fn request_problem(problem: &RequestProblem) -> String {
+    use knit_domain::assets::MAX_OCCURRENCES;
+    use knit_domain::validation::MAX_FREE_TEXT;
+    match problem {
+        RequestProblem::NoName => crate::t("group-no-name"),
+        RequestProblem::NameTooLong => crate::t("group-name-too-long"),
+        RequestProblem::NoContact => crate::t("asset-no-contact"),
+        RequestProblem::BadPhone => crate::t("asset-bad-phone"),
+        RequestProblem::BadEmail => crate::t("asset-bad-email"),
+        RequestProblem::NoPurpose => crate::t("asset-no-purpose"),
+        RequestProblem::PurposeTooLong => crate::t1("asset-purpose-too-long", "max", MAX_FREE_TEXT),
+        RequestProblem::BadPeople => crate::t("asset-bad-people"),
+        RequestProblem::TooManyPeople(n) => crate::t1("asset-too-many-people", "count", n),
+        RequestProblem::BadDate => crate::t("asset-bad-date"),
+        RequestProblem::BadFrom => crate::t("asset-bad-from"),
+        RequestProblem::BadTo => crate::t("asset-bad-to"),
+        RequestProblem::BadRepeat => crate::t("asset-bad-repeat"),
+        RequestProblem::BadCount => crate::t1("asset-bad-count", "max", MAX_OCCURRENCES),
+    }
+}
+
+/// Why a time cannot be asked for, in the page's language.
+fn slot_problem(problem: SlotProblem) -> String {
+    crate::t(match problem {
+        SlotProblem::Backwards => "slot-backwards",
+        SlotProblem::InPast => "slot-in-past",
+        SlotProblem::OutsideAvailability => "slot-outside-availability",
+        SlotProblem::Overlaps => "slot-overlaps",
+    })
 }

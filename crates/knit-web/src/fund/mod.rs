@@ -22,6 +22,23 @@ pub(crate) fn closing(at: DateTime<Utc>) -> String {
     uk_local(at).format("%A %-d %B %Y, %-I:%M%P").to_string()
 }
 
+/// [`closing`] in the page's language: Welsh with the catalogue's days and months and the
+/// 24-hour clock.
+pub(crate) fn closing_words(at: DateTime<Utc>) -> String {
+    use crate::kit::language;
+    use chrono::Datelike;
+    if language::current() == language::Language::English {
+        return closing(at);
+    }
+    let local = uk_local(at);
+    format!(
+        "{} {}, {}",
+        language::long_date(local.date()),
+        local.year(),
+        local.format("%H:%M")
+    )
+}
+
 /// A round as pages show it.
 pub(crate) struct RoundView {
     pub id: Uuid,
@@ -41,27 +58,29 @@ pub(crate) struct RoundView {
 impl RoundView {
     pub(crate) fn of(round: &Round, now: DateTime<Utc>) -> RoundView {
         let p: &RoundPlan = &round.plan;
-        let mut who = vec!["constituted groups and charities"];
+        let mut who = vec![crate::t("fund-who-constituted")];
         if p.open_to_unconstituted {
-            who.insert(0, "groups without a constitution");
+            who.insert(0, crate::t("fund-who-unconstituted"));
         }
         if p.open_to_individuals {
-            who.push("individuals");
+            who.push(crate::t("fund-who-individuals"));
         }
         RoundView {
             id: round.id,
             title: p.title.clone(),
             description: p.description.clone(),
-            band: format!("{} to {}", p.min, p.max),
+            band: crate::t2(
+                "fund-band",
+                &("min", &p.min.to_string()),
+                &("max", &p.max.to_string()),
+            ),
             min_plain: p.min.plain(),
             max_plain: p.max.plain(),
             fast_route: p
                 .fast_route_below
-                .map(|b: Pence| {
-                    format!("Asking for less than {b}? We decide quickly, without waiting for the panel.")
-                })
+                .map(|b: Pence| crate::t1("fund-fast-route", "amount", b))
                 .unwrap_or_default(),
-            closes: closing(p.closes_at),
+            closes: closing_words(p.closes_at),
             is_open: p.is_open(now),
             who: who.join(", "),
             criteria: p.criteria.clone(),
@@ -73,8 +92,8 @@ impl RoundView {
 /// A question with what was typed for it.
 pub(crate) struct QuestionView {
     pub key: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
+    pub label: String,
+    pub hint: String,
     pub value: String,
 }
 
@@ -83,8 +102,12 @@ pub(crate) fn questions(form: &knit_domain::fund::ApplicationForm) -> Vec<Questi
         .iter()
         .map(|q| QuestionView {
             key: q.key,
-            label: q.label,
-            hint: q.hint,
+            label: crate::kit::language::domain_words("fund-question", q.key, q.label),
+            hint: if q.hint.is_empty() {
+                String::new()
+            } else {
+                crate::kit::language::domain_words("fund-question-hint", q.key, q.hint)
+            },
             value: match q.key {
                 "what_for" => form.what_for.clone(),
                 "who_benefits" => form.who_benefits.clone(),

@@ -27,8 +27,8 @@ use uuid::Uuid;
 
 use super::{QuestionView, ROUNDS_SHOWN, RoundView, questions};
 use crate::kit::{
-    ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit,
-    random_bytes, render, see_other,
+    ClientAddress, FieldError, Notice, PageError, PageResult, language, public_base_url,
+    public_limit, random_bytes, render, see_other,
 };
 use crate::mail::Message;
 use crate::mail::queue::email_job;
@@ -56,7 +56,7 @@ pub(crate) async fn rounds(State(state): State<AppState>) -> PageResult {
 
 struct KindChoice {
     code: &'static str,
-    label: &'static str,
+    label: String,
 }
 
 fn kinds(round: &Round) -> Vec<KindChoice> {
@@ -65,7 +65,7 @@ fn kinds(round: &Round) -> Vec<KindChoice> {
         .filter(|k| round.plan.accepts(*k))
         .map(|k| KindChoice {
             code: k.code(),
-            label: k.label(),
+            label: language::domain_words("applicant-kind", k.code(), k.label()),
         })
         .collect()
 }
@@ -117,10 +117,10 @@ fn apply_page(
 fn no_round() -> PageError {
     Notice::new(
         StatusCode::NOT_FOUND,
-        "No such fund round",
-        "We couldn't find that fund round. It may have closed.",
+        crate::t("fund-no-such-round"),
+        crate::t("fund-no-such-round-text"),
     )
-    .link("/fund", "See the rounds open now")
+    .link("/fund", crate::t("fund-see-open"))
     .into()
 }
 
@@ -159,14 +159,14 @@ pub(crate) async fn round(State(state): State<AppState>, Path(id): Path<String>)
 fn closed(round: &Round) -> Notice {
     Notice::new(
         StatusCode::GONE,
-        "This round has closed",
-        format!(
-            "{} closed on {}. Applications are no longer taken; see the rounds open now.",
-            round.plan.title,
-            super::closing(round.plan.closes_at)
+        crate::t("fund-closed"),
+        crate::t2(
+            "fund-closed-text",
+            &("round", &round.plan.title),
+            &("date", &super::closing_words(round.plan.closes_at)),
         ),
     )
-    .link("/fund", "See the rounds open now")
+    .link("/fund", crate::t("fund-see-open"))
 }
 
 /// The application form as sent, with the button pressed.
@@ -252,7 +252,7 @@ async fn write(
         Err(e) => {
             return Ok(again(
                 e.field(),
-                capital(&e),
+                ineligible(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
@@ -262,9 +262,7 @@ async fn write(
     if new && !public_limit::admit(state, PublicForm::FundApplication, address).await {
         return Ok(again(
             "name",
-            "We already have several applications from here in the last hour. Please try \
-             again later, or ask the fund's team for help."
-                .to_owned(),
+            crate::t("fund-too-many"),
             StatusCode::TOO_MANY_REQUESTS,
         ));
     }
@@ -305,14 +303,14 @@ async fn write(
                 knit_domain::fund::Ineligible::DeadlinePassed(_) => StatusCode::GONE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            Ok(again(e.field(), capital(&e), status))
+            Ok(again(e.field(), ineligible(&e), status))
         }
         Err(FundError::NotEditable) => Err(Notice::new(
             StatusCode::CONFLICT,
-            "Already sent",
-            "This application has been sent, so it can no longer be changed.",
+            crate::t("fund-already-sent"),
+            crate::t("fund-already-sent-text"),
         )
-        .link("/fund", "See the fund")
+        .link("/fund", crate::t("fund-see"))
         .into()),
         Err(FundError::NoSuchApplication) => Err(unknown_link()),
         Err(FundError::NoSuchRound) => Err(no_round()),
@@ -359,10 +357,10 @@ fn well_formed(token: &str) -> bool {
 fn unknown_link() -> PageError {
     Notice::new(
         StatusCode::NOT_FOUND,
-        "We couldn't find this application",
-        "This link is not recognised. Check it was copied whole, or start a new application.",
+        crate::t("fund-unknown-link"),
+        crate::t("fund-unknown-link-text"),
     )
-    .link("/fund", "See the fund")
+    .link("/fund", crate::t("fund-see"))
     .into()
 }
 
@@ -371,7 +369,7 @@ fn unknown_link() -> PageError {
 struct StatusPage<'a> {
     site: &'a Site,
     round: RoundView,
-    status: &'static str,
+    status: String,
     sent: bool,
     amount: String,
     outcome: String,
@@ -423,8 +421,8 @@ pub(crate) async fn draft(
     let (outcome, reasons) = match &application.decision {
         Some(d) => (
             match d.awarded {
-                Some(amount) => format!("Awarded {amount}"),
-                None => "Not funded this time".to_owned(),
+                Some(amount) => crate::t1("fund-awarded", "amount", amount),
+                None => crate::t("fund-not-funded"),
             },
             d.reasons.clone(),
         ),
@@ -434,7 +432,11 @@ pub(crate) async fn draft(
         &StatusPage {
             site: &state.site,
             round: RoundView::of(&round, Utc::now()),
-            status: application.status.label(),
+            status: language::domain_words(
+                "application-status",
+                application.status.code(),
+                application.status.label(),
+            ),
             sent: shown.sent.is_some(),
             amount: application
                 .draft
@@ -595,7 +597,7 @@ pub(crate) async fn send_monitoring(
             &application,
             action.clone(),
             form.clone(),
-            Some(FieldError::new(e.field(), capital(e))),
+            Some(FieldError::new(e.field(), monitoring_problem(e))),
             status,
         )
     };
@@ -621,14 +623,66 @@ pub(crate) async fn send_monitoring(
     {
         Ok(_) => Ok(Notice::new(
             StatusCode::OK,
-            "Thank you",
-            "Your monitoring return has reached the fund's team. Thank you for telling us \
-             how it went.",
+            crate::t("volunteer-thank-you"),
+            crate::t("fund-monitoring-thanks"),
         )
-        .link("/fund", "See the fund")
+        .link("/fund", crate::t("fund-see"))
         .into_response()),
         Err(FundError::Monitoring(e)) => Ok(again(&e, StatusCode::CONFLICT)),
         Err(FundError::NoSuchApplication) => Err(unknown_link()),
         Err(e) => Err(PageError::internal(e)),
     }
+}
+
+/// Why an application cannot be saved or sent, in the page's language: the domain says it
+/// in English.
+fn ineligible(e: &knit_domain::fund::Ineligible) -> String {
+    use knit_domain::fund::{AmountError, Ineligible, QUESTIONS};
+    let english = capital(e);
+    let (code, args): (&str, Vec<(&str, String)>) = match e {
+        Ineligible::DeadlinePassed(date) => ("deadline", vec![("date", date.clone())]),
+        Ineligible::OutsideBand { min, max } => (
+            "outside-band",
+            vec![("min", min.to_string()), ("max", max.to_string())],
+        ),
+        Ineligible::Amount(AmountError::NotAnAmount) => ("not-an-amount", vec![]),
+        Ineligible::Amount(AmountError::Zero) => ("zero", vec![]),
+        Ineligible::Amount(AmountError::TooLarge) => ("too-large", vec![]),
+        Ineligible::NoAmount => ("no-amount", vec![]),
+        Ineligible::Unanswered(label) => {
+            let question = QUESTIONS
+                .iter()
+                .find(|q| q.label == *label)
+                .map(|q| language::domain_words("fund-question", q.key, q.label))
+                .unwrap_or_else(|| (*label).to_owned());
+            ("unanswered", vec![("question", question)])
+        }
+        Ineligible::NoName => ("no-name", vec![]),
+        Ineligible::NoContact => ("no-contact", vec![]),
+        Ineligible::NoGroupName => ("no-group-name", vec![]),
+        Ineligible::KindNotAccepted(_) => ("kind-not-accepted", vec![]),
+        Ineligible::NoKind => ("no-kind", vec![]),
+        Ineligible::TooLong(_) => (
+            "too-long",
+            vec![("max", knit_domain::validation::MAX_FREE_TEXT.to_string())],
+        ),
+        Ineligible::SortCode => ("sort-code", vec![]),
+        Ineligible::AccountNumber => ("account-number", vec![]),
+        Ineligible::Email => ("email", vec![]),
+    };
+    let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    language::domain_words_with("fund-problem", code, &english, &args)
+}
+
+/// What is wrong with a monitoring return, in the page's language.
+fn monitoring_problem(e: &knit_domain::fund::MonitoringError) -> String {
+    use knit_domain::fund::MonitoringError;
+    let code = match e {
+        MonitoringError::Empty => "monitoring-empty",
+        MonitoringError::TooLong => "monitoring-too-long",
+        MonitoringError::NotANumber => "monitoring-not-a-number",
+        MonitoringError::AlreadySent => "monitoring-already-sent",
+    };
+    let max = knit_domain::validation::MAX_FREE_TEXT.to_string();
+    language::domain_words_with("fund-problem", code, &capital(e), &[("max", &max)])
 }

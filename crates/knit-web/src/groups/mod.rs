@@ -13,13 +13,14 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use knit_domain::Service;
 use knit_domain::groups::{
-    GroupForm, GroupRecord, GroupStatus, IdeaForm, as_service, capacity_note, groups_organization,
+    GroupForm, GroupProblem, GroupRecord, GroupStatus, IdeaForm, as_service, capacity_note,
+    groups_organization,
 };
 use knit_domain::public_forms::PublicForm;
 use knit_store::assets::{CommunityGroup, GroupError};
 use uuid::Uuid;
 
-use crate::assets::emails::when;
+use crate::assets::emails::{slot_when, when};
 use crate::kit::{
     Allowed, ClientAddress, FieldError, Notice, PageError, PageResult, public_limit, render,
     see_other,
@@ -84,7 +85,7 @@ pub(crate) async fn start(
         Err(e) => {
             return Ok(again(
                 e.field(),
-                e.to_string(),
+                idea_problem(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
@@ -92,8 +93,7 @@ pub(crate) async fn start(
     if !public_limit::admit(&state, PublicForm::GroupIdea, &address).await {
         return Ok(again(
             "name",
-            "We already have several ideas from here in the last hour. Please try again later."
-                .to_owned(),
+            crate::t("group-too-many"),
             StatusCode::TOO_MANY_REQUESTS,
         ));
     }
@@ -101,11 +101,10 @@ pub(crate) async fn start(
     tracing::info!("group idea received");
     Ok(Notice::new(
         StatusCode::OK,
-        "Thank you: we have your idea",
-        "A coordinator will get in touch to help you start your group: finding a place to \
-         meet, and people to join.",
+        crate::t("group-idea-thanks"),
+        crate::t("group-idea-thanks-text"),
     )
-    .link("/assets", "See spaces you could meet in")
+    .link("/assets", crate::t("group-see-spaces"))
     .into_response())
 }
 
@@ -116,11 +115,11 @@ struct GroupView {
     name: String,
     purpose: String,
     who_for: String,
-    needs: Vec<&'static str>,
+    needs: Vec<String>,
     meeting_pattern: String,
     contact: String,
     members: u32,
-    capacity: Option<&'static str>,
+    capacity: Option<String>,
     venue: Option<VenueView>,
     published: bool,
 }
@@ -142,7 +141,7 @@ async fn view(state: &AppState, group: &CommunityGroup) -> Result<GroupView, Pag
                 .map(|a| VenueView {
                     asset_id: a.id,
                     title: a.details.title.clone(),
-                    when: when(&booking.slot),
+                    when: slot_when(&booking.slot),
                 }),
             None => None,
         },
@@ -154,11 +153,22 @@ async fn view(state: &AppState, group: &CommunityGroup) -> Result<GroupView, Pag
         name: r.name.clone(),
         purpose: r.purpose.clone(),
         who_for: r.who_for.clone(),
-        needs: r.needs.iter().map(|n| n.need().label).collect(),
+        needs: r
+            .needs
+            .iter()
+            .map(|n| crate::kit::language::need_label(n.need()))
+            .collect(),
         meeting_pattern: r.meeting_pattern.clone(),
         contact: r.contact.clone(),
         members: r.members,
-        capacity: capacity_note(r),
+        capacity: capacity_note(r).map(|english| {
+            let id = match (r.full, r.needs_volunteers) {
+                (true, true) => "full-needs-volunteers",
+                (true, false) => "full",
+                _ => "needs-volunteers",
+            };
+            crate::kit::language::domain_words("group-capacity", id, english)
+        }),
         venue,
         published: group.status == GroupStatus::Published,
     })
@@ -177,10 +187,10 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         PageError::from(
             Notice::new(
                 StatusCode::NOT_FOUND,
-                "No such group",
-                "We couldn't find that group. It may not be listed yet.",
+                crate::t("group-no-such"),
+                crate::t("group-no-such-text"),
             )
-            .link("/start-a-group", "Start a group"),
+            .link("/start-a-group", crate::t("group-start")),
         )
     };
     let id = Uuid::parse_str(&id).map_err(|_| missing())?;
@@ -472,5 +482,21 @@ pub(crate) async fn publish(
         Err(GroupError::AlreadyPublished) => Ok(see_other(format!("/staff/groups/{}", group.id))),
         Err(GroupError::NoSuchGroup) => Err(PageError::NotFound("group")),
         Err(e) => Err(PageError::internal(e)),
+    }
+}
+
+/// What is wrong with an idea for a group, in the page's language.
+fn idea_problem(problem: &GroupProblem) -> String {
+    match problem {
+        GroupProblem::NoName => crate::t("group-no-name"),
+        GroupProblem::NameTooLong => crate::t("group-name-too-long"),
+        GroupProblem::NoContact => crate::t("group-no-contact"),
+        GroupProblem::NoIdea => crate::t("group-no-idea"),
+        GroupProblem::TooLong(_) => crate::t1(
+            "group-too-long",
+            "max",
+            knit_domain::validation::MAX_FREE_TEXT,
+        ),
+        other => other.to_string(),
     }
 }

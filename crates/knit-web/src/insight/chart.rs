@@ -89,7 +89,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, Shown)]) -> Chart {
 /// A sentence for the chart's description: the largest bars first.
 fn describe(title: &str, bars: &[(String, Shown)]) -> String {
     if bars.is_empty() {
-        return format!("{title}: nothing to show yet.");
+        return crate::t1("chart-nothing", "title", title);
     }
     let mut sorted: Vec<&(String, Shown)> = bars.iter().collect();
     sorted.sort_by_key(|(_, s)| std::cmp::Reverse(s.value().unwrap_or(0)));
@@ -98,10 +98,13 @@ fn describe(title: &str, bars: &[(String, Shown)]) -> String {
         .take(3)
         .map(|(l, s)| format!("{l} {s}"))
         .collect();
-    format!(
-        "{title}: {} bars; the largest are {}. The table beside the chart gives every figure.",
-        bars.len(),
-        top.join(", ")
+    crate::kit::language::t_with(
+        "chart-summary",
+        &[
+            ("title", title),
+            ("count", &bars.len().to_string()),
+            ("top", &top.join(", ")),
+        ],
     )
 }
 

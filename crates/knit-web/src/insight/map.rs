@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::chart::{Chart, bar_chart, heat};
 use super::kept::{MapKey, Worked};
 use super::{Figures, area_level, last_days, may_see_exact, worked_at};
+use crate::kit::language::need_words;
 use crate::kit::{Allowed, PageError, PageResult, render};
 use crate::{AppState, Site};
 
@@ -58,11 +59,7 @@ impl MapQuery {
                 .parse::<f64>()
                 .ok()
                 .filter(|d| (0.5..=100.0).contains(d))
-                .ok_or_else(|| {
-                    PageError::BadRequest(
-                        "The distance must be a number of kilometres between 0.5 and 100.".into(),
-                    )
-                }),
+                .ok_or_else(|| PageError::BadRequest(crate::t("insight-bad-distance"))),
         }
     }
 }
@@ -119,6 +116,19 @@ pub(crate) struct MapFigures {
 
 fn label(need: NeedId) -> &'static str {
     need.need().label
+}
+
+/// An area level ("postcode district") in the page's language.
+pub(crate) fn level_words(english: &str) -> String {
+    use knit_domain::insight::AreaLevel;
+    match [AreaLevel::District, AreaLevel::Sector]
+        .into_iter()
+        .find(|l| l.label() == english)
+    {
+        Some(AreaLevel::District) => crate::t("insight-level-district"),
+        Some(AreaLevel::Sector) => crate::t("insight-level-sector"),
+        None => english.to_owned(),
+    }
 }
 
 /// The figures of the map. `casework` adds the columns that come from casework (needs
@@ -362,16 +372,16 @@ fn charts(f: &MapFigures) -> (Chart, Chart) {
         .needs
         .iter()
         .take(15)
-        .map(|n| (n.label.to_owned(), Shown::Exact(n.services)))
+        .map(|n| (need_words(n.label), Shown::Exact(n.services)))
         .collect();
     let demand: Vec<(String, Shown)> = f
         .demand
         .iter()
-        .map(|d| (d.label.to_owned(), d.total))
+        .map(|d| (need_words(d.label), d.total))
         .collect();
     (
-        bar_chart("supply", "Services by need", &supply),
-        bar_chart("demand", "Needs people asked for", &demand),
+        bar_chart("supply", &crate::t("insight-services-by-need"), &supply),
+        bar_chart("demand", &crate::t("insight-needs-asked"), &demand),
     )
 }
 

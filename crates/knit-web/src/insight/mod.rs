@@ -62,10 +62,24 @@ pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
 
 /// When kept figures were worked out, and how often they are, as the page says it.
 pub(crate) fn worked_at(at: DateTime<Utc>) -> String {
-    format!(
-        "These figures were worked out at {}, and are worked out again every {} minutes.",
-        knit_domain::opening::uk_local(at).format("%H:%M on %-d %B %Y"),
-        kept::FRESH_FOR.as_secs() / 60
+    use crate::kit::language;
+    use chrono::Datelike;
+    let local = knit_domain::opening::uk_local(at);
+    let date = format!(
+        "{} {} {}",
+        local.day(),
+        language::month_name(local.date()),
+        local.year()
+    );
+    let when = crate::t2(
+        "insight-worked-at-when",
+        &("time", &local.format("%H:%M").to_string()),
+        &("date", &date),
+    );
+    crate::t2(
+        "insight-worked-at",
+        &("when", &when),
+        &("minutes", &(kept::FRESH_FOR.as_secs() / 60).to_string()),
     )
 }
 

@@ -205,6 +205,18 @@ pub fn need_label(need: &knit_domain::Need) -> String {
     domain_words("need", need.id.as_str(), need.label)
 }
 
+/// A need's name in the current language, from its English name (figures kept for every
+/// language hold the English).
+pub fn need_words(english: &str) -> String {
+    match knit_domain::needs::NEEDS
+        .iter()
+        .find(|n| n.label == english)
+    {
+        Some(need) => need_label(need),
+        None => english.to_owned(),
+    }
+}
+
 /// A domain of needs ("Money and food") in the current language.
 pub fn domain_label(domain: knit_domain::needs::NeedDomain) -> String {
     domain_words("domain", domain.id(), domain.label())
@@ -242,6 +254,30 @@ pub fn month_name(date: chrono::NaiveDate) -> String {
         "month",
         &date.month().to_string(),
         &date.format("%B").to_string(),
+    )
+}
+
+/// A weekday's name in the current language ("Tuesday", "Dydd Mawrth").
+pub fn day_name(day: chrono::Weekday) -> String {
+    let code = day.to_string().to_lowercase();
+    let english = chrono::NaiveDate::from_isoywd_opt(2026, 10, day)
+        .map(|d| d.format("%A").to_string())
+        .unwrap_or_default();
+    domain_words("day", &code, &english)
+}
+
+/// A date without its year in the current language ("Tuesday 3 December").
+pub fn long_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {} {}", weekday_name(date), date.day(), month_name(date))
+}
+
+/// "10:00 to 12:00" in the current language.
+pub fn time_range(from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
+    t2(
+        "time-range",
+        &("from", &from.to_string()),
+        &("to", &to.to_string()),
     )
 }
 

@@ -14,7 +14,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use knit_domain::account::OrganizationId;
-use knit_domain::volunteering::{Opportunity, reply_phrase, usual_reply_days};
+use knit_domain::volunteering::{Opportunity, usual_reply_days};
 use knit_search::opportunities::{OpportunityHit, OpportunityIndex, OpportunityQuery};
 use knit_store::{Store, StoreError};
 
@@ -128,7 +128,7 @@ pub async fn reply_figure(
     let times = store
         .reply_times(organization, now - knit_domain::volunteering::REPLY_WINDOW)
         .await?;
-    Ok(usual_reply_days(&times, now).map(reply_phrase))
+    Ok(usual_reply_days(&times, now).map(|days| crate::t_count("volunteer-replies", days)))
 }
 
 /// The link to a staff page, absolute when the public address is configured.

@@ -62,11 +62,13 @@ impl RoleView {
             when: p.when.clone(),
             skills: p.skills.join(", "),
             checks: if p.checks.is_empty() {
-                "None".to_owned()
+                crate::t("volunteer-checks-none")
             } else {
                 p.checks
                     .iter()
-                    .map(|c: &Check| c.label())
+                    .map(|c: &Check| {
+                        crate::kit::language::domain_words("check", c.code(), c.label())
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             },
@@ -74,7 +76,7 @@ impl RoleView {
             suitable_for_new: p.suitable_for_new,
             suitable_for_recovering: p.suitable_for_recovering,
             distance: distance_km
-                .map(|d| format!("{d:.1} km away"))
+                .map(|d| crate::t1("distance-km", "km", format!("{d:.1}")))
                 .unwrap_or_default(),
         }
     }
@@ -123,10 +125,7 @@ pub(crate) async fn browse(
     );
     let mut error = None;
     if query.q.chars().count() > 200 {
-        error = Some(FieldError::new(
-            "q",
-            "Use fewer words, under 200 characters",
-        ));
+        error = Some(FieldError::new("q", crate::t("volunteer-too-long")));
     }
     let mut near = None;
     let mut near_label = String::new();
@@ -144,10 +143,7 @@ pub(crate) async fn browse(
         text => match text.parse::<f64>() {
             Ok(km) if (1.0..=500.0).contains(&km) => Some(km),
             _ => {
-                error = error.or(Some(FieldError::new(
-                    "within",
-                    "Choose a distance from the list",
-                )));
+                error = error.or(Some(FieldError::new("within", crate::t("choose-distance"))));
                 None
             }
         },
@@ -228,10 +224,10 @@ async fn find(state: &AppState, id: &str) -> Result<Opportunity, PageError> {
         PageError::from(
             Notice::new(
                 StatusCode::NOT_FOUND,
-                "No such volunteer role",
-                "We couldn't find that role. It may have been filled or taken down.",
+                crate::t("volunteer-no-such"),
+                crate::t("volunteer-no-such-text"),
             )
-            .link("/volunteer", "See volunteer roles"),
+            .link("/volunteer", crate::t("volunteer-see-roles")),
         )
     };
     let id = Uuid::parse_str(id).map_err(|_| missing())?;
@@ -297,7 +293,7 @@ pub(crate) async fn offer(
     let offer = match form.offer() {
         Ok(offer) => offer,
         Err(e) => {
-            let error = FieldError::new(e.field, e.message);
+            let error = FieldError::new(e.field, offer_problem(&e, &form));
             return role_page(
                 &state,
                 &o,
@@ -338,10 +334,10 @@ pub(crate) async fn offer(
         Err(InterestError::Closed) => {
             return Err(Notice::new(
                 StatusCode::CONFLICT,
-                "This role has been filled",
-                "The organisation is no longer taking offers for this role. Other roles may suit you.",
+                crate::t("volunteer-filled"),
+                crate::t("volunteer-filled-text"),
             )
-            .link("/volunteer", "See volunteer roles")
+            .link("/volunteer", crate::t("volunteer-see-roles"))
             .into());
         }
         Err(InterestError::NoSuchOpportunity) => return Err(PageError::NotFound("volunteer role")),
@@ -364,10 +360,26 @@ pub(crate) async fn offer(
 }
 
 fn too_many() -> FieldError {
-    FieldError::new(
-        "name",
-        "We already have several offers from here in the last hour. Please try again later.",
-    )
+    FieldError::new("name", crate::t("volunteer-too-many"))
+}
+
+/// What is wrong with an offer, in the page's language: the domain says it in English, and
+/// which field it is on and what was typed tell which message it is.
+fn offer_problem(e: &knit_domain::volunteering::FormError, form: &OfferForm) -> String {
+    use knit_domain::validation::{MAX_FREE_TEXT, one_line};
+    use knit_domain::volunteering::MAX_LINE;
+    let blank = |text: &str| one_line(text).is_empty();
+    let long = |text: &str| one_line(text).chars().count() > MAX_LINE;
+    match e.field {
+        "name" if blank(&form.name) => crate::t("offer-no-name"),
+        "name" => crate::t1("offer-name-too-long", "max", MAX_LINE),
+        "contact" if blank(&form.contact) => crate::t("offer-no-contact"),
+        "contact" if long(&form.contact) => crate::t1("offer-contact-too-long", "max", MAX_LINE),
+        "contact" => crate::t("offer-bad-contact"),
+        "message" => crate::t1("offer-message-too-long", "max", MAX_FREE_TEXT),
+        "consent" => crate::t("offer-no-consent"),
+        _ => e.message.clone(),
+    }
 }
 
 /// Emails the organisation's staff a link to the offer: the role's title, nobody's name.

@@ -155,6 +155,85 @@ async fn a_browser_that_prefers_welsh_gets_welsh_without_choosing() {
     assert!(body.contains("Dywedwch wrthym beth sy'n digwydd"));
 }
 
+#[tokio::test]
+async fn the_pages_for_taking_part_speak_welsh_too() {
+    let app = TestApp::spawn(backends()[0]).await;
+    let mut gwen = Browser::new(&app, "203.0.113.41");
+    let pages = [
+        (
+            "/volunteer?lang=cy",
+            "Gwirfoddoli yn agos atoch chi",
+            "Volunteer near you",
+        ),
+        (
+            "/whats-on",
+            "Beth sy'n digwydd yr wythnos hon",
+            "What's on this week",
+        ),
+        ("/start-a-group", "Dechrau grŵp", "Start a group"),
+        ("/fund", "Cronfa leol", "Local fund"),
+        (
+            "/insight/map",
+            "Pwy sy'n gwneud beth ble",
+            "Who does what where",
+        ),
+        (
+            "/assets",
+            "Lleoedd, cerbydau a help i'w benthyg",
+            "Spaces, vehicles and help to borrow",
+        ),
+    ];
+    for (path, welsh, english) in pages {
+        let page = gwen.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let text = page.text();
+        assert!(text.contains("<html lang=\"cy\">"), "{path}");
+        assert!(text.contains(welsh), "{path} in Welsh: {text}");
+        assert!(!text.contains(english), "{path} has no English: {text}");
+    }
+    let whats_on = gwen.get("/whats-on").await.text();
+    assert!(
+        whats_on.contains("Pob gweithgaredd") && whats_on.contains("lang=\"en-GB\""),
+        "the activities keep their own language: {whats_on}"
+    );
+    let refused = gwen.post("/start-a-group", &[("name", "Gwen")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("Rhowch rif ffôn neu gyfeiriad e-bost"),
+        "{}",
+        refused.body
+    );
+    let assets = gwen.get("/assets?capacity=lots").await;
+    assert_eq!(assets.status, 422);
+    assert!(assets.text().contains("Rhowch nifer y bobl fel rhif cyfan"));
+    let roles = gwen.get("/volunteer").await.body;
+    let at = roles.find("href=\"/volunteer/").expect("a role") + 6;
+    let role = roles[at..].split('"').next().unwrap().to_owned();
+    let page = gwen.get(&role).await;
+    assert!(
+        page.text().contains("Mae gen i ddiddordeb"),
+        "{}",
+        page.body
+    );
+    assert!(!page.text().contains("I'm interested"));
+    let refused = gwen
+        .post(&role, &[("name", "Gwen"), ("contact", "gwen@example.org")])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("Ticiwch y blwch er mwyn i'r sefydliad gael cysylltu â chi"),
+        "{}",
+        refused.body
+    );
+    let roles = gwen.get("/volunteer?within=900").await;
+    assert_eq!(roles.status, 400);
+    assert!(roles.text().contains("Dewiswch bellter o'r rhestr"));
+}
+
 /// A page's HTML with the escapes askama writes turned back into characters, so the test
 /// reads the words a visitor reads.
 fn text(html: &str) -> String {
