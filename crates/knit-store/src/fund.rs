@@ -347,4 +347,16 @@ pub trait FundStore: Send + Sync {
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<AwardForExport>>;
+
+    /// The awards made to a group in the groups register, oldest first: what its public
+    /// page says it was given. Amounts and rounds only, as the 360Giving export publishes.
+    async fn group_awards(&self, group: Uuid) -> Result<Vec<GroupAward>>;
+}
+
+/// An award to a group, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupAward {
+    pub round_title: String,
+    pub amount: Pence,
+    pub awarded_on: NaiveDate,
 }

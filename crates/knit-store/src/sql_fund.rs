@@ -31,7 +31,7 @@ use crate::accounts::NewJob;
 use crate::casework::Stamp;
 use crate::fund::{
     Application, ApplicationLink, ApplicationWrite, DecisionRecord, FundError, FundStore,
-    MonitoringDue, MonitoringRef, NewDecision, PaymentRecord, Round,
+    GroupAward, MonitoringDue, MonitoringRef, NewDecision, PaymentRecord, Round,
 };
 use crate::sealing::KeyRing;
 use crate::{Result, StoreError};
@@ -1064,6 +1064,29 @@ impl FundStore for SqlStore {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn group_awards(&self, group: Uuid) -> Result<Vec<GroupAward>> {
+        let rows = sqlx::query(
+            "SELECT r.title, d.amount_pence, d.awarded_on FROM fund_decisions d \
+             JOIN fund_applications a ON a.id = d.application_id \
+             JOIN fund_rounds r ON r.id = a.round_id \
+             WHERE d.group_id = $1 AND d.outcome = 'awarded' \
+             ORDER BY d.awarded_on, a.id",
+        )
+        .bind(key(group))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Columns::new(row);
+                Ok(GroupAward {
+                    round_title: c.text()?,
+                    amount: pence(c.opt_int()?.unwrap_or(0))?,
+                    awarded_on: date_of(&c.opt_text()?.unwrap_or_default())?,
+                })
+            })
+            .collect()
     }
 
     async fn awards_for_export(

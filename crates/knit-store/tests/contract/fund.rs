@@ -508,7 +508,67 @@ macro_rules! fund_stories {
     };
 }
 
+/// An award to a group in the register is what that group's page lists; other groups have
+/// none.
+async fn a_groups_awards_are_listed_for_its_page(db: &Db) {
+    let store = db.store();
+    let priya = user(store, "Priya").await;
+    let round = store
+        .create_round(&plan(), &[priya], stamp(Some(priya), now()))
+        .await
+        .unwrap();
+    let thursday_friends = uuid::Uuid::from_u128(0x7f);
+    let mut draft = kelly("400", "Hall").draft().unwrap();
+    draft.group_id = Some(thursday_friends);
+    let (app, _) = store
+        .write_application(ApplicationWrite {
+            link: ApplicationLink::New {
+                round: round.id,
+                random: [5; 32],
+            },
+            draft,
+            submit: true,
+            stamp: stamp(None, now()),
+            mail: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        store
+            .group_awards(thursday_friends)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .decide(NewDecision {
+            application: app.id,
+            decision: Decision::Award {
+                amount: Pence::pounds(350),
+                reasons: "Starts a group".into(),
+            },
+            random: [6; 32],
+            stamp: stamp(Some(priya), now()),
+            mail: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let awards = store.group_awards(thursday_friends).await.unwrap();
+    assert_eq!(awards.len(), 1);
+    assert_eq!(awards[0].round_title, "Spring grants");
+    assert_eq!(awards[0].amount, Pence::pounds(350));
+    assert_eq!(awards[0].awarded_on, now().date_naive());
+    assert!(
+        store
+            .group_awards(uuid::Uuid::from_u128(0x80))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 fund_stories!(
+    a_groups_awards_are_listed_for_its_page,
     an_application_is_kept_by_its_link_and_submitted_only_when_eligible,
     a_panel_scores_with_a_conflict_and_an_award_is_paid_and_monitored,
 );

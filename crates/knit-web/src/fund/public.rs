@@ -132,18 +132,38 @@ async fn find_round(state: &AppState, id: &str) -> Result<Round, PageError> {
 }
 
 /// `/fund/{id}`: the round and its application form.
-pub(crate) async fn round(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub(crate) async fn round(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::extract::Query(from): axum::extract::Query<FromGroup>,
+) -> PageResult {
     let round = find_round(&state, &id).await?;
     if !round.plan.is_open(Utc::now()) {
         return Err(closed(&round).into());
     }
-    let form = ApplicationForm {
+    let mut form = ApplicationForm {
         kind: kinds(&round)
             .first()
             .map(|k| k.code.to_owned())
             .unwrap_or_default(),
         ..ApplicationForm::default()
     };
+    // Applying from a published group's page: the award will be listed on that page.
+    let group = from
+        .group
+        .as_deref()
+        .and_then(|g| Uuid::parse_str(g.trim()).ok());
+    if let Some(group) = group {
+        let published = state
+            .store
+            .community_group(group)
+            .await?
+            .filter(|g| g.status == knit_domain::groups::GroupStatus::Published);
+        if let Some(group) = published {
+            form.group_id = group.id.to_string();
+            form.group_name = group.record.name.clone();
+        }
+    }
     Ok(apply_page(
         &state.site,
         &round,
@@ -167,6 +187,13 @@ fn closed(round: &Round) -> Notice {
         ),
     )
     .link("/fund", crate::t("fund-see-open"))
+}
+
+/// `?group=` on a round's page: the published group the application is for.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct FromGroup {
+    #[serde(default)]
+    group: Option<String>,
 }
 
 /// The application form as sent, with the button pressed.

@@ -179,6 +179,16 @@ async fn view(state: &AppState, group: &CommunityGroup) -> Result<GroupView, Pag
 struct GroupPage<'a> {
     site: &'a Site,
     group: GroupView,
+    awards: Vec<AwardLine>,
+    /// Fund rounds open now, each a link to apply for this group.
+    rounds: Vec<(Uuid, String)>,
+}
+
+/// A grant the group was given, as its page says it.
+struct AwardLine {
+    amount: String,
+    round: String,
+    date: String,
 }
 
 /// `/groups/{id}`: a published group.
@@ -200,10 +210,30 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         .await?
         .filter(|g| g.status == GroupStatus::Published)
         .ok_or_else(missing)?;
+    let awards = state
+        .store
+        .group_awards(group.id)
+        .await?
+        .into_iter()
+        .map(|a| AwardLine {
+            amount: a.amount.to_string(),
+            round: a.round_title,
+            date: crate::kit::language::long_date(a.awarded_on),
+        })
+        .collect();
+    let rounds = state
+        .store
+        .fund_rounds(Some(Utc::now()), 5)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.plan.title))
+        .collect();
     Ok(render(
         &GroupPage {
             site: &state.site,
             group: view(&state, &group).await?,
+            awards,
+            rounds,
         },
         StatusCode::OK,
     ))

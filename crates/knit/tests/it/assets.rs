@@ -411,6 +411,65 @@ async fn kellys_group(backend: Backend) {
     );
     let (_, public) = app.get_text(&format!("/groups/{group_id}")).await;
     assert!(public.contains("full at the moment"));
+
+    // From the group's page Kelly applies for a grant for the group; once it is awarded the
+    // page says so.
+    let round = app
+        .store()
+        .fund_rounds(Some(Utc::now()), 5)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("an open round");
+    let apply_link = format!("/fund/{}?group={group_id}", round.id);
+    assert!(
+        public.contains(&apply_link),
+        "the group's page offers the open round"
+    );
+    let mut kelly = Browser::new(&app, "203.0.113.47");
+    let form_page = kelly.get(&apply_link).await;
+    assert_eq!(form_page.status, 200, "{}", form_page.body);
+    assert!(
+        form_page
+            .body
+            .contains(&format!("name=\"group_id\" value=\"{group_id}\""))
+    );
+    let mut form = crate::fund::kelly_form_for("300", "Hall hire £300");
+    form.push(("group_id", group_id.clone()));
+    form.push(("action", "submit".into()));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = kelly.post(&format!("/fund/{}", round.id), &form).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let application = app
+        .store()
+        .panel_applications(round.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.draft.group_id.map(|g| g.to_string()) == Some(group_id.clone()))
+        .expect("the application for the group");
+    app.store()
+        .decide(knit_store::fund::NewDecision {
+            application: application.id,
+            decision: knit_domain::fund::Decision::Award {
+                amount: knit_domain::fund::Pence::pounds(300),
+                reasons: "Starts a group".into(),
+            },
+            random: [0x47; 32],
+            stamp: Stamp {
+                by: Some(cara.id),
+                role: Some(Role::Coordinator),
+                at: Utc::now(),
+                address: None,
+            },
+            mail: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let (_, public) = app.get_text(&format!("/groups/{group_id}")).await;
+    assert!(public.contains("Funded by the local fund"), "{public}");
+    assert!(public.contains("£300"));
     let (_, results) = app.get_text("/search?q=meet+people+lonely").await;
     assert!(
         results.contains("Thursday Friends"),

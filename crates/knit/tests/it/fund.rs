@@ -113,6 +113,10 @@ fn kelly_form(amount: &str, spending: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+pub(crate) fn kelly_form_for(amount: &str, spending: &str) -> Vec<(&'static str, String)> {
+    kelly_form(amount, spending)
+}
+
 fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
