@@ -94,8 +94,11 @@ async fn client_for(url: &reqwest::Url, limits: FeedLimits) -> Result<reqwest::C
     let host = url.host_str().ok_or(FetchError::BadAddress)?;
     let port = url.port_or_known_default().ok_or(FetchError::BadAddress)?;
     let allowed = |ip: IpAddr| limits.private_addresses || outbound::is_public(ip);
+    // No proxy from the environment: a proxy would connect to the name itself, past the
+    // addresses checked here.
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
         .connect_timeout(limits.timeout);
     match host
         .trim_start_matches('[')
