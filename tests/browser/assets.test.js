@@ -11,9 +11,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { chromium } = require('playwright-core');
+const { passTwoFactor } = require('./two_factor');
 
 const BASE = process.env.KNIT_BASE_URL;
 if (!BASE) {
@@ -36,16 +36,6 @@ const DEMO_LEAD = {
   password: 'kestleford demo lead',
   secret: Buffer.from('kestleford-demo-lead'),
 };
-
-/// An RFC 6238 code: HMAC-SHA1, 30-second steps, 6 digits, as an authenticator app makes.
-function totp(secret, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const hash = crypto.createHmac('sha1', secret).update(counter).digest();
-  const offset = hash[hash.length - 1] & 0xf;
-  const value = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-  return String(value % 1_000_000).padStart(6, '0');
-}
 
 let browser;
 
@@ -131,24 +121,14 @@ async function checkPage(visitor, what) {
 }
 
 
-/// Signs in as the demo lead. A refused code (one another test already used) is not a fault
-/// of the page, so what the browser logged about it is dropped from `errors`.
+/// Signs in as the demo lead; `errors` is the visitor's, for `passTwoFactor`.
 async function signInAsLead(page, errors = []) {
   await page.goto(new URL('/staff/sign-in', BASE).href);
   await page.getByLabel('Email address').fill(DEMO_LEAD.email);
   await page.getByLabel('Password').fill(DEMO_LEAD.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/staff\/two-factor$/);
-  // A code works once: if another test used this step's code, the next step's is taken.
-  for (const ahead of [0, 1, 2]) {
-    const logged = errors.length;
-    await page.getByLabel('Code from your authenticator app').fill(totp(DEMO_LEAD.secret, Date.now() + ahead * 30000));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForLoadState();
-    if (/\/staff$/.test(page.url())) break;
-    errors.length = logged;
-  }
-  await page.waitForURL(/\/staff$/);
+  await passTwoFactor(page, DEMO_LEAD.secret, errors);
 }
 
 /// The Thursday `weeks` weeks after the coming one, as YYYY-MM-DD.
