@@ -406,6 +406,22 @@ async fn kept(
         .await?)
 }
 
+/// Works the map's figures for `key` out again ahead of time (`super::keep_fresh`).
+pub(crate) async fn renew(state: &AppState, key: MapKey) -> knit_store::Result<()> {
+    state
+        .insight
+        .map
+        .renew(key, || {
+            figures(
+                state.store.as_ref(),
+                key.casework,
+                key.disclosure,
+                f64::from_bits(key.within_km_bits),
+            )
+        })
+        .await
+}
+
 /// `/staff/insight/map`
 pub(crate) async fn staff(
     State(state): State<AppState>,

@@ -60,6 +60,38 @@ pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
     decide(allowed.actor(), &Action::ViewExactFigures).is_allowed()
 }
 
+/// How often `keep_fresh` looks for figures about to go stale.
+const RENEW_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Keeps the insight pages' figures fresh for as long as the process runs: the usual ones
+/// (the public and staff maps and the network page, with published figures) at start, then
+/// any set someone looked at lately, before it goes stale. A failure is logged and tried
+/// again at the next look.
+pub async fn keep_fresh(state: crate::AppState) {
+    let usual_maps = [false, true].map(|casework| kept::MapKey {
+        casework,
+        disclosure: Disclosure::Controlled,
+        within_km_bits: map::DEFAULT_WITHIN_KM.to_bits(),
+    });
+    let mut maps: Vec<kept::MapKey> = usual_maps.to_vec();
+    let mut networks = vec![Disclosure::Controlled];
+    loop {
+        for key in maps {
+            if let Err(e) = map::renew(&state, key).await {
+                tracing::warn!(error = %e, "could not work out the agency map's figures");
+            }
+        }
+        for disclosure in networks {
+            if let Err(e) = network::renew(&state, disclosure).await {
+                tracing::warn!(error = %e, "could not work out the network's figures");
+            }
+        }
+        tokio::time::sleep(RENEW_CHECK_EVERY).await;
+        maps = state.insight.map.due();
+        networks = state.insight.network.due();
+    }
+}
+
 /// When kept figures were worked out, and how often they are, as the page says it.
 pub(crate) fn worked_at(at: DateTime<Utc>) -> String {
     use crate::kit::language;

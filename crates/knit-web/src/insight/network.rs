@@ -248,6 +248,21 @@ async fn kept(
         .await?)
 }
 
+/// Works the page's figures out again ahead of time (`super::keep_fresh`).
+pub(crate) async fn renew(state: &AppState, disclosure: Disclosure) -> knit_store::Result<()> {
+    state
+        .insight
+        .network
+        .renew(disclosure, || {
+            figures(
+                state.store.as_ref(),
+                last_days(Utc::now(), DAYS_SHOWN),
+                disclosure,
+            )
+        })
+        .await
+}
+
 async fn page(
     state: &AppState,
     disclosure: Disclosure,

@@ -88,6 +88,7 @@ async fn run(
         state.store.clone(),
         Arc::clone(&state.engine),
     ));
+    tokio::spawn(knit_web::insight::keep_fresh(state.clone()));
     tokio::spawn(knit_web::volunteering::chaser::run(state.store.clone()));
     tokio::spawn(knit_web::fund::reminders::run(
         state.store.clone(),
