@@ -100,6 +100,33 @@ fn opportunity_row(row: &DbRow) -> Result<Opportunity> {
     })
 }
 
+/// Ends a change to a role: its audit event, then the role as it now is, then the commit.
+async fn audited_role(
+    mut tx: Transaction<'static, DB>,
+    stamp: &Stamp,
+    id: Uuid,
+) -> Result<Opportunity> {
+    append_audit_in(
+        &mut tx,
+        audit(
+            stamp,
+            ActionKind::ManageVolunteering,
+            "volunteer_opportunity",
+            id,
+        ),
+    )
+    .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {OPPORTUNITY_COLUMNS} FROM volunteer_opportunities WHERE id = $1"
+    )))
+    .bind(key(id))
+    .fetch_one(&mut *tx)
+    .await?;
+    let opportunity = opportunity_row(&row)?;
+    tx.commit().await?;
+    Ok(opportunity)
+}
+
 // --- offers ---
 
 const INTEREST_COLUMNS: &str = "i.id, i.opportunity_id, o.plan, i.organization_id, i.person_id, \
@@ -259,25 +286,7 @@ impl VolunteeringStore for SqlStore {
         .bind(at(new.stamp.at))
         .execute(&mut *tx)
         .await?;
-        append_audit_in(
-            &mut tx,
-            audit(
-                &new.stamp,
-                ActionKind::ManageVolunteering,
-                "volunteer_opportunity",
-                id,
-            ),
-        )
-        .await?;
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {OPPORTUNITY_COLUMNS} FROM volunteer_opportunities WHERE id = $1"
-        )))
-        .bind(key(id))
-        .fetch_one(&mut *tx)
-        .await?;
-        let opportunity = opportunity_row(&row)?;
-        tx.commit().await?;
-        Ok(opportunity)
+        audited_role(tx, &new.stamp, id).await
     }
 
     async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>> {
@@ -309,25 +318,7 @@ impl VolunteeringStore for SqlStore {
         if changed == 0 {
             return Ok(None);
         }
-        append_audit_in(
-            &mut tx,
-            audit(
-                &stamp,
-                ActionKind::ManageVolunteering,
-                "volunteer_opportunity",
-                id,
-            ),
-        )
-        .await?;
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {OPPORTUNITY_COLUMNS} FROM volunteer_opportunities WHERE id = $1"
-        )))
-        .bind(key(id))
-        .fetch_one(&mut *tx)
-        .await?;
-        let opportunity = opportunity_row(&row)?;
-        tx.commit().await?;
-        Ok(Some(opportunity))
+        audited_role(tx, &stamp, id).await.map(Some)
     }
 
     async fn open_opportunities(

@@ -97,24 +97,15 @@ async fn reach(
     state: &AppState,
     allowed: &mut Allowed,
 ) -> Result<Option<Vec<OrganizationId>>, PageError> {
-    if allowed.may(&Action::ManageActivities(None)) {
-        allowed
-            .require(state, &Action::ManageActivities(None))
-            .await?;
-        return Ok(None);
-    }
-    let own: Vec<OrganizationId> = allowed
-        .actor()
-        .memberships()
-        .iter()
-        .filter_map(|m| m.organization())
-        .filter(|o| allowed.may(&Action::ManageActivities(Some(*o))))
-        .collect();
-    let first = own.first().copied().unwrap_or(Action::EXAMPLE_ORGANIZATION);
+    let reach = allowed.reach(Action::ManageActivities);
+    // Asked for one of their organisations, so that someone with none is refused.
+    let asked = reach
+        .as_ref()
+        .map(|own| own.first().copied().unwrap_or(Action::EXAMPLE_ORGANIZATION));
     allowed
-        .require(state, &Action::ManageActivities(Some(first)))
+        .require(state, &Action::ManageActivities(asked))
         .await?;
-    Ok(Some(own))
+    Ok(reach)
 }
 
 async fn page(

@@ -24,30 +24,6 @@ use crate::{AppState, Site};
 
 const LIST_LIMIT: u32 = 500;
 
-/// The organisations whose assets the visitor works on as partner staff.
-fn own_organisations(allowed: &Allowed) -> Vec<OrganizationId> {
-    allowed
-        .actor()
-        .memberships()
-        .iter()
-        .filter_map(|m| m.organization())
-        .collect()
-}
-
-/// What the visitor manages: every asset (`None`), or their organisations' (`Some`).
-fn reach(allowed: &Allowed) -> Option<Vec<OrganizationId>> {
-    if allowed.may(&Action::ManageAsset(None)) {
-        None
-    } else {
-        Some(
-            own_organisations(allowed)
-                .into_iter()
-                .filter(|o| allowed.may(&Action::ManageAsset(Some(*o))))
-                .collect(),
-        )
-    }
-}
-
 struct Row {
     id: Uuid,
     title: String,
@@ -83,7 +59,7 @@ struct ListPage<'a> {
 
 /// `/staff/assets`: the assets the visitor manages and the requests waiting for them.
 pub(crate) async fn list(State(state): State<AppState>, allowed: Allowed) -> PageResult {
-    let reach = reach(&allowed);
+    let reach = allowed.reach(Action::ManageAsset);
     let mut assets = Vec::new();
     let mut waiting = Vec::new();
     let owners: Vec<Option<Option<OrganizationId>>> = match &reach {
@@ -149,7 +125,7 @@ struct BookingRow {
 
 async fn owner_choices(state: &AppState, allowed: &Allowed) -> Result<Vec<OwnerChoice>, PageError> {
     let mut out = Vec::new();
-    match reach(allowed) {
+    match allowed.reach(Action::ManageAsset) {
         None => {
             for org in state.store.organizations(0, 1_000).await? {
                 out.push(OwnerChoice {
@@ -232,7 +208,7 @@ fn own_scope(allowed: &Allowed) -> Action {
     if allowed.may(&Action::ManageAsset(None)) {
         return Action::ManageAsset(None);
     }
-    Action::ManageAsset(own_organisations(allowed).first().copied())
+    Action::ManageAsset(allowed.own_organisations().first().copied())
 }
 
 /// `/staff/assets/new`.

@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, ActionKind, Audience, Decision, Denial, decide};
-use knit_domain::account::{Actor, UserId};
+use knit_domain::account::{Actor, OrganizationId, UserId};
 use knit_domain::audit::{AccountEvent, NewAuditEvent, Outcome};
 use knit_store::Store;
 use knit_store::casework::Stamp;
@@ -86,6 +86,33 @@ impl Allowed {
     /// Whether the policy would allow `action`, for offering links and choices.
     pub fn may(&self, action: &Action) -> bool {
         decide(self.actor(), action).is_allowed()
+    }
+
+    /// The organisations the visitor is a member of.
+    pub fn own_organisations(&self) -> Vec<OrganizationId> {
+        self.actor()
+            .memberships()
+            .iter()
+            .filter_map(|m| m.organization())
+            .collect()
+    }
+
+    /// Whose records the visitor works on with an action scoped by organisation: every
+    /// organisation's (`None`) when `action(None)` is allowed, otherwise those of their own
+    /// organisations for which it is.
+    pub fn reach(
+        &self,
+        action: impl Fn(Option<OrganizationId>) -> Action,
+    ) -> Option<Vec<OrganizationId>> {
+        if self.may(&action(None)) {
+            return None;
+        }
+        Some(
+            self.own_organisations()
+                .into_iter()
+                .filter(|o| self.may(&action(Some(*o))))
+                .collect(),
+        )
     }
 
     /// Asks the policy for an action that depends on what the request concerns; on
