@@ -17,7 +17,7 @@ use axum::response::Response;
 use chrono::{TimeDelta, Utc};
 use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
 use knit_domain::insight::{
-    AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes,
+    AreaLevel, AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes,
 };
 use knit_domain::needs::{NEEDS, NeedId};
 use knit_store::Store;
@@ -27,7 +27,6 @@ use uuid::Uuid;
 use super::chart::{Chart, bar_chart, heat};
 use super::kept::{MapKey, Worked};
 use super::{Figures, area_level, last_days, may_see_exact, worked_at};
-use crate::kit::language::need_words;
 use crate::kit::{Allowed, PageError, PageResult, render};
 use crate::{AppState, Site};
 
@@ -65,7 +64,7 @@ impl MapQuery {
 }
 
 pub(crate) struct NeedRow {
-    pub label: &'static str,
+    pub need: NeedId,
     pub services: u64,
     pub organizations: u64,
     pub hours: u64,
@@ -74,7 +73,7 @@ pub(crate) struct NeedRow {
 }
 
 pub(crate) struct DemandRow {
-    pub label: &'static str,
+    pub need: NeedId,
     pub searches: Shown,
     pub conversations: Shown,
     pub casework: Shown,
@@ -84,12 +83,12 @@ pub(crate) struct DemandRow {
 
 pub(crate) struct GapRow {
     pub area: String,
-    pub need: &'static str,
+    pub need: NeedId,
 }
 
 pub(crate) struct OverlapRow {
     pub area: String,
-    pub need: &'static str,
+    pub need: NeedId,
     pub organizations: String,
     pub count: usize,
 }
@@ -100,8 +99,10 @@ pub(crate) struct MissRow {
     pub count: Shown,
 }
 
+/// Figures are kept for every language (`super::kept`), so they hold needs and the area
+/// level, and pages put them in words.
 pub(crate) struct MapFigures {
-    pub level: &'static str,
+    pub level: AreaLevel,
     pub within_km: f64,
     pub areas: Vec<String>,
     pub needs: Vec<NeedRow>,
@@ -114,20 +115,16 @@ pub(crate) struct MapFigures {
     pub misses: Vec<MissRow>,
 }
 
-fn label(need: NeedId) -> &'static str {
-    need.need().label
+/// A need's name in the page's language.
+pub(crate) fn need_name(need: &NeedId) -> String {
+    crate::kit::language::need_label(need.need())
 }
 
 /// An area level ("postcode district") in the page's language.
-pub(crate) fn level_words(english: &str) -> String {
-    use knit_domain::insight::AreaLevel;
-    match [AreaLevel::District, AreaLevel::Sector]
-        .into_iter()
-        .find(|l| l.label() == english)
-    {
-        Some(AreaLevel::District) => crate::t("insight-level-district"),
-        Some(AreaLevel::Sector) => crate::t("insight-level-sector"),
-        None => english.to_owned(),
+pub(crate) fn level_words(level: &AreaLevel) -> String {
+    match level {
+        AreaLevel::District => crate::t("insight-level-district"),
+        AreaLevel::Sector => crate::t("insight-level-sector"),
     }
 }
 
@@ -141,7 +138,7 @@ pub(crate) async fn figures(
 ) -> knit_store::Result<MapFigures> {
     let now = Utc::now();
     let level = area_level();
-    let sector = level == knit_domain::insight::AreaLevel::Sector;
+    let sector = level == AreaLevel::Sector;
     let period = last_days(now, DEMAND_DAYS);
     let from_month = first_kept_month(now.date_naive());
 
@@ -218,7 +215,7 @@ pub(crate) async fn figures(
                 })
                 .collect();
             NeedRow {
-                label: n.label,
+                need: n.id,
                 services: cells.iter().map(|c| c.0).sum(),
                 organizations: orgs_by_need.get(&n.id).map_or(0, |o| o.len() as u64),
                 hours: minutes.get(&n.id).copied().unwrap_or(0) / 60,
@@ -226,7 +223,11 @@ pub(crate) async fn figures(
             }
         })
         .collect();
-    needs.sort_by(|a, b| b.services.cmp(&a.services).then(a.label.cmp(b.label)));
+    needs.sort_by(|a, b| {
+        b.services
+            .cmp(&a.services)
+            .then(a.need.need().label.cmp(b.need.need().label))
+    });
 
     let demand_needs: Vec<NeedId> = demand.keys().copied().collect();
     let grid: Vec<Vec<u64>> = demand
@@ -246,7 +247,7 @@ pub(crate) async fn figures(
         .map(|(i, need)| {
             let cell = |j: usize| table.cells[i].get(j).copied().unwrap_or(Shown::Rounded(0));
             DemandRow {
-                label: label(*need),
+                need: *need,
                 searches: cell(0),
                 conversations: cell(1),
                 casework: cell(2),
@@ -301,7 +302,7 @@ pub(crate) async fn figures(
             named.sort();
             OverlapRow {
                 area: o.area,
-                need: label(o.need),
+                need: o.need,
                 count: o.organizations.len(),
                 organizations: named.join(", "),
             }
@@ -325,7 +326,7 @@ pub(crate) async fn figures(
     }
 
     Ok(MapFigures {
-        level: level.label(),
+        level,
         within_km,
         areas,
         needs,
@@ -336,7 +337,7 @@ pub(crate) async fn figures(
             .take(LISTED)
             .map(|g| GapRow {
                 area: g.area,
-                need: label(g.need),
+                need: g.need,
             })
             .collect(),
         gaps_total,
@@ -372,12 +373,12 @@ fn charts(f: &MapFigures) -> (Chart, Chart) {
         .needs
         .iter()
         .take(15)
-        .map(|n| (need_words(n.label), Shown::Exact(n.services)))
+        .map(|n| (need_name(&n.need), Shown::Exact(n.services)))
         .collect();
     let demand: Vec<(String, Shown)> = f
         .demand
         .iter()
-        .map(|d| (need_words(d.label), d.total))
+        .map(|d| (need_name(&d.need), d.total))
         .collect();
     (
         bar_chart("supply", &crate::t("insight-services-by-need"), &supply),
@@ -478,7 +479,7 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
             if *services > 0 {
                 rows.push(vec![
                     "supply".to_owned(),
-                    n.label.to_owned(),
+                    n.need.need().label.to_owned(),
                     area.clone(),
                     "services".to_owned(),
                     services.to_string(),
@@ -487,7 +488,7 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
         }
         rows.push(vec![
             "supply".to_owned(),
-            n.label.to_owned(),
+            n.need.need().label.to_owned(),
             "all".to_owned(),
             "hours open a week".to_owned(),
             n.hours.to_string(),
@@ -497,7 +498,7 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
         let mut add = |what: &str, v: Shown| {
             rows.push(vec![
                 "demand".to_owned(),
-                d.label.to_owned(),
+                d.need.need().label.to_owned(),
                 "all".to_owned(),
                 what.to_owned(),
                 v.to_string(),
@@ -513,7 +514,7 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
     for g in &f.gaps {
         rows.push(vec![
             "gap".to_owned(),
-            g.need.to_owned(),
+            g.need.need().label.to_owned(),
             g.area.clone(),
             format!("no service within {} km", f.within_km),
             String::new(),
@@ -522,7 +523,7 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
     for o in &f.overlaps {
         rows.push(vec![
             "overlap".to_owned(),
-            o.need.to_owned(),
+            o.need.need().label.to_owned(),
             o.area.clone(),
             o.organizations.clone(),
             o.count.to_string(),
