@@ -62,7 +62,7 @@ fn view(a: &Activity, hubs: &HashMap<Uuid, Hub>, today: NaiveDate) -> ActivityVi
             .occurrences(today, today + Days::new(120))
             .into_iter()
             .take(4)
-            .map(|t| format!("{}, {}", long_date(t.date()), t.format("%H:%M")))
+            .map(|t| format!("{}, {}", language::long_date(t.date()), t.format("%H:%M")))
             .collect(),
     }
 }
@@ -94,9 +94,9 @@ pub(crate) fn this_week(
         items.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.title.cmp(&b.1.title)));
         days.push(Day {
             label: if day == today {
-                crate::t1("activity-today", "date", long_date(day))
+                crate::t1("activity-today", "date", language::long_date(day))
             } else {
-                long_date(day)
+                language::long_date(day)
             },
             items: items.into_iter().map(|(_, o)| o).collect(),
         });
@@ -169,10 +169,6 @@ fn missing(what: &str) -> PageError {
     .into()
 }
 
-fn long_date(day: NaiveDate) -> String {
-    language::long_date(day)
-}
-
 fn times(start: NaiveDateTime, end: NaiveDateTime) -> String {
     language::time_range(start.format("%H:%M"), end.format("%H:%M"))
 }
@@ -180,14 +176,13 @@ fn times(start: NaiveDateTime, end: NaiveDateTime) -> String {
 /// When an activity happens ("Every Tuesday, 10:00 to 12:00"), in the page's language:
 /// the domain words it in English.
 fn when_of(plan: &ActivityPlan) -> String {
-    use chrono::Datelike;
     if language::current() == language::Language::English {
         return plan.when();
     }
     let day_name = language::day_name;
     let times = times(plan.first, plan.ends(plan.first));
     let text = match &plan.repeat {
-        Repeat::Once => format!("{} {}", long_date(plan.first.date()), plan.first.year()),
+        Repeat::Once => language::long_date_with_year(plan.first.date()),
         Repeat::Weekly(days) => {
             let and = format!(" {} ", language::domain_words("repeat", "and", "and"));
             let days = days

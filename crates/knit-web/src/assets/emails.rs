@@ -29,26 +29,17 @@ pub fn when(slot: &Slot) -> String {
 /// catalogue's days and months and the 24-hour clock.
 pub fn slot_when(slot: &Slot) -> String {
     use crate::kit::language;
-    use chrono::Datelike;
     if language::current() == language::Language::English {
         return when(slot);
     }
     let starts = uk_local(slot.starts_at);
     let ends = uk_local(slot.ends_at);
-    let date = starts.date();
     let from = format!(
-        "{} {} {} {}, {}",
-        language::weekday_name(date),
-        date.day(),
-        language::month_name(date),
-        date.year(),
+        "{}, {}",
+        language::long_date_with_year(starts.date()),
         starts.format("%H:%M")
     );
-    crate::t2(
-        "time-range",
-        &("from", &from),
-        &("to", &ends.format("%H:%M").to_string()),
-    )
+    language::time_range(from, ends.format("%H:%M"))
 }
 
 fn dates(bookings: &[AssetBooking]) -> String {

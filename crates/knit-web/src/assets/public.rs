@@ -560,8 +560,7 @@ fn availability_words(availability: &Availability) -> Vec<String> {
         })
         .collect();
     for e in &availability.exceptions {
-        use chrono::Datelike;
-        let date = format!("{} {}", language::long_date(e.date), e.date.year());
+        let date = language::long_date_with_year(e.date);
         if e.open.is_empty() {
             lines.push(language::domain_words_with(
                 "availability",

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use knit_domain::Service;
 use knit_domain::directory::{KnitTerm, LocationType, ServiceStatus, WayIn};
 use knit_domain::opening;
@@ -95,15 +95,6 @@ fn ages(min: Option<u16>, max: Option<u16>) -> String {
             &("max", &max.to_string()),
         ),
     }
-}
-
-fn long_date(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        language::month_name(date),
-        date.year()
-    )
 }
 
 fn cost_lines(service: &Service) -> Vec<String> {
@@ -248,10 +239,12 @@ pub(crate) fn view(service: &Service, today: NaiveDate) -> ServiceView {
         interpretation: service.interpretation_services.clone(),
         costs: cost_lines(&service),
         last_checked: match service.assured_date {
-            Some(date) if (today - date).num_days() > 365 => {
-                crate::t1("service-checked-long-ago", "date", long_date(date))
-            }
-            Some(date) => long_date(date),
+            Some(date) if (today - date).num_days() > 365 => crate::t1(
+                "service-checked-long-ago",
+                "date",
+                language::day_month_year(date),
+            ),
+            Some(date) => language::day_month_year(date),
             None => crate::t("service-never-checked"),
         },
     }

@@ -26,15 +26,13 @@ pub(crate) fn closing(at: DateTime<Utc>) -> String {
 /// 24-hour clock.
 pub(crate) fn closing_words(at: DateTime<Utc>) -> String {
     use crate::kit::language;
-    use chrono::Datelike;
     if language::current() == language::Language::English {
         return closing(at);
     }
     let local = uk_local(at);
     format!(
-        "{} {}, {}",
-        language::long_date(local.date()),
-        local.year(),
+        "{}, {}",
+        language::long_date_with_year(local.date()),
         local.format("%H:%M")
     )
 }

@@ -218,7 +218,7 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         .map(|a| AwardLine {
             amount: a.amount.to_string(),
             round: a.round_title,
-            date: crate::kit::language::long_date(a.awarded_on),
+            date: crate::kit::language::long_date_with_year(a.awarded_on),
         })
         .collect();
     let rounds = state

@@ -94,15 +94,8 @@ pub async fn keep_fresh(state: crate::AppState) {
 
 /// When kept figures were worked out, and how often they are, as the page says it.
 pub(crate) fn worked_at(at: DateTime<Utc>) -> String {
-    use crate::kit::language;
-    use chrono::Datelike;
     let local = knit_domain::opening::uk_local(at);
-    let date = format!(
-        "{} {} {}",
-        local.day(),
-        language::month_name(local.date()),
-        local.year()
-    );
+    let date = crate::kit::language::day_month_year(local.date());
     let when = crate::t2(
         "insight-worked-at-when",
         &("time", &local.format("%H:%M").to_string()),

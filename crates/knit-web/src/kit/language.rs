@@ -205,18 +205,6 @@ pub fn need_label(need: &knit_domain::Need) -> String {
     domain_words("need", need.id.as_str(), need.label)
 }
 
-/// A need's name in the current language, from its English name (figures kept for every
-/// language hold the English).
-pub fn need_words(english: &str) -> String {
-    match knit_domain::needs::NEEDS
-        .iter()
-        .find(|n| n.label == english)
-    {
-        Some(need) => need_label(need),
-        None => english.to_owned(),
-    }
-}
-
 /// A domain of needs ("Money and food") in the current language.
 pub fn domain_label(domain: knit_domain::needs::NeedDomain) -> String {
     domain_words("domain", domain.id(), domain.label())
@@ -243,8 +231,8 @@ pub fn domain_words_with(
 
 /// The weekday of a date in the current language ("Tuesday", "Dydd Mawrth").
 pub fn weekday_name(date: chrono::NaiveDate) -> String {
-    let code = date.format("%a").to_string().to_lowercase();
-    domain_words("day", &code, &date.format("%A").to_string())
+    use chrono::Datelike;
+    day_name(date.weekday())
 }
 
 /// The month of a date in the current language ("December", "Rhagfyr").
@@ -270,6 +258,18 @@ pub fn day_name(day: chrono::Weekday) -> String {
 pub fn long_date(date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     format!("{} {} {}", weekday_name(date), date.day(), month_name(date))
+}
+
+/// A date with its year in the current language ("Tuesday 3 December 2026").
+pub fn long_date_with_year(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {}", long_date(date), date.year())
+}
+
+/// A date without its weekday in the current language ("3 December 2026").
+pub fn day_month_year(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {} {}", date.day(), month_name(date), date.year())
 }
 
 /// "10:00 to 12:00" in the current language.
