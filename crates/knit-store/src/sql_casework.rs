@@ -658,7 +658,7 @@ async fn consent_in(
     method: ConsentMethod,
     expires: Option<NaiveDate>,
     stamp: &Stamp,
-) -> Result<Consent, CaseError> {
+) -> Result<Consent> {
     let consent = insert_consent(tx, keys, id, scope, method, expires, stamp).await?;
     let text = match scope {
         ConsentScope::KeepRecord => "Agreed that we keep a record".to_owned(),
@@ -1780,11 +1780,7 @@ impl CaseworkStore for SqlStore {
                 None,
                 &new.stamp,
             )
-            .await
-            .map_err(|e| match e {
-                CaseError::Store(e) => ReferralError::Store(e),
-                _ => ReferralError::CaseClosed,
-            })?;
+            .await?;
         }
         let consents = consents_of(&mut tx, &keys, new.person).await?;
         if !may_share_with(&consents, new.organization, new.stamp.at) {
