@@ -300,10 +300,11 @@ pub trait ConnectorStore: Send + Sync {
     /// when no connector has this code.
     async fn count_postcard_visit(&self, code: &ConnectorCode, day: NaiveDate) -> Result<bool>;
 
-    /// Keeps an anonymous conversation, logged by the connector `stamp` names, with its
-    /// audit event; returns its id.
+    /// Keeps an anonymous conversation that `connector` logged, with its audit event (under
+    /// `stamp`); returns its id.
     async fn log_conversation(
         &self,
+        connector: UserId,
         conversation: &Conversation,
         stamp: &crate::casework::Stamp,
     ) -> Result<Uuid>;
@@ -314,6 +315,7 @@ pub trait ConnectorStore: Send + Sync {
     /// conversation's id.
     async fn hand_off(
         &self,
+        connector: UserId,
         intake: crate::casework::NewIntake,
         conversation: &Conversation,
     ) -> Result<(crate::casework::Intake, Uuid)>;

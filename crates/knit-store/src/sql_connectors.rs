@@ -596,15 +596,21 @@ impl ConnectorStore for SqlStore {
         Ok(counted.rows_affected() > 0)
     }
 
-    async fn log_conversation(&self, conversation: &Conversation, stamp: &Stamp) -> Result<Uuid> {
+    async fn log_conversation(
+        &self,
+        connector: UserId,
+        conversation: &Conversation,
+        stamp: &Stamp,
+    ) -> Result<Uuid> {
         let mut tx = begin_write(&self.writer).await?;
-        let id = insert_conversation(&mut tx, conversation, stamp).await?;
+        let id = insert_conversation(&mut tx, connector, conversation, stamp).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn hand_off(
         &self,
+        connector: UserId,
         intake: NewIntake,
         conversation: &Conversation,
     ) -> Result<(Intake, Uuid)> {
@@ -612,7 +618,7 @@ impl ConnectorStore for SqlStore {
         let stamp = intake.stamp.clone();
         let mut tx = begin_write(&self.writer).await?;
         let intake = insert_intake(&mut tx, &keys, intake).await?;
-        let id = insert_conversation(&mut tx, conversation, &stamp).await?;
+        let id = insert_conversation(&mut tx, connector, conversation, &stamp).await?;
         tx.commit().await?;
         Ok((intake, id))
     }
@@ -696,12 +702,10 @@ impl ConnectorStore for SqlStore {
 /// Keeps an anonymous conversation, the needs heard in it and its audit event, inside `tx`.
 async fn insert_conversation(
     tx: &mut Tx,
+    connector: UserId,
     conversation: &Conversation,
     stamp: &Stamp,
 ) -> Result<Uuid> {
-    let connector = stamp
-        .by
-        .ok_or_else(|| corrupt("a conversation without its connector"))?;
     let now = stamp.at;
     let id = Uuid::now_v7();
     let done: Vec<&str> = conversation.done.iter().map(|d| d.code()).collect();

@@ -525,6 +525,7 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
 
     store
         .log_conversation(
+            sam,
             &conversation(day(3), &["food", "debt"], &["listened", "gave_postcard"]),
             &connector_stamp(sam),
         )
@@ -532,6 +533,7 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
         .unwrap();
     store
         .log_conversation(
+            sam,
             &conversation(
                 day(4),
                 &["food"],
@@ -543,6 +545,7 @@ async fn connectors_log_conversations_hand_out_postcards_and_the_figures_add_up(
         .unwrap();
     store
         .log_conversation(
+            lou,
             &conversation(
                 NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
                 &["loneliness"],
@@ -686,6 +689,7 @@ async fn a_hand_off_queues_the_person_and_logs_the_conversation_together(db: &Db
     let talk = conversation(day(3), &["debt"], &["listened", "passed_to_coordinator"]);
     let (intake, conversation_id) = store
         .hand_off(
+            sam,
             NewIntake {
                 source: IntakeSource::Connector,
                 priority: Priority::Soon,

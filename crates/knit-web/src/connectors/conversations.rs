@@ -319,7 +319,7 @@ pub(crate) async fn log(
     };
     state
         .store
-        .log_conversation(&conversation, &stamp)
+        .log_conversation(signed_in.user.id, &conversation, &stamp)
         .await
         .map_err(PageError::internal)?;
     Ok(Redirect::to("/staff/conversations?saved").into_response())
@@ -494,7 +494,7 @@ pub(crate) async fn hand_off(
     };
     state
         .store
-        .hand_off(intake, &conversation)
+        .hand_off(signed_in.user.id, intake, &conversation)
         .await
         .map_err(PageError::internal)?;
     Ok(Redirect::to("/staff/conversations?handed-off").into_response())
