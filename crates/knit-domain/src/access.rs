@@ -79,6 +79,7 @@ action_kinds! {
     ViewExactFigures => "view_exact_figures",
     ExpressInterest => "express_interest",
     ManageVolunteering => "manage_volunteering",
+    RunMatchEvents => "run_match_events",
     ManageActivities => "manage_activities",
     ArrangeIntroductions => "arrange_introductions",
     ApplyToFund => "apply_to_fund",
@@ -179,6 +180,10 @@ pub enum Action {
     /// Post the organisation's volunteer roles and answer the people interested in them
     /// (whose names and contact details it sees).
     ManageVolunteering(OrganizationId),
+    /// Plan volunteer match events with the organisations coming, see who booked, and
+    /// record which volunteers met which organisations (an offer to a role they talked
+    /// about) and how it went a month on.
+    RunMatchEvents,
     /// Add activities and import a partner's calendar feed for an organisation (`Some`), or
     /// add hubs and the activities the place runs itself (`None`).
     ManageActivities(Option<OrganizationId>),
@@ -259,6 +264,7 @@ impl Action {
             Action::ViewExactFigures => ActionKind::ViewExactFigures,
             Action::ExpressInterest => ActionKind::ExpressInterest,
             Action::ManageVolunteering(_) => ActionKind::ManageVolunteering,
+            Action::RunMatchEvents => ActionKind::RunMatchEvents,
             Action::ManageActivities(_) => ActionKind::ManageActivities,
             Action::ArrangeIntroductions => ActionKind::ArrangeIntroductions,
             Action::ApplyToFund => ActionKind::ApplyToFund,
@@ -337,6 +343,8 @@ impl Action {
                 // introductions are about people Knit supports.
                 | Action::ManageVolunteering(_)
                 | Action::ArrangeIntroductions
+                // A match event's bookings and meetings name the volunteers who came.
+                | Action::RunMatchEvents
                 // Fund applications carry the applicant's contact and bank details.
                 | Action::ManageFunds
                 | Action::ScoreFundApplications
@@ -389,6 +397,7 @@ impl Action {
             Action::ViewExactFigures,
             Action::ExpressInterest,
             Action::ManageVolunteering(org),
+            Action::RunMatchEvents,
             Action::ManageActivities(Some(org)),
             Action::ArrangeIntroductions,
             Action::ApplyToFund,
@@ -465,6 +474,8 @@ pub fn grant(role: Role, action: &Action) -> Grant {
         (PartnerStaff, A::ReplyToProblemReport(org)) => OwnOrganization(*org),
         (PartnerStaff, A::WorkReferralInbox(org) | A::ReferOnward(org)) => OwnOrganization(*org),
         (PlaceLead, A::ManageVolunteering(_) | A::ManageActivities(_)) => Anywhere,
+        // Place leads run match events, as they run training.
+        (PlaceLead, A::RunMatchEvents) => Anywhere,
         (PartnerStaff, A::ManageVolunteering(org) | A::ManageActivities(Some(org))) => {
             OwnOrganization(*org)
         }

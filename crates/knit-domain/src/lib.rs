@@ -17,6 +17,7 @@ pub mod icalendar;
 pub mod insight;
 pub mod introductions;
 pub mod listing_change;
+pub mod match_events;
 pub mod matcher_feedback;
 pub mod needs;
 pub mod opening;

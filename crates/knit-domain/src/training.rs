@@ -1,4 +1,5 @@
-//! Training sessions: connector training, refreshers, and joint training across agencies.
+//! Training sessions: connector training, refreshers, and joint training across agencies;
+//! and volunteer match events, which are booked the same way (see `crate::match_events`).
 //!
 //! The rules: what makes a session worth scheduling, who gets a seat and who waits, who is
 //! promoted when someone cancels, and when a trained connector's refresher falls due. The
@@ -53,13 +54,27 @@ coded! {
         /// Joint training for staff of several organisations; the register records which
         /// organisations came.
         Joint => "joint", "Joint training across agencies",
+        /// A place lead's event where people who want to volunteer meet organisations that
+        /// need them: booked like training, listed with volunteering, never as training.
+        MatchEvent => "match_event", "Volunteer match event",
     }
 }
 
 impl TrainingKind {
+    /// The kinds the training pages schedule and list.
+    pub const TRAINING: &'static [TrainingKind] = &[
+        TrainingKind::Connector,
+        TrainingKind::Refresher,
+        TrainingKind::Joint,
+    ];
+
     /// Whether attending makes (or keeps) someone a trained connector.
     pub fn trains_connectors(self) -> bool {
         matches!(self, TrainingKind::Connector | TrainingKind::Refresher)
+    }
+
+    pub fn is_training(self) -> bool {
+        self != TrainingKind::MatchEvent
     }
 }
 
@@ -180,6 +195,8 @@ pub enum BadSession {
     BadCapacity,
     #[error("Enter the trainer's name")]
     NoTrainer,
+    #[error("Enter who is hosting the event")]
+    NoHost,
 }
 
 impl BadSession {
@@ -194,7 +211,7 @@ impl BadSession {
             BadSession::NowhereToGo => "place",
             BadSession::BadLink => "online_link",
             BadSession::BadCapacity => "capacity",
-            BadSession::NoTrainer => "trainer",
+            BadSession::NoTrainer | BadSession::NoHost => "trainer",
         }
     }
 }
@@ -205,8 +222,21 @@ fn optional(text: &str) -> Option<String> {
 }
 
 impl SessionForm {
-    /// The plan the form describes, or its first mistake. Times are UK wall-clock times.
+    /// The training session the form describes, or its first mistake. Times are UK
+    /// wall-clock times.
     pub fn plan(&self, now: DateTime<Utc>) -> Result<SessionPlan, BadSession> {
+        let kind = TrainingKind::from_code(self.kind.trim())
+            .filter(|k| k.is_training())
+            .ok_or(BadSession::NoKind)?;
+        self.plan_as(kind, now)
+    }
+
+    /// The match event the form describes: its kind is not the form's to choose.
+    pub fn plan_match_event(&self, now: DateTime<Utc>) -> Result<SessionPlan, BadSession> {
+        self.plan_as(TrainingKind::MatchEvent, now)
+    }
+
+    fn plan_as(&self, kind: TrainingKind, now: DateTime<Utc>) -> Result<SessionPlan, BadSession> {
         let title = self.title.trim();
         if title.is_empty() {
             return Err(BadSession::NoTitle);
@@ -214,7 +244,6 @@ impl SessionForm {
         if title.chars().count() > 120 {
             return Err(BadSession::TitleTooLong);
         }
-        let kind = TrainingKind::from_code(self.kind.trim()).ok_or(BadSession::NoKind)?;
         let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
             .map_err(|_| BadSession::BadDate)?;
         let time =
@@ -249,7 +278,10 @@ impl SessionForm {
         }
         let trainer = self.trainer.trim();
         if trainer.is_empty() {
-            return Err(BadSession::NoTrainer);
+            return Err(match kind {
+                TrainingKind::MatchEvent => BadSession::NoHost,
+                _ => BadSession::NoTrainer,
+            });
         }
         let at = |t: NaiveTime| uk_instant(NaiveDateTime::new(date, t));
         Ok(SessionPlan {
@@ -391,6 +423,16 @@ mod tests {
             assert_eq!(f.plan(june()), Err(expected));
             assert!(!expected.field().is_empty());
         }
+        let mut party = form();
+        party.kind = "match_event".into();
+        assert_eq!(party.plan(june()), Err(BadSession::NoKind));
+        party.trainer = String::new();
+        assert_eq!(party.plan_match_event(june()), Err(BadSession::NoHost));
+        party.trainer = "Sam".into();
+        assert_eq!(
+            party.plan_match_event(june()).map(|p| p.kind),
+            Ok(TrainingKind::MatchEvent)
+        );
         let mut online = form();
         online.place = String::new();
         online.online_link = "https://meet.example.org/kestleford".into();

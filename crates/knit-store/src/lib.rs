@@ -22,6 +22,7 @@ pub mod connectors;
 mod error;
 pub mod fund;
 pub mod insight;
+pub mod match_events;
 mod open;
 mod postgres;
 pub mod sealing;
@@ -35,6 +36,7 @@ pub use connectors::ConnectorStore;
 pub use error::StoreError;
 pub use fund::FundStore;
 pub use insight::InsightStore;
+pub use match_events::MatchEventStore;
 pub use open::{drop_postgres_schema, open, open_postgres_isolated};
 pub use volunteering::VolunteeringStore;
 
@@ -104,6 +106,7 @@ pub trait Store:
     + CaseworkStore
     + ConnectorStore
     + InsightStore
+    + MatchEventStore
     + VolunteeringStore
     + FundStore
     + Send

@@ -551,6 +551,22 @@ async fn audit_page(
         .collect()
 }
 
+/// `('a', 'b')`: the codes of the values a domain rule picks, for SQL's `IN`, so a status
+/// list in a query is the rule itself and not a copy of it.
+pub(super) fn codes_in<T: Copy>(
+    all: &[T],
+    which: impl Fn(T) -> bool,
+    code: impl Fn(T) -> &'static str,
+) -> String {
+    let codes: Vec<String> = all
+        .iter()
+        .copied()
+        .filter(|v| which(*v))
+        .map(|v| format!("'{}'", code(v)))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
 /// Appends an audit event inside `tx`, so a change and the record of it commit together.
 pub(super) async fn append_audit_in(
     tx: &mut sqlx::Transaction<'static, DB>,

@@ -32,7 +32,7 @@ use serde::de::DeserializeOwned;
 use sqlx::{AssertSqlSafe, Transaction};
 use uuid::Uuid;
 
-use super::sql_accounts::{Columns, DbRow, append_audit_in, at, corrupt};
+use super::sql_accounts::{Columns, DbRow, append_audit_in, at, codes_in, corrupt};
 use super::sql_store::SqlStore;
 use super::{DB, begin_read, begin_write, key};
 use crate::casework::{
@@ -682,12 +682,7 @@ async fn consent_in(
 /// `('a', 'b')`: the stored codes of the referral statuses `which` holds for, so that SQL
 /// asks what the domain's state machine says rather than a list of its own.
 fn statuses_where(which: fn(ReferralStatus) -> bool) -> String {
-    let codes: Vec<String> = ReferralStatus::ALL
-        .into_iter()
-        .filter(|s| which(*s))
-        .map(|s| format!("'{}'", s.code()))
-        .collect();
-    format!("({})", codes.join(", "))
+    codes_in(&ReferralStatus::ALL, which, ReferralStatus::code)
 }
 
 /// Referrals still open: any not in a terminal state.

@@ -7,6 +7,8 @@
 // Compiled once per backend on purpose, like `sql_store.rs`.
 #![allow(clippy::duplicate_mod)]
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use knit_domain::access::ActionKind;
@@ -21,8 +23,8 @@ use sqlx::{AssertSqlSafe, Database, QueryBuilder};
 use uuid::Uuid;
 
 use super::sql_accounts::{
-    Columns, DbRow, append_audit_in, at, corrupt, is_foreign_key_violation, is_unique_violation,
-    locking,
+    Columns, DbRow, append_audit_in, at, codes_in, corrupt, is_foreign_key_violation,
+    is_unique_violation, locking,
 };
 use super::sql_casework::{audit_event, insert_intake};
 use super::sql_store::SqlStore;
@@ -39,14 +41,34 @@ use crate::connectors::{
 type Conn = <DB as Database>::Connection;
 type Tx = sqlx::Transaction<'static, DB>;
 
-const SESSION_COLUMNS: &str = "s.id, s.title, s.kind, s.starts_at, s.ends_at, s.place, \
-     s.online_link, s.capacity, s.trainer, \
-     (SELECT COUNT(*) FROM training_bookings b WHERE b.session_id = s.id \
-         AND b.status IN ('confirmed', 'attended')), \
-     (SELECT COUNT(*) FROM training_bookings b WHERE b.session_id = s.id \
-         AND b.status = 'waiting')";
+/// A session's columns with how full it is: the seats are counted by the domain's rule.
+pub(super) static SESSION_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "s.id, s.title, s.kind, s.starts_at, s.ends_at, s.place, s.online_link, s.capacity, \
+         s.trainer, \
+         (SELECT COUNT(*) FROM training_bookings b WHERE b.session_id = s.id \
+             AND b.status IN {seated}), \
+         (SELECT COUNT(*) FROM training_bookings b WHERE b.session_id = s.id \
+             AND b.status = '{waiting}')",
+        seated = codes_in(
+            BookingStatus::ALL,
+            BookingStatus::holds_a_seat,
+            BookingStatus::code
+        ),
+        waiting = BookingStatus::Waiting.code(),
+    )
+});
 
-fn session_row(row: &DbRow) -> Result<TrainingSession> {
+/// The kinds the training pages list, for SQL's `IN`.
+pub(super) static TRAINING_KINDS: LazyLock<String> = LazyLock::new(|| {
+    codes_in(
+        TrainingKind::ALL,
+        TrainingKind::is_training,
+        TrainingKind::code,
+    )
+});
+
+pub(super) fn session_row(row: &DbRow) -> Result<TrainingSession> {
     let mut c = Columns::new(row);
     Ok(TrainingSession {
         id: c.id()?,
@@ -82,7 +104,11 @@ fn booking_row(row: &DbRow) -> Result<Booking> {
     })
 }
 
-async fn session_in(conn: &mut Conn, id: Uuid, lock: bool) -> Result<Option<TrainingSession>> {
+pub(super) async fn session_in(
+    conn: &mut Conn,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<TrainingSession>> {
     if lock {
         // PostgreSQL: hold the session row, so seats are counted by one booking at a time.
         // SQLite's write transaction already holds the whole database.
@@ -95,7 +121,8 @@ async fn session_in(conn: &mut Conn, id: Uuid, lock: bool) -> Result<Option<Trai
         .await?;
     }
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {SESSION_COLUMNS} FROM training_sessions s WHERE s.id = $1"
+        "SELECT {} FROM training_sessions s WHERE s.id = $1",
+        *SESSION_COLUMNS
     )))
     .bind(key(id))
     .fetch_optional(&mut *conn)
@@ -103,7 +130,36 @@ async fn session_in(conn: &mut Conn, id: Uuid, lock: bool) -> Result<Option<Trai
     row.as_ref().map(session_row).transpose()
 }
 
-async fn booking_in(conn: &mut Conn, id: Uuid) -> Result<Option<Booking>> {
+/// Adds a session inside the caller's transaction: training, or a match event's.
+pub(super) async fn insert_session(
+    conn: &mut Conn,
+    id: Uuid,
+    plan: &SessionPlan,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO training_sessions (id, title, kind, starts_at, ends_at, place, \
+         online_link, capacity, trainer, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(key(id))
+    .bind(plan.title.as_str())
+    .bind(plan.kind.code())
+    .bind(at(plan.starts_at))
+    .bind(at(plan.ends_at))
+    .bind(plan.place.as_deref())
+    .bind(plan.online_link.as_deref())
+    .bind(i64::from(plan.capacity))
+    .bind(plan.trainer.as_str())
+    .bind(by.map(|u| key(u.0)))
+    .bind(at(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn booking_in(conn: &mut Conn, id: Uuid) -> Result<Option<Booking>> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {BOOKING_COLUMNS} FROM training_bookings WHERE id = $1"
     )))
@@ -233,24 +289,7 @@ impl ConnectorStore for SqlStore {
     ) -> Result<TrainingSession> {
         let id = Uuid::now_v7();
         let mut tx = begin_write(&self.writer).await?;
-        sqlx::query(
-            "INSERT INTO training_sessions (id, title, kind, starts_at, ends_at, place, \
-             online_link, capacity, trainer, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(key(id))
-        .bind(plan.title.as_str())
-        .bind(plan.kind.code())
-        .bind(at(plan.starts_at))
-        .bind(at(plan.ends_at))
-        .bind(plan.place.as_deref())
-        .bind(plan.online_link.as_deref())
-        .bind(i64::from(plan.capacity))
-        .bind(plan.trainer.as_str())
-        .bind(by.map(|u| key(u.0)))
-        .bind(at(now))
-        .execute(&mut *tx)
-        .await?;
+        insert_session(&mut tx, id, plan, by, now).await?;
         let session = session_in(&mut tx, id, false)
             .await?
             .ok_or_else(|| corrupt("a session just scheduled"))?;
@@ -271,8 +310,9 @@ impl ConnectorStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<TrainingSession>> {
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {SESSION_COLUMNS} FROM training_sessions s WHERE s.ends_at > $1 \
-             ORDER BY s.starts_at, s.id LIMIT $2"
+            "SELECT {} FROM training_sessions s WHERE s.ends_at > $1 \
+             AND s.kind IN {} ORDER BY s.starts_at, s.id LIMIT $2",
+            *SESSION_COLUMNS, *TRAINING_KINDS
         )))
         .bind(at(from))
         .bind(i64::from(limit))

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use knit_domain::geo::LatLon;
 use knit_domain::needs::NeedId;
 use knit_domain::referral::ReferralStatus;
+use knit_domain::training::BookingStatus;
 use knit_domain::wellbeing::Measure;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use uuid::Uuid;
@@ -623,12 +624,16 @@ impl InsightStore for SqlStore {
     }
 
     async fn training_by_organization(&self, period: Period) -> Result<Vec<TrainingCount>> {
-        let rows = sqlx::query(
+        // Match events are booked as sessions too, but nobody trains at one.
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT COALESCE(b.organization, ''), s.kind, COUNT(*) FROM training_bookings b \
              JOIN training_sessions s ON s.id = b.session_id \
-             WHERE b.status = 'attended' AND s.starts_at >= $1 AND s.starts_at < $2 \
+             WHERE b.status = '{attended}' AND s.kind IN {training} \
+             AND s.starts_at >= $1 AND s.starts_at < $2 \
              GROUP BY 1, 2 ORDER BY 1, 2",
-        )
+            attended = BookingStatus::Attended.code(),
+            training = *super::sql_connectors::TRAINING_KINDS,
+        )))
         .bind(at(period.from))
         .bind(at(period.until))
         .fetch_all(&self.reader)

@@ -59,7 +59,7 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| corrupt(format!("a plan as JSON: {e}")))
 }
 
-fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+pub(super) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| corrupt(format!("a stored {what}: {e}")))
 }
 
@@ -165,6 +165,59 @@ async fn interest_in(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<Interes
     .fetch_optional(&mut **tx)
     .await?;
     row.as_ref().map(interest_row).transpose()
+}
+
+/// Makes an offer to volunteer inside the caller's transaction, with its audit event: from
+/// the public form, a coordinator's referral, or a meeting at a match event.
+pub(super) async fn offer_in(
+    tx: &mut Tx,
+    keys: &KeyRing,
+    new: &NewInterest,
+) -> Result<InterestSummary, InterestError> {
+    let id = Uuid::now_v7();
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {OPPORTUNITY_COLUMNS}, organization_id FROM volunteer_opportunities \
+         WHERE id = $1"
+    )))
+    .bind(key(new.opportunity))
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(crate::StoreError::from)?
+    .ok_or(InterestError::NoSuchOpportunity)?;
+    let opportunity = opportunity_row(&row)?;
+    if !opportunity.open {
+        return Err(InterestError::Closed);
+    }
+    let sealed = seal(keys, &new.offer, &offer_context(id))?;
+    sqlx::query(
+        "INSERT INTO volunteer_interests (id, opportunity_id, organization_id, sealed, \
+         person_id, referred_by, status, sent_at, changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(key(id))
+    .bind(key(opportunity.id))
+    .bind(key(opportunity.plan.organization.0))
+    .bind(sealed)
+    .bind(new.person.map(|p| key(p.0)))
+    .bind(new.stamp.by.map(|u| key(u.0)))
+    .bind(InterestStatus::Waiting.code())
+    .bind(at(new.stamp.at))
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::StoreError::from)?;
+    append_audit_in(
+        tx,
+        audit(
+            &new.stamp,
+            ActionKind::ExpressInterest,
+            "volunteer_interest",
+            id,
+        ),
+    )
+    .await?;
+    Ok(interest_in(tx, id, false)
+        .await?
+        .ok_or_else(|| corrupt("an offer just made"))?)
 }
 
 fn offer_context(id: Uuid) -> String {
@@ -369,51 +422,8 @@ impl VolunteeringStore for SqlStore {
 
     async fn express_interest(&self, new: NewInterest) -> Result<InterestSummary, InterestError> {
         let keys = self.keyring()?;
-        let id = Uuid::now_v7();
         let mut tx = begin_write(&self.writer).await?;
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {OPPORTUNITY_COLUMNS}, organization_id FROM volunteer_opportunities \
-             WHERE id = $1"
-        )))
-        .bind(key(new.opportunity))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(crate::StoreError::from)?
-        .ok_or(InterestError::NoSuchOpportunity)?;
-        let opportunity = opportunity_row(&row)?;
-        if !opportunity.open {
-            return Err(InterestError::Closed);
-        }
-        let sealed = seal(&keys, &new.offer, &offer_context(id))?;
-        sqlx::query(
-            "INSERT INTO volunteer_interests (id, opportunity_id, organization_id, sealed, \
-             person_id, referred_by, status, sent_at, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(key(id))
-        .bind(key(opportunity.id))
-        .bind(key(opportunity.plan.organization.0))
-        .bind(sealed)
-        .bind(new.person.map(|p| key(p.0)))
-        .bind(new.stamp.by.map(|u| key(u.0)))
-        .bind(InterestStatus::Waiting.code())
-        .bind(at(new.stamp.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::StoreError::from)?;
-        append_audit_in(
-            &mut tx,
-            audit(
-                &new.stamp,
-                ActionKind::ExpressInterest,
-                "volunteer_interest",
-                id,
-            ),
-        )
-        .await?;
-        let summary = interest_in(&mut tx, id, false)
-            .await?
-            .ok_or_else(|| corrupt("an offer just made"))?;
+        let summary = offer_in(&mut tx, &keys, &new).await?;
         tx.commit().await.map_err(crate::StoreError::from)?;
         Ok(summary)
     }

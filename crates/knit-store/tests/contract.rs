@@ -17,6 +17,8 @@ mod fixtures;
 mod fund;
 #[path = "contract/insight.rs"]
 mod insight;
+#[path = "contract/migrations.rs"]
+mod migrations;
 #[path = "contract/stories.rs"]
 mod stories;
 #[path = "contract/volunteering.rs"]

@@ -366,6 +366,7 @@ const EXPECTED: &[(&str, &str, Reach)] = &[
     ("connector", "print_own_postcards", Reach::Anywhere),
     ("place_lead", "view_exact_figures", Reach::Anywhere),
     ("place_lead", "manage_volunteering", Reach::Anywhere),
+    ("place_lead", "run_match_events", Reach::Anywhere),
     ("place_lead", "manage_activities", Reach::Anywhere),
     ("partner_staff", "manage_activities", Reach::OwnOrganization),
     (

@@ -29,6 +29,8 @@ mod sql_connectors;
 mod sql_fund;
 #[path = "../sql_insight.rs"]
 mod sql_insight;
+#[path = "../sql_match_events.rs"]
+mod sql_match_events;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql_store.rs"]
 mod sql_store;

@@ -400,6 +400,231 @@ async fn introductions_need_two_opted_in_and_each_answer_once(db: &Db) {
     assert_eq!(store.peer_opt_ins(10).await.unwrap().len(), 2);
 }
 
+/// A sealed booking email for the stories below: what it says does not matter here.
+fn booking_mail(
+    notice: &knit_store::connectors::BookingNotice<'_>,
+) -> knit_store::connectors::BookingMail {
+    knit_store::connectors::BookingMail {
+        now: knit_store::accounts::NewJob {
+            kind: "email".into(),
+            payload: serde_json::json!({ "to": notice.booking.email.as_str() }),
+            run_at: monday(),
+            max_attempts: 3,
+        },
+        reminder: None,
+    }
+}
+
+async fn a_meeting_at_a_match_event_makes_its_offer_or_nothing(db: &Db) {
+    use knit_domain::match_events::{BadEvent, MeetingPlan, MeetingRefused};
+    use knit_domain::training::{Booker, SessionPlan, TrainingKind};
+    use knit_store::connectors::NewBooking;
+    use knit_store::match_events::{EventsWhen, MatchEventError, NewMeeting};
+
+    let store = db.store();
+    let (trust, hall) = (
+        crate::fixtures::rich_service(0),
+        crate::fixtures::rich_service(3),
+    );
+    store
+        .put_services(&[trust.clone(), hall.clone()])
+        .await
+        .unwrap();
+    let (trust, hall) = (
+        OrganizationId(trust.organization_id),
+        OrganizationId(hall.organization_id),
+    );
+    let role = |org, title: &str| {
+        let plan = OpportunityForm {
+            title: title.into(),
+            description: "Help out".into(),
+            when: "Evenings".into(),
+            ..OpportunityForm::default()
+        }
+        .plan(org)
+        .unwrap();
+        store.post_opportunity(NewOpportunity {
+            plan,
+            organization_name: "Vale".into(),
+            position: None,
+            stamp: stamp(monday()),
+        })
+    };
+    let driver = role(trust, "Driver").await.unwrap();
+    let closed = role(trust, "Cook").await.unwrap();
+    store
+        .set_opportunity_open(closed.id, false, stamp(monday()))
+        .await
+        .unwrap();
+    let halls_role = role(hall, "Caretaker").await.unwrap();
+
+    let starts_at = monday() + TimeDelta::days(7);
+    let evening = SessionPlan {
+        title: "Volunteer match evening".into(),
+        kind: TrainingKind::MatchEvent,
+        starts_at,
+        ends_at: starts_at + TimeDelta::hours(2),
+        place: Some("Town Hall".into()),
+        online_link: None,
+        capacity: 1,
+        trainer: "Place team".into(),
+    };
+    // The lead's account is not in this store; sessions name their maker only if it is.
+    let lead = || Stamp {
+        by: None,
+        role: Some(Role::PlaceLead),
+        at: monday(),
+        address: None,
+    };
+    // An organisation not in the directory refuses the whole plan: no session is left.
+    let unknown = OrganizationId(Uuid::from_u128(0xdead));
+    assert!(matches!(
+        store
+            .plan_match_event(&evening, &[trust, unknown], lead())
+            .await,
+        Err(MatchEventError::BadEvent(BadEvent::UnknownOrganisation))
+    ));
+    let upcoming = EventsWhen::Upcoming(monday());
+    assert!(store.match_events(upcoming, 10).await.unwrap().is_empty());
+    let event = store
+        .plan_match_event(&evening, &[trust, hall], lead())
+        .await
+        .unwrap();
+    assert_eq!(event.coming.len(), 2);
+    assert!(event.coming.iter().all(|c| c.name.is_some()));
+    assert_eq!(
+        store.match_events(upcoming, 10).await.unwrap(),
+        vec![event.clone()]
+    );
+    assert!(
+        store
+            .upcoming_training(monday(), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "an event is not listed as training"
+    );
+
+    let book = |name: &str| {
+        store.book_training(NewBooking {
+            session_id: event.session.id,
+            booker: Booker::parse(
+                name,
+                &format!("{name}@example.org"),
+                "",
+                TrainingKind::MatchEvent,
+            )
+            .unwrap(),
+            random: [name.as_bytes()[0]; 32],
+            at: monday(),
+            mail: &booking_mail,
+        })
+    };
+    let (ria, _) = book("ria").await.unwrap();
+    let (wes, _) = book("wes").await.unwrap();
+    let meet = |booking: Uuid, organization, role| {
+        store.record_meeting(NewMeeting {
+            event: event.session.id,
+            plan: MeetingPlan {
+                booking,
+                organization,
+                role,
+            },
+            offer_message: "We met at the evening.".into(),
+            stamp: stamp(starts_at),
+        })
+    };
+    let refused = |r: Result<_, MatchEventError>| match r {
+        Err(MatchEventError::Refused(why)) => why,
+        other => panic!("refused, not {other:?}"),
+    };
+    assert_eq!(
+        refused(meet(ria.id, trust, Some(closed.id)).await),
+        MeetingRefused::RoleClosed
+    );
+    assert_eq!(
+        refused(meet(wes.id, trust, None).await),
+        MeetingRefused::NotBooked,
+        "wes is waiting for a seat"
+    );
+    assert_eq!(
+        refused(meet(ria.id, trust, Some(halls_role.id)).await),
+        MeetingRefused::RoleNotTheirs
+    );
+    assert_eq!(
+        refused(meet(ria.id, unknown, None).await),
+        MeetingRefused::NotComing
+    );
+    assert!(store.interests(Some(trust), 10).await.unwrap().is_empty());
+    assert!(store.meetings(event.session.id).await.unwrap().is_empty());
+
+    let met = meet(ria.id, trust, Some(driver.id)).await.unwrap();
+    let made = met.role.clone().expect("the offer it made");
+    assert_eq!(made.status, InterestStatus::Waiting);
+    assert_eq!(made.title, "Driver");
+    let offer = store.interest(made.interest).await.unwrap().unwrap();
+    assert_eq!(offer.offer.name, "ria");
+    assert_eq!(offer.offer.contact, "ria@example.org");
+    assert!(!format!("{met:?}").contains("ria"), "{met:?}");
+    assert_eq!(
+        refused(meet(ria.id, trust, None).await),
+        MeetingRefused::AlreadyMet
+    );
+    let chat = meet(ria.id, hall, None).await.unwrap();
+    assert_eq!(chat.role, None);
+    assert_eq!(store.interests(Some(trust), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.meetings(event.session.id).await.unwrap(),
+        vec![met, chat]
+    );
+    let audit = store
+        .audit_events(0, 1_000, &knit_store::accounts::AuditFilter::default())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "run_match_events").count(),
+        3,
+        "the plan and two meetings: {actions:?}"
+    );
+
+    // Once it has ended it is listed for its follow-up (the web works out when a month has
+    // passed), and the follow-up is noted once.
+    let ends = event.session.ends_at;
+    let month_on = ends + knit_domain::match_events::FOLLOW_UP_AFTER;
+    let before = ends - TimeDelta::minutes(1);
+    assert!(
+        store
+            .match_events_to_follow_up(before, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due = store.match_events_to_follow_up(ends, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(
+        store
+            .mark_followed_up(event.session.id, month_on)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_followed_up(event.session.id, month_on)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .match_events_to_follow_up(month_on, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let noted = store.match_event(event.session.id).await.unwrap().unwrap();
+    assert!(noted.followed_up_at.is_some());
+}
+
 macro_rules! volunteering_stories {
     ($($story:ident),* $(,)?) => {
         mod sqlite {
@@ -429,4 +654,5 @@ volunteering_stories!(
     an_offer_is_sealed_chased_forwards_and_answered_once,
     a_feed_is_stored_whole_and_updated_by_uid,
     introductions_need_two_opted_in_and_each_answer_once,
+    a_meeting_at_a_match_event_makes_its_offer_or_nothing,
 );
