@@ -1,7 +1,8 @@
 // Volunteering and what's on in a real headless Chromium, on a 320 px phone with
 // JavaScript off and on: the home page invites people to help; a resident searches for a
 // volunteer role near a postcode, reads it, puts right a mistake and says she's interested
-// without an account; and she finds what's on this week, a hub and an activity. Every page
+// without an account; she finds a volunteer match evening and books a place; and she
+// finds what's on this week, a hub and an activity. Every page
 // is checked with axe-core against WCAG 2.2 AA and must fit 320 CSS pixels.
 //
 // Run through ./run.sh, which starts `knit demo` (its roles, hubs and activities are in
@@ -160,6 +161,37 @@ for (const javaScriptEnabled of [false, true]) {
       await page.waitForLoadState();
       assert.match(await page.locator('main').innerText(), /Thank you for offering to help/);
       await checkPage(visitor, 'the offer sent');
+      assert.deepEqual(await context.cookies(), [], 'the public pages set no cookie');
+      assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), [], 'no script or policy errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`a resident finds a volunteer match evening and books a place, ${mode}`, async () => {
+    const visitor = await open({ javaScriptEnabled });
+    const { page, context, errors } = visitor;
+    try {
+      await page.goto(new URL('/volunteer', BASE).href);
+      await page.getByRole('link', { name: /at a volunteer match event/ }).click();
+      await page.waitForURL(/\/volunteer\/events$/);
+      assert.match(await page.locator('main').innerText(), /Kestle Valley Food Bank/);
+      await checkPage(visitor, 'match events');
+      await page.getByRole('link', { name: 'Volunteer match evening' }).click();
+      await page.waitForURL(/\/training\/[0-9a-f-]{36}$/);
+      assert.match(await page.locator('main').innerText(), /Northfield Community Garden/);
+      await checkPage(visitor, 'a match event');
+      // A mistake comes back with what she typed; then she books.
+      await page.getByLabel('Email address').fill(`mo.${mode.replace(/ /g, '-')}@example.org`);
+      await page.getByRole('button', { name: 'Book a place' }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator('.error-summary, .error-message').first().innerText(), /Enter your name/);
+      await checkPage(visitor, 'the booking with a mistake');
+      await page.getByLabel('Your name').fill('Mo Browser');
+      await page.getByRole('button', { name: 'Book a place' }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator('main').innerText(), /You are booked/);
+      await checkPage(visitor, 'the match event booked');
       assert.deepEqual(await context.cookies(), [], 'the public pages set no cookie');
       assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), [], 'no script or policy errors');
     } finally {

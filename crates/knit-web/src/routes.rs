@@ -420,12 +420,14 @@ fn insight_routes() -> Vec<Route> {
 
 fn volunteering_routes() -> Vec<Route> {
     use activities::public as whats_on;
-    use volunteering::{introductions, public, staff as roles, strengths};
+    use volunteering::{introductions, match_events, public, staff as roles, strengths};
     let manage = scoped(ActionKind::ManageVolunteering);
+    let events = staff(Action::RunMatchEvents);
     let manage_activities = scoped(ActionKind::ManageActivities);
     let introduce = staff(Action::ArrangeIntroductions);
     vec![
         get("/volunteer", PUBLIC, public::browse),
+        get("/volunteer/events", PUBLIC, match_events::public_list),
         get("/volunteer/{id}", PUBLIC, public::show),
         post(
             "/volunteer/{id}",
@@ -452,6 +454,22 @@ fn volunteering_routes() -> Vec<Route> {
         post("/staff/volunteering/roles/{id}", manage, roles::set_open),
         get("/staff/volunteering/offers/{id}", manage, roles::show_offer),
         post("/staff/volunteering/offers/{id}", manage, roles::answer),
+        get(
+            "/staff/volunteering/events",
+            events,
+            match_events::staff_list,
+        ),
+        post("/staff/volunteering/events", events, match_events::plan),
+        get(
+            "/staff/volunteering/events/{id}",
+            events,
+            match_events::show,
+        ),
+        post(
+            "/staff/volunteering/events/{id}/meetings",
+            events,
+            match_events::record_meeting,
+        ),
         get(
             "/staff/activities",
             manage_activities,

@@ -440,6 +440,7 @@ postcard-unknown-text = Mae'r cod ar gerdyn post yn 6 llythyren a rhif. Gallwch 
 training-kind-connector = Hyfforddiant Cysylltydd Lleol
 training-kind-refresher = Sesiwn gloywi Cysylltydd Lleol
 training-kind-joint = Hyfforddiant ar y cyd ar draws asiantaethau
+training-kind-match_event = Digwyddiad paru gwirfoddolwyr
 
 ## Gwirfoddoli
 
@@ -896,3 +897,12 @@ figures-leads-only = (arweinwyr lle yn unig; peidiwch â'u rhannu y tu allan i d
 ## Ffigurau (only in Welsh: the English words come from the domain)
 
 figures-key = [c]: nifer bach, wedi'i guddio fel na ellir adnabod neb. Mae ffigurau eraill wedi'u talgrynnu i'r 5 agosaf.
+
+# Volunteer match events
+events-title = Digwyddiadau paru gwirfoddolwyr
+events-lead = Nosweithiau lle mae grwpiau lleol sydd angen help yn cwrdd â phobl a hoffai roi peth. Dewch draw, sgwrsiwch â rhai, a gweld beth sy'n addas i chi. Gall unrhyw un archebu lle; does dim angen cyfrif arnoch.
+events-none = Does dim digwyddiadau paru wedi'u trefnu ar hyn o bryd. Gallwch gynnig helpu gyda rôl o hyd:
+events-coming = Yn dod:
+events-all = Pob digwyddiad paru gwirfoddolwyr
+events-host = Gwesteiwr
+volunteer-events-link = Cwrdd â grwpiau lleol wyneb yn wyneb mewn digwyddiad paru gwirfoddolwyr

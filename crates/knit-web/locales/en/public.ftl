@@ -668,3 +668,12 @@ figures-seeing-exact = You are seeing exact figures. Do not share them outside t
 figures-show-published = Show published figures
 figures-show-exact = Show exact figures
 figures-leads-only = (place leads only; do not share them outside the place team)
+
+# Volunteer match events
+events-title = Volunteer match events
+events-lead = Evenings where local groups looking for help meet people who would like to give some. Come along, chat to a few, and see what suits you. Anyone can book a place; you don't need an account.
+events-none = No match events are planned just now. You can still offer to help with a role:
+events-coming = Coming:
+events-all = All volunteer match events
+events-host = Host
+volunteer-events-link = Meet local groups in person at a volunteer match event

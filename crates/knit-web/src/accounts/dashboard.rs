@@ -166,6 +166,10 @@ fn connector_links(actor: &Actor) -> Vec<(&'static str, &'static str)> {
         ),
         (Action::ManageTraining, ("/staff/training", "Training")),
         (
+            Action::RunMatchEvents,
+            ("/staff/volunteering/events", "Volunteer match events"),
+        ),
+        (
             Action::ViewReports,
             ("/staff/connectors/figures", "Local Connector figures"),
         ),

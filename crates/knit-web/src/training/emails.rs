@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use knit_domain::icalendar::Event;
 use knit_domain::opening::uk_local;
-use knit_domain::training::BookingStatus;
+use knit_domain::training::{BookingStatus, TrainingKind};
 use knit_store::connectors::{BookingMail, BookingNotice, TrainingSession};
 
 use crate::mail::Message;
@@ -23,6 +23,14 @@ pub fn when(session: &TrainingSession) -> String {
         starts.format("%A %-d %B %Y, %-I:%M%P"),
         ends.format("%-I:%M%P")
     )
+}
+
+/// Who leads a session: a trainer, or an event's host.
+fn host_word(kind: TrainingKind) -> &'static str {
+    match kind {
+        TrainingKind::MatchEvent => "Host",
+        _ => "Trainer",
+    }
 }
 
 /// Where to go: the place, the online link, or both.
@@ -51,12 +59,17 @@ pub fn booking_mail(
     let cancel = format!("{base_url}/bookings/{cancel_token}/cancel");
     let calendar = format!("{base_url}/training/{}/calendar.ics", session.id);
     let details = format!(
-        "{title}\nWhen: {when}\nWhere: {where_}\nTrainer: {trainer}",
+        "{title}\nWhen: {when}\nWhere: {where_}\n{host}: {trainer}",
         title = session.title,
         when = when(session),
         where_ = where_(session),
+        host = host_word(session.kind),
         trainer = session.trainer,
     );
+    let what = match session.kind {
+        TrainingKind::MatchEvent => "volunteer match event",
+        _ => "training session",
+    };
     let (subject, opening) = match booking.status {
         BookingStatus::Waiting => (
             format!("You are on the waiting list: {}", session.title),
@@ -91,7 +104,7 @@ pub fn booking_mail(
     let reminder = message(
         format!("Reminder: {}, {}", session.title, when(session)),
         format!(
-            "Hello {name},\n\nA reminder of your training session:\n\n{details}\n\n\
+            "Hello {name},\n\nA reminder of your {what}:\n\n{details}\n\n\
              If you cannot come after all, please cancel so someone else can have the \
              place:\n{cancel}\n\n{site_name}\n",
             name = booking.name,
@@ -113,8 +126,9 @@ pub fn event(session: &TrainingSession, base_url: &str, host: &str, now: DateTim
         ends_at: session.ends_at,
         summary: session.title.clone(),
         description: Some(format!(
-            "{kind}. Trainer: {trainer}. Book or read more: {page}",
+            "{kind}. {host}: {trainer}. Book or read more: {page}",
             kind = session.kind.label(),
+            host = host_word(session.kind),
             trainer = session.trainer
         )),
         location: session

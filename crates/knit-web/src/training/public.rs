@@ -37,6 +37,8 @@ pub(crate) struct SessionView {
     pub title: String,
     pub kind: String,
     pub is_joint: bool,
+    /// A volunteer match event, booked here like training.
+    pub is_match_event: bool,
     pub when: String,
     pub where_: String,
     pub trainer: String,
@@ -51,6 +53,7 @@ impl SessionView {
             title: s.title.clone(),
             kind: language::domain_words("training-kind", s.kind.code(), s.kind.label()),
             is_joint: s.kind == TrainingKind::Joint,
+            is_match_event: s.kind == TrainingKind::MatchEvent,
             when: when_in_page_language(s),
             where_: where_(s),
             trainer: s.trainer.clone(),
@@ -122,8 +125,23 @@ pub(crate) struct BookingForm {
 struct SessionPage<'a> {
     site: &'a Site,
     session: SessionView,
+    /// The organisations coming, when the session is a match event.
+    coming: Vec<String>,
     form: BookingForm,
     error: Option<FieldError>,
+}
+
+/// The organisations coming to a match event, by name; none for training.
+async fn coming(state: &AppState, session: &TrainingSession) -> Result<Vec<String>, PageError> {
+    if session.kind != TrainingKind::MatchEvent {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .match_event(session.id)
+        .await?
+        .map(|e| e.coming.into_iter().filter_map(|c| c.name).collect())
+        .unwrap_or_default())
 }
 
 async fn find(state: &AppState, id: &str) -> Result<TrainingSession, PageError> {
@@ -152,6 +170,7 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         &SessionPage {
             site: &state.site,
             session: SessionView::of(&session),
+            coming: coming(&state, &session).await?,
             form: BookingForm::default(),
             error: None,
         },
@@ -177,11 +196,13 @@ pub(crate) async fn book(
 ) -> PageResult {
     let site = &state.site;
     let session = find(&state, &id).await?;
+    let coming = coming(&state, &session).await?;
     let again = |field: &'static str, text: String, status| {
         render(
             &SessionPage {
                 site,
                 session: SessionView::of(&session),
+                coming: coming.clone(),
                 form: form.clone(),
                 error: Some(FieldError::new(field, text)),
             },

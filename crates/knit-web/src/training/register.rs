@@ -42,7 +42,7 @@ struct KindChoice {
 }
 
 fn kinds() -> Vec<KindChoice> {
-    TrainingKind::ALL
+    TrainingKind::TRAINING
         .iter()
         .map(|k| KindChoice {
             code: k.code(),

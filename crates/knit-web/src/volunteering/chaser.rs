@@ -91,9 +91,17 @@ pub async fn chase_due(store: &dyn Store, now: DateTime<Utc>) -> Result<ChasePas
     Ok(pass)
 }
 
-/// Chases offers until the process stops: for `knit serve`.
+/// Chases offers, and sends match events' follow-ups, until the process stops: for
+/// `knit serve`.
 pub async fn run(store: SharedStore) {
     loop {
+        match super::match_events::send_follow_ups(store.as_ref(), Utc::now()).await {
+            Ok(pass) if pass.events > 0 => {
+                tracing::info!(events = pass.events, "match event follow-ups sent")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "match event follow-ups could not be sent"),
+        }
         match chase_due(store.as_ref(), Utc::now()).await {
             Ok(pass) if pass.reminded + pass.escalated > 0 => tracing::info!(
                 reminded = pass.reminded,

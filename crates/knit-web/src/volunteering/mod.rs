@@ -1,11 +1,13 @@
 //! Volunteering and peer connection: the public roles and "I'm interested" (`public`), the
 //! organisation's roles and the offers it answers (`staff`), the chaser for unanswered
-//! offers (`chaser`), and introductions between people who opted in to meet a peer
+//! offers (`chaser`), volunteer match events and their follow-up (`match_events`), and
+//! introductions between people who opted in to meet a peer
 //! (`introductions`). The search of roles lives in the process like the directory's, kept
 //! current from the store ([`OpportunitySearch`]).
 
 pub mod chaser;
 pub mod introductions;
+pub mod match_events;
 pub mod public;
 pub mod staff;
 pub mod strengths;

@@ -1,8 +1,9 @@
 //! Demo volunteering and activities: roles with three Kestleford groups (the food bank's van
 //! driver among them), two community hubs, and activities that repeat weekly, on the second
 //! Monday and on the last Friday of each month, so `/volunteer` and `/whats-on` have
-//! something to show and the browser tests something to use. Nobody has offered yet: an
-//! offer is a person's, and the demo holds none.
+//! something to show and the browser tests something to use; and a volunteer match evening
+//! with those three groups coming. Nobody has offered or booked yet: an offer is a
+//! person's, and the demo holds none.
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use knit_domain::activities::{ActivityForm, HubPlan};
@@ -145,6 +146,21 @@ pub async fn add_demo_volunteering(store: &dyn Store) -> anyhow::Result<()> {
             })
             .await?;
     }
+    let evening = knit_domain::training::SessionForm {
+        title: "Volunteer match evening".into(),
+        date: (uk_local(now).date() + Days::new(10))
+            .format("%Y-%m-%d")
+            .to_string(),
+        starts: "18:00".into(),
+        ends: "20:00".into(),
+        place: "Kestleford Town Hall, Main Hall".into(),
+        capacity: "40".into(),
+        trainer: "Kestleford Community Links".into(),
+        ..Default::default()
+    }
+    .plan_match_event(now)?;
+    let coming = ["foodbank", "community-garden", "advice"].map(organization_id);
+    store.plan_match_event(&evening, &coming, stamp()).await?;
     let library = store
         .add_hub(
             &HubPlan::parse(

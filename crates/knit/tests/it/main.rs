@@ -12,6 +12,7 @@ mod fund;
 mod insight;
 mod listing_checks;
 mod marys_journey;
+mod match_events;
 mod organisations;
 mod oruk_api;
 mod oruk_conformance;

@@ -1113,6 +1113,7 @@ fn volunteering_rows() -> Vec<Route> {
     let introduce = Action::ArrangeIntroductions;
     vec![
         route("GET", "/volunteer", "/volunteer?q=driver", PUBLIC),
+        route("GET", "/volunteer/events", "/volunteer/events", PUBLIC),
         route("GET", "/volunteer/{id}", "/volunteer/{opportunity}", PUBLIC),
         with_form(
             route(
@@ -1213,6 +1214,48 @@ fn volunteering_rows() -> Vec<Route> {
                 action: manage_a,
                 own_org: false,
             },
+        ),
+        route(
+            "GET",
+            "/staff/volunteering/events",
+            "/staff/volunteering/events",
+            Action::RunMatchEvents,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/volunteering/events",
+                "/staff/volunteering/events",
+                Action::RunMatchEvents,
+            ),
+            &[
+                ("title", "Match event from {actor}"),
+                ("date", "{future_date}"),
+                ("starts", "18:00"),
+                ("ends", "20:00"),
+                ("place", "The hall"),
+                ("capacity", "20"),
+                ("trainer", "Kestleford Community Links"),
+                ("organizations", "{match_org}"),
+            ],
+        ),
+        route(
+            "GET",
+            "/staff/volunteering/events/{id}",
+            "/staff/volunteering/events/{match_event}",
+            Action::RunMatchEvents,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/staff/volunteering/events/{id}/meetings",
+                "/staff/volunteering/events/{match_event}/meetings",
+                Action::RunMatchEvents,
+            ),
+            &[
+                ("booking", "{match_booking}"),
+                ("organization", "{match_org}"),
+            ],
         ),
         with_guard(
             route("GET", "/staff/activities", "/staff/activities", PUBLIC),
@@ -1709,6 +1752,45 @@ async fn every_route_answers_as_the_policy_says(backend: Backend) {
         bookings.push(booking.id.to_string());
     }
     ids.push(("{booking}", bookings[0].clone()));
+    // The demo's volunteer match evening, with a volunteer booked for the meeting form.
+    let evening = app
+        .store()
+        .match_events(
+            knit_store::match_events::EventsWhen::Upcoming(chrono::Utc::now()),
+            1,
+        )
+        .await
+        .unwrap()
+        .pop()
+        .expect("the demo's match evening");
+    let (volunteer, _) = app
+        .store()
+        .book_training(knit_store::connectors::NewBooking {
+            session_id: evening.session.id,
+            booker: knit_domain::training::Booker::parse(
+                "Vi",
+                "vi@example.org",
+                "",
+                evening.session.kind,
+            )
+            .unwrap(),
+            random: [9; 32],
+            at: chrono::Utc::now(),
+            mail: &|notice| {
+                knit_web::training::emails::booking_mail("", "Knit", notice, chrono::Utc::now())
+            },
+        })
+        .await
+        .unwrap();
+    ids.push(("{match_event}", evening.session.id.to_string()));
+    ids.push(("{match_booking}", volunteer.id.to_string()));
+    ids.push(("{match_org}", evening.coming[0].organization.0.to_string()));
+    ids.push((
+        "{future_date}",
+        (chrono::Utc::now() + chrono::TimeDelta::days(30))
+            .format("%Y-%m-%d")
+            .to_string(),
+    ));
     // The demo's volunteer roles, activities and hubs, and this server for a feed to import.
     let role = app
         .store()
