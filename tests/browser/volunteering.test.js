@@ -1,9 +1,10 @@
 // Volunteering and what's on in a real headless Chromium, on a 320 px phone with
 // JavaScript off and on: the home page invites people to help; a resident searches for a
 // volunteer role near a postcode, reads it, puts right a mistake and says she's interested
-// without an account; she finds a volunteer match evening and books a place; and she
-// finds what's on this week, a hub and an activity. Every page
-// is checked with axe-core against WCAG 2.2 AA and must fit 320 CSS pixels.
+// without an account; she says what she is good at and sees what fits; she finds a
+// volunteer match evening and books a place; and she finds what's on this week, a hub and
+// an activity. Every page is checked with axe-core against WCAG 2.2 AA and must fit 320
+// CSS pixels.
 //
 // Run through ./run.sh, which starts `knit demo` (its roles, hubs and activities are in
 // crates/knit/src/demo/volunteering.rs).
@@ -163,6 +164,31 @@ for (const javaScriptEnabled of [false, true]) {
       await checkPage(visitor, 'the offer sent');
       assert.deepEqual(await context.cookies(), [], 'the public pages set no cookie');
       assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), [], 'no script or policy errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`a resident says what she is good at and sees what fits, ${mode}`, async () => {
+    const visitor = await open({ javaScriptEnabled });
+    const { page, context, errors } = visitor;
+    try {
+      await page.goto(new URL('/volunteer', BASE).href);
+      await page.getByRole('link', { name: /Tell us what you're good at/ }).click();
+      await page.waitForURL(/\/volunteer\/strengths$/);
+      await checkPage(visitor, 'what could you give');
+      await page.getByRole('button', { name: 'Suggest roles and groups' }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator('.error-summary').innerText(), /at least one thing/);
+      await checkPage(visitor, 'what could you give, with a mistake');
+      await page.getByLabel("What are you good at?").fill('driving, gardening');
+      await page.getByLabel('Postcode or town (optional)').fill('KF1 1AA');
+      await page.getByRole('button', { name: 'Suggest roles and groups' }).click();
+      await page.waitForURL(/\/volunteer\/strengths\?/);
+      assert.match(await page.locator('main').innerText(), /Van driver/);
+      await checkPage(visitor, 'what fits');
+      assert.deepEqual(await context.cookies(), [], 'the public pages set no cookie');
+      assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no script or policy errors');
     } finally {
       await context.close();
     }

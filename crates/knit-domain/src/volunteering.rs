@@ -482,6 +482,36 @@ impl fmt::Debug for StrengthsProfile {
     }
 }
 
+/// Why a resident's own profile cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OfferRefused {
+    #[error("nothing to go on")]
+    Nothing,
+    #[error("too much at once")]
+    TooMany,
+}
+
+/// Words of four letters or more, lowercased, with the commonest endings taken off
+/// ("gardening" and "gardeners" both become "garden"). Shorter words ("a", "the", "dog")
+/// match too much by prefix to be worth it.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .map(|w| stem(&w))
+        .filter(|w| w.chars().count() >= 4)
+}
+
+fn stem(word: &str) -> String {
+    for ending in ["ing", "ers", "er", "s"] {
+        if let Some(root) = word.strip_suffix(ending)
+            && root.chars().count() >= 4
+        {
+            return root.to_owned();
+        }
+    }
+    word.to_owned()
+}
+
 fn list(text: &str) -> Vec<String> {
     text.split(',')
         .map(one_line)
@@ -525,6 +555,49 @@ impl StrengthsProfile {
         Ok(profile)
     }
 
+    /// What a resident offers about themselves to see what fits: skills and passions
+    /// separated by commas. Nothing is kept, so no consent is asked.
+    pub fn offered(skills: &str, passions: &str) -> Result<StrengthsProfile, OfferRefused> {
+        let profile = StrengthsProfile {
+            skills: list(skills),
+            passions: list(passions),
+            give: String::new(),
+            availability: String::new(),
+        };
+        if profile.skills.len() > MAX_SKILLS || profile.passions.len() > MAX_SKILLS {
+            return Err(OfferRefused::TooMany);
+        }
+        if profile.skills.is_empty() && profile.passions.is_empty() {
+            return Err(OfferRefused::Nothing);
+        }
+        if skills.chars().count() + passions.chars().count() > MAX_FREE_TEXT {
+            return Err(OfferRefused::TooMany);
+        }
+        Ok(profile)
+    }
+
+    /// How many of the profile's words a group's name and purpose share, by [`stem`]: the
+    /// words a resident typed and a group wrote seldom match letter for letter
+    /// ("gardening", "gardeners", "garden").
+    pub fn fits_group(&self, name: &str, purpose: &str) -> usize {
+        let theirs: Vec<String> = words(&format!("{name} {purpose}")).collect();
+        let mut ours: Vec<String> = words(&format!(
+            "{} {}",
+            self.skills.join(" "),
+            self.passions.join(" ")
+        ))
+        .collect();
+        ours.sort();
+        ours.dedup();
+        ours.iter()
+            .filter(|w| {
+                theirs
+                    .iter()
+                    .any(|t| t.starts_with(w.as_str()) || w.starts_with(t.as_str()))
+            })
+            .count()
+    }
+
     /// The words a search for roles that fit reads: skills, passions and what they would
     /// give.
     pub fn search_words(&self) -> String {
@@ -545,6 +618,35 @@ pub fn sent_on(at: DateTime<Utc>) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_residents_own_profile_needs_something_and_finds_groups_by_word_roots() {
+        assert_eq!(
+            StrengthsProfile::offered(" ", ","),
+            Err(OfferRefused::Nothing)
+        );
+        let many = vec!["x"; MAX_SKILLS + 1].join(",");
+        assert_eq!(
+            StrengthsProfile::offered(&many, ""),
+            Err(OfferRefused::TooMany)
+        );
+        let mine = StrengthsProfile::offered("driving, cooking", "gardening, dogs").unwrap();
+        assert_eq!(mine.passions, ["gardening", "dogs"]);
+        assert_eq!(
+            mine.fits_group("Northfield Gardeners", "We grow vegetables together"),
+            1
+        );
+        assert_eq!(
+            mine.fits_group("Lunch club", "Cooks a hot lunch and drives people home"),
+            2,
+            "cooking finds cooks, driving finds drives"
+        );
+        assert_eq!(
+            mine.fits_group("Dog walkers", "Walks"),
+            0,
+            "three-letter words are left out"
+        );
+    }
     use chrono::TimeZone;
 
     fn at(d: u32) -> DateTime<Utc> {

@@ -420,7 +420,7 @@ fn insight_routes() -> Vec<Route> {
 
 fn volunteering_routes() -> Vec<Route> {
     use activities::public as whats_on;
-    use volunteering::{introductions, match_events, public, staff as roles, strengths};
+    use volunteering::{introductions, match_events, public, staff as roles, strengths, what_fits};
     let manage = scoped(ActionKind::ManageVolunteering);
     let events = staff(Action::RunMatchEvents);
     let manage_activities = scoped(ActionKind::ManageActivities);
@@ -428,6 +428,7 @@ fn volunteering_routes() -> Vec<Route> {
     vec![
         get("/volunteer", PUBLIC, public::browse),
         get("/volunteer/events", PUBLIC, match_events::public_list),
+        get("/volunteer/strengths", PUBLIC, what_fits::show),
         get("/volunteer/{id}", PUBLIC, public::show),
         post(
             "/volunteer/{id}",

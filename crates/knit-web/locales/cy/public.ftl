@@ -906,3 +906,22 @@ events-coming = Yn dod:
 events-all = Pob digwyddiad paru gwirfoddolwyr
 events-host = Gwesteiwr
 volunteer-events-link = Cwrdd â grwpiau lleol wyneb yn wyneb mewn digwyddiad paru gwirfoddolwyr
+
+# What could you give? A resident's own strengths
+strengths-title = Beth allech chi ei roi?
+strengths-lead = Dywedwch wrthym beth rydych chi'n dda am ei wneud a beth sy'n bwysig i chi, a byddwn ni'n awgrymu rolau gwirfoddoli a grwpiau lleol sy'n addas.
+strengths-skills = Beth rydych chi'n dda am ei wneud?
+strengths-skills-hint = Er enghraifft: gyrru, coginio, gwrando. Rhowch goma rhyngddyn nhw.
+strengths-passions = Beth sy'n bwysig i chi neu beth rydych chi'n ei fwynhau? (dewisol)
+strengths-passions-hint = Er enghraifft: garddio, anifeiliaid, pobl hŷn
+strengths-not-kept = Dydyn ni ddim yn cadw'r hyn rydych chi'n ei deipio yma: dim ond i ddod o hyd i awgrymiadau ar y dudalen hon y caiff ei ddefnyddio.
+strengths-find = Awgrymu rolau a grwpiau
+strengths-roles = Rolau a allai fod yn addas i chi
+strengths-no-roles = Does dim rolau agored yn cyfateb i'r geiriau hynny eto. Rhowch gynnig ar eiriau eraill, neu gweler
+strengths-groups = Grwpiau y gallech ymuno â nhw neu eu helpu
+strengths-no-groups = Does dim grŵp lleol yn cyfateb i'r geiriau hynny eto. Gallech chi
+strengths-start-group = ddechrau un
+strengths-group-needs = Yn chwilio am wirfoddolwyr
+strengths-say-something = Dywedwch wrthym o leiaf un peth rydych chi'n dda am ei wneud neu sy'n bwysig i chi
+strengths-too-many = Mae hynny'n llawer ar unwaith: dewiswch hyd at 12 o bob un, gyda choma rhyngddyn nhw
+volunteer-what-fits-link = Ddim yn siŵr beth i chwilio amdano? Dywedwch wrthym beth rydych chi'n dda am ei wneud

@@ -677,3 +677,22 @@ events-coming = Coming:
 events-all = All volunteer match events
 events-host = Host
 volunteer-events-link = Meet local groups in person at a volunteer match event
+
+# What could you give? A resident's own strengths
+strengths-title = What could you give?
+strengths-lead = Tell us what you're good at and what you care about, and we'll suggest volunteer roles and local groups that fit.
+strengths-skills = What are you good at?
+strengths-skills-hint = For example: driving, cooking, listening. Separate them with commas.
+strengths-passions = What do you care about or enjoy? (optional)
+strengths-passions-hint = For example: gardening, animals, older people
+strengths-not-kept = We don't keep what you type here: it is used only to find suggestions on this page.
+strengths-find = Suggest roles and groups
+strengths-roles = Roles that could suit you
+strengths-no-roles = No open roles fit those words yet. Try other words, or see
+strengths-groups = Groups you could join or help
+strengths-no-groups = No local group fits those words yet. You could
+strengths-start-group = start one
+strengths-group-needs = Looking for volunteers
+strengths-say-something = Tell us at least one thing you're good at or care about
+strengths-too-many = That's a lot at once: pick up to 12 of each, separated by commas
+volunteer-what-fits-link = Not sure what to look for? Tell us what you're good at

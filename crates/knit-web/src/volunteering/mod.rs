@@ -1,9 +1,10 @@
 //! Volunteering and peer connection: the public roles and "I'm interested" (`public`), the
 //! organisation's roles and the offers it answers (`staff`), the chaser for unanswered
-//! offers (`chaser`), volunteer match events and their follow-up (`match_events`), and
-//! introductions between people who opted in to meet a peer
-//! (`introductions`). The search of roles lives in the process like the directory's, kept
-//! current from the store ([`OpportunitySearch`]).
+//! offers (`chaser`), volunteer match events and their follow-up (`match_events`), a
+//! person's strengths kept by their coordinator (`strengths`) or offered by a resident to
+//! see what fits (`what_fits`), and introductions between people who opted in to meet a
+//! peer (`introductions`). The search of roles lives in the process like the directory's,
+//! kept current from the store ([`OpportunitySearch`]).
 
 pub mod chaser;
 pub mod introductions;
@@ -11,6 +12,7 @@ pub mod match_events;
 pub mod public;
 pub mod staff;
 pub mod strengths;
+pub mod what_fits;
 
 use std::sync::RwLock;
 use std::time::Duration;

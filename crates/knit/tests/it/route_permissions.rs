@@ -1114,6 +1114,12 @@ fn volunteering_rows() -> Vec<Route> {
     vec![
         route("GET", "/volunteer", "/volunteer?q=driver", PUBLIC),
         route("GET", "/volunteer/events", "/volunteer/events", PUBLIC),
+        route(
+            "GET",
+            "/volunteer/strengths",
+            "/volunteer/strengths?skills=driving&near=KF1+1AA",
+            PUBLIC,
+        ),
         route("GET", "/volunteer/{id}", "/volunteer/{opportunity}", PUBLIC),
         with_form(
             route(

@@ -582,3 +582,54 @@ async fn a_coordinator_refers_a_gardener_to_a_garden_role_and_hears_the_outcome(
         a_love_of_gardening_becomes_a_placement(backend).await;
     }
 }
+
+/// Mo says what he is good at and cares about, and sees the roles and groups that fit,
+/// nearest first; nothing he typed is kept.
+#[tokio::test]
+async fn a_resident_offers_his_own_strengths_and_sees_what_fits_with_nothing_kept() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let head = app.store().audit_head().await.unwrap();
+        let (status, page) = app
+            .get_text(
+                "/volunteer/strengths?skills=driving%2C+gardening&passions=walks&near=KF1+1AA",
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let roles = section(&page, "Roles that could suit you");
+        assert!(
+            roles.contains("Van driver") && roles.contains("km away"),
+            "{roles}"
+        );
+        assert!(roles.contains("Garden volunteer"), "{roles}");
+        let groups = section(&page, "Groups you could join or help");
+        assert!(
+            groups.contains("Fairleigh Friendship Walkers"),
+            "walks finds the walkers: {groups}"
+        );
+        assert!(
+            !groups.contains("knitting"),
+            "a group that shares no word is not suggested: {groups}"
+        );
+        let (status, page) = app
+            .get_text("/volunteer/strengths?skills=+%2C+&passions=&near=KF1+1AA")
+            .await;
+        assert_eq!(status, 400);
+        assert!(page.contains("Tell us at least one thing"), "{page}");
+        assert!(
+            page.contains("value=\"KF1 1AA\""),
+            "what he typed is kept on the page"
+        );
+        let (status, page) = app
+            .get_text("/volunteer/strengths?skills=driving&near=ZZ99+9ZZ")
+            .await;
+        assert_eq!(status, 400, "{page}");
+        assert_eq!(
+            app.store().audit_head().await.unwrap(),
+            head,
+            "nothing was written"
+        );
+        let (_, volunteer) = app.get_text("/volunteer").await;
+        assert!(volunteer.contains("href=\"/volunteer/strengths\""));
+    }
+}

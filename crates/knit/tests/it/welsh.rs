@@ -171,6 +171,16 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
             "What's on this week",
         ),
         ("/start-a-group", "Dechrau grŵp", "Start a group"),
+        (
+            "/volunteer/events",
+            "Digwyddiadau paru gwirfoddolwyr",
+            "Volunteer match events",
+        ),
+        (
+            "/volunteer/strengths?skills=driving&passions=walking",
+            "Rolau a allai fod yn addas i chi",
+            "Roles that could suit you",
+        ),
         ("/fund", "Cronfa leol", "Local fund"),
         (
             "/insight/map",

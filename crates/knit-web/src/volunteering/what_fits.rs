@@ -1,0 +1,152 @@
+//! "What could you give?" (`/volunteer/strengths`): a resident says what they are good at
+//! and what they care about, and Knit suggests the open roles and the local groups that
+//! fit, near them if they give a postcode. Nothing typed is kept: the form is a GET, the
+//! page writes nothing, and the words are in no log line. A coordinator records a profile
+//! to keep, with consent (`strengths`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use knit_domain::volunteering::{OfferRefused, StrengthsProfile};
+use knit_search::opportunities::OpportunityQuery;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::public::RoleView;
+use crate::directory::search::locate;
+use crate::kit::{FieldError, PageResult, render};
+use crate::{AppState, Site};
+
+/// Roles and groups suggested at once.
+const SUGGESTED: usize = 10;
+const GROUPS_SUGGESTED: usize = 5;
+/// Published groups read to find those that fit: a town's worth.
+const GROUPS_READ: u32 = 500;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct WhatFitsQuery {
+    #[serde(default)]
+    skills: String,
+    #[serde(default)]
+    passions: String,
+    #[serde(default)]
+    near: String,
+    /// Sent by the form's button, so an empty form sent asks for something to go on.
+    #[serde(default)]
+    asked: Option<String>,
+}
+
+struct GroupView {
+    id: Uuid,
+    name: String,
+    purpose: String,
+    meets: String,
+    needs_volunteers: bool,
+}
+
+#[derive(Template)]
+#[template(path = "volunteering/what_fits.html")]
+struct WhatFitsPage<'a> {
+    site: &'a Site,
+    query: WhatFitsQuery,
+    asked: bool,
+    roles: Vec<RoleView>,
+    groups: Vec<GroupView>,
+    error: Option<FieldError>,
+}
+
+/// `/volunteer/strengths`: the form, and once filled in, what fits.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<WhatFitsQuery>,
+) -> PageResult {
+    let asked = query.asked.is_some()
+        || !(query.skills.trim().is_empty()
+            && query.passions.trim().is_empty()
+            && query.near.trim().is_empty());
+    let page = |roles, groups, error: Option<FieldError>| {
+        let status = if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        render(
+            &WhatFitsPage {
+                site: &state.site,
+                query: query.clone(),
+                asked,
+                roles,
+                groups,
+                error,
+            },
+            status,
+        )
+    };
+    if !asked {
+        return Ok(page(Vec::new(), Vec::new(), None));
+    }
+    let profile = match StrengthsProfile::offered(&query.skills, &query.passions) {
+        Ok(profile) => profile,
+        Err(OfferRefused::Nothing) => {
+            let error = FieldError::new("skills", crate::t("strengths-say-something"));
+            return Ok(page(Vec::new(), Vec::new(), Some(error)));
+        }
+        Err(OfferRefused::TooMany) => {
+            let error = FieldError::new("skills", crate::t("strengths-too-many"));
+            return Ok(page(Vec::new(), Vec::new(), Some(error)));
+        }
+    };
+    let near = match query.near.trim() {
+        "" => None,
+        typed => match locate(state.store.as_ref(), typed).await {
+            Ok(place) => Some(place.position),
+            Err(e) => {
+                let error = FieldError::new("near", e.to_string());
+                return Ok(page(Vec::new(), Vec::new(), Some(error)));
+            }
+        },
+    };
+    state.volunteering.refresh(state.store.as_ref()).await?;
+    let (_, hits) = state.volunteering.search(&OpportunityQuery {
+        words: profile.search_words(),
+        near,
+        limit: SUGGESTED,
+        ..OpportunityQuery::default()
+    });
+    let mut roles = Vec::new();
+    for hit in hits {
+        if let Some(o) = state.store.opportunity(hit.id).await? {
+            roles.push(RoleView::of(&o, hit.distance_km));
+        }
+    }
+    let mut fitting: Vec<(usize, GroupView)> = state
+        .store
+        .community_groups(true, GROUPS_READ)
+        .await?
+        .into_iter()
+        .filter(|g| !g.record.full)
+        .filter_map(|g| {
+            let fit = profile.fits_group(&g.record.name, &g.record.purpose);
+            let view = GroupView {
+                id: g.id,
+                name: g.record.name,
+                purpose: g.record.purpose,
+                meets: g.record.meeting_pattern,
+                needs_volunteers: g.record.needs_volunteers,
+            };
+            (fit > 0).then_some((fit, view))
+        })
+        .collect();
+    // Groups asking for volunteers first, then those that share the most words.
+    fitting.sort_by(|a, b| {
+        (b.1.needs_volunteers, b.0)
+            .cmp(&(a.1.needs_volunteers, a.0))
+            .then_with(|| a.1.name.cmp(&b.1.name))
+    });
+    let groups = fitting
+        .into_iter()
+        .take(GROUPS_SUGGESTED)
+        .map(|(_, g)| g)
+        .collect();
+    Ok(page(roles, groups, None))
+}
