@@ -100,12 +100,16 @@ fn opportunity_row(row: &DbRow) -> Result<Opportunity> {
     })
 }
 
-/// Ends a change to a role: its audit event, then the role as it now is, then the commit.
+/// Ends a change to a role: the change counted, its audit event, then the role as it now
+/// is, then the commit.
 async fn audited_role(
     mut tx: Transaction<'static, DB>,
     stamp: &Stamp,
     id: Uuid,
 ) -> Result<Opportunity> {
+    sqlx::query("UPDATE opportunity_changes SET version = version + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
     append_audit_in(
         &mut tx,
         audit(
@@ -392,16 +396,11 @@ impl VolunteeringStore for SqlStore {
     }
 
     async fn opportunities_version(&self) -> Result<String> {
-        let row = sqlx::query("SELECT COUNT(*), MAX(changed_at) FROM volunteer_opportunities")
-            .fetch_one(&self.reader)
-            .await?;
-        let mut c = Columns::new(&row);
-        let count = c.int()?;
-        let latest = c.opt_time()?;
-        Ok(format!(
-            "{count}:{}",
-            latest.map(|t| t.to_rfc3339()).unwrap_or_default()
-        ))
+        let version =
+            sqlx::query_scalar::<_, i64>("SELECT version FROM opportunity_changes WHERE id = 1")
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(version.to_string())
     }
 
     async fn organization_opportunities(

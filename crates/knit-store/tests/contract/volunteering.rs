@@ -625,6 +625,47 @@ async fn a_meeting_at_a_match_event_makes_its_offer_or_nothing(db: &Db) {
     assert!(noted.followed_up_at.is_some());
 }
 
+/// Another instance's clock may be behind: a change stamped before the latest change still
+/// tells every instance its search of roles is stale.
+async fn a_role_changed_with_an_earlier_stamp_still_moves_the_version(db: &Db) {
+    let store = db.store();
+    let mut posted = Vec::new();
+    for (title, at) in [
+        ("Van driver", monday()),
+        ("Warehouse helper", monday() + TimeDelta::days(1)),
+    ] {
+        let plan = OpportunityForm {
+            title: title.into(),
+            description: "Help out".into(),
+            when: "Fridays".into(),
+            ..OpportunityForm::default()
+        }
+        .plan(FOOD_BANK)
+        .unwrap();
+        let role = store
+            .post_opportunity(NewOpportunity {
+                plan,
+                organization_name: "Kestle Valley Food Bank".into(),
+                position: None,
+                stamp: stamp(at),
+            })
+            .await
+            .unwrap();
+        posted.push(role);
+    }
+    let before = store.opportunities_version().await.unwrap();
+    store
+        .set_opportunity_open(posted[0].id, false, stamp(monday() - TimeDelta::days(30)))
+        .await
+        .unwrap();
+    let after = store.opportunities_version().await.unwrap();
+    assert_ne!(
+        after, before,
+        "the same count and the same latest time, but a change"
+    );
+    assert_eq!(store.opportunities_version().await.unwrap(), after);
+}
+
 macro_rules! volunteering_stories {
     ($($story:ident),* $(,)?) => {
         mod sqlite {
@@ -655,4 +696,5 @@ volunteering_stories!(
     a_feed_is_stored_whole_and_updated_by_uid,
     introductions_need_two_opted_in_and_each_answer_once,
     a_meeting_at_a_match_event_makes_its_offer_or_nothing,
+    a_role_changed_with_an_earlier_stamp_still_moves_the_version,
 );
