@@ -406,12 +406,21 @@ pub(crate) async fn postgres_holdings(conn: &mut PgConnection) -> Result<Vec<Str
     Ok(held)
 }
 
+/// Tables every new database starts with one row in, and what that row looks like until
+/// anything happens: an empty database holds them, and a copy replaces them.
+pub const SEEDED: &[(&str, &str)] = &[
+    // The chain's genesis.
+    ("audit_head", "seq = 0"),
+    // The count of changes to volunteer roles.
+    ("opportunity_changes", "version = 0"),
+];
+
 fn holding_sql(table: &str) -> String {
-    let unseeded = if table == "audit_head" {
-        " WHERE seq <> 0"
-    } else {
-        ""
-    };
+    let unseeded = SEEDED
+        .iter()
+        .find(|(seeded, _)| *seeded == table)
+        .map(|(_, fresh)| format!(" WHERE NOT ({fresh})"))
+        .unwrap_or_default();
     format!(
         "SELECT COUNT(*) FROM {}{unseeded}",
         fingerprint::quoted(table)

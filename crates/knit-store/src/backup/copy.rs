@@ -82,10 +82,15 @@ async fn copy_all(from: &mut sqlx::SqliteConnection, to: &mut PgConnection) -> R
         .collect();
     check_same_shape(from, &shapes).await?;
 
-    // The genesis row every new database starts with gives way to the source's.
-    sqlx::query("DELETE FROM audit_head")
+    // The rows every new database starts with give way to the source's.
+    for (table, _) in super::SEEDED {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {}",
+            fingerprint::quoted(table)
+        )))
         .execute(&mut *to)
         .await?;
+    }
     let mut copied = Vec::new();
     for table in insert_order(to, &shapes).await? {
         let columns = &shapes[&table];
