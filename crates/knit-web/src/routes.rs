@@ -428,7 +428,8 @@ fn volunteering_routes() -> Vec<Route> {
     vec![
         get("/volunteer", PUBLIC, public::browse),
         get("/volunteer/events", PUBLIC, match_events::public_list),
-        get("/volunteer/strengths", PUBLIC, what_fits::show),
+        get("/volunteer/strengths", PUBLIC, what_fits::form),
+        post("/volunteer/strengths", PUBLIC, what_fits::show),
         get("/volunteer/{id}", PUBLIC, public::show),
         post(
             "/volunteer/{id}",

@@ -1,11 +1,13 @@
 //! "What could you give?" (`/volunteer/strengths`): a resident says what they are good at
 //! and what they care about, and Knit suggests the open roles and the local groups that
-//! fit, near them if they give a postcode. Nothing typed is kept: the form is a GET, the
-//! page writes nothing, and the words are in no log line. A coordinator records a profile
-//! to keep, with consent (`strengths`).
+//! fit, near them if they give a postcode. Nothing typed is kept: the page writes nothing,
+//! and the words are in no log line. The form is posted, as "tell us" is, so what someone
+//! cares about stays out of the address bar, a shared phone's history and any proxy's log.
+//! A coordinator records a profile to keep, with consent (`strengths`).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Form;
+use axum::extract::State;
 use axum::http::StatusCode;
 use knit_domain::volunteering::{OfferRefused, StrengthsProfile};
 use knit_search::opportunities::OpportunityQuery;
@@ -24,16 +26,13 @@ const GROUPS_SUGGESTED: usize = 5;
 const GROUPS_READ: u32 = 500;
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct WhatFitsQuery {
+pub(crate) struct WhatFitsForm {
     #[serde(default)]
     skills: String,
     #[serde(default)]
     passions: String,
     #[serde(default)]
     near: String,
-    /// Sent by the form's button, so an empty form sent asks for something to go on.
-    #[serde(default)]
-    asked: Option<String>,
 }
 
 struct GroupView {
@@ -48,22 +47,33 @@ struct GroupView {
 #[template(path = "volunteering/what_fits.html")]
 struct WhatFitsPage<'a> {
     site: &'a Site,
-    query: WhatFitsQuery,
+    query: WhatFitsForm,
     asked: bool,
     roles: Vec<RoleView>,
     groups: Vec<GroupView>,
     error: Option<FieldError>,
 }
 
-/// `/volunteer/strengths`: the form, and once filled in, what fits.
+/// `/volunteer/strengths`: the form.
+pub(crate) async fn form(State(state): State<AppState>) -> PageResult {
+    Ok(render(
+        &WhatFitsPage {
+            site: &state.site,
+            query: WhatFitsForm::default(),
+            asked: false,
+            roles: Vec::new(),
+            groups: Vec::new(),
+            error: None,
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /volunteer/strengths`: what fits what they typed.
 pub(crate) async fn show(
     State(state): State<AppState>,
-    Query(query): Query<WhatFitsQuery>,
+    Form(query): Form<WhatFitsForm>,
 ) -> PageResult {
-    let asked = query.asked.is_some()
-        || !(query.skills.trim().is_empty()
-            && query.passions.trim().is_empty()
-            && query.near.trim().is_empty());
     let page = |roles, groups, error: Option<FieldError>| {
         let status = if error.is_some() {
             StatusCode::BAD_REQUEST
@@ -74,7 +84,7 @@ pub(crate) async fn show(
             &WhatFitsPage {
                 site: &state.site,
                 query: query.clone(),
-                asked,
+                asked: true,
                 roles,
                 groups,
                 error,
@@ -82,9 +92,6 @@ pub(crate) async fn show(
             status,
         )
     };
-    if !asked {
-        return Ok(page(Vec::new(), Vec::new(), None));
-    }
     let profile = match StrengthsProfile::offered(&query.skills, &query.passions) {
         Ok(profile) => profile,
         Err(OfferRefused::Nothing) => {

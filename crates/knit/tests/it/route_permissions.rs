@@ -1117,8 +1117,17 @@ fn volunteering_rows() -> Vec<Route> {
         route(
             "GET",
             "/volunteer/strengths",
-            "/volunteer/strengths?skills=driving&near=KF1+1AA",
+            "/volunteer/strengths",
             PUBLIC,
+        ),
+        with_form(
+            route(
+                "POST",
+                "/volunteer/strengths",
+                "/volunteer/strengths",
+                PUBLIC,
+            ),
+            &[("skills", "driving"), ("near", "KF1 1AA")],
         ),
         route("GET", "/volunteer/{id}", "/volunteer/{opportunity}", PUBLIC),
         with_form(

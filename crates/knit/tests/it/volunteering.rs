@@ -584,17 +584,23 @@ async fn a_coordinator_refers_a_gardener_to_a_garden_role_and_hears_the_outcome(
 }
 
 /// Mo says what he is good at and cares about, and sees the roles and groups that fit,
-/// nearest first; nothing he typed is kept.
+/// nearest first; nothing he typed is kept, nor put in an address.
 #[tokio::test]
 async fn a_resident_offers_his_own_strengths_and_sees_what_fits_with_nothing_kept() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let head = app.store().audit_head().await.unwrap();
-        let (status, page) = app
-            .get_text(
-                "/volunteer/strengths?skills=driving%2C+gardening&passions=walks&near=KF1+1AA",
+        let mut mo = Browser::new(&app, "203.0.113.51");
+        let ask = |skills: &'static str, passions: &'static str, near: &'static str| {
+            [("skills", skills), ("passions", passions), ("near", near)]
+        };
+        let sent = mo
+            .post(
+                "/volunteer/strengths",
+                &ask("driving, gardening", "walks", "KF1 1AA"),
             )
             .await;
+        let (status, page) = (sent.status, sent.body);
         assert_eq!(status, 200, "{page}");
         let roles = section(&page, "Roles that could suit you");
         assert!(
@@ -611,18 +617,20 @@ async fn a_resident_offers_his_own_strengths_and_sees_what_fits_with_nothing_kep
             !groups.contains("knitting"),
             "a group that shares no word is not suggested: {groups}"
         );
-        let (status, page) = app
-            .get_text("/volunteer/strengths?skills=+%2C+&passions=&near=KF1+1AA")
+        let sent = mo
+            .post("/volunteer/strengths", &ask(" , ", "", "KF1 1AA"))
             .await;
+        let (status, page) = (sent.status, sent.body);
         assert_eq!(status, 400);
         assert!(page.contains("Tell us at least one thing"), "{page}");
         assert!(
             page.contains("value=\"KF1 1AA\""),
             "what he typed is kept on the page"
         );
-        let (status, page) = app
-            .get_text("/volunteer/strengths?skills=driving&near=ZZ99+9ZZ")
+        let sent = mo
+            .post("/volunteer/strengths", &ask("driving", "", "ZZ99 9ZZ"))
             .await;
+        let (status, page) = (sent.status, sent.body);
         assert_eq!(status, 400, "{page}");
         assert_eq!(
             app.store().audit_head().await.unwrap(),

@@ -176,11 +176,6 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
             "Digwyddiadau paru gwirfoddolwyr",
             "Volunteer match events",
         ),
-        (
-            "/volunteer/strengths?skills=driving&passions=walking",
-            "Rolau a allai fod yn addas i chi",
-            "Roles that could suit you",
-        ),
         ("/fund", "Cronfa leol", "Local fund"),
         (
             "/insight/map",
@@ -201,6 +196,18 @@ async fn the_pages_for_taking_part_speak_welsh_too() {
         assert!(text.contains(welsh), "{path} in Welsh: {text}");
         assert!(!text.contains(english), "{path} has no English: {text}");
     }
+    // What fits her strengths is posted, so it is read from the answer.
+    let fits = gwen
+        .post(
+            "/volunteer/strengths",
+            &[("skills", "driving"), ("passions", "walking")],
+        )
+        .await;
+    assert_eq!(fits.status, 200);
+    let text = fits.text();
+    assert!(text.contains("<html lang=\"cy\">"));
+    assert!(text.contains("Rolau a allai fod yn addas i chi"), "{text}");
+    assert!(!text.contains("Roles that could suit you"), "{text}");
     let whats_on = gwen.get("/whats-on").await.text();
     assert!(
         whats_on.contains("Pob gweithgaredd") && whats_on.contains("lang=\"en-GB\""),
