@@ -26,6 +26,12 @@ pub fn follow_up_due(ends_at: DateTime<Utc>) -> DateTime<Utc> {
     ends_at + FOLLOW_UP_AFTER
 }
 
+/// The latest end of an event whose follow-up is due at `now`: [`follow_up_due`] turned
+/// round, for asking the store.
+pub fn follow_up_due_if_ended_by(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - FOLLOW_UP_AFTER
+}
+
 /// What is wrong with the organisations chosen for an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum BadEvent {
@@ -43,25 +49,41 @@ impl BadEvent {
     }
 }
 
-/// The organisations ticked on the event form: each once, at least one, at most
+/// The organisations coming to an event: each once, at least one, at most
 /// [`MAX_ORGANISATIONS`]. Whether each is in the directory is the store's to say.
-pub fn organisations(ticked: &[String]) -> Result<Vec<OrganizationId>, BadEvent> {
-    let mut chosen = Vec::new();
-    for text in ticked {
-        let id = Uuid::parse_str(text.trim())
-            .map(OrganizationId)
-            .map_err(|_| BadEvent::UnknownOrganisation)?;
-        if !chosen.contains(&id) {
-            chosen.push(id);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComingOrganisations(Vec<OrganizationId>);
+
+impl ComingOrganisations {
+    pub fn new(ids: impl IntoIterator<Item = OrganizationId>) -> Result<Self, BadEvent> {
+        let mut chosen = Vec::new();
+        for id in ids {
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
         }
+        if chosen.is_empty() {
+            return Err(BadEvent::NoOrganisations);
+        }
+        if chosen.len() > MAX_ORGANISATIONS {
+            return Err(BadEvent::TooManyOrganisations);
+        }
+        Ok(ComingOrganisations(chosen))
     }
-    if chosen.is_empty() {
-        return Err(BadEvent::NoOrganisations);
+
+    /// The boxes ticked on the event form.
+    pub fn ticked(ticked: &[String]) -> Result<Self, BadEvent> {
+        let ids = ticked
+            .iter()
+            .map(|text| Uuid::parse_str(text.trim()).map(OrganizationId))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| BadEvent::UnknownOrganisation)?;
+        ComingOrganisations::new(ids)
     }
-    if chosen.len() > MAX_ORGANISATIONS {
-        return Err(BadEvent::TooManyOrganisations);
+
+    pub fn ids(&self) -> &[OrganizationId] {
+        &self.0
     }
-    Ok(chosen)
 }
 
 /// "Who met whom" as the place lead's form gives it.
@@ -135,6 +157,17 @@ pub enum MeetingRefused {
     RoleClosed,
     #[error("Their meeting with that organisation is already recorded")]
     AlreadyMet,
+}
+
+impl MeetingRefused {
+    /// The form field the refusal is about, for the message beside it.
+    pub fn field(self) -> &'static str {
+        match self {
+            MeetingRefused::NotBooked | MeetingRefused::AlreadyMet => "booking",
+            MeetingRefused::NotComing => "organization",
+            MeetingRefused::RoleNotTheirs | MeetingRefused::RoleClosed => "role",
+        }
+    }
 }
 
 /// The role a meeting names, as stored: whose it is and whether it takes offers.
@@ -237,18 +270,23 @@ mod tests {
         let a = id(7).to_string();
         let b = id(8).to_string();
         assert_eq!(
-            organisations(&[a.clone(), format!(" {a} "), b]),
+            ComingOrganisations::ticked(&[a.clone(), format!(" {a} "), b])
+                .map(|c| c.ids().to_vec()),
             Ok(vec![OrganizationId(id(7)), OrganizationId(id(8))])
         );
-        assert_eq!(organisations(&[]), Err(BadEvent::NoOrganisations));
         assert_eq!(
-            organisations(&["food bank".into()]),
+            ComingOrganisations::ticked(&[]),
+            Err(BadEvent::NoOrganisations)
+        );
+        assert_eq!(
+            ComingOrganisations::ticked(&["food bank".into()]),
             Err(BadEvent::UnknownOrganisation)
         );
-        let many: Vec<String> = (0..=MAX_ORGANISATIONS as u128)
-            .map(|n| id(n + 100).to_string())
-            .collect();
-        assert_eq!(organisations(&many), Err(BadEvent::TooManyOrganisations));
+        let many = (0..=MAX_ORGANISATIONS as u128).map(|n| OrganizationId(id(n + 100)));
+        assert_eq!(
+            ComingOrganisations::new(many),
+            Err(BadEvent::TooManyOrganisations)
+        );
     }
 
     #[test]
@@ -408,9 +446,8 @@ mod tests {
     #[test]
     fn the_follow_up_is_due_a_month_after_the_event() {
         let ends = Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap();
-        assert_eq!(
-            follow_up_due(ends),
-            Utc.with_ymd_and_hms(2026, 4, 9, 21, 0, 0).unwrap()
-        );
+        let due = Utc.with_ymd_and_hms(2026, 4, 9, 21, 0, 0).unwrap();
+        assert_eq!(follow_up_due(ends), due);
+        assert_eq!(follow_up_due_if_ended_by(due), ends);
     }
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use knit_domain::account::OrganizationId;
-use knit_domain::match_events::{BadEvent, MeetingPlan, MeetingRefused};
+use knit_domain::match_events::{BadEvent, ComingOrganisations, MeetingPlan, MeetingRefused};
 use knit_domain::training::SessionPlan;
 use knit_domain::volunteering::InterestStatus;
 use thiserror::Error;
@@ -36,6 +36,14 @@ pub struct MatchEvent {
     pub session: TrainingSession,
     pub coming: Vec<Coming>,
     pub followed_up_at: Option<DateTime<Utc>>,
+}
+
+impl MatchEvent {
+    /// The names of the organisations coming that are still in the directory: what the
+    /// public pages list.
+    pub fn listed_names(&self) -> Vec<String> {
+        self.coming.iter().filter_map(|c| c.name.clone()).collect()
+    }
 }
 
 /// Which events to list.
@@ -75,6 +83,13 @@ pub struct MeetingRole {
     pub opportunity: Uuid,
     pub title: String,
     pub status: InterestStatus,
+}
+
+impl Meeting {
+    /// Where the offer the meeting made stands; `None` when it named no role.
+    pub fn offer_status(&self) -> Option<InterestStatus> {
+        self.role.as_ref().map(|r| r.status)
+    }
 }
 
 impl fmt::Debug for Meeting {
@@ -118,7 +133,7 @@ pub trait MatchEventStore: Send + Sync {
     async fn plan_match_event(
         &self,
         plan: &SessionPlan,
-        coming: &[OrganizationId],
+        coming: &ComingOrganisations,
         stamp: Stamp,
     ) -> Result<MatchEvent, MatchEventError>;
 

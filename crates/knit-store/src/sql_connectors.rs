@@ -68,8 +68,12 @@ pub(super) static TRAINING_KINDS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-pub(super) fn session_row(row: &DbRow) -> Result<TrainingSession> {
-    let mut c = Columns::new(row);
+fn session_row(row: &DbRow) -> Result<TrainingSession> {
+    session_from(&mut Columns::new(row))
+}
+
+/// A session read from [`SESSION_COLUMNS`], leaving `c` at the column after them.
+pub(super) fn session_from(c: &mut Columns<'_>) -> Result<TrainingSession> {
     Ok(TrainingSession {
         id: c.id()?,
         title: c.text()?,

@@ -10,14 +10,18 @@ use chrono::{DateTime, Utc};
 use knit_domain::access::ActionKind;
 use knit_domain::account::OrganizationId;
 use knit_domain::audit::{NewAuditEvent, Outcome};
-use knit_domain::match_events::{BadEvent, MeetingFacts, NamedRole, check_meeting};
+use knit_domain::match_events::{
+    BadEvent, ComingOrganisations, MeetingFacts, NamedRole, check_meeting,
+};
 use knit_domain::training::{SessionPlan, TrainingKind};
 use knit_domain::volunteering::{InterestStatus, OpportunityPlan, VolunteerOffer};
 use sqlx::{AssertSqlSafe, Database};
 use uuid::Uuid;
 
 use super::sql_accounts::{Columns, DbRow, append_audit_in, at, corrupt};
-use super::sql_connectors::{booking_in, insert_session, session_in};
+use super::sql_connectors::{
+    SESSION_COLUMNS, booking_in, insert_session, session_from, session_in,
+};
 use super::sql_store::SqlStore;
 use super::sql_volunteering::{from_json, offer_in};
 use super::{DB, begin_read, begin_write, key};
@@ -44,54 +48,90 @@ fn audit(stamp: &Stamp, object_type: &str, id: Uuid) -> NewAuditEvent {
     }
 }
 
+const COMING_COLUMNS: &str = "m.session_id, m.organization_id, o.name \
+     FROM match_event_organizations m LEFT JOIN organizations o ON o.id = m.organization_id";
+
+/// The events `filter` picks from sessions `s` joined to events `e` (with `$1` and
+/// `LIMIT $2`), in its order, with who is coming: two queries however many events.
+async fn events_where(
+    conn: &mut Conn,
+    filter: &str,
+    bound: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<MatchEvent>> {
+    let picked = format!(
+        "training_sessions s JOIN match_events e ON e.session_id = s.id WHERE {filter} LIMIT $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {}, e.followed_up_at FROM {picked}",
+        *SESSION_COLUMNS
+    )))
+    .bind(at(bound))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    let coming = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COMING_COLUMNS} WHERE m.session_id IN (SELECT s.id FROM {picked}) \
+         ORDER BY o.name, m.organization_id"
+    )))
+    .bind(at(bound))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    events_of(&rows, &coming)
+}
+
+/// Events from their session rows (with `followed_up_at` after the session's columns) and
+/// the rows of who is coming to any of them.
+fn events_of(rows: &[DbRow], coming: &[DbRow]) -> Result<Vec<MatchEvent>> {
+    let mut who: Vec<(Uuid, Coming)> = Vec::with_capacity(coming.len());
+    for row in coming {
+        let mut c = Columns::new(row);
+        let session = c.id()?;
+        who.push((
+            session,
+            Coming {
+                organization: OrganizationId(c.id()?),
+                name: c.opt_text()?,
+            },
+        ));
+    }
+    rows.iter()
+        .map(|row| {
+            let mut c = Columns::new(row);
+            let session = session_from(&mut c)?;
+            let followed_up_at = c.opt_time()?;
+            let coming = who
+                .iter()
+                .filter(|(s, _)| *s == session.id)
+                .map(|(_, c)| c.clone())
+                .collect();
+            Ok(MatchEvent {
+                session,
+                coming,
+                followed_up_at,
+            })
+        })
+        .collect()
+}
+
 /// An event with who is coming; `None` when the session is not a match event.
 async fn event_in(conn: &mut Conn, id: Uuid) -> Result<Option<MatchEvent>> {
-    let Some(followed_up_at) = sqlx::query_scalar::<_, Option<super::Stamp>>(
-        "SELECT followed_up_at FROM match_events WHERE session_id = $1",
-    )
-    .bind(key(id))
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let session = session_in(conn, id, false)
-        .await?
-        .ok_or_else(|| corrupt("a match event without its session"))?;
-    let rows = sqlx::query(
-        "SELECT m.organization_id, o.name FROM match_event_organizations m \
-         LEFT JOIN organizations o ON o.id = m.organization_id \
-         WHERE m.session_id = $1 ORDER BY o.name, m.organization_id",
-    )
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {}, e.followed_up_at FROM training_sessions s \
+         JOIN match_events e ON e.session_id = s.id WHERE s.id = $1",
+        *SESSION_COLUMNS
+    )))
     .bind(key(id))
     .fetch_all(&mut *conn)
     .await?;
-    let coming = rows
-        .iter()
-        .map(|row| {
-            let mut c = Columns::new(row);
-            Ok(Coming {
-                organization: OrganizationId(c.id()?),
-                name: c.opt_text()?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(Some(MatchEvent {
-        session,
-        coming,
-        followed_up_at: followed_up_at.map(super::time_of).transpose()?,
-    }))
-}
-
-/// The events whose ids a query picked, in its order.
-async fn events_of(conn: &mut Conn, ids: Vec<super::Key>) -> Result<Vec<MatchEvent>> {
-    let mut events = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(event) = event_in(conn, super::uuid_of(id)).await? {
-            events.push(event);
-        }
-    }
-    Ok(events)
+    let coming = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COMING_COLUMNS} WHERE m.session_id = $1 ORDER BY o.name, m.organization_id"
+    )))
+    .bind(key(id))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(events_of(&rows, &coming)?.pop())
 }
 
 const MEETING_COLUMNS: &str = "m.id, m.booking_id, b.name, m.organization_id, m.interest_id, \
@@ -138,18 +178,15 @@ impl MatchEventStore for SqlStore {
     async fn plan_match_event(
         &self,
         plan: &SessionPlan,
-        coming: &[OrganizationId],
+        coming: &ComingOrganisations,
         stamp: Stamp,
     ) -> Result<MatchEvent, MatchEventError> {
         if plan.kind != TrainingKind::MatchEvent {
             return Err(corrupt("a match event planned as another kind of session").into());
         }
-        if coming.is_empty() {
-            return Err(BadEvent::NoOrganisations.into());
-        }
         let id = Uuid::now_v7();
         let mut tx = begin_write(&self.writer).await?;
-        for org in coming {
+        for org in coming.ids() {
             let listed =
                 sqlx::query_scalar::<_, super::Key>("SELECT id FROM organizations WHERE id = $1")
                     .bind(key(org.0))
@@ -166,7 +203,7 @@ impl MatchEventStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(crate::StoreError::from)?;
-        for org in coming {
+        for org in coming.ids() {
             sqlx::query(
                 "INSERT INTO match_event_organizations (session_id, organization_id) \
                  VALUES ($1, $2)",
@@ -193,20 +230,12 @@ impl MatchEventStore for SqlStore {
     }
 
     async fn match_events(&self, when: EventsWhen, limit: u32) -> Result<Vec<MatchEvent>> {
-        let mut tx = begin_read(&self.reader).await?;
-        let (filter, time) = match when {
+        let (filter, bound) = match when {
             EventsWhen::Upcoming(from) => ("s.ends_at > $1 ORDER BY s.starts_at, s.id", from),
             EventsWhen::Past(by) => ("s.ends_at <= $1 ORDER BY s.starts_at DESC, s.id DESC", by),
         };
-        let ids = sqlx::query_scalar::<_, super::Key>(AssertSqlSafe(format!(
-            "SELECT s.id FROM training_sessions s JOIN match_events e ON e.session_id = s.id \
-             WHERE {filter} LIMIT $2"
-        )))
-        .bind(at(time))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await?;
-        let events = events_of(&mut tx, ids).await?;
+        let mut tx = begin_read(&self.reader).await?;
+        let events = events_where(&mut tx, filter, bound, limit).await?;
         tx.commit().await?;
         Ok(events)
     }
@@ -332,16 +361,13 @@ impl MatchEventStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<MatchEvent>> {
         let mut tx = begin_read(&self.reader).await?;
-        let ids = sqlx::query_scalar::<_, super::Key>(
-            "SELECT s.id FROM training_sessions s JOIN match_events e ON e.session_id = s.id \
-             WHERE e.followed_up_at IS NULL AND s.ends_at <= $1 \
-             ORDER BY s.ends_at, s.id LIMIT $2",
+        let events = events_where(
+            &mut tx,
+            "e.followed_up_at IS NULL AND s.ends_at <= $1 ORDER BY s.ends_at, s.id",
+            due_by,
+            limit,
         )
-        .bind(at(due_by))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
         .await?;
-        let events = events_of(&mut tx, ids).await?;
         tx.commit().await?;
         Ok(events)
     }

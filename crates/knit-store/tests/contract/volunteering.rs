@@ -416,7 +416,7 @@ fn booking_mail(
 }
 
 async fn a_meeting_at_a_match_event_makes_its_offer_or_nothing(db: &Db) {
-    use knit_domain::match_events::{BadEvent, MeetingPlan, MeetingRefused};
+    use knit_domain::match_events::{BadEvent, ComingOrganisations, MeetingPlan, MeetingRefused};
     use knit_domain::training::{Booker, SessionPlan, TrainingKind};
     use knit_store::connectors::NewBooking;
     use knit_store::match_events::{EventsWhen, MatchEventError, NewMeeting};
@@ -480,14 +480,22 @@ async fn a_meeting_at_a_match_event_makes_its_offer_or_nothing(db: &Db) {
     let unknown = OrganizationId(Uuid::from_u128(0xdead));
     assert!(matches!(
         store
-            .plan_match_event(&evening, &[trust, unknown], lead())
+            .plan_match_event(
+                &evening,
+                &ComingOrganisations::new([trust, unknown]).unwrap(),
+                lead()
+            )
             .await,
         Err(MatchEventError::BadEvent(BadEvent::UnknownOrganisation))
     ));
     let upcoming = EventsWhen::Upcoming(monday());
     assert!(store.match_events(upcoming, 10).await.unwrap().is_empty());
     let event = store
-        .plan_match_event(&evening, &[trust, hall], lead())
+        .plan_match_event(
+            &evening,
+            &ComingOrganisations::new([trust, hall]).unwrap(),
+            lead(),
+        )
         .await
         .unwrap();
     assert_eq!(event.coming.len(), 2);

@@ -103,6 +103,12 @@ pub fn configured_public_url() -> Option<String> {
     (!url.is_empty()).then(|| url.to_owned())
 }
 
+/// A link to `path` for an email sent by a background job, where there is no request to go
+/// by: absolute when the public address is configured, else the bare path.
+pub fn emailed_link(path: &str) -> String {
+    format!("{}{path}", configured_public_url().unwrap_or_default())
+}
+
 /// The start of links in emails: the configured public address. Without it, the request's
 /// host is used only if it is this machine, for development; a host header from anywhere
 /// else could point reset links at someone else's site.

@@ -14,7 +14,7 @@ pub mod public_limit;
 pub mod security;
 pub mod session;
 
-pub use address::{ClientAddress, TrustedProxies, public_base_url};
+pub use address::{ClientAddress, TrustedProxies, emailed_link, public_base_url};
 pub use forms::{FieldError, day, parse_date, random_bytes, see_other, ticked, when};
 pub use gate::{Allowed, Guard};
 pub use page::{Notice, PageError, PageResult, capitalised, render};

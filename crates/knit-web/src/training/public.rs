@@ -140,7 +140,7 @@ async fn coming(state: &AppState, session: &TrainingSession) -> Result<Vec<Strin
         .store
         .match_event(session.id)
         .await?
-        .map(|e| e.coming.into_iter().filter_map(|c| c.name).collect())
+        .map(|e| e.listed_names())
         .unwrap_or_default())
 }
 

@@ -15,14 +15,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use knit_domain::account::OrganizationId;
-use knit_domain::match_events::{FollowUp, MeetingForm, follow_up_due, organisations};
+use knit_domain::match_events::{
+    ComingOrganisations, FollowUp, MeetingForm, follow_up_due, follow_up_due_if_ended_by,
+};
 use knit_domain::opening::uk_local;
 use knit_domain::training::{BookingStatus, SessionForm};
 use knit_store::match_events::{EventsWhen, MatchEvent, MatchEventError, Meeting, NewMeeting};
 use knit_store::{Store, StoreError};
 use uuid::Uuid;
 
-use crate::kit::{Allowed, FieldError, PageError, PageResult, render, see_other};
+use crate::kit::{Allowed, FieldError, PageError, PageResult, emailed_link, render, see_other};
 use crate::mail::Message;
 use crate::mail::queue::enqueue_email;
 use crate::mail::recipients::place_leads;
@@ -41,23 +43,11 @@ struct EventRow {
     coming: Vec<String>,
 }
 
-fn coming_names(event: &MatchEvent) -> Vec<String> {
-    event
-        .coming
-        .iter()
-        .map(|c| {
-            c.name
-                .clone()
-                .unwrap_or_else(|| "An organisation no longer listed".to_owned())
-        })
-        .collect()
-}
-
 impl EventRow {
     fn of(event: &MatchEvent) -> EventRow {
         EventRow {
             session: SessionView::of(&event.session),
-            coming: coming_names(event),
+            coming: event.listed_names(),
         }
     }
 }
@@ -204,7 +194,7 @@ pub(crate) async fn plan(
         .plan_match_event(now)
         .map_err(|e| FieldError::new(e.field(), e))
         .and_then(|plan| {
-            organisations(&form.organizations)
+            ComingOrganisations::ticked(&form.organizations)
                 .map(|coming| (plan, coming))
                 .map_err(|e| FieldError::new(e.field(), e))
         });
@@ -227,7 +217,11 @@ pub(crate) async fn plan(
         .await
     {
         Ok(event) => {
-            tracing::info!(event = %event.session.id, coming = coming.len(), "match event planned");
+            tracing::info!(
+                event = %event.session.id,
+                coming = coming.ids().len(),
+                "match event planned"
+            );
             Ok(see_other(format!(
                 "/staff/volunteering/events/{}",
                 event.session.id
@@ -377,7 +371,7 @@ async fn event_page(
             site: &state.site,
             csrf: allowed.csrf(),
             id,
-            follow_up: FollowUp::of(meetings.iter().map(|m| m.role.as_ref().map(|r| r.status))),
+            follow_up: FollowUp::of(meetings.iter().map(Meeting::offer_status)),
             month_on: Utc::now() >= due,
             follow_up_date: uk_local(due).format("%-d %B %Y").to_string(),
             meetings: meetings.iter().map(|m| meeting_row(&event, m)).collect(),
@@ -460,13 +454,7 @@ pub(crate) async fn record_meeting(
             )))
         }
         Err(MatchEventError::Refused(why)) => {
-            let field = match why {
-                knit_domain::match_events::MeetingRefused::NotBooked
-                | knit_domain::match_events::MeetingRefused::AlreadyMet => "booking",
-                knit_domain::match_events::MeetingRefused::NotComing => "organization",
-                _ => "role",
-            };
-            again(event, form, FieldError::new(field, why)).await
+            again(event, form, FieldError::new(why.field(), why)).await
         }
         Err(MatchEventError::NoSuchEvent) => Err(PageError::NotFound("match event")),
         Err(e) => Err(PageError::internal(e)),
@@ -508,19 +496,16 @@ pub async fn send_follow_ups(
     now: DateTime<Utc>,
 ) -> Result<FollowUpPass, StoreError> {
     let mut pass = FollowUpPass::default();
-    let due_by = now - knit_domain::match_events::FOLLOW_UP_AFTER;
-    for event in store.match_events_to_follow_up(due_by, 100).await? {
+    let ended_by = follow_up_due_if_ended_by(now);
+    for event in store.match_events_to_follow_up(ended_by, 100).await? {
         // Noted first: if two instances look at once, only one sends.
         if !store.mark_followed_up(event.session.id, now).await? {
             continue;
         }
         pass.events += 1;
         let meetings = store.meetings(event.session.id).await?;
-        let figures = FollowUp::of(meetings.iter().map(|m| m.role.as_ref().map(|r| r.status)));
-        let link = super::staff_link(
-            &std::env::var("KNIT_PUBLIC_URL").unwrap_or_default(),
-            &format!("/staff/volunteering/events/{}", event.session.id),
-        );
+        let figures = FollowUp::of(meetings.iter().map(Meeting::offer_status));
+        let link = emailed_link(&format!("/staff/volunteering/events/{}", event.session.id));
         let body = follow_up_body(&event, &figures, &link);
         for lead in place_leads(store).await? {
             let message = Message {

@@ -159,7 +159,9 @@ pub async fn add_demo_volunteering(store: &dyn Store) -> anyhow::Result<()> {
         ..Default::default()
     }
     .plan_match_event(now)?;
-    let coming = ["foodbank", "community-garden", "advice"].map(organization_id);
+    let coming = knit_domain::match_events::ComingOrganisations::new(
+        ["foodbank", "community-garden", "advice"].map(organization_id),
+    )?;
     store.plan_match_event(&evening, &coming, stamp()).await?;
     let library = store
         .add_hub(
