@@ -38,13 +38,6 @@ pub async fn owners(store: &dyn Store, asset: &Asset) -> Result<Vec<Email>, Stor
     Ok(users.into_iter().map(|u| u.email).collect())
 }
 
-fn link(path: String) -> String {
-    match std::env::var("KNIT_PUBLIC_URL") {
-        Ok(base) if !base.trim().is_empty() => format!("{}{path}", base.trim_end_matches('/')),
-        _ => path,
-    }
-}
-
 /// Reminds owners of every request due at `now`, once each. Returns how many requests.
 pub async fn remind_due(store: &dyn Store, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let mut reminded = 0;
@@ -62,7 +55,7 @@ pub async fn remind_due(store: &dyn Store, now: DateTime<Utc>) -> Result<u32, St
             continue;
         }
         reminded += 1;
-        let url = link(format!("/staff/asset-bookings/{}", waiting.id));
+        let url = crate::kit::emailed_link(&format!("/staff/asset-bookings/{}", waiting.id));
         for to in owners(store, &asset).await? {
             let message = Message {
                 to,

@@ -21,13 +21,6 @@ const BATCH: u32 = 500;
 /// How often `knit serve` looks for returns falling due.
 pub const REMIND_EVERY: Duration = Duration::from_secs(60 * 60);
 
-fn base_url() -> String {
-    match std::env::var("KNIT_PUBLIC_URL") {
-        Ok(base) if !base.trim().is_empty() => base.trim_end_matches('/').to_owned(),
-        _ => String::new(),
-    }
-}
-
 /// Asks for every monitoring return due by `now`; returns how many were asked for.
 pub async fn remind_due(
     store: &dyn Store,
@@ -71,7 +64,14 @@ pub async fn remind_due(
 /// Asks for returns as they fall due until the process stops: for `knit serve`.
 pub async fn run(store: SharedStore, site_name: String) {
     loop {
-        match remind_due(store.as_ref(), &base_url(), &site_name, Utc::now()).await {
+        match remind_due(
+            store.as_ref(),
+            &crate::kit::emailed_link(""),
+            &site_name,
+            Utc::now(),
+        )
+        .await
+        {
             Ok(0) => {}
             Ok(asked) => tracing::info!(asked, "monitoring returns asked for"),
             Err(e) => tracing::error!(error = %e, "fund reminders could not reach the database"),

@@ -27,14 +27,6 @@ pub struct ChasePass {
     pub emails: u32,
 }
 
-fn link(id: uuid::Uuid) -> String {
-    let path = format!("/staff/referrals/{id}");
-    match std::env::var("KNIT_PUBLIC_URL") {
-        Ok(base) if !base.trim().is_empty() => format!("{}{path}", base.trim_end_matches('/')),
-        _ => path,
-    }
-}
-
 /// Chases every referral that calls for it at `now`, once per stage.
 pub async fn chase_due(
     store: &dyn Store,
@@ -53,7 +45,7 @@ pub async fn chase_due(
         if !store.mark_chased(waiting.id, due, now).await? {
             continue;
         }
-        let url = link(waiting.id.0);
+        let url = crate::kit::emailed_link(&format!("/staff/referrals/{}", waiting.id.0));
         match due {
             Chase::RemindOrganisation => {
                 pass.reminded += 1;

@@ -27,14 +27,6 @@ pub struct ChasePass {
     pub emails: u32,
 }
 
-fn link(id: uuid::Uuid) -> String {
-    let path = format!("/staff/volunteering/offers/{id}");
-    match std::env::var("KNIT_PUBLIC_URL") {
-        Ok(base) if !base.trim().is_empty() => format!("{}{path}", base.trim_end_matches('/')),
-        _ => path,
-    }
-}
-
 /// Chases every offer that calls for it at `now`, once per stage.
 pub async fn chase_due(store: &dyn Store, now: DateTime<Utc>) -> Result<ChasePass, StoreError> {
     let mut pass = ChasePass::default();
@@ -50,7 +42,7 @@ pub async fn chase_due(store: &dyn Store, now: DateTime<Utc>) -> Result<ChasePas
             continue;
         }
         let role = knit_domain::validation::one_line(&waiting.opportunity_title);
-        let url = link(waiting.id);
+        let url = crate::kit::emailed_link(&format!("/staff/volunteering/offers/{}", waiting.id));
         let (people, subject, body) = match due {
             InterestChase::RemindOrganisation => {
                 pass.reminded += 1;
