@@ -81,25 +81,36 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
-async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
-    let store = db.store();
+/// Posts a role titled `title` for `org`, as stamped at `at`.
+async fn post_role(
+    store: &dyn knit_store::Store,
+    org: OrganizationId,
+    title: &str,
+    description: &str,
+    at: DateTime<Utc>,
+) -> knit_domain::volunteering::Opportunity {
     let plan = OpportunityForm {
-        title: "Van driver".into(),
-        description: "Deliver parcels".into(),
+        title: title.into(),
+        description: description.into(),
         when: "Fridays".into(),
         ..OpportunityForm::default()
     }
-    .plan(FOOD_BANK)
+    .plan(org)
     .unwrap();
-    let role = store
+    store
         .post_opportunity(NewOpportunity {
             plan,
             organization_name: "Kestle Valley Food Bank".into(),
             position: None,
-            stamp: stamp(monday()),
+            stamp: stamp(at),
         })
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn an_offer_is_sealed_chased_forwards_and_answered_once(db: &Db) {
+    let store = db.store();
+    let role = post_role(store, FOOD_BANK, "Van driver", "Deliver parcels", monday()).await;
     assert_eq!(store.opportunity(role.id).await.unwrap().unwrap(), role);
     assert_eq!(
         store.open_opportunities(None, 10).await.unwrap(),
@@ -434,29 +445,14 @@ async fn a_meeting_at_a_match_event_makes_its_offer_or_nothing(db: &Db) {
         OrganizationId(trust.organization_id),
         OrganizationId(hall.organization_id),
     );
-    let role = |org, title: &str| {
-        let plan = OpportunityForm {
-            title: title.into(),
-            description: "Help out".into(),
-            when: "Evenings".into(),
-            ..OpportunityForm::default()
-        }
-        .plan(org)
-        .unwrap();
-        store.post_opportunity(NewOpportunity {
-            plan,
-            organization_name: "Vale".into(),
-            position: None,
-            stamp: stamp(monday()),
-        })
-    };
-    let driver = role(trust, "Driver").await.unwrap();
-    let closed = role(trust, "Cook").await.unwrap();
+    let role = |org, title| post_role(store, org, title, "Help out", monday());
+    let driver = role(trust, "Driver").await;
+    let closed = role(trust, "Cook").await;
     store
         .set_opportunity_open(closed.id, false, stamp(monday()))
         .await
         .unwrap();
-    let halls_role = role(hall, "Caretaker").await.unwrap();
+    let halls_role = role(hall, "Caretaker").await;
 
     let starts_at = monday() + TimeDelta::days(7);
     let evening = SessionPlan {
@@ -642,24 +638,7 @@ async fn a_role_changed_with_an_earlier_stamp_still_moves_the_version(db: &Db) {
         ("Van driver", monday()),
         ("Warehouse helper", monday() + TimeDelta::days(1)),
     ] {
-        let plan = OpportunityForm {
-            title: title.into(),
-            description: "Help out".into(),
-            when: "Fridays".into(),
-            ..OpportunityForm::default()
-        }
-        .plan(FOOD_BANK)
-        .unwrap();
-        let role = store
-            .post_opportunity(NewOpportunity {
-                plan,
-                organization_name: "Kestle Valley Food Bank".into(),
-                position: None,
-                stamp: stamp(at),
-            })
-            .await
-            .unwrap();
-        posted.push(role);
+        posted.push(post_role(store, FOOD_BANK, title, "Help out", at).await);
     }
     let before = store.opportunities_version().await.unwrap();
     store

@@ -9,13 +9,12 @@
 
 use chrono::{TimeDelta, Utc};
 use knit_domain::account::{Email, Membership};
-use knit_domain::totp::TotpSecret;
 use knit_store::match_events::EventsWhen;
 use knit_web::mail::MemoryMailer;
 use knit_web::mail::queue;
 use knit_web::volunteering::match_events::send_follow_ups;
 
-use crate::staff_pages::{Browser, make_user};
+use crate::staff_pages::{Browser, signed_in};
 use crate::support::{Backend, TestApp, backends};
 
 fn email(address: &str) -> Email {
@@ -35,31 +34,24 @@ async fn a_match_evening_places_a_driver_and_follows_up(backend: Backend) {
     let food_bank = knit::demo::staff::organization_id("foodbank");
     let garden = knit::demo::staff::organization_id("community-garden");
     let advice = knit::demo::staff::organization_id("advice");
-    let priya_secret = TotpSecret::from_random_bytes([61; 20]);
-    make_user(
+    let (_, mut priya) = signed_in(
         &app,
         "Priya Shah",
         "priya@example.org",
         vec![Membership::place_lead()],
-        Some(&priya_secret),
+        61,
+        "198.51.100.61",
     )
     .await;
-    let mut priya = Browser::new(&app, "198.51.100.61");
-    priya
-        .sign_in("priya@example.org", Some(&priya_secret))
-        .await;
-    let fran_secret = TotpSecret::from_random_bytes([62; 20]);
-    make_user(
+    let (_, mut fran) = signed_in(
         &app,
         "Fran Baker",
         "fran@foodbank.example",
         vec![Membership::partner_staff(food_bank)],
-        Some(&fran_secret),
+        62,
+        "198.51.100.62",
     )
     .await;
-    let mut fran = Browser::new(&app, "198.51.100.62");
-    fran.sign_in("fran@foodbank.example", Some(&fran_secret))
-        .await;
 
     // Priya plans the evening; forgetting who is coming keeps what she typed.
     let date = (Utc::now() + TimeDelta::days(20))

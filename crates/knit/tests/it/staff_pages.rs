@@ -44,6 +44,23 @@ pub(crate) async fn make_user(
     user
 }
 
+/// A member of staff with two-factor set up (its secret made from `seed`, so each test's
+/// people differ), signed in from `address`.
+pub(crate) async fn signed_in<'a>(
+    app: &'a TestApp,
+    name: &str,
+    email: &str,
+    memberships: Vec<Membership>,
+    seed: u8,
+    address: &str,
+) -> (User, Browser<'a>) {
+    let secret = TotpSecret::from_random_bytes([seed; 20]);
+    let user = make_user(app, name, email, memberships, Some(&secret)).await;
+    let mut browser = Browser::new(app, address);
+    browser.sign_in(email, Some(&secret)).await;
+    (user, browser)
+}
+
 /// A browser: keeps the cookies it is given, sends them back, follows no redirect by itself.
 pub(crate) struct Browser<'a> {
     app: &'a TestApp,

@@ -20,7 +20,7 @@ use knit_store::casework::{NewCase, Stamp};
 use knit_web::mail::MemoryMailer;
 use knit_web::mail::queue;
 
-use crate::staff_pages::{Browser, make_user};
+use crate::staff_pages::{Browser, make_user, signed_in};
 use crate::support::{Backend, TestApp, backends, captured_logs};
 
 async fn deliver_by(app: &TestApp, at: DateTime<Utc>) -> MemoryMailer {
@@ -73,18 +73,15 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
     let logs = captured_logs();
     let app = TestApp::spawn(backend).await;
     let food_bank = knit::demo::staff::organization_id("foodbank");
-    let fran_secret = TotpSecret::from_random_bytes([41; 20]);
-    make_user(
+    let (_, mut fran) = signed_in(
         &app,
         "Fran Baker",
         "fran@foodbank.example",
         vec![Membership::partner_staff(food_bank)],
-        Some(&fran_secret),
+        41,
+        "198.51.100.41",
     )
     .await;
-    let mut fran = Browser::new(&app, "198.51.100.41");
-    fran.sign_in("fran@foodbank.example", Some(&fran_secret))
-        .await;
     let priya_secret = TotpSecret::from_random_bytes([42; 20]);
     make_user(
         &app,
@@ -94,19 +91,16 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
         Some(&priya_secret),
     )
     .await;
-    let other_secret = TotpSecret::from_random_bytes([43; 20]);
     let harbour = knit::demo::staff::organization_id("harbour");
-    make_user(
+    let (_, mut hal) = signed_in(
         &app,
         "Hal Other",
         "hal@harbour.example",
         vec![Membership::partner_staff(harbour)],
-        Some(&other_secret),
+        43,
+        "198.51.100.43",
     )
     .await;
-    let mut hal = Browser::new(&app, "198.51.100.43");
-    hal.sign_in("hal@harbour.example", Some(&other_secret))
-        .await;
 
     // Fran posts a role; a mistake comes back beside its field with what she typed.
     let org = food_bank.0.to_string();
@@ -338,19 +332,15 @@ async fn a_food_bank_driver_is_found_chased_and_placed(backend: Backend) {
 
 async fn people_are_introduced_only_when_both_say_yes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let cora_secret = TotpSecret::from_random_bytes([44; 20]);
-    let cora = make_user(
+    let (cora, mut browser) = signed_in(
         &app,
         "Cora Lane",
         "cora@example.org",
         vec![Membership::coordinator()],
-        Some(&cora_secret),
+        44,
+        "198.51.100.44",
     )
     .await;
-    let mut browser = Browser::new(&app, "198.51.100.44");
-    browser
-        .sign_in("cora@example.org", Some(&cora_secret))
-        .await;
     let ann = open_person(&app, cora.id, "Ann Green").await;
     let bo = open_person(&app, cora.id, "Bo Hill").await;
     let cal = open_person(&app, cora.id, "Cal Irons").await;
@@ -476,32 +466,25 @@ async fn two_people_agree_to_meet_and_one_who_declined_is_never_named() {
 
 async fn a_love_of_gardening_becomes_a_placement(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let cora_secret = TotpSecret::from_random_bytes([45; 20]);
-    let cora = make_user(
+    let (cora, mut coordinator) = signed_in(
         &app,
         "Cora Lane",
         "cora@example.org",
         vec![Membership::coordinator()],
-        Some(&cora_secret),
+        45,
+        "198.51.100.45",
     )
     .await;
-    let mut coordinator = Browser::new(&app, "198.51.100.45");
-    coordinator
-        .sign_in("cora@example.org", Some(&cora_secret))
-        .await;
     let garden = knit::demo::staff::organization_id("community-garden");
-    let gary_secret = TotpSecret::from_random_bytes([46; 20]);
-    make_user(
+    let (_, mut gary) = signed_in(
         &app,
         "Gary Shed",
         "gary@garden.example",
         vec![Membership::partner_staff(garden)],
-        Some(&gary_secret),
+        46,
+        "198.51.100.46",
     )
     .await;
-    let mut gary = Browser::new(&app, "198.51.100.46");
-    gary.sign_in("gary@garden.example", Some(&gary_secret))
-        .await;
     let gwen = open_person(&app, cora.id, "Gwen Rose").await;
     let strengths = format!("/staff/people/{}/strengths", gwen.0);
 
