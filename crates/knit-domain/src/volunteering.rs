@@ -464,6 +464,116 @@ impl OfferForm {
     }
 }
 
+/// When someone is free, or when a role or group happens, as far as plain words tell:
+/// which parts (morning, afternoon, evening) of which days. "Tuesday and Friday mornings",
+/// "weekends", "Mondays, 10am to 11:30am" and "when it suits you" are all read; words that
+/// say nothing of time read as nothing, and then anything fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Times(u32);
+
+const PARTS: u32 = 3;
+const ALL_DAYS: u8 = 0b111_1111;
+const ALL_PARTS: u8 = 0b111;
+
+impl Times {
+    pub const ANY: Times = Times((1 << (7 * PARTS)) - 1);
+
+    /// The times the words name, or `None` when they name none.
+    pub fn read(text: &str) -> Option<Times> {
+        let text = text.to_lowercase();
+        for anywhen in [
+            "any time",
+            "anytime",
+            "flexible",
+            "whenever",
+            "when it suits",
+        ] {
+            if text.contains(anywhen) {
+                return Some(Times::ANY);
+            }
+        }
+        let (mut days, mut parts) = (0u8, 0u8);
+        for word in text.split(|c: char| !(c.is_alphanumeric() || c == ':')) {
+            days |= day_bits(word);
+            parts |= part_bits(word);
+        }
+        if days == 0 && parts == 0 {
+            return None;
+        }
+        let days = if days == 0 { ALL_DAYS } else { days };
+        let parts = if parts == 0 { ALL_PARTS } else { parts };
+        let mut bits = 0;
+        for day in 0..7 {
+            if days & (1 << day) != 0 {
+                bits |= u32::from(parts) << (day * PARTS);
+            }
+        }
+        Some(Times(bits))
+    }
+
+    pub fn overlaps(self, other: Times) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// Monday is bit 0. Three-letter "sat" and "sun" are left out: they are words too. Welsh
+/// day names are read as well ("dydd Sadwrn", "penwythnos").
+fn day_bits(word: &str) -> u8 {
+    let word = word.trim_end_matches('s');
+    match word {
+        "monday" | "mon" | "llun" => 1,
+        "tuesday" | "tue" | "tues" | "mawrth" => 1 << 1,
+        "wednesday" | "wed" | "mercher" => 1 << 2,
+        "thursday" | "thu" | "thur" | "thurs" | "iau" => 1 << 3,
+        "friday" | "fri" | "gwener" => 1 << 4,
+        "saturday" | "sadwrn" => 1 << 5,
+        "sunday" | "sul" => 1 << 6,
+        "weekday" => 0b1_1111,
+        "weekend" | "penwythno" => 0b110_0000,
+        "daily" => ALL_DAYS,
+        _ => 0,
+    }
+}
+
+/// Morning is bit 0, afternoon 1, evening 2; a clock time ("10am", "6:30pm") counts too.
+fn part_bits(word: &str) -> u8 {
+    // Welsh "nos" (night) is not an English plural.
+    let singular = if word == "nos" {
+        word
+    } else {
+        word.trim_end_matches('s')
+    };
+    match singular {
+        "morning" | "bore" | "boreau" => return 1,
+        "afternoon" | "lunchtime" | "prynhawn" | "prynhawniau" => return 1 << 1,
+        "evening" | "night" | "nos" => return 1 << 2,
+        _ => {}
+    }
+    let (hour, pm) = match (word.strip_suffix("am"), word.strip_suffix("pm")) {
+        (Some(h), _) => (h, false),
+        (_, Some(h)) => (h, true),
+        _ => return 0,
+    };
+    let Ok(hour) = hour.split(':').next().unwrap_or("").parse::<u32>() else {
+        return 0;
+    };
+    match (hour, pm) {
+        (1..=11, false) => 1,
+        (12, _) | (1..=4, true) => 1 << 1,
+        (5..=11, true) => 1 << 2,
+        _ => 0,
+    }
+}
+
+/// Whether someone free at `free` can do something that happens at `when`: yes unless both
+/// say when and never meet.
+pub fn times_fit(free: &str, when: &str) -> bool {
+    match (Times::read(free), Times::read(when)) {
+        (Some(free), Some(when)) => free.overlaps(when),
+        _ => true,
+    }
+}
+
 /// What a person is good at and cares about, as their coordinator recorded it with their
 /// consent: sealed, never logged. Its `Debug` shows nothing of it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -557,12 +667,16 @@ impl StrengthsProfile {
 
     /// What a resident offers about themselves to see what fits: skills and passions
     /// separated by commas. Nothing is kept, so no consent is asked.
-    pub fn offered(skills: &str, passions: &str) -> Result<StrengthsProfile, OfferRefused> {
+    pub fn offered(
+        skills: &str,
+        passions: &str,
+        availability: &str,
+    ) -> Result<StrengthsProfile, OfferRefused> {
         let profile = StrengthsProfile {
             skills: list(skills),
             passions: list(passions),
             give: String::new(),
-            availability: String::new(),
+            availability: one_line(availability).chars().take(200).collect(),
         };
         if profile.skills.len() > MAX_SKILLS || profile.passions.len() > MAX_SKILLS {
             return Err(OfferRefused::TooMany);
@@ -620,17 +734,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn times_are_read_from_plain_words_and_fit_when_they_meet() {
+        let fit = |free, when| times_fit(free, when);
+        assert!(fit(
+            "Friday morning",
+            "Tuesday and Friday mornings, 3 hours"
+        ));
+        assert!(!fit("evenings", "Tuesday and Friday mornings, 3 hours"));
+        assert!(!fit("weekends", "Wednesday afternoons"));
+        assert!(fit("Saturdays", "Saturday mornings"));
+        assert!(fit(
+            "Mon am",
+            "Mondays, 10am to 11:30am, from the park gates"
+        ));
+        assert!(!fit("Monday evening", "Mondays, 10am to 11:30am"));
+        assert!(fit("after 6pm on weekdays", "Thursdays 6:30pm to 8pm"));
+        assert!(fit("weekends", "An hour a week, when it suits you"));
+        assert!(
+            fit("", "Saturday mornings"),
+            "saying nothing rules nothing out"
+        );
+        assert!(fit("mornings", "From home"));
+        assert_eq!(Times::read("a chat in the sun"), None);
+        assert_eq!(Times::read("any time at all"), Some(Times::ANY));
+        assert_eq!(Times::read("13pm"), None);
+        assert!(
+            fit("boreau dydd Sadwrn", "Saturday mornings"),
+            "in Welsh too"
+        );
+        assert!(!fit("penwythnos", "Wednesday afternoons"));
+        assert!(fit("nos Iau", "Thursday evenings"));
+        assert!(!fit("nos Iau", "Thursday mornings"));
+    }
+
+    #[test]
     fn a_residents_own_profile_needs_something_and_finds_groups_by_word_roots() {
         assert_eq!(
-            StrengthsProfile::offered(" ", ","),
+            StrengthsProfile::offered(" ", ",", "weekends"),
             Err(OfferRefused::Nothing)
         );
         let many = vec!["x"; MAX_SKILLS + 1].join(",");
         assert_eq!(
-            StrengthsProfile::offered(&many, ""),
+            StrengthsProfile::offered(&many, "", ""),
             Err(OfferRefused::TooMany)
         );
-        let mine = StrengthsProfile::offered("driving, cooking", "gardening, dogs").unwrap();
+        let mine = StrengthsProfile::offered("driving, cooking", "gardening, dogs", "").unwrap();
         assert_eq!(mine.passions, ["gardening", "dogs"]);
         assert_eq!(
             mine.fits_group("Northfield Gardeners", "We grow vegetables together"),

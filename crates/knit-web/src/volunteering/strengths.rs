@@ -1,29 +1,28 @@
 //! A person's strengths and the roles that fit (`/staff/people/{id}/strengths`): what they
 //! are good at, what they care about, what they would like to give and when they are free,
-//! recorded by their coordinator with their consent and sealed; Knit suggests open roles
-//! that fit, and the coordinator refers them to one as to a service. The organisation
+//! recorded by their coordinator with their consent and sealed; Knit suggests the open
+//! roles and groups that fit (`what_fits::suggest`: their words, near their postcode, when
+//! they are free), and the coordinator refers them to a role as to a service. The organisation
 //! answers in its usual inbox, and the outcome comes back here: the closed loop.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use knit_domain::casework::PersonId;
+use knit_domain::casework::{PersonDetails, PersonId};
 use knit_domain::opening::uk_local;
 use knit_domain::volunteering::{StrengthsProfile, VolunteerOffer};
-use knit_search::opportunities::OpportunityQuery;
 use knit_store::volunteering::{InterestError, NewInterest};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::public::RoleView;
+use super::what_fits::{GroupView, suggest};
+use crate::directory::search::locate;
 use crate::kit::{
     Allowed, FieldError, PageError, PageResult, public_base_url, render, see_other, ticked,
 };
 use crate::{AppState, Site};
-
-/// Roles suggested at once.
-const SUGGESTED: usize = 10;
 
 struct ReferralRow {
     role: String,
@@ -44,6 +43,7 @@ struct StrengthsPage<'a> {
     availability: String,
     recorded: bool,
     suggestions: Vec<RoleView>,
+    groups: Vec<GroupView>,
     referrals: Vec<ReferralRow>,
     error: Option<FieldError>,
 }
@@ -82,25 +82,25 @@ async fn page(
     state: &AppState,
     allowed: &Allowed,
     person: PersonId,
-    name: String,
+    details: &PersonDetails,
     typed: Option<StrengthsForm>,
     error: Option<FieldError>,
     status: StatusCode,
 ) -> PageResult {
     let profile = state.store.strengths(person).await?;
-    let mut suggestions = Vec::new();
+    let (mut suggestions, mut groups) = (Vec::new(), Vec::new());
     if let Some(p) = &profile {
-        state.volunteering.refresh(state.store.as_ref()).await?;
-        let (_, hits) = state.volunteering.search(&OpportunityQuery {
-            words: p.search_words(),
-            limit: SUGGESTED,
-            ..OpportunityQuery::default()
-        });
-        for hit in hits {
-            if let Some(o) = state.store.opportunity(hit.id).await? {
-                suggestions.push(RoleView::of(&o, None));
-            }
-        }
+        // Near where they live, when their postcode is known and found.
+        let near = match details.postcode.trim() {
+            "" => None,
+            pc => locate(state.store.as_ref(), pc)
+                .await
+                .ok()
+                .map(|p| p.position),
+        };
+        let fits = suggest(state, p, near).await?;
+        suggestions = fits.roles;
+        groups = fits.groups;
     }
     let referrals = state
         .store
@@ -126,13 +126,14 @@ async fn page(
             site: &state.site,
             csrf: allowed.csrf(),
             person: person.0,
-            name,
+            name: details.name.clone(),
             skills: typed.skills,
             passions: typed.passions,
             give: typed.give,
             availability: typed.availability,
             recorded: profile.is_some(),
             suggestions,
+            groups,
             referrals,
             error,
         },
@@ -152,7 +153,7 @@ pub(crate) async fn show(
         &state,
         &allowed,
         person,
-        details.name,
+        &details,
         None,
         None,
         StatusCode::OK,
@@ -188,7 +189,7 @@ pub(crate) async fn save(
                 &state,
                 &allowed,
                 person,
-                details.name,
+                &details,
                 Some(form),
                 Some(error),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -236,7 +237,7 @@ pub(crate) async fn refer(
             &state,
             &allowed,
             person,
-            details.name,
+            &details,
             None,
             Some(error),
             StatusCode::UNPROCESSABLE_ENTITY,

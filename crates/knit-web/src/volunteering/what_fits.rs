@@ -1,6 +1,6 @@
-//! "What could you give?" (`/volunteer/strengths`): a resident says what they are good at
-//! and what they care about, and Knit suggests the open roles and the local groups that
-//! fit, near them if they give a postcode. Nothing typed is kept: the page writes nothing,
+//! "What could you give?" (`/volunteer/strengths`): a resident says what they are good at,
+//! what they care about and when they are free, and Knit suggests the open roles and the
+//! local groups that fit ([`suggest`]), near them if they give a postcode. Nothing typed is kept: the page writes nothing,
 //! and the words are in no log line. The form is posted, as "tell us" is, so what someone
 //! cares about stays out of the address bar, a shared phone's history and any proxy's log.
 //! A coordinator records a profile to keep, with consent (`strengths`).
@@ -9,13 +9,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use knit_domain::volunteering::{OfferRefused, StrengthsProfile};
+use knit_domain::geo::LatLon;
+use knit_domain::volunteering::{OfferRefused, StrengthsProfile, times_fit};
 use knit_search::opportunities::OpportunityQuery;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::public::RoleView;
 use crate::directory::search::locate;
+use knit_store::StoreError;
+
 use crate::kit::{FieldError, PageResult, render};
 use crate::{AppState, Site};
 
@@ -33,14 +36,16 @@ pub(crate) struct WhatFitsForm {
     passions: String,
     #[serde(default)]
     near: String,
+    #[serde(default)]
+    availability: String,
 }
 
-struct GroupView {
-    id: Uuid,
-    name: String,
-    purpose: String,
-    meets: String,
-    needs_volunteers: bool,
+pub(crate) struct GroupView {
+    pub id: Uuid,
+    pub name: String,
+    pub purpose: String,
+    pub meets: String,
+    pub needs_volunteers: bool,
 }
 
 #[derive(Template)]
@@ -92,17 +97,18 @@ pub(crate) async fn show(
             status,
         )
     };
-    let profile = match StrengthsProfile::offered(&query.skills, &query.passions) {
-        Ok(profile) => profile,
-        Err(OfferRefused::Nothing) => {
-            let error = FieldError::new("skills", crate::t("strengths-say-something"));
-            return Ok(page(Vec::new(), Vec::new(), Some(error)));
-        }
-        Err(OfferRefused::TooMany) => {
-            let error = FieldError::new("skills", crate::t("strengths-too-many"));
-            return Ok(page(Vec::new(), Vec::new(), Some(error)));
-        }
-    };
+    let profile =
+        match StrengthsProfile::offered(&query.skills, &query.passions, &query.availability) {
+            Ok(profile) => profile,
+            Err(OfferRefused::Nothing) => {
+                let error = FieldError::new("skills", crate::t("strengths-say-something"));
+                return Ok(page(Vec::new(), Vec::new(), Some(error)));
+            }
+            Err(OfferRefused::TooMany) => {
+                let error = FieldError::new("skills", crate::t("strengths-too-many"));
+                return Ok(page(Vec::new(), Vec::new(), Some(error)));
+            }
+        };
     let near = match query.near.trim() {
         "" => None,
         typed => match locate(state.store.as_ref(), typed).await {
@@ -113,16 +119,39 @@ pub(crate) async fn show(
             }
         },
     };
+    let fits = suggest(&state, &profile, near).await?;
+    Ok(page(fits.roles, fits.groups, None))
+}
+
+/// What fits a person's strengths: open roles by their words, nearest first when `near` is
+/// known, and groups that share their words, each only if it happens when they are free
+/// (`times_fit`). The resident's page and the coordinator's page both ask here.
+pub(crate) struct Suggestions {
+    pub roles: Vec<RoleView>,
+    pub groups: Vec<GroupView>,
+}
+
+pub(crate) async fn suggest(
+    state: &AppState,
+    profile: &StrengthsProfile,
+    near: Option<LatLon>,
+) -> Result<Suggestions, StoreError> {
     state.volunteering.refresh(state.store.as_ref()).await?;
+    // More than are shown, as some will happen when the person is not free.
     let (_, hits) = state.volunteering.search(&OpportunityQuery {
         words: profile.search_words(),
         near,
-        limit: SUGGESTED,
+        limit: SUGGESTED * 5,
         ..OpportunityQuery::default()
     });
     let mut roles = Vec::new();
     for hit in hits {
-        if let Some(o) = state.store.opportunity(hit.id).await? {
+        if roles.len() == SUGGESTED {
+            break;
+        }
+        if let Some(o) = state.store.opportunity(hit.id).await?
+            && times_fit(&profile.availability, &o.plan.when)
+        {
             roles.push(RoleView::of(&o, hit.distance_km));
         }
     }
@@ -132,6 +161,7 @@ pub(crate) async fn show(
         .await?
         .into_iter()
         .filter(|g| !g.record.full)
+        .filter(|g| times_fit(&profile.availability, &g.record.meeting_pattern))
         .filter_map(|g| {
             let fit = profile.fits_group(&g.record.name, &g.record.purpose);
             let view = GroupView {
@@ -155,5 +185,5 @@ pub(crate) async fn show(
         .take(GROUPS_SUGGESTED)
         .map(|(_, g)| g)
         .collect();
-    Ok(page(roles, groups, None))
+    Ok(Suggestions { roles, groups })
 }

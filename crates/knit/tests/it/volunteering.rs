@@ -45,11 +45,21 @@ fn working_days_after(from: DateTime<Utc>, n: u32) -> DateTime<Utc> {
 }
 
 async fn open_person(app: &TestApp, coordinator: UserId, name: &str) -> PersonId {
+    open_person_at(app, coordinator, name, "").await
+}
+
+async fn open_person_at(
+    app: &TestApp,
+    coordinator: UserId,
+    name: &str,
+    postcode: &str,
+) -> PersonId {
     app.store()
         .open_case(NewCase {
             from_intake: None,
             details: PersonDetails {
                 name: name.to_owned(),
+                postcode: postcode.to_owned(),
                 ..PersonDetails::default()
             },
             coordinator,
@@ -622,5 +632,77 @@ async fn a_resident_offers_his_own_strengths_and_sees_what_fits_with_nothing_kep
         );
         let (_, volunteer) = app.get_text("/volunteer").await;
         assert!(volunteer.contains("href=\"/volunteer/strengths\""));
+    }
+}
+
+/// What fits depends on when someone is free, for a resident asking and on a coordinator's
+/// page alike; the coordinator's page also lists groups, and distances from the person's
+/// postcode.
+#[tokio::test]
+async fn suggestions_fit_when_people_are_free_and_where_they_live() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let mut mo = Browser::new(&app, "203.0.113.52");
+        let ask = |free: &'static str| {
+            [
+                ("skills", "driving, packing"),
+                ("passions", "walks"),
+                ("availability", free),
+            ]
+        };
+        let saturdays = mo.post("/volunteer/strengths", &ask("Saturdays")).await;
+        assert_eq!(saturdays.status, 200);
+        let roles = section(&saturdays.body, "Roles that could suit you");
+        assert!(roles.contains("Warehouse helper"), "{roles}");
+        assert!(
+            !roles.contains("Van driver"),
+            "the van goes out on weekdays: {roles}"
+        );
+        let groups = section(&saturdays.body, "Groups you could join or help");
+        assert!(
+            !groups.contains("Fairleigh Friendship Walkers"),
+            "they walk on Mondays"
+        );
+        let mornings = mo
+            .post("/volunteer/strengths", &ask("weekday mornings"))
+            .await;
+        assert!(section(&mornings.body, "Roles that could suit you").contains("Van driver"));
+        assert!(
+            section(&mornings.body, "Groups you could join or help")
+                .contains("Fairleigh Friendship Walkers")
+        );
+
+        let (cora, mut coordinator) = signed_in(
+            &app,
+            "Cora Lane",
+            "cora@example.org",
+            vec![Membership::coordinator()],
+            47,
+            "198.51.100.47",
+        )
+        .await;
+        let sid = open_person_at(&app, cora.id, "Sid Moss", "KF1 1AA").await;
+        let strengths = format!("/staff/people/{}/strengths", sid.0);
+        let record = |free: &'static str| {
+            [
+                ("skills", "driving"),
+                ("passions", "walks"),
+                ("availability", free),
+                ("consent", "yes"),
+            ]
+        };
+        let saved = coordinator.submit(&strengths, &record("mornings")).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let page = coordinator.get(&strengths).await.body;
+        let roles = section(&page, "Roles that fit");
+        assert!(
+            roles.contains("Van driver") && roles.contains("km away"),
+            "{roles}"
+        );
+        assert!(section(&page, "Groups that fit").contains("Fairleigh Friendship Walkers"));
+        coordinator.submit(&strengths, &record("evenings")).await;
+        let page = coordinator.get(&strengths).await.body;
+        assert!(!section(&page, "Roles that fit").contains("Van driver"));
+        assert!(section(&page, "Groups that fit").contains("No local group fits yet"));
     }
 }
