@@ -30,7 +30,7 @@ use super::{RoundView, closing};
 use crate::directory::form_urlencoded_pairs;
 use crate::kit::{
     Allowed, FieldError, Notice, PageError, PageResult, parse_date, public_base_url, random_bytes,
-    render, see_other,
+    render, see_other, with_repeated,
 };
 use crate::mail::Message;
 use crate::mail::queue::email_job;
@@ -161,22 +161,8 @@ pub(crate) async fn create(
     body: axum::body::Bytes,
 ) -> PageResult {
     let pairs = pairs(&body)?;
-    let mut form = RoundForm::default();
-    for (k, v) in &pairs {
-        match k.as_str() {
-            "title" => form.title = v.clone(),
-            "description" => form.description = v.clone(),
-            "min" => form.min = v.clone(),
-            "max" => form.max = v.clone(),
-            "fast_route_below" => form.fast_route_below = v.clone(),
-            "closes_on" => form.closes_on = v.clone(),
-            "criteria" => form.criteria = v.clone(),
-            "open_to_individuals" => form.open_to_individuals = Some(v.clone()),
-            "open_to_unconstituted" => form.open_to_unconstituted = Some(v.clone()),
-            _ => {}
-        }
-    }
     let panel = panel_of(&pairs);
+    let (form, _): (RoundForm, _) = with_repeated(pairs, "panel")?;
     let plan = match form.plan(Utc::now()) {
         Ok(plan) => plan,
         Err(e) => {

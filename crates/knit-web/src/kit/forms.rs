@@ -4,6 +4,27 @@
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// A form with one field that repeats (boxes ticked in a list) read as `T` from its other
+/// fields (a field sent twice keeps its last value), with the repeated field's values in the
+/// order sent. Plain form decoding cannot put repeated fields in a struct.
+pub fn with_repeated<T: serde::de::DeserializeOwned>(
+    pairs: Vec<(String, String)>,
+    repeated: &str,
+) -> Result<(T, Vec<String>), crate::kit::PageError> {
+    let mut values = Vec::new();
+    let mut rest = serde_json::Map::new();
+    for (name, value) in pairs {
+        if name == repeated {
+            values.push(value);
+        } else {
+            rest.insert(name, serde_json::Value::String(value));
+        }
+    }
+    let form = serde_json::from_value(serde_json::Value::Object(rest))
+        .map_err(|_| crate::kit::PageError::BadRequest("the form could not be read".to_owned()))?;
+    Ok((form, values))
+}
+
 /// A mistake on a form, shown in the error summary and beside the field it concerns.
 #[derive(Debug, Clone)]
 pub struct FieldError {

@@ -15,6 +15,8 @@ pub mod security;
 pub mod session;
 
 pub use address::{ClientAddress, TrustedProxies, emailed_link, public_base_url};
-pub use forms::{FieldError, day, parse_date, random_bytes, see_other, ticked, when};
+pub use forms::{
+    FieldError, day, parse_date, random_bytes, see_other, ticked, when, with_repeated,
+};
 pub use gate::{Allowed, Guard};
 pub use page::{Notice, PageError, PageResult, capitalised, render};

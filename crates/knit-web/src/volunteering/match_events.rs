@@ -24,7 +24,9 @@ use knit_store::match_events::{EventsWhen, MatchEvent, MatchEventError, Meeting,
 use knit_store::{Store, StoreError};
 use uuid::Uuid;
 
-use crate::kit::{Allowed, FieldError, PageError, PageResult, emailed_link, render, see_other};
+use crate::kit::{
+    Allowed, FieldError, PageError, PageResult, emailed_link, render, see_other, with_repeated,
+};
 use crate::mail::Message;
 use crate::mail::queue::enqueue_email;
 use crate::mail::recipients::place_leads;
@@ -87,29 +89,6 @@ struct OrgChoice {
 pub(crate) struct PlanForm {
     session: SessionForm,
     organizations: Vec<String>,
-}
-
-impl PlanForm {
-    /// From the form's fields: every `organizations` box ticked, the rest as a session.
-    fn from_pairs(pairs: Vec<(String, String)>) -> PlanForm {
-        let mut form = PlanForm::default();
-        let s = &mut form.session;
-        for (name, value) in pairs {
-            match name.as_str() {
-                "organizations" => form.organizations.push(value),
-                "title" => s.title = value,
-                "date" => s.date = value,
-                "starts" => s.starts = value,
-                "ends" => s.ends = value,
-                "place" => s.place = value,
-                "online_link" => s.online_link = value,
-                "capacity" => s.capacity = value,
-                "trainer" => s.trainer = value,
-                _ => {}
-            }
-        }
-        form
-    }
 }
 
 #[derive(Template)]
@@ -187,7 +166,11 @@ pub(crate) async fn plan(
     allowed: Allowed,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let form = PlanForm::from_pairs(pairs);
+    let (session, organizations) = with_repeated(pairs, "organizations")?;
+    let form = PlanForm {
+        session,
+        organizations,
+    };
     let now = Utc::now();
     let checked = form
         .session
