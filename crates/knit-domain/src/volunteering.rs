@@ -514,6 +514,15 @@ impl Times {
     pub fn overlaps(self, other: Times) -> bool {
         self.0 & other.0 != 0
     }
+
+    /// Whether someone free at `free` can do something that happens at `when`: yes unless
+    /// both are known and never meet.
+    pub fn fit(free: Option<Times>, when: Option<Times>) -> bool {
+        match (free, when) {
+            (Some(free), Some(when)) => free.overlaps(when),
+            _ => true,
+        }
+    }
 }
 
 /// Monday is bit 0. Three-letter "sat" and "sun" are left out: they are words too. Welsh
@@ -565,13 +574,9 @@ fn part_bits(word: &str) -> u8 {
     }
 }
 
-/// Whether someone free at `free` can do something that happens at `when`: yes unless both
-/// say when and never meet.
+/// [`Times::fit`] for words as typed.
 pub fn times_fit(free: &str, when: &str) -> bool {
-    match (Times::read(free), Times::read(when)) {
-        (Some(free), Some(when)) => free.overlaps(when),
-        _ => true,
-    }
+    Times::fit(Times::read(free), Times::read(when))
 }
 
 /// What a person is good at and cares about, as their coordinator recorded it with their

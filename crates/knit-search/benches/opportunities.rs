@@ -1,8 +1,8 @@
 //! Searching volunteer roles beside the directory, at a nation's scale: 100,000 synthetic
 //! services in the directory index and 20,000 roles in the role index, both in the process
 //! as `knit serve` holds them. Prints p50 and p99 of a role search (words, distance and
-//! filters) and of suggestions for one person (their skills and passions as words); the
-//! issue's targets are 5 ms and 10 ms.
+//! filters) and of suggestions for one person (their skills and passions as words, and for
+//! three in four of them when they are free); the targets are 5 ms and 10 ms.
 //!
 //! `cargo bench -p knit-search --bench opportunities` (sizes from `KNIT_BENCH_SERVICES` and
 //! `KNIT_BENCH_OPPORTUNITIES`).
@@ -115,8 +115,13 @@ fn main() {
     ];
     let suggestions: Vec<OpportunityQuery> = people
         .iter()
-        .map(|w| OpportunityQuery {
+        .enumerate()
+        .map(|(i, w)| OpportunityQuery {
             words: (*w).to_owned(),
+            // Some people say when they are free, and some do not.
+            free: knit_domain::volunteering::Times::read(
+                ["weekday mornings", "Saturdays", "evenings", ""][i % 4],
+            ),
             limit: 10,
             ..OpportunityQuery::default()
         })

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use knit_domain::geo::{FlatDistances, LatLon};
-use knit_domain::volunteering::Opportunity;
+use knit_domain::volunteering::{Opportunity, Times};
 use uuid::Uuid;
 
 use crate::directory_index::analyzer::{tokens, weight_of};
@@ -26,6 +26,8 @@ pub struct OpportunityQuery {
     pub suitable_for_new: bool,
     pub suitable_for_recovering: bool,
     pub no_dbs: bool,
+    /// When the person is free: only roles that happen then, or say nothing of when.
+    pub free: Option<Times>,
     pub limit: usize,
 }
 
@@ -43,6 +45,8 @@ struct Doc {
     new: bool,
     recovering: bool,
     dbs: bool,
+    /// When it happens, read once from the role's words.
+    times: Option<Times>,
     live: bool,
 }
 
@@ -108,6 +112,7 @@ impl OpportunityIndex {
             new: o.plan.suitable_for_new,
             recovering: o.plan.suitable_for_recovering,
             dbs: o.needs_dbs(),
+            times: Times::read(&o.plan.when),
             live: true,
         });
         self.by_id.insert(o.id, n as usize);
@@ -131,6 +136,7 @@ impl OpportunityIndex {
             || (q.suitable_for_new && !doc.new)
             || (q.suitable_for_recovering && !doc.recovering)
             || (q.no_dbs && doc.dbs)
+            || !Times::fit(q.free, doc.times)
         {
             return None;
         }
@@ -369,6 +375,34 @@ mod tests {
             ..q("")
         });
         assert_eq!(total, 2);
+    }
+
+    #[test]
+    fn only_roles_that_happen_when_someone_is_free_are_found() {
+        let at = (53.0, -2.0);
+        let mut mornings = role(1, "Van driver", &["driving"], at, false, false);
+        mornings.plan.when = "Tuesday and Friday mornings".into();
+        let mut saturdays = role(2, "Minibus driver", &["driving"], at, false, false);
+        saturdays.plan.when = "Saturdays".into();
+        let anytime = role(3, "Delivery driver", &["driving"], at, false, false);
+        let index = OpportunityIndex::from_opportunities(&[mornings, saturdays, anytime]);
+        let found = |free: &str| {
+            let (_, hits) = index.search(&OpportunityQuery {
+                words: "driving".into(),
+                free: Times::read(free),
+                ..OpportunityQuery::default()
+            });
+            let mut ids: Vec<u128> = hits.iter().map(|h| h.id.as_u128()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(
+            found("weekends"),
+            [2, 3],
+            "a role that says nothing of when stays"
+        );
+        assert_eq!(found("Friday morning"), [1, 3]);
+        assert_eq!(found(""), [1, 2, 3]);
     }
 
     #[test]

@@ -163,6 +163,7 @@ pub(crate) async fn browse(
             suitable_for_new: new,
             suitable_for_recovering: recovering,
             no_dbs,
+            free: None,
             limit: SHOWN,
         });
         total = count;

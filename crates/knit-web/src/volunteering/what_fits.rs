@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use knit_domain::geo::LatLon;
-use knit_domain::volunteering::{OfferRefused, StrengthsProfile, times_fit};
+use knit_domain::volunteering::{OfferRefused, StrengthsProfile, Times, times_fit};
 use knit_search::opportunities::OpportunityQuery;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -137,21 +137,16 @@ pub(crate) async fn suggest(
     near: Option<LatLon>,
 ) -> Result<Suggestions, StoreError> {
     state.volunteering.refresh(state.store.as_ref()).await?;
-    // More than are shown, as some will happen when the person is not free.
     let (_, hits) = state.volunteering.search(&OpportunityQuery {
         words: profile.search_words(),
         near,
-        limit: SUGGESTED * 5,
+        free: Times::read(&profile.availability),
+        limit: SUGGESTED,
         ..OpportunityQuery::default()
     });
     let mut roles = Vec::new();
     for hit in hits {
-        if roles.len() == SUGGESTED {
-            break;
-        }
-        if let Some(o) = state.store.opportunity(hit.id).await?
-            && times_fit(&profile.availability, &o.plan.when)
-        {
+        if let Some(o) = state.store.opportunity(hit.id).await? {
             roles.push(RoleView::of(&o, hit.distance_km));
         }
     }

@@ -198,6 +198,7 @@ pub fn volunteering(services: usize, opportunities: usize) -> anyhow::Result<()>
                 suitable_for_new: j == 2,
                 suitable_for_recovering: false,
                 no_dbs: j == 0,
+                free: None,
                 limit: 30,
             });
         }
