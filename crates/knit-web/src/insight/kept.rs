@@ -1,11 +1,12 @@
-//! The insight pages' figures, kept for a few minutes. Each is a sum over a year of a
+//! The insight pages' counts, kept for a few minutes. Each is a sum over a year of a
 //! county's referrals and searches and over its whole directory: hundreds of milliseconds
 //! of database work that would otherwise be repeated, unchanged to within a referral or
 //! two, on every view, download and reload, and on the public map by anyone who cares to
-//! ask. Each instance works a set of figures out at most once every [`FRESH_FOR`] and
-//! shows when it did. `knit serve` works the usual sets out at start and renews any set
-//! someone looked at lately before it goes stale (`super::keep_fresh`), so a view does not
-//! wait for the database.
+//! ask. Each instance reads the counts at most once every [`FRESH_FOR`] and shows when it
+//! did. What a view asks for beyond that (another distance, exact figures) is made from the
+//! kept counts in memory ([`Counted`]), so it never waits for the database either. `knit
+//! serve` reads the counts at start and renews them before they go stale
+//! (`super::keep_fresh`): after the first second no view waits for the database.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -14,18 +15,18 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use knit_domain::disclosure::Disclosure;
 
-use super::map::MapFigures;
-use super::network::NetworkFigures;
+use super::map::{MapCounts, MapFigures};
+use super::network::{NetworkCounts, NetworkFigures};
 
-/// How long figures are shown before they are worked out again.
+/// How long counts are shown before they are read again.
 pub const FRESH_FOR: Duration = Duration::from_secs(5 * 60);
-/// Figures nobody has looked at for this long are not renewed: an idle place does no work.
-const WATCHED_FOR: Duration = Duration::from_secs(60 * 60);
-/// Sets of figures kept at once for one page (one per distance asked for, and so on): the
-/// oldest goes first.
+/// Sets of counts kept at once for one page: the oldest goes first.
 const KEPT: usize = 16;
+/// Figures made from one set of counts and kept with it (one per distance and disclosure
+/// asked for): the oldest goes first.
+const MADE: usize = 16;
 
-/// Figures and when they were worked out.
+/// Counts and when they were read.
 pub(crate) struct Worked<V> {
     pub figures: Arc<V>,
     pub at: DateTime<Utc>,
@@ -36,46 +37,39 @@ struct Slot<K, V> {
     made: Instant,
     at: DateTime<Utc>,
     figures: Arc<V>,
-    /// When someone last looked at these figures.
-    viewed: Instant,
 }
 
-/// Figures of one kind, by what they were asked for with.
+/// Counts of one kind, by what they were asked for with.
 pub(crate) struct Fresh<K, V> {
     slots: Mutex<Vec<Slot<K, V>>>,
-    /// One piece of work at a time, so that a burst of views of a stale page works its
-    /// figures out once, not once per view.
+    /// One piece of work at a time, so that a burst of views of a stale page reads its
+    /// counts once, not once per view.
     working: tokio::sync::Mutex<()>,
     fresh_for: Duration,
-    watched_for: Duration,
 }
 
 impl<K: PartialEq + Clone, V> Fresh<K, V> {
-    fn new(fresh_for: Duration, watched_for: Duration) -> Fresh<K, V> {
+    fn new(fresh_for: Duration) -> Fresh<K, V> {
         Fresh {
             slots: Mutex::new(Vec::new()),
             working: tokio::sync::Mutex::new(()),
             fresh_for,
-            watched_for,
         }
     }
 
-    /// Kept figures for `key` while fresh; `looked` marks them as seen by someone.
-    fn kept(&self, key: &K, looked: bool) -> Option<Worked<V>> {
-        let mut slots = self.slots.lock().ok()?;
+    /// Kept counts for `key` while fresh.
+    fn kept(&self, key: &K) -> Option<Worked<V>> {
+        let slots = self.slots.lock().ok()?;
         let slot = slots
-            .iter_mut()
+            .iter()
             .find(|s| s.key == *key && s.made.elapsed() < self.fresh_for)?;
-        if looked {
-            slot.viewed = Instant::now();
-        }
         Some(Worked {
             figures: Arc::clone(&slot.figures),
             at: slot.at,
         })
     }
 
-    /// The figures for `key`: kept ones while fresh, otherwise `work`'s.
+    /// The counts for `key`: kept ones while fresh, otherwise `work`'s.
     pub(crate) async fn get<E, Fut>(
         &self,
         key: K,
@@ -84,46 +78,33 @@ impl<K: PartialEq + Clone, V> Fresh<K, V> {
     where
         Fut: Future<Output = Result<V, E>>,
     {
-        if let Some(kept) = self.kept(&key, true) {
+        if let Some(kept) = self.kept(&key) {
             return Ok(kept);
         }
         let _one_at_a_time = self.working.lock().await;
-        // Another view may have worked them out while this one waited.
-        if let Some(kept) = self.kept(&key, true) {
+        // Another view may have read them while this one waited.
+        if let Some(kept) = self.kept(&key) {
             return Ok(kept);
         }
-        self.work_out(key, work, Some(Instant::now())).await
+        self.work_out(key, work).await
     }
 
-    /// Works `key`'s figures out now, in place of any kept, as a renewal: nobody is looking.
+    /// Reads `key`'s counts now, in place of any kept, as a renewal.
     pub(crate) async fn renew<E, Fut>(&self, key: K, work: impl FnOnce() -> Fut) -> Result<(), E>
     where
         Fut: Future<Output = Result<V, E>>,
     {
         let _one_at_a_time = self.working.lock().await;
-        self.work_out(key, work, None).await.map(|_| ())
+        self.work_out(key, work).await.map(|_| ())
     }
 
-    /// Works the figures out and keeps them. `viewed` is when someone looked, or `None` to
-    /// keep the time of the figures they replace.
-    async fn work_out<E, Fut>(
-        &self,
-        key: K,
-        work: impl FnOnce() -> Fut,
-        viewed: Option<Instant>,
-    ) -> Result<Worked<V>, E>
+    async fn work_out<E, Fut>(&self, key: K, work: impl FnOnce() -> Fut) -> Result<Worked<V>, E>
     where
         Fut: Future<Output = Result<V, E>>,
     {
         let at = Utc::now();
         let figures = Arc::new(work().await?);
         if let Ok(mut slots) = self.slots.lock() {
-            let before = slots.iter().find(|s| s.key == key).map(|s| s.viewed);
-            let viewed = viewed.or(before).unwrap_or_else(|| {
-                // Worked out ahead of anyone asking: counts as just seen, so it is renewed
-                // for a while and then, if nobody comes, left.
-                Instant::now()
-            });
             slots.retain(|s| s.key != key && s.made.elapsed() < self.fresh_for);
             if slots.len() >= KEPT {
                 slots.remove(0);
@@ -133,29 +114,29 @@ impl<K: PartialEq + Clone, V> Fresh<K, V> {
                 made: Instant::now(),
                 at,
                 figures: Arc::clone(&figures),
-                viewed,
             });
         }
         Ok(Worked { figures, at })
     }
 
-    /// The keys whose figures go stale within a fifth of their life and that someone looked
-    /// at lately: what to renew now.
-    pub(crate) fn due(&self) -> Vec<K> {
+    /// Those of `keys` with no counts kept, or near the end of their life: what
+    /// `keep_fresh` reads again now so that no view has to.
+    pub(crate) fn due(&self, keys: &[K]) -> Vec<K> {
         let renew_after = self.fresh_for.mul_f64(0.8);
-        self.slots
-            .lock()
-            .map(|slots| {
-                slots
+        let Ok(slots) = self.slots.lock() else {
+            return keys.to_vec();
+        };
+        keys.iter()
+            .filter(|key| {
+                !slots
                     .iter()
-                    .filter(|s| s.made.elapsed() >= renew_after)
-                    .filter(|s| s.viewed.elapsed() < self.watched_for)
-                    .map(|s| s.key.clone())
-                    .collect()
+                    .any(|s| s.key == **key && s.made.elapsed() < renew_after)
             })
-            .unwrap_or_default()
+            .cloned()
+            .collect()
     }
 
+    /// Drops every kept set, so the next view reads the database again.
     fn forget(&self) {
         if let Ok(mut slots) = self.slots.lock() {
             slots.clear();
@@ -163,19 +144,56 @@ impl<K: PartialEq + Clone, V> Fresh<K, V> {
     }
 }
 
-/// What the agency map was asked for: with casework or without, how figures are
+/// Counts read from the database, with the figures made from them for each way a view
+/// asked for them (`K`: a distance, a disclosure). The figures go with their counts, so
+/// renewed counts start with none and nothing shown is older than the counts.
+pub(crate) struct Counted<C, K, V> {
+    pub counts: C,
+    made: Mutex<Vec<(K, Arc<V>)>>,
+}
+
+impl<C, K: PartialEq, V> Counted<C, K, V> {
+    pub(crate) fn new(counts: C) -> Counted<C, K, V> {
+        Counted {
+            counts,
+            made: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The figures for `key`, made by `make` the first time they are asked for.
+    pub(crate) fn figures(&self, key: K, make: impl FnOnce(&C) -> V) -> Arc<V> {
+        if let Some(made) = self.made.lock().ok().and_then(|made| {
+            made.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| Arc::clone(v))
+        }) {
+            return made;
+        }
+        let figures = Arc::new(make(&self.counts));
+        if let Ok(mut made) = self.made.lock() {
+            if !made.iter().any(|(k, _)| *k == key) {
+                if made.len() >= MADE {
+                    made.remove(0);
+                }
+                made.push((key, Arc::clone(&figures)));
+            }
+        }
+        figures
+    }
+}
+
+/// What the agency map's figures were asked for with beyond its counts: how figures are
 /// disclosed, and the distance (as bits, to compare exactly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MapKey {
-    pub casework: bool,
     pub disclosure: Disclosure,
     pub within_km_bits: u64,
 }
 
-/// Every insight page's kept figures.
+/// Every insight page's kept counts. The map's are kept with casework or without.
 pub struct KeptFigures {
-    pub(crate) map: Fresh<MapKey, MapFigures>,
-    pub(crate) network: Fresh<Disclosure, NetworkFigures>,
+    pub(crate) map: Fresh<bool, Counted<MapCounts, MapKey, MapFigures>>,
+    pub(crate) network: Fresh<(), Counted<NetworkCounts, Disclosure, NetworkFigures>>,
 }
 
 impl Default for KeptFigures {
@@ -185,15 +203,15 @@ impl Default for KeptFigures {
 }
 
 impl KeptFigures {
-    /// Figures kept for `fresh_for`; `Duration::ZERO` works them out on every view.
+    /// Counts kept for `fresh_for`; `Duration::ZERO` reads them on every view.
     pub fn fresh_for(fresh_for: Duration) -> KeptFigures {
         KeptFigures {
-            map: Fresh::new(fresh_for, WATCHED_FOR),
-            network: Fresh::new(fresh_for, WATCHED_FOR),
+            map: Fresh::new(fresh_for),
+            network: Fresh::new(fresh_for),
         }
     }
 
-    /// Drops every kept figure, so the next view works them out again.
+    /// Drops every kept count, so the next view reads the database again.
     pub fn forget(&self) {
         self.map.forget();
         self.network.forget();
@@ -217,27 +235,23 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn figures_are_worked_out_once_while_fresh_and_again_when_stale() {
+    async fn counts_are_read_once_while_fresh_and_again_when_stale() {
         let calls = AtomicU32::new(0);
-        let kept = Fresh::new(Duration::from_secs(60), WATCHED_FOR);
+        let kept = Fresh::new(Duration::from_secs(60));
         assert_eq!(count(&kept, 1, &calls).await, 1);
         assert_eq!(count(&kept, 1, &calls).await, 1, "kept while fresh");
         assert_eq!(count(&kept, 2, &calls).await, 2, "another key is its own");
         kept.forget();
-        assert_eq!(
-            count(&kept, 1, &calls).await,
-            3,
-            "forgotten, worked out again"
-        );
+        assert_eq!(count(&kept, 1, &calls).await, 3, "forgotten, read again");
 
-        let stale_at_once = Fresh::new(Duration::ZERO, WATCHED_FOR);
+        let stale_at_once = Fresh::new(Duration::ZERO);
         assert_eq!(count(&stale_at_once, 1, &calls).await, 4);
         assert_eq!(count(&stale_at_once, 1, &calls).await, 5);
     }
 
     #[tokio::test]
     async fn a_failure_is_not_kept_and_old_keys_make_way() {
-        let kept: Fresh<u8, u32> = Fresh::new(Duration::from_secs(60), WATCHED_FOR);
+        let kept: Fresh<u8, u32> = Fresh::new(Duration::from_secs(60));
         let failed = kept
             .get(1, || async { Err::<u32, &str>("database down") })
             .await;
@@ -258,36 +272,42 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn figures_looked_at_are_renewed_before_they_go_stale_and_others_left() {
+    async fn the_usual_counts_are_due_when_missing_or_near_stale_looked_at_or_not() {
         let calls = AtomicU32::new(0);
-        let kept: Fresh<u8, u32> =
-            Fresh::new(Duration::from_millis(600), Duration::from_millis(1200));
+        let kept: Fresh<u8, u32> = Fresh::new(Duration::from_millis(600));
+        assert_eq!(kept.due(&[1, 2]), vec![1, 2], "nothing read yet");
         assert_eq!(count(&kept, 1, &calls).await, 1);
-        assert!(kept.due().is_empty(), "fresh figures are not due");
+        assert_eq!(kept.due(&[1, 2]), vec![2], "fresh counts are not due");
         tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(
-            kept.due(),
-            vec![1],
-            "near the end of their life, and looked at"
-        );
+        assert_eq!(kept.due(&[1]), vec![1], "near the end of their life");
         kept.renew(1, || async {
             Ok::<u32, ()>(calls.fetch_add(1, Ordering::SeqCst) + 1)
         })
         .await
         .unwrap();
-        assert!(kept.due().is_empty());
-        assert_eq!(
-            count(&kept, 1, &calls).await,
-            2,
-            "a view gets the renewed figures"
-        );
-        // Nobody looks again: after a while they are no longer renewed.
-        tokio::time::sleep(Duration::from_millis(1300)).await;
-        kept.renew(1, || async { Ok::<u32, ()>(0) }).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert!(
-            kept.due().is_empty(),
-            "renewal alone does not keep them watched"
-        );
+        assert!(kept.due(&[1]).is_empty());
+        assert_eq!(count(&kept, 1, &calls).await, 2, "a view gets the renewed counts");
+    }
+
+    #[test]
+    fn figures_are_made_once_per_key_from_their_counts() {
+        let counted: Counted<u32, u8, u32> = Counted::new(10);
+        let made = AtomicU32::new(0);
+        let make = |key: u8| {
+            counted.figures(key, |c| {
+                made.fetch_add(1, Ordering::SeqCst);
+                c + u32::from(key)
+            })
+        };
+        assert_eq!(*make(1), 11);
+        assert_eq!(*make(1), 11);
+        assert_eq!(made.load(Ordering::SeqCst), 1, "made once for a key");
+        assert_eq!(*make(2), 12, "another key is made from the same counts");
+        for key in 3..=(MADE as u8 + 2) {
+            make(key);
+        }
+        let before = made.load(Ordering::SeqCst);
+        make(1);
+        assert_eq!(made.load(Ordering::SeqCst), before + 1, "the oldest made way");
     }
 }

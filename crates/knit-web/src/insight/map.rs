@@ -21,11 +21,12 @@ use knit_domain::insight::{
 };
 use knit_domain::needs::{NEEDS, NeedId};
 use knit_store::Store;
+use knit_store::insight::SearchMiss;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart, heat};
-use super::kept::{MapKey, Worked};
+use super::kept::{Counted, MapKey, Worked};
 use super::{Figures, area_level, last_days, may_see_exact, worked_at};
 use crate::kit::{Allowed, PageError, PageResult, render};
 use crate::{AppState, Site};
@@ -63,6 +64,7 @@ impl MapQuery {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct NeedRow {
     pub need: NeedId,
     pub services: u64,
@@ -86,6 +88,7 @@ pub(crate) struct GapRow {
     pub need: NeedId,
 }
 
+#[derive(Clone)]
 pub(crate) struct OverlapRow {
     pub area: String,
     pub need: NeedId,
@@ -128,14 +131,26 @@ pub(crate) fn level_words(level: &AreaLevel) -> String {
     }
 }
 
-/// The figures of the map. `casework` adds the columns that come from casework (needs
-/// raised with coordinators, referrals turned down); the public map has none of them.
-pub(crate) async fn figures(
-    store: &dyn Store,
+/// What the map is made of, read from the database: everything but what depends on how
+/// a view asks (the distance for gaps, the disclosure of counts about people), so that
+/// another distance or exact figures are made in memory (`super::kept::Counted`).
+pub(crate) struct MapCounts {
+    level: AreaLevel,
     casework: bool,
-    disclosure: Disclosure,
-    within_km: f64,
-) -> knit_store::Result<MapFigures> {
+    areas: Vec<String>,
+    needs: Vec<NeedRow>,
+    /// Per need: searches that found nothing, conversations, casework, refusals.
+    demand: BTreeMap<NeedId, [u64; 4]>,
+    area_points: Vec<AreaPoint>,
+    supply_points: Vec<SupplyPoint>,
+    overlaps: Vec<OverlapRow>,
+    overlaps_total: usize,
+    misses: Vec<SearchMiss>,
+}
+
+/// The map's counts. `casework` adds the columns that come from casework (needs raised
+/// with coordinators, referrals turned down); the public map has none of them.
+pub(crate) async fn counts(store: &dyn Store, casework: bool) -> knit_store::Result<MapCounts> {
     let now = Utc::now();
     let level = area_level();
     let sector = level == AreaLevel::Sector;
@@ -229,43 +244,12 @@ pub(crate) async fn figures(
             .then(a.need.need().label.cmp(b.need.need().label))
     });
 
-    let demand_needs: Vec<NeedId> = demand.keys().copied().collect();
-    let grid: Vec<Vec<u64>> = demand
-        .values()
-        .map(|d| {
-            if casework {
-                d.to_vec()
-            } else {
-                d[..2].to_vec()
-            }
-        })
-        .collect();
-    let table = disclosure.table(&grid);
-    let demand_rows: Vec<DemandRow> = demand_needs
-        .iter()
-        .enumerate()
-        .map(|(i, need)| {
-            let cell = |j: usize| table.cells[i].get(j).copied().unwrap_or(Shown::Rounded(0));
-            DemandRow {
-                need: *need,
-                searches: cell(0),
-                conversations: cell(1),
-                casework: cell(2),
-                refusals: cell(3),
-                total: table.row_totals[i],
-            }
-        })
-        .collect();
-    let mut demand_totals = table.column_totals.clone();
-    demand_totals.push(table.total);
-
-    // Gaps: needs people asked for, with no service near an area's centre.
-    let centres = store.area_centres(&areas).await?;
-    let area_points: Vec<AreaPoint> = centres
+    let area_points: Vec<AreaPoint> = store
+        .area_centres(&areas)
+        .await?
         .into_iter()
         .map(|(area, position)| AreaPoint { area, position })
         .collect();
-    let asked: BTreeSet<NeedId> = demand.keys().copied().collect();
     let supply_points: Vec<SupplyPoint> = places
         .iter()
         .map(|p| SupplyPoint {
@@ -273,8 +257,6 @@ pub(crate) async fn figures(
             position: p.position,
         })
         .collect();
-    let found_gaps = gaps(&area_points, &asked, &supply_points, within_km);
-    let gaps_total = found_gaps.len();
 
     // Overlaps: several organisations meeting one need in one area.
     let rows: Vec<(String, NeedId, Uuid)> = supply
@@ -309,27 +291,84 @@ pub(crate) async fn figures(
         })
         .collect();
 
-    // What people searched for and did not find: only groups large enough to publish, so
-    // words typed by one person (a name, say) never appear.
-    let mut misses = Vec::new();
-    if casework {
-        for m in store.search_misses(&from_month, 200).await? {
-            let shown = disclosure.count(m.count);
-            if disclosure == Disclosure::Exact || !shown.is_suppressed() {
-                misses.push(MissRow {
-                    words: m.words,
-                    area: m.area,
-                    count: shown,
-                });
-            }
-        }
-    }
+    let misses = if casework {
+        store.search_misses(&from_month, 200).await?
+    } else {
+        Vec::new()
+    };
 
-    Ok(MapFigures {
+    Ok(MapCounts {
         level,
-        within_km,
+        casework,
         areas,
         needs,
+        demand,
+        area_points,
+        supply_points,
+        overlaps: overlap_rows,
+        overlaps_total,
+        misses,
+    })
+}
+
+/// The map's figures from its counts, for one distance and disclosure: no I/O.
+pub(crate) fn figures(c: &MapCounts, disclosure: Disclosure, within_km: f64) -> MapFigures {
+    let demand_needs: Vec<NeedId> = c.demand.keys().copied().collect();
+    let grid: Vec<Vec<u64>> = c
+        .demand
+        .values()
+        .map(|d| {
+            if c.casework {
+                d.to_vec()
+            } else {
+                d[..2].to_vec()
+            }
+        })
+        .collect();
+    let table = disclosure.table(&grid);
+    let demand_rows: Vec<DemandRow> = demand_needs
+        .iter()
+        .enumerate()
+        .map(|(i, need)| {
+            let cell = |j: usize| table.cells[i].get(j).copied().unwrap_or(Shown::Rounded(0));
+            DemandRow {
+                need: *need,
+                searches: cell(0),
+                conversations: cell(1),
+                casework: cell(2),
+                refusals: cell(3),
+                total: table.row_totals[i],
+            }
+        })
+        .collect();
+    let mut demand_totals = table.column_totals.clone();
+    demand_totals.push(table.total);
+
+    // Gaps: needs people asked for, with no service near an area's centre.
+    let asked: BTreeSet<NeedId> = c.demand.keys().copied().collect();
+    let found_gaps = gaps(&c.area_points, &asked, &c.supply_points, within_km);
+    let gaps_total = found_gaps.len();
+
+    // What people searched for and did not find: only groups large enough to publish, so
+    // words typed by one person (a name, say) never appear.
+    let misses = c
+        .misses
+        .iter()
+        .filter_map(|m| {
+            let shown = disclosure.count(m.count);
+            (disclosure == Disclosure::Exact || !shown.is_suppressed()).then(|| MissRow {
+                words: m.words.clone(),
+                area: m.area.clone(),
+                count: shown,
+            })
+        })
+        .collect();
+
+    MapFigures {
+        level: c.level,
+        within_km,
+        areas: c.areas.clone(),
+        needs: c.needs.clone(),
         demand: demand_rows,
         demand_totals,
         gaps: found_gaps
@@ -341,10 +380,10 @@ pub(crate) async fn figures(
             })
             .collect(),
         gaps_total,
-        overlaps: overlap_rows,
-        overlaps_total,
+        overlaps: c.overlaps.clone(),
+        overlaps_total: c.overlaps_total,
         misses,
-    })
+    }
 }
 
 macro_rules! map_page {
@@ -386,41 +425,45 @@ fn charts(f: &MapFigures) -> (Chart, Chart) {
     )
 }
 
-/// The map's figures as kept (`super::kept`), worked out again when stale.
+/// The map's figures for a view, made from the kept counts (`super::kept`); the counts
+/// are read again when stale.
 async fn kept(
     state: &AppState,
     casework: bool,
     disclosure: Disclosure,
     within_km: f64,
 ) -> Result<Worked<MapFigures>, PageError> {
+    let worked = state
+        .insight
+        .map
+        .get(casework, || read(state, casework))
+        .await?;
     let key = MapKey {
-        casework,
         disclosure,
         within_km_bits: within_km.to_bits(),
     };
-    Ok(state
-        .insight
-        .map
-        .get(key, || {
-            figures(state.store.as_ref(), casework, disclosure, within_km)
-        })
-        .await?)
+    Ok(Worked {
+        figures: worked
+            .figures
+            .figures(key, |c| figures(c, disclosure, within_km)),
+        at: worked.at,
+    })
 }
 
-/// Works the map's figures for `key` out again ahead of time (`super::keep_fresh`).
-pub(crate) async fn renew(state: &AppState, key: MapKey) -> knit_store::Result<()> {
+/// Reads the map's counts again ahead of time (`super::keep_fresh`).
+pub(crate) async fn renew(state: &AppState, casework: bool) -> knit_store::Result<()> {
     state
         .insight
         .map
-        .renew(key, || {
-            figures(
-                state.store.as_ref(),
-                key.casework,
-                key.disclosure,
-                f64::from_bits(key.within_km_bits),
-            )
-        })
+        .renew(casework, || read(state, casework))
         .await
+}
+
+async fn read(
+    state: &AppState,
+    casework: bool,
+) -> knit_store::Result<Counted<MapCounts, MapKey, MapFigures>> {
+    Ok(Counted::new(counts(state.store.as_ref(), casework).await?))
 }
 
 /// `/staff/insight/map`
@@ -558,8 +601,12 @@ pub(crate) async fn public_csv(
 
 /// The staff (or public) map page as HTML, with published figures: what `knit bench
 /// insight` times.
-pub(crate) async fn page_html(state: &AppState, staff: bool) -> Result<String, PageError> {
-    let worked = kept(state, staff, Disclosure::Controlled, DEFAULT_WITHIN_KM).await?;
+pub(crate) async fn page_html(
+    state: &AppState,
+    staff: bool,
+    within_km: f64,
+) -> Result<String, PageError> {
+    let worked = kept(state, staff, Disclosure::Controlled, within_km).await?;
     let f = worked.figures.as_ref();
     let (supply_chart, demand_chart) = charts(f);
     let html = if staff {

@@ -63,32 +63,24 @@ pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
 /// How often `keep_fresh` looks for figures about to go stale.
 const RENEW_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Keeps the insight pages' figures fresh for as long as the process runs: the usual ones
-/// (the public and staff maps and the network page, with published figures) at start, then
-/// any set someone looked at lately, before it goes stale. A failure is logged and tried
-/// again at the next look.
+/// Keeps the insight pages' counts fresh for as long as the process runs: the public and
+/// staff maps' and the network page's, read at start and again before they go stale,
+/// whether or not anyone looked, so that no view waits for the database. A failure is
+/// logged and tried again at the next check.
 pub async fn keep_fresh(state: crate::AppState) {
-    let usual_maps = [false, true].map(|casework| kept::MapKey {
-        casework,
-        disclosure: Disclosure::Controlled,
-        within_km_bits: map::DEFAULT_WITHIN_KM.to_bits(),
-    });
-    let mut maps: Vec<kept::MapKey> = usual_maps.to_vec();
-    let mut networks = vec![Disclosure::Controlled];
+    const MAPS: [bool; 2] = [false, true];
     loop {
-        for key in maps {
-            if let Err(e) = map::renew(&state, key).await {
-                tracing::warn!(error = %e, "could not work out the agency map's figures");
+        for casework in state.insight.map.due(&MAPS) {
+            if let Err(e) = map::renew(&state, casework).await {
+                tracing::warn!(error = %e, "could not read the agency map's counts");
             }
         }
-        for disclosure in networks {
-            if let Err(e) = network::renew(&state, disclosure).await {
-                tracing::warn!(error = %e, "could not work out the network's figures");
+        if !state.insight.network.due(&[()]).is_empty() {
+            if let Err(e) = network::renew(&state).await {
+                tracing::warn!(error = %e, "could not read the network's counts");
             }
         }
         tokio::time::sleep(RENEW_CHECK_EVERY).await;
-        maps = state.insight.map.due();
-        networks = state.insight.network.due();
     }
 }
 

@@ -14,11 +14,11 @@ use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
 use knit_domain::insight::{Histogram, PROMISE_DAYS, promise_text, response_promise, working_days};
 use knit_domain::referral::RejectionReason;
 use knit_store::Store;
-use knit_store::insight::{Period, ResponseBucket};
+use knit_store::insight::{Flow, Period, ReferralStates, ResponseBucket};
 use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart};
-use super::kept::Worked;
+use super::kept::{Counted, Worked};
 use super::{Figures, last_days, may_see_exact, worked_at};
 use crate::kit::{Allowed, PageResult};
 use crate::{AppState, Site};
@@ -95,21 +95,50 @@ fn share(part: u64, base: u64, disclosure: Disclosure) -> String {
         .map_or_else(|| "–".to_owned(), |s| format!("{s}%"))
 }
 
-pub(crate) async fn figures(
-    store: &dyn Store,
-    period: Period,
-    disclosure: Disclosure,
-) -> knit_store::Result<NetworkFigures> {
+/// What the page is made of, read from the database: everything but the disclosure, so
+/// that exact figures are made in memory (`super::kept::Counted`).
+pub(crate) struct NetworkCounts {
+    states: Vec<ReferralStates>,
+    answers: HashMap<Uuid, Histogram>,
+    outcomes: HashMap<Uuid, Histogram>,
+    flows: Vec<Flow>,
+    names: HashMap<Uuid, String>,
+}
+
+pub(crate) async fn counts(store: &dyn Store, period: Period) -> knit_store::Result<NetworkCounts> {
     let states = store.referral_states(period).await?;
     let times = store.response_times(period, None).await?;
     let flows = store.referral_flow(period).await?;
-    let answers = histograms(&times.to_answer);
-    let outcomes = histograms(&times.to_outcome);
+    let mut ids: Vec<Uuid> = states.iter().map(|s| s.organization).collect();
+    for f in &flows {
+        ids.extend(f.from);
+        ids.push(f.to);
+    }
+    ids.sort();
+    ids.dedup();
+    let names = store.organization_names(&ids).await?.into_iter().collect();
+    Ok(NetworkCounts {
+        states,
+        answers: histograms(&times.to_answer),
+        outcomes: histograms(&times.to_outcome),
+        flows,
+        names,
+    })
+}
 
+/// The page's figures from its counts, for one disclosure: no I/O.
+pub(crate) fn figures(c: &NetworkCounts, disclosure: Disclosure) -> NetworkFigures {
+    let NetworkCounts {
+        states,
+        answers,
+        outcomes,
+        flows,
+        names,
+    } = c;
     // Per organisation: received, completed, turned down.
     let mut per_org: BTreeMap<Uuid, (u64, u64, u64)> = BTreeMap::new();
     let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-    for s in &states {
+    for s in states {
         let e = per_org.entry(s.organization).or_default();
         e.0 += s.count;
         match s.status.as_str() {
@@ -126,14 +155,6 @@ pub(crate) async fn figures(
             _ => {}
         }
     }
-    let mut ids: Vec<Uuid> = per_org.keys().copied().collect();
-    for f in &flows {
-        ids.extend(f.from);
-        ids.push(f.to);
-    }
-    ids.sort();
-    ids.dedup();
-    let names: HashMap<Uuid, String> = store.organization_names(&ids).await?.into_iter().collect();
     let name = |id: &Uuid| {
         names
             .get(id)
@@ -194,13 +215,13 @@ pub(crate) async fn figures(
 
     let reason_counts: Vec<u64> = reasons.values().copied().collect();
     let (reason_shown, reasons_total) = disclosure.list(&reason_counts);
-    Ok(NetworkFigures {
+    NetworkFigures {
         organizations,
         flows: flow_rows,
         flow_total,
         reasons: reasons.into_keys().zip(reason_shown).collect(),
         reasons_total,
-    })
+    }
 }
 
 #[derive(Template)]
@@ -230,37 +251,35 @@ pub(crate) async fn show(
     Ok(Html(html).into_response())
 }
 
-/// The page's figures as kept (`super::kept`), worked out again when stale.
+/// The page's figures for a disclosure, made from the kept counts (`super::kept`); the
+/// counts are read again when stale.
 async fn kept(
     state: &AppState,
     disclosure: Disclosure,
 ) -> Result<Worked<NetworkFigures>, crate::kit::PageError> {
-    Ok(state
+    let worked = state
         .insight
         .network
-        .get(disclosure, || {
-            figures(
-                state.store.as_ref(),
-                last_days(Utc::now(), DAYS_SHOWN),
-                disclosure,
-            )
-        })
-        .await?)
+        .get((), || read(state))
+        .await?;
+    Ok(Worked {
+        figures: worked
+            .figures
+            .figures(disclosure, |c| figures(c, disclosure)),
+        at: worked.at,
+    })
 }
 
-/// Works the page's figures out again ahead of time (`super::keep_fresh`).
-pub(crate) async fn renew(state: &AppState, disclosure: Disclosure) -> knit_store::Result<()> {
-    state
-        .insight
-        .network
-        .renew(disclosure, || {
-            figures(
-                state.store.as_ref(),
-                last_days(Utc::now(), DAYS_SHOWN),
-                disclosure,
-            )
-        })
-        .await
+async fn read(
+    state: &AppState,
+) -> knit_store::Result<Counted<NetworkCounts, Disclosure, NetworkFigures>> {
+    let period = last_days(Utc::now(), DAYS_SHOWN);
+    Ok(Counted::new(counts(state.store.as_ref(), period).await?))
+}
+
+/// Reads the page's counts again ahead of time (`super::keep_fresh`).
+pub(crate) async fn renew(state: &AppState) -> knit_store::Result<()> {
+    state.insight.network.renew((), || read(state)).await
 }
 
 async fn page(
@@ -367,7 +386,10 @@ pub(crate) async fn flows_csv(
     ))
 }
 
-/// The page as HTML, with published figures: what `knit bench insight` times.
-pub(crate) async fn page_html(state: &AppState) -> Result<String, crate::kit::PageError> {
-    page(state, Disclosure::Controlled, false).await
+/// The page as HTML: what `knit bench insight` times.
+pub(crate) async fn page_html(
+    state: &AppState,
+    disclosure: Disclosure,
+) -> Result<String, crate::kit::PageError> {
+    page(state, disclosure, false).await
 }

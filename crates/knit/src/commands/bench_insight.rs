@@ -208,14 +208,16 @@ pub async fn fill_and_time(
         );
     }
     let state = app::state(store, app::demo_site()).await?;
-    println!("page                   database  kept: median     worst      size");
+    println!(
+        "page                   database  kept: median     worst  asked otherwise      size"
+    );
     let timings = knit_web::insight::bench::time_pages(&state, runs)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     for t in timings {
         println!(
-            "{:<22} {:>8.1?} {:>14.1?} {:>9.1?} {:>9} bytes",
-            t.page, t.from_database, t.median, t.worst, t.bytes
+            "{:<22} {:>8.1?} {:>14.1?} {:>9.1?} {:>16.1?} {:>9} bytes",
+            t.page, t.from_database, t.median, t.worst, t.asked_otherwise, t.bytes
         );
     }
     Ok(())
