@@ -13,9 +13,10 @@ use crate::needs::NeedId;
 use crate::opening;
 use crate::postcode::Postcode;
 
-/// The area figures are grouped by. The postcode data Knit holds has district (outcode)
-/// and sector centroids but no ward codes, so these are the levels on offer; a place
-/// chooses one with `KNIT_INSIGHT_AREA` (`district`, the default, or `sector`).
+/// The area figures are grouped by; a place chooses one with `KNIT_INSIGHT_AREA`
+/// (`district`, the default, `sector`, `ward` or `authority`). Districts and sectors come
+/// from a listing's postcode; wards and local authorities from where it is, placed by
+/// [`crate::wards::WardMap`] once the wards are imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AreaLevel {
     /// The postcode district (outcode), such as `EV1`.
@@ -23,6 +24,10 @@ pub enum AreaLevel {
     District,
     /// The postcode sector, such as `EV1 1`.
     Sector,
+    /// The electoral ward, such as "Abbey (Barking and Dagenham)".
+    Ward,
+    /// The local authority (district or unitary council), such as "Barking and Dagenham".
+    LocalAuthority,
 }
 
 impl AreaLevel {
@@ -30,6 +35,8 @@ impl AreaLevel {
         match text.trim().to_ascii_lowercase().as_str() {
             "district" | "outcode" => Some(AreaLevel::District),
             "sector" => Some(AreaLevel::Sector),
+            "ward" => Some(AreaLevel::Ward),
+            "authority" | "local-authority" | "la" => Some(AreaLevel::LocalAuthority),
             _ => None,
         }
     }
@@ -38,11 +45,29 @@ impl AreaLevel {
         match self {
             AreaLevel::District => "postcode district",
             AreaLevel::Sector => "postcode sector",
+            AreaLevel::Ward => "ward",
+            AreaLevel::LocalAuthority => "local authority",
+        }
+    }
+
+    /// Whether areas at this level are placed from the ward lookup rather than postcodes.
+    pub fn needs_wards(self) -> bool {
+        matches!(self, AreaLevel::Ward | AreaLevel::LocalAuthority)
+    }
+
+    /// The level a postcode alone can name. A search that found nothing keeps its
+    /// postcode's area, never its position, so at ward and authority level it is counted
+    /// by district.
+    pub fn of_postcodes(self) -> AreaLevel {
+        match self {
+            AreaLevel::Sector => AreaLevel::Sector,
+            _ => AreaLevel::District,
         }
     }
 
     /// The area a postcode (full, sector or district) falls in at this level; a district
-    /// asked for at sector level has none. Never the full postcode.
+    /// asked for at sector level has none, and neither has any postcode at ward or
+    /// authority level. Never the full postcode.
     pub fn area_of(self, postcode: &Postcode) -> Option<String> {
         let text = postcode.to_string();
         let district = text.split(' ').next().unwrap_or(&text).to_owned();
@@ -54,12 +79,23 @@ impl AreaLevel {
             }
             (AreaLevel::Sector, Postcode::Sector(s)) => Some(s.clone()),
             (AreaLevel::Sector, Postcode::District(_)) => None,
+            (AreaLevel::Ward | AreaLevel::LocalAuthority, _) => None,
         }
     }
 
     /// The area of a postcode as typed in an address, if it is one.
     pub fn area_of_text(self, postal_code: &str) -> Option<String> {
         self.area_of(&Postcode::parse(postal_code).ok()?)
+    }
+
+    /// The area of a place from the wards, at ward or authority level.
+    pub fn area_of_place(self, wards: &crate::wards::WardMap, at: LatLon) -> Option<String> {
+        let ward = wards.ward_of(at)?;
+        match self {
+            AreaLevel::Ward => Some(ward.label()),
+            AreaLevel::LocalAuthority => Some(ward.authority.clone()),
+            AreaLevel::District | AreaLevel::Sector => None,
+        }
     }
 }
 

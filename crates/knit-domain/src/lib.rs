@@ -33,6 +33,7 @@ pub mod totp;
 pub mod training;
 pub mod validation;
 pub mod volunteering;
+pub mod wards;
 pub mod wellbeing;
 
 #[cfg(test)]

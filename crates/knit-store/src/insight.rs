@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use knit_domain::geo::LatLon;
 use knit_domain::needs::NeedId;
+use knit_domain::wards::Ward;
 use knit_domain::wellbeing::{Measure, MeasureKind};
 use uuid::Uuid;
 
@@ -81,6 +82,15 @@ pub struct SupplyCell {
 /// A place a need is met, on a grid of about a kilometre.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SupplyPlace {
+    pub need: NeedId,
+    pub position: LatLon,
+}
+
+/// A service meeting a need at a place, for areas placed by position (wards).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedService {
+    pub service: Uuid,
+    pub organization: Uuid,
     pub need: NeedId,
     pub position: LatLon,
 }
@@ -205,6 +215,16 @@ pub trait InsightStore: Send + Sync {
 
     /// The weekly schedules of services by area and need, grouped by their shape.
     async fn schedule_shapes(&self, sector: bool) -> Result<Vec<ScheduleShape>>;
+
+    /// Each active service's needs at each of its public places with a position, for
+    /// areas placed by position (wards, local authorities).
+    async fn placed_services(&self) -> Result<Vec<PlacedService>>;
+
+    /// Puts `wards` in place of every ward held, in one transaction; returns how many.
+    async fn replace_wards(&self, wards: &[Ward]) -> Result<u64>;
+
+    /// Every ward held, by code.
+    async fn wards(&self) -> Result<Vec<Ward>>;
 
     /// The centre of each area named (district or sector centroids).
     async fn area_centres(&self, areas: &[String]) -> Result<Vec<(String, LatLon)>>;

@@ -11,6 +11,7 @@ use knit_domain::geo::LatLon;
 use knit_domain::needs::NeedId;
 use knit_domain::referral::ReferralStatus;
 use knit_domain::training::BookingStatus;
+use knit_domain::wards::Ward;
 use knit_domain::wellbeing::Measure;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use uuid::Uuid;
@@ -22,8 +23,8 @@ use super::{DB, NAME, begin_write, key};
 use crate::Result;
 use crate::insight::{
     ConversationTotals, Flow, InsightStore, MeasurePair, MonthCount, NeedCount, OutcomeCount,
-    Period, ReferralStates, ResponseBucket, ResponseTimes, ScheduleShape, SearchMiss, SupplyCell,
-    SupplyPlace, SyntheticReferral, TrainingCount,
+    Period, PlacedService, ReferralStates, ResponseBucket, ResponseTimes, ScheduleShape,
+    SearchMiss, SupplyCell, SupplyPlace, SyntheticReferral, TrainingCount,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;
@@ -419,6 +420,83 @@ impl InsightStore for SqlStore {
             }
         }
         Ok(out)
+    }
+
+    async fn placed_services(&self) -> Result<Vec<PlacedService>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT s.id, s.organization_id, t.code, l.latitude, l.longitude \
+             FROM services s \
+             JOIN attributes att ON att.service_id = s.id \
+             JOIN taxonomy_terms t ON t.id = att.taxonomy_term_id \
+             JOIN service_at_locations sal ON sal.service_id = s.id \
+             JOIN locations l ON l.id = COALESCE(sal.embedded_location_id, sal.location_id) \
+             WHERE (t.vocabulary = 'knit-needs' OR t.taxonomy = 'knit-needs') \
+             AND t.code IS NOT NULL AND s.status = 'active' AND NOT l.confidential \
+             AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let mut c = Columns::new(&row);
+            let service = c.id()?;
+            let organization = c.id()?;
+            let need = c.text()?;
+            let lat: f64 = c.get()?;
+            let lon: f64 = c.get()?;
+            if let (Some(need), Ok(position)) = (need_of(&need), LatLon::new(lat, lon)) {
+                out.push(PlacedService {
+                    service,
+                    organization,
+                    need,
+                    position,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn replace_wards(&self, wards: &[Ward]) -> Result<u64> {
+        let mut tx = begin_write(&self.writer).await?;
+        sqlx::query("DELETE FROM wards").execute(&mut *tx).await?;
+        for chunk in wards.chunks(500) {
+            let mut q = QueryBuilder::<DB>::new(
+                "INSERT INTO wards (code, name, authority_code, authority, latitude, longitude) ",
+            );
+            q.push_values(chunk, |mut b, w| {
+                b.push_bind(w.code.clone())
+                    .push_bind(w.name.clone())
+                    .push_bind(w.authority_code.clone())
+                    .push_bind(w.authority.clone())
+                    .push_bind(w.centre.lat)
+                    .push_bind(w.centre.lon);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(wards.len() as u64)
+    }
+
+    async fn wards(&self) -> Result<Vec<Ward>> {
+        let rows: Vec<(String, String, String, String, f64, f64)> = sqlx::query_as(
+            "SELECT code, name, authority_code, authority, latitude, longitude FROM wards \
+             ORDER BY code",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(code, name, authority_code, authority, lat, lon)| {
+                let centre = LatLon::new(lat, lon)
+                    .map_err(|e| corrupt(format!("ward {code} has no usable centre: {e}")))?;
+                Ok(Ward {
+                    code,
+                    name,
+                    authority_code,
+                    authority,
+                    centre,
+                })
+            })
+            .collect()
     }
 
     async fn area_centres(&self, areas: &[String]) -> Result<Vec<(String, LatLon)>> {

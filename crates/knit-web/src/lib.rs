@@ -50,6 +50,8 @@ pub struct Site {
     pub coordinator_contact: Option<String>,
     /// The reverse proxies whose `X-Forwarded-For` says where a request came from.
     pub trusted_proxies: kit::TrustedProxies,
+    /// The areas insight counts by (`KNIT_INSIGHT_AREA`).
+    pub insight_area: knit_domain::insight::AreaLevel,
 }
 
 impl Default for Site {
@@ -61,6 +63,7 @@ impl Default for Site {
             chase: knit_domain::referral::ChasePolicy::default(),
             coordinator_contact: None,
             trusted_proxies: kit::TrustedProxies::default(),
+            insight_area: knit_domain::insight::AreaLevel::default(),
         }
     }
 }

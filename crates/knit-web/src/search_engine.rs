@@ -77,6 +77,12 @@ impl SearchEngine {
         })
     }
 
+    /// Counts searches that found nothing by the postcode areas of the insight `level`.
+    pub fn counting_misses_by(mut self, level: knit_domain::insight::AreaLevel) -> SearchEngine {
+        self.misses = crate::insight::misses::MissLog::counting_by(level);
+        self
+    }
+
     pub fn upsert_all(&self, services: &[Service]) {
         let mut index = self.index.write().expect("index lock");
         let mut catalogue = self.catalogue.write().expect("catalogue lock");

@@ -6,7 +6,9 @@ use knit_store::Store;
 use knit_web::{AppState, SearchEngine, Site};
 
 pub async fn state(store: Arc<dyn Store>, site: Site) -> anyhow::Result<AppState> {
-    let engine = SearchEngine::load(store.as_ref()).await?;
+    let engine = SearchEngine::load(store.as_ref())
+        .await?
+        .counting_misses_by(site.insight_area);
     Ok(AppState {
         store,
         engine: Arc::new(engine),

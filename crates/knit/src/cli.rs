@@ -62,6 +62,10 @@ pub enum Command {
         /// How residents reach a coordinator, printed on connectors' postcards.
         #[arg(long, env = "KNIT_COORDINATOR_CONTACT")]
         coordinator_contact: Option<String>,
+        /// The areas place insight counts by: `district` (postcode district), `sector`,
+        /// `ward` or `authority` (local authority; these two need `knit import wards`).
+        #[arg(long, env = "KNIT_INSIGHT_AREA", default_value = "district", value_parser = parse_area_level)]
+        insight_area: knit_domain::insight::AreaLevel,
     },
     /// Start Knit with its demo town on a fresh SQLite file, and print the address.
     Demo {
@@ -215,6 +219,11 @@ pub enum ImportCommand {
     /// A CSV with postcode, latitude and longitude columns (ONS Postcode Directory or
     /// Code-Point Open style); "-" reads standard input.
     Postcodes { file: PathBuf },
+    /// Electoral wards, so the agency map can count by ward or local authority
+    /// (`--insight-area ward`): a CSV of ward centres (ward code, latitude, longitude) and
+    /// a CSV naming each ward and its local authority (the ONS ward lookup). Replaces the
+    /// wards held; all or nothing.
+    Wards { centres: PathBuf, names: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -313,6 +322,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             remind_after_days,
             escalate_after_days,
             coordinator_contact,
+            insight_area,
         } => {
             if escalate_after_days <= remind_after_days {
                 anyhow::bail!(
@@ -333,6 +343,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     },
                     coordinator_contact,
                     trusted_proxies: global.trusted_proxies.clone(),
+                    insight_area,
                 },
             )
             .await
@@ -344,6 +355,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Postcodes { file }) => {
             commands::postcodes::import(&global, &file).await
+        }
+        Command::Import(ImportCommand::Wards { centres, names }) => {
+            commands::wards::import(&global, &centres, &names).await
         }
         Command::Export(ExportCommand::Hsds { file }) => {
             commands::data::export_hsds(&global, file.as_deref()).await
@@ -420,4 +434,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::matching::evaluate_search(&queries, &services)
         }
     }
+}
+
+fn parse_area_level(text: &str) -> Result<knit_domain::insight::AreaLevel, String> {
+    knit_domain::insight::AreaLevel::parse(text).ok_or_else(|| {
+        format!("\"{text}\" is not an area: use district, sector, ward or authority")
+    })
 }

@@ -10,7 +10,7 @@ fn need(code: &str) -> NeedId {
 }
 
 #[test]
-fn areas_are_districts_or_sectors_never_the_full_postcode() {
+fn areas_are_districts_sectors_or_placed_by_position_never_the_full_postcode() {
     let full = Postcode::parse("ev1 1ps").unwrap();
     assert_eq!(AreaLevel::District.area_of(&full).as_deref(), Some("EV1"));
     assert_eq!(AreaLevel::Sector.area_of(&full).as_deref(), Some("EV1 1"));
@@ -19,7 +19,19 @@ fn areas_are_districts_or_sectors_never_the_full_postcode() {
         Some("EV1")
     );
     assert_eq!(AreaLevel::parse("Sector"), Some(AreaLevel::Sector));
-    assert_eq!(AreaLevel::parse("ward"), None);
+    assert_eq!(AreaLevel::parse("ward"), Some(AreaLevel::Ward));
+    assert_eq!(
+        AreaLevel::parse(" Authority "),
+        Some(AreaLevel::LocalAuthority)
+    );
+    assert_eq!(AreaLevel::parse("county"), None);
+    assert_eq!(
+        AreaLevel::Ward.area_of(&full),
+        None,
+        "a ward is placed by position"
+    );
+    assert_eq!(AreaLevel::Ward.of_postcodes(), AreaLevel::District);
+    assert_eq!(AreaLevel::Sector.of_postcodes(), AreaLevel::Sector);
 }
 
 #[test]

@@ -170,13 +170,13 @@ impl<C, K: PartialEq, V> Counted<C, K, V> {
             return made;
         }
         let figures = Arc::new(make(&self.counts));
-        if let Ok(mut made) = self.made.lock() {
-            if !made.iter().any(|(k, _)| *k == key) {
-                if made.len() >= MADE {
-                    made.remove(0);
-                }
-                made.push((key, Arc::clone(&figures)));
+        if let Ok(mut made) = self.made.lock()
+            && !made.iter().any(|(k, _)| *k == key)
+        {
+            if made.len() >= MADE {
+                made.remove(0);
             }
+            made.push((key, Arc::clone(&figures)));
         }
         figures
     }
@@ -286,7 +286,11 @@ mod tests {
         .await
         .unwrap();
         assert!(kept.due(&[1]).is_empty());
-        assert_eq!(count(&kept, 1, &calls).await, 2, "a view gets the renewed counts");
+        assert_eq!(
+            count(&kept, 1, &calls).await,
+            2,
+            "a view gets the renewed counts"
+        );
     }
 
     #[test]
@@ -308,6 +312,10 @@ mod tests {
         }
         let before = made.load(Ordering::SeqCst);
         make(1);
-        assert_eq!(made.load(Ordering::SeqCst), before + 1, "the oldest made way");
+        assert_eq!(
+            made.load(Ordering::SeqCst),
+            before + 1,
+            "the oldest made way"
+        );
     }
 }

@@ -16,18 +16,20 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{TimeDelta, Utc};
 use knit_domain::disclosure::{Disclosure, SUPPRESSED_MEANING, Shown};
+use knit_domain::geo::LatLon;
 use knit_domain::insight::{
     AreaLevel, AreaPoint, SupplyPoint, first_kept_month, gaps, overlaps, weekly_minutes,
 };
 use knit_domain::needs::{NEEDS, NeedId};
+use knit_domain::wards::WardMap;
 use knit_store::Store;
-use knit_store::insight::SearchMiss;
+use knit_store::insight::{PlacedService, SearchMiss, SupplyCell};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, bar_chart, heat};
 use super::kept::{Counted, MapKey, Worked};
-use super::{Figures, area_level, last_days, may_see_exact, worked_at};
+use super::{Figures, last_days, may_see_exact, worked_at};
 use crate::kit::{Allowed, PageError, PageResult, render};
 use crate::{AppState, Site};
 
@@ -128,6 +130,8 @@ pub(crate) fn level_words(level: &AreaLevel) -> String {
     match level {
         AreaLevel::District => crate::t("insight-level-district"),
         AreaLevel::Sector => crate::t("insight-level-sector"),
+        AreaLevel::Ward => crate::t("insight-level-ward"),
+        AreaLevel::LocalAuthority => crate::t("insight-level-authority"),
     }
 }
 
@@ -150,14 +154,25 @@ pub(crate) struct MapCounts {
 
 /// The map's counts. `casework` adds the columns that come from casework (needs raised
 /// with coordinators, referrals turned down); the public map has none of them.
-pub(crate) async fn counts(store: &dyn Store, casework: bool) -> knit_store::Result<MapCounts> {
+pub(crate) async fn counts(
+    store: &dyn Store,
+    level: AreaLevel,
+    casework: bool,
+) -> knit_store::Result<MapCounts> {
     let now = Utc::now();
-    let level = area_level();
     let sector = level == AreaLevel::Sector;
     let period = last_days(now, DEMAND_DAYS);
     let from_month = first_kept_month(now.date_naive());
 
-    let supply = store.supply(sector).await?;
+    let wards = if level.needs_wards() {
+        Some(WardMap::new(store.wards().await?))
+    } else {
+        None
+    };
+    let supply = match &wards {
+        Some(wards) => supply_by_place(level, wards, &store.placed_services().await?),
+        None => store.supply(sector).await?,
+    };
     let shapes = store.schedule_shapes(sector).await?;
     let places = store.supply_places().await?;
     let misses_by_need = store.search_miss_needs(&from_month).await?;
@@ -202,7 +217,8 @@ pub(crate) async fn counts(store: &dyn Store, casework: bool) -> knit_store::Res
     let mut demand: BTreeMap<NeedId, [u64; 4]> = BTreeMap::new();
     for m in &misses_by_need {
         demand.entry(m.need).or_default()[0] += m.count;
-        if !m.area.is_empty() {
+        // A search's area is its postcode's; at ward level it is another kind of area.
+        if !m.area.is_empty() && !level.needs_wards() {
             areas.insert(m.area.clone());
         }
     }
@@ -244,9 +260,21 @@ pub(crate) async fn counts(store: &dyn Store, casework: bool) -> knit_store::Res
             .then(a.need.need().label.cmp(b.need.need().label))
     });
 
-    let area_points: Vec<AreaPoint> = store
-        .area_centres(&areas)
-        .await?
+    let centres: Vec<(String, LatLon)> = match &wards {
+        Some(wards) => {
+            let all = if level == AreaLevel::Ward {
+                wards.ward_centres()
+            } else {
+                wards.authority_centres()
+            };
+            areas
+                .iter()
+                .filter_map(|a| all.get(a).map(|c| (a.clone(), *c)))
+                .collect()
+        }
+        None => store.area_centres(&areas).await?,
+    };
+    let area_points: Vec<AreaPoint> = centres
         .into_iter()
         .map(|(area, position)| AreaPoint { area, position })
         .collect();
@@ -309,6 +337,29 @@ pub(crate) async fn counts(store: &dyn Store, casework: bool) -> knit_store::Res
         overlaps_total,
         misses,
     })
+}
+
+/// Supply by area, need and organisation from where services are, for areas placed by
+/// position: a service at several places in one area counts once there.
+fn supply_by_place(level: AreaLevel, wards: &WardMap, placed: &[PlacedService]) -> Vec<SupplyCell> {
+    let mut services: BTreeMap<(String, NeedId, Uuid), BTreeSet<Uuid>> = BTreeMap::new();
+    for p in placed {
+        if let Some(area) = level.area_of_place(wards, p.position) {
+            services
+                .entry((area, p.need, p.organization))
+                .or_default()
+                .insert(p.service);
+        }
+    }
+    services
+        .into_iter()
+        .map(|((area, need, organization), s)| SupplyCell {
+            area,
+            need,
+            organization,
+            services: s.len() as u64,
+        })
+        .collect()
 }
 
 /// The map's figures from its counts, for one distance and disclosure: no I/O.
@@ -463,7 +514,9 @@ async fn read(
     state: &AppState,
     casework: bool,
 ) -> knit_store::Result<Counted<MapCounts, MapKey, MapFigures>> {
-    Ok(Counted::new(counts(state.store.as_ref(), casework).await?))
+    Ok(Counted::new(
+        counts(state.store.as_ref(), state.site.insight_area, casework).await?,
+    ))
 }
 
 /// `/staff/insight/map`

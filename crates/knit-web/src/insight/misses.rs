@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use knit_domain::insight::{first_kept_month, miss_words, month_of};
+use knit_domain::insight::{AreaLevel, first_kept_month, miss_words, month_of};
 use knit_domain::postcode::Postcode;
 use knit_store::insight::SearchMiss;
 use knit_store::{SharedStore, Store};
@@ -30,16 +30,28 @@ type MissKey = (String, String, String, String);
 #[derive(Debug, Default)]
 pub struct MissLog {
     pending: Mutex<HashMap<MissKey, u64>>,
+    /// The areas misses are counted by: a postcode's, at the insight level's grain.
+    level: AreaLevel,
 }
 
 impl MissLog {
+    /// Misses counted by the postcode areas of the insight `level`.
+    pub fn counting_by(level: AreaLevel) -> MissLog {
+        MissLog {
+            pending: Mutex::default(),
+            level: level.of_postcodes(),
+        }
+    }
+
     /// Notes one search that found nothing. `near` is what was typed in "near"; `need` the
     /// matcher's strongest need, if any.
     pub fn note(&self, words: &str, near: Option<&str>, need: Option<&str>, now: DateTime<Utc>) {
         let Some(words) = miss_words(words) else {
             return;
         };
-        let area = near.map(area_of).unwrap_or_default();
+        let area = near
+            .map(|near| area_of(near, self.level))
+            .unwrap_or_default();
         let key = (
             month_of(now.date_naive()),
             words,
@@ -85,10 +97,10 @@ impl MissLog {
 
 /// The area of what was typed in "near": a postcode's district or sector (never the full
 /// postcode), a place's name as the directory knows places, or nothing for a position.
-fn area_of(near: &str) -> String {
+fn area_of(near: &str, level: AreaLevel) -> String {
     let near = near.trim();
     if let Ok(postcode) = Postcode::parse(near) {
-        return super::area_level().area_of(&postcode).unwrap_or_default();
+        return level.area_of(&postcode).unwrap_or_default();
     }
     if near.chars().any(|c| c.is_ascii_digit() || c == '@') {
         return String::new();

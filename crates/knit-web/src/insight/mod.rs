@@ -15,26 +15,12 @@ pub(crate) mod matcher;
 pub mod misses;
 pub(crate) mod network;
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, Utc};
 use knit_domain::access::{Action, decide};
 use knit_domain::disclosure::Disclosure;
-use knit_domain::insight::AreaLevel;
 use serde::Deserialize;
 
 use crate::kit::Allowed;
-
-/// The area figures are grouped by, from `KNIT_INSIGHT_AREA` (`district` or `sector`).
-pub fn area_level() -> AreaLevel {
-    static LEVEL: OnceLock<AreaLevel> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        std::env::var("KNIT_INSIGHT_AREA")
-            .ok()
-            .and_then(|v| AreaLevel::parse(&v))
-            .unwrap_or_default()
-    })
-}
 
 /// `?exact=1` on a staff insight page.
 #[derive(Debug, Default, Deserialize)]
@@ -75,10 +61,10 @@ pub async fn keep_fresh(state: crate::AppState) {
                 tracing::warn!(error = %e, "could not read the agency map's counts");
             }
         }
-        if !state.insight.network.due(&[()]).is_empty() {
-            if let Err(e) = network::renew(&state).await {
-                tracing::warn!(error = %e, "could not read the network's counts");
-            }
+        if !state.insight.network.due(&[()]).is_empty()
+            && let Err(e) = network::renew(&state).await
+        {
+            tracing::warn!(error = %e, "could not read the network's counts");
         }
         tokio::time::sleep(RENEW_CHECK_EVERY).await;
     }

@@ -257,11 +257,7 @@ async fn kept(
     state: &AppState,
     disclosure: Disclosure,
 ) -> Result<Worked<NetworkFigures>, crate::kit::PageError> {
-    let worked = state
-        .insight
-        .network
-        .get((), || read(state))
-        .await?;
+    let worked = state.insight.network.get((), || read(state)).await?;
     Ok(Worked {
         figures: worked
             .figures

@@ -208,9 +208,7 @@ pub async fn fill_and_time(
         );
     }
     let state = app::state(store, app::demo_site()).await?;
-    println!(
-        "page                   database  kept: median     worst  asked otherwise      size"
-    );
+    println!("page                   database  kept: median     worst  asked otherwise      size");
     let timings = knit_web::insight::bench::time_pages(&state, runs)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;

@@ -12,6 +12,7 @@ pub mod matching;
 pub mod postcodes;
 pub mod search;
 pub mod serve;
+pub mod wards;
 
 use std::io::IsTerminal;
 

@@ -15,6 +15,13 @@ use crate::config;
 
 pub async fn serve(global: &Global, bind: &str, site: Site) -> anyhow::Result<()> {
     let store = open_store(global).await?;
+    if site.insight_area.needs_wards() && store.wards().await?.is_empty() {
+        anyhow::bail!(
+            "insight is set to count by {} (KNIT_INSIGHT_AREA), but no wards are held: \
+             run `knit import wards CENTRES.csv NAMES.csv` first",
+            site.insight_area.label()
+        );
+    }
     let state = app::state(store, site).await?;
     run(global, state, bind, "").await
 }

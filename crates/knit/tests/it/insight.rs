@@ -14,6 +14,8 @@
 //! search made once never shows. Small counts are hidden unless the place lead asks for
 //! exact figures, and no page, download or log line names anyone.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, Days, TimeDelta, Utc};
 use knit_domain::Service;
 use knit_domain::account::{Membership, OrganizationId, Role, UserId};
@@ -24,11 +26,13 @@ use knit_domain::casework::{
 use knit_domain::directory::{Frequency, Organization};
 use knit_domain::disclosure::{Disclosure, Shown};
 use knit_domain::geo::LatLon;
+use knit_domain::insight::AreaLevel;
 use knit_domain::needs::NeedId;
 use knit_domain::postcode::Postcode;
 use knit_domain::referral::{ReferralMove, ReferralResult, RejectionReason, Side};
 use knit_domain::time_of_day::TimeOfDay;
 use knit_domain::totp::TotpSecret;
+use knit_domain::wards::Ward;
 use knit_domain::wellbeing::{Measure, Ons4Answers, Stage};
 use knit_store::casework::{NewCase, NewReferral, Stamp};
 use knit_store::insight::SearchMiss;
@@ -501,6 +505,111 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
     let logged = String::from_utf8_lossy(&logs.lock().unwrap()).to_string();
     assert!(!logged.contains(NAME));
     assert!(!logged.contains("07700900999"));
+}
+
+/// Two wards of Evenley hold EV1 and EV2; a ward of Otherham, 20 km off, holds nothing.
+async fn seed_wards(store: SharedStore) {
+    seed_directory(Arc::clone(&store)).await;
+    let ward = |code: &str, name: &str, authority: &str, (lat, lon): (f64, f64)| Ward {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        authority_code: format!("E06{:06}", authority.len()),
+        authority: authority.to_owned(),
+        centre: LatLon::new(lat, lon).unwrap(),
+    };
+    let wards = [
+        ward("E05900001", "Abbey", "Evenley", EV1),
+        ward("E05900002", "Eastfield", "Evenley", EV2),
+        ward("E05900003", "Abbey", "Otherham", (51.55, -0.41)),
+    ];
+    assert_eq!(store.replace_wards(&wards).await.unwrap(), 3);
+    // Importing again replaces, never adds.
+    assert_eq!(store.replace_wards(&wards).await.unwrap(), 3);
+    assert_eq!(store.wards().await.unwrap(), wards.to_vec());
+    let month = Utc::now().format("%Y-%m").to_string();
+    store
+        .add_search_misses(&[SearchMiss {
+            month,
+            words: "debt help".to_owned(),
+            area: "EV1".to_owned(),
+            need: "debt".to_owned(),
+            count: 12,
+        }])
+        .await
+        .unwrap();
+}
+
+async fn map_csv_counting_by(backend: Backend, level: AreaLevel) -> String {
+    let app = TestApp::spawn_configured(
+        backend,
+        |site| knit_web::Site {
+            insight_area: level,
+            ..site
+        },
+        |store| Box::pin(seed_wards(store)),
+    )
+    .await;
+    let (status, page) = app.get_text("/insight/map").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Evenley"), "the areas are named on the page");
+    // A search that found nothing is still counted by its postcode's district.
+    app.get_text("/search?q=zorblaxian+wibble&near=EV1+1AA")
+        .await;
+    knit_web::insight::misses::write(app.store(), &app.state.engine)
+        .await
+        .unwrap();
+    let month = Utc::now().format("%Y-%m").to_string();
+    let misses = app.store().search_misses(&month, 10).await.unwrap();
+    assert!(
+        misses
+            .iter()
+            .any(|m| m.words == "zorblaxian wibble" && m.area == "EV1")
+    );
+    app.get_text("/insight/map.csv").await.1
+}
+
+async fn the_agency_map_counts_by_ward_or_local_authority(backend: Backend) {
+    let by_ward = map_csv_counting_by(backend, AreaLevel::Ward).await;
+    assert!(
+        by_ward.contains("supply,Food support,Abbey (Evenley),services,2"),
+        "{by_ward}"
+    );
+    assert!(by_ward.contains("supply,Debt advice,Eastfield (Evenley),services,1"));
+    assert!(
+        by_ward.contains("overlap,Food support,Abbey (Evenley),\"Larder Trust, Pantry Project\",2"),
+        "{by_ward}"
+    );
+    // Debt advice is 8 km from Abbey's centre: a gap there, as in EV1.
+    assert!(
+        by_ward.contains("gap,Debt advice,Abbey (Evenley),"),
+        "{by_ward}"
+    );
+    assert!(!by_ward.contains("gap,Debt advice,Eastfield (Evenley),"));
+    assert!(
+        !by_ward.contains("Otherham"),
+        "a ward with nothing is not listed"
+    );
+    assert!(
+        !by_ward.contains(",EV1,"),
+        "no postcode areas at ward level"
+    );
+
+    let by_authority = map_csv_counting_by(backend, AreaLevel::LocalAuthority).await;
+    assert!(
+        by_authority.contains("supply,Food support,Evenley,services,2"),
+        "{by_authority}"
+    );
+    assert!(by_authority.contains("supply,Debt advice,Evenley,services,1"));
+    assert!(by_authority.contains("overlap,Food support,Evenley,"));
+    // Evenley's centre lies between its wards, 4 km from each service: no gap.
+    assert!(!by_authority.contains("gap,"), "{by_authority}");
+}
+
+#[tokio::test]
+async fn the_agency_map_counts_by_ward_or_local_authority_on_every_backend() {
+    for backend in backends() {
+        the_agency_map_counts_by_ward_or_local_authority(backend).await;
+    }
 }
 
 #[tokio::test]

@@ -136,14 +136,26 @@ impl TestApp {
             SharedStore,
         ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
     ) -> TestApp {
+        TestApp::spawn_configured(backend, |site| site, seed).await
+    }
+
+    /// Knit with whatever `seed` puts in the store first, its settings changed by
+    /// `configure`.
+    pub async fn spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(knit_web::Site) -> knit_web::Site,
+        seed: impl FnOnce(
+            SharedStore,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    ) -> TestApp {
         let (store, database) = open(backend).await;
         seed(Arc::clone(&store)).await;
         // The test's client stands in for a reverse proxy on this machine: it says, in
         // X-Forwarded-For, which visitor each request is from.
-        let site = knit_web::Site {
+        let site = configure(knit_web::Site {
             trusted_proxies: knit_web::kit::TrustedProxies::parse("127.0.0.1").expect("an address"),
             ..knit::app::demo_site()
-        };
+        });
         let state = knit::app::state(store, site).await.expect("the app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
