@@ -534,7 +534,7 @@ impl VolunteeringStore for SqlStore {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {INTEREST_COLUMNS} FROM volunteer_interests i \
              JOIN volunteer_opportunities o ON o.id = i.opportunity_id \
-             WHERE i.status = $1 AND i.sent_at < $2 \
+             WHERE i.status = $1 AND i.sent_at <= $2 \
              AND (i.chased IS NULL OR i.chased <> $3) \
              ORDER BY i.sent_at, i.id LIMIT $4"
         )))

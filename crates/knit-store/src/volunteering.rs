@@ -236,7 +236,7 @@ pub trait VolunteeringStore: Send + Sync {
         stamp: Stamp,
     ) -> Result<InterestSummary, InterestError>;
 
-    /// Unanswered offers sent before `sent_before`, oldest first.
+    /// Unanswered offers sent at or before `sent_before`, oldest first.
     async fn interests_to_chase(
         &self,
         sent_before: DateTime<Utc>,

@@ -30,7 +30,8 @@ pub struct ChasePass {
 /// Chases every offer that calls for it at `now`, once per stage.
 pub async fn chase_due(store: &dyn Store, now: DateTime<Utc>) -> Result<ChasePass, StoreError> {
     let mut pass = ChasePass::default();
-    // A working day is at least a day: nothing sent since this can be due.
+    // A working day is at least a day: nothing sent since this can be due, and an offer
+    // sent exactly three days ago (Monday to Thursday) is.
     let sent_before = now - TimeDelta::days(i64::from(REMIND_AFTER_WORKING_DAYS));
     for waiting in store.interests_to_chase(sent_before, BATCH).await? {
         let due = due_at(waiting.status, waiting.sent_at, now);
