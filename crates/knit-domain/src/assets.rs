@@ -540,6 +540,10 @@ pub struct Requester {
     pub email: String,
     pub purpose: String,
     pub people: u32,
+    /// The language the request was made in: the answer speaks it. Requests sealed before
+    /// there was a choice are English.
+    #[serde(default)]
+    pub language: crate::language::Language,
 }
 
 impl fmt::Debug for Requester {
@@ -709,6 +713,7 @@ impl RequestForm {
                 email,
                 purpose,
                 people,
+                language: crate::language::Language::default(),
             },
             start: date.and_time(from),
             end: date.and_time(to),

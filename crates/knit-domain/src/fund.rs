@@ -501,6 +501,10 @@ pub struct ApplicantDetails {
     pub bank_account_number: String,
     /// Answers to [`QUESTIONS`], by key.
     pub answers: BTreeMap<String, String>,
+    /// The language the application was made in: its emails speak it. Applications sealed
+    /// before there was a choice are English.
+    #[serde(default)]
+    pub language: crate::language::Language,
 }
 
 impl fmt::Debug for ApplicantDetails {
@@ -704,6 +708,7 @@ impl ApplicationForm {
             bank_sort_code: sort_code,
             bank_account_number: account,
             answers,
+            language: crate::language::Language::default(),
         };
         Ok(Draft {
             kind,

@@ -16,6 +16,7 @@ pub mod hsds;
 pub mod icalendar;
 pub mod insight;
 pub mod introductions;
+pub mod language;
 pub mod listing_change;
 pub mod match_events;
 pub mod matcher_feedback;

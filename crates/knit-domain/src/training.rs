@@ -305,6 +305,8 @@ pub struct Booker {
     /// For joint training: the organisation they work for, so the register can say which
     /// organisations came.
     pub organization: Option<String>,
+    /// The language the booking was made in: its emails speak it.
+    pub language: crate::language::Language,
 }
 
 // A stray `{:?}` must not put a name in a log line.
@@ -361,6 +363,7 @@ impl Booker {
             name,
             email,
             organization,
+            language: crate::language::Language::default(),
         })
     }
 }

@@ -78,6 +78,8 @@ pub struct Booking {
     pub status: BookingStatus,
     pub booked_at: DateTime<Utc>,
     pub invited_user: Option<UserId>,
+    /// The language it was made in: its emails speak it.
+    pub language: knit_domain::language::Language,
 }
 
 impl fmt::Debug for Booking {

@@ -7,6 +7,7 @@
 // Compiled once per backend on purpose, like `sql_store.rs`.
 #![allow(clippy::duplicate_mod)]
 
+use knit_domain::language::Language;
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
@@ -91,7 +92,7 @@ pub(super) fn session_from(c: &mut Columns<'_>) -> Result<TrainingSession> {
 }
 
 const BOOKING_COLUMNS: &str =
-    "id, session_id, name, email, organization, status, booked_at, invited_user";
+    "id, session_id, name, email, organization, status, booked_at, invited_user, language";
 
 fn booking_row(row: &DbRow) -> Result<Booking> {
     let mut c = Columns::new(row);
@@ -105,6 +106,8 @@ fn booking_row(row: &DbRow) -> Result<Booking> {
             .ok_or_else(|| corrupt("a stored booking status"))?,
         booked_at: c.time()?,
         invited_user: c.opt_id()?.map(UserId),
+        // A code Knit does not speak (written by a later version) reads as English.
+        language: Language::from_code(&c.text()?).unwrap_or_default(),
     })
 }
 
@@ -338,7 +341,8 @@ impl ConnectorStore for SqlStore {
         let id = Uuid::now_v7();
         let inserted = sqlx::query(
             "INSERT INTO training_bookings (id, session_id, name, email, organization, status, \
-             booked_at, changed_at, cancel_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+             booked_at, changed_at, cancel_digest, language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
         )
         .bind(key(id))
         .bind(key(session.id))
@@ -348,6 +352,7 @@ impl ConnectorStore for SqlStore {
         .bind(status.code())
         .bind(at(new.at))
         .bind(token_digest(&token))
+        .bind(new.booker.language.code())
         .execute(&mut *tx)
         .await;
         match inserted {

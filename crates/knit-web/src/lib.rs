@@ -34,7 +34,7 @@ use knit_store::Store;
 
 pub use search_engine::SearchEngine;
 // Templates ask for their words as `crate::t("id")`: short enough to read in HTML.
-pub(crate) use kit::language::{t, t_count, t1, t2};
+pub(crate) use kit::language::{t, t_count, t_with, t1, t2};
 
 /// What the site calls itself and the area it covers.
 #[derive(Debug, Clone)]

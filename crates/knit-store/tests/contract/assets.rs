@@ -13,6 +13,7 @@ use knit_domain::assets::{
     PersonalOffer, Repeat, Requester, SlotProblem,
 };
 use knit_domain::groups::{GroupIdea, GroupRecord, GroupStatus, as_service, groups_organization};
+use knit_domain::language::Language;
 use knit_domain::needs::NeedId;
 use knit_store::Store;
 use knit_store::assets::{
@@ -69,6 +70,7 @@ fn request(name: &str, day: u32, from: u32, to: u32, repeat: Repeat, count: u32)
             email: format!("{}@example.org", name.to_lowercase()),
             purpose: "A social group".into(),
             people: 12,
+            language: Language::Welsh,
         },
         start: local(day, from),
         end: local(day, to),
@@ -290,6 +292,11 @@ async fn two_approvals_of_one_thursday_evening_at_once_approve_exactly_one(db: &
     // The requester's details are sealed and come back for the owner.
     let read = store.asset_booking(kelly[0].id).await.unwrap().unwrap();
     assert_eq!(read.requester.name, "Kelly");
+    assert_eq!(
+        read.requester.language,
+        Language::Welsh,
+        "sealed with the request"
+    );
     assert!(!format!("{read:?}").contains("Kelly"));
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use knit_domain::account::{Email, Membership, UserId, UserStatus};
 use knit_domain::connector::{ConnectorCode, Conversation, SignUp};
+use knit_domain::language::Language;
 use knit_domain::training::{Booker, BookingStatus, SessionPlan, TrainingKind};
 use knit_store::Store;
 use knit_store::accounts::NewJob;
@@ -96,10 +97,15 @@ async fn book(
     name: &str,
     minute: i64,
 ) -> Result<(knit_store::connectors::Booking, String), BookingError> {
+    let mut booker = booker(name);
+    // Cy books on the Welsh site: what her booking sends later must be in Welsh.
+    if name == "Cy" {
+        booker.language = Language::Welsh;
+    }
     store
         .book_training(NewBooking {
             session_id: session,
-            booker: booker(name),
+            booker,
             random: random32(),
             at: monday() + TimeDelta::minutes(minute),
             mail: &mail,
@@ -152,6 +158,8 @@ async fn a_full_session_keeps_a_waiting_list_that_moves_when_someone_cancels(db:
     assert_eq!(cancelled.booking.status, BookingStatus::Cancelled);
     let promoted = cancelled.promoted.expect("Cy is promoted");
     assert_eq!(promoted.id, cy.id);
+    assert_eq!(promoted.language, Language::Welsh, "kept for her emails");
+    assert_eq!(cy.language, Language::Welsh);
     assert_eq!(promoted.status, BookingStatus::Confirmed);
     // Cy's old link (from the waiting-list email) no longer works; the new one is emailed.
     assert!(matches!(

@@ -11,6 +11,7 @@ use knit_domain::validation::one_line;
 use knit_store::accounts::NewJob;
 use knit_store::assets::{Asset, AssetBooking};
 
+use crate::kit::language::{Language, speaking, t, t_with};
 use crate::mail::Message;
 use crate::mail::queue::email_job;
 
@@ -42,18 +43,28 @@ pub fn slot_when(slot: &Slot) -> String {
     language::time_range(from, ends.format("%H:%M"))
 }
 
-fn dates(bookings: &[AssetBooking]) -> String {
+/// The dates asked for, one a line: in English for owners, in the current language for
+/// the requester (`spoken`).
+fn dates(bookings: &[AssetBooking], spoken: bool) -> String {
     bookings
         .iter()
-        .map(|b| format!("- {}", when(&b.slot)))
+        .map(|b| {
+            let when = if spoken {
+                slot_when(&b.slot)
+            } else {
+                when(&b.slot)
+            };
+            format!("- {when}")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn requester_email(bookings: &[AssetBooking]) -> Option<Email> {
-    bookings
-        .first()
-        .and_then(|b| Email::parse(&b.requester.email).ok())
+/// The requester's address and the language they asked in, if they gave an address.
+fn requester(bookings: &[AssetBooking]) -> Option<(Email, Language)> {
+    let first = bookings.first()?;
+    let to = Email::parse(&first.requester.email).ok()?;
+    Some((to, first.requester.language))
 }
 
 /// The emails a new request sends: to the requester (if they gave an email) and to each of
@@ -68,20 +79,23 @@ pub fn request_mail(
 ) -> Vec<NewJob> {
     let title = one_line(&asset.details.title);
     let mut jobs = Vec::new();
-    if let Some(to) = requester_email(bookings) {
+    if let Some((to, language)) = requester(bookings) {
         let name = one_line(&bookings[0].requester.name);
-        jobs.push(email_job(
+        let message = speaking(language, || {
+            let titled = [("title", title.as_str())];
             Message {
                 to,
-                subject: format!("We have your request: {title}"),
+                subject: t_with("asset-email-request-subject", &titled),
                 body: format!(
-                    "Hello {name},\n\nThank you: your request to use {title} has gone to its \
-                     owner, who will answer you soon.\n\nYou asked for:\n{}\n\n{site_name}\n",
-                    dates(bookings)
+                    "{}\n\n{}\n\n{}\n{}\n\n{site_name}\n",
+                    t_with("email-hello", &[("name", name.as_str())]),
+                    t_with("asset-email-request-body", &titled),
+                    t("asset-email-you-asked"),
+                    dates(bookings, true)
                 ),
-            },
-            now,
-        ));
+            }
+        });
+        jobs.push(email_job(message, now));
     }
     if let Some(first) = bookings.first() {
         let link = format!("{base_url}/staff/asset-bookings/{}", first.id);
@@ -93,7 +107,7 @@ pub fn request_mail(
                     body: format!(
                         "Someone has asked to use {title}:\n{}\n\nPlease approve or decline it: \
                          {link}\n",
-                        dates(bookings)
+                        dates(bookings, false)
                     ),
                 },
                 now,
@@ -111,38 +125,53 @@ pub fn decision_mail(
     bookings: &[AssetBooking],
     now: DateTime<Utc>,
 ) -> Vec<NewJob> {
-    let Some(to) = requester_email(bookings) else {
+    let Some((to, language)) = requester(bookings) else {
         return Vec::new();
     };
     let first = &bookings[0];
     let title = one_line(&asset.details.title);
     let name = one_line(&first.requester.name);
-    let (subject, body) = match first.status {
-        BookingStatus::Approved => (
-            format!("Your booking is approved: {title}"),
-            format!(
-                "Hello {name},\n\nGood news: your booking of {title} is approved.\n\n{}\n\n\
-                 Add it to your calendar: {base_url}/asset-bookings/{}/calendar.ics\n\n\
-                 Hire terms: {}\n\n{site_name}\n",
-                dates(bookings),
-                first.id,
-                if asset.details.hire_terms.is_empty() {
-                    "none given"
+    // In the language the request was made in, whatever the owner's page speaks.
+    let (subject, body) = speaking(language, || {
+        let titled = [("title", title.as_str())];
+        let hello = t_with("email-hello", &[("name", name.as_str())]);
+        match first.status {
+            BookingStatus::Approved => {
+                let terms = if asset.details.hire_terms.is_empty() {
+                    t("asset-email-none-given")
                 } else {
-                    &asset.details.hire_terms
-                },
-            ),
-        ),
-        _ => (
-            format!("Your booking request was declined: {title}"),
-            format!(
-                "Hello {name},\n\nSorry: your request to use {title} was declined.\n\n\
-                 The reason given: {}\n\nYou may find another time or place at {base_url}/assets\n\n\
-                 {site_name}\n",
-                one_line(first.reason.as_deref().unwrap_or("none given")),
-            ),
-        ),
-    };
+                    asset.details.hire_terms.clone()
+                };
+                let calendar = format!("{base_url}/asset-bookings/{}/calendar.ics", first.id);
+                (
+                    t_with("asset-email-approved-subject", &titled),
+                    format!(
+                        "{hello}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{site_name}\n",
+                        t_with("asset-email-approved-body", &titled),
+                        dates(bookings, true),
+                        t_with("email-add-to-calendar", &[("link", calendar.as_str())]),
+                        t_with("asset-email-hire-terms", &[("terms", terms.as_str())]),
+                    ),
+                )
+            }
+            _ => {
+                let reason = first
+                    .reason
+                    .as_deref()
+                    .map_or_else(|| t("asset-email-none-given"), one_line);
+                let elsewhere = format!("{base_url}/assets");
+                (
+                    t_with("asset-email-declined-subject", &titled),
+                    format!(
+                        "{hello}\n\n{}\n\n{}\n\n{}\n\n{site_name}\n",
+                        t_with("asset-email-declined-body", &titled),
+                        t_with("asset-email-reason", &[("reason", reason.as_str())]),
+                        t_with("asset-email-elsewhere", &[("link", elsewhere.as_str())]),
+                    ),
+                )
+            }
+        }
+    });
     vec![email_job(Message { to, subject, body }, now)]
 }
 

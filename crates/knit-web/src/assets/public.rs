@@ -324,7 +324,10 @@ pub(crate) async fn request(
             .await
         }
     };
-    let request = match form.parse(asset.details.capacity) {
+    let request = match form.parse(asset.details.capacity).map(|mut r| {
+        r.requester.language = crate::kit::language::current();
+        r
+    }) {
         Ok(r) => r,
         Err(e) => {
             return again(

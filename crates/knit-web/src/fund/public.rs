@@ -221,27 +221,30 @@ fn application_mail(
     };
     let link = format!("{base_url}/fund/applications/{token}");
     let round = one_line(round_title);
-    let message = match application.status {
-        ApplicationStatus::Submitted => Message {
-            to,
-            subject: format!("{site_name}: your application to {round} is in"),
-            body: format!(
-                "Thank you: your application to {round} has reached us. We will tell you \
-                 what is decided.\n\nYou can see where it stands here: {link}\n"
-            ),
-        },
-        _ if new => Message {
-            to,
-            subject: format!("{site_name}: your draft application to {round}"),
-            body: format!(
-                "Your draft application to {round} is saved. Use this link to come back to \
-                 it and send it when it is ready. Keep it to yourself: anyone with it can \
-                 see and change your application.\n\n{link}\n"
-            ),
-        },
-        _ => return Vec::new(),
-    };
-    vec![email_job(message, now)]
+    let words = [("site", site_name), ("round", round.as_str())];
+    let message = crate::kit::language::speaking(application.details().language, || {
+        match application.status {
+            ApplicationStatus::Submitted => Some(Message {
+                to,
+                subject: crate::t_with("fund-email-submitted-subject", &words),
+                body: format!(
+                    "{}\n\n{}\n",
+                    crate::t_with("fund-email-submitted-body", &words),
+                    crate::t_with("fund-email-where-it-stands", &[("link", link.as_str())]),
+                ),
+            }),
+            _ if new => Some(Message {
+                to,
+                subject: crate::t_with("fund-email-draft-subject", &words),
+                body: format!(
+                    "{}\n\n{link}\n",
+                    crate::t_with("fund-email-draft-body", &words)
+                ),
+            }),
+            _ => None,
+        }
+    });
+    message.map(|m| email_job(m, now)).into_iter().collect()
 }
 
 /// Saves or submits: the one path for new applications and drafts by their link.
@@ -274,7 +277,10 @@ async fn write(
             status,
         )
     };
-    let draft = match sent.form.draft() {
+    let draft = match sent.form.draft().map(|mut d| {
+        d.details.language = crate::kit::language::current();
+        d
+    }) {
         Ok(d) => d,
         Err(e) => {
             return Ok(again(

@@ -38,18 +38,15 @@ pub async fn remind_due(
         let mut jobs = Vec::new();
         if let Ok(to) = Email::parse(&due.details.email) {
             let round = one_line(&due.round_title);
-            jobs.push(email_job(
-                Message {
-                    to,
-                    subject: format!("{site_name}: how did it go?"),
-                    body: format!(
-                        "Six months ago {round} gave you a grant. Please tell us in a few \
-                         words how it went; it takes two minutes:\n\n\
-                         {base_url}/fund/awards/{token}/monitoring\n"
-                    ),
-                },
-                now,
-            ));
+            let message = crate::kit::language::speaking(due.details.language, || Message {
+                to,
+                subject: crate::t_with("fund-email-monitoring-subject", &[("site", site_name)]),
+                body: format!(
+                    "{}\n\n{base_url}/fund/awards/{token}/monitoring\n",
+                    crate::t_with("fund-email-monitoring-body", &[("round", round.as_str())]),
+                ),
+            });
+            jobs.push(email_job(message, now));
         }
         if store
             .mark_monitoring_reminded(due.application_id, random, &jobs, now)

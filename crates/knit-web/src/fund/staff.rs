@@ -702,25 +702,40 @@ fn decision_mail(
         return Vec::new();
     };
     let round = one_line(round_title);
-    let message = match decision {
-        Decision::Award { amount, reasons } => Message {
-            to,
-            subject: format!("{site_name}: your application to {round} is funded"),
-            body: format!(
-                "Good news: {round} has awarded you {amount}.\n\nWhy: {reasons}\n\nIn six \
-                 months we will ask how it went. You can tell us any time here: \
-                 {base_url}/fund/awards/{monitoring_token}/monitoring\n"
-            ),
-        },
-        Decision::Decline { reasons } => Message {
-            to,
-            subject: format!("{site_name}: your application to {round}"),
-            body: format!(
-                "Thank you for applying to {round}. This time it has not been funded.\n\n\
-                 Why: {reasons}\n"
-            ),
-        },
-    };
+    let words = [("site", site_name), ("round", round.as_str())];
+    let why = |reasons: &str| crate::t_with("fund-email-why", &[("reasons", reasons)]);
+    // In the language the applicant applied in, whatever the staff page speaks.
+    let message =
+        crate::kit::language::speaking(application.details().language, || match decision {
+            Decision::Award { amount, reasons } => Message {
+                to,
+                subject: crate::t_with("fund-email-funded-subject", &words),
+                body: format!(
+                    "{}\n\n{}\n\n{}\n",
+                    crate::t_with(
+                        "fund-email-funded-body",
+                        &[("round", round.as_str()), ("amount", &amount.to_string())],
+                    ),
+                    why(reasons),
+                    crate::t_with(
+                        "fund-email-funded-monitoring",
+                        &[(
+                            "link",
+                            &format!("{base_url}/fund/awards/{monitoring_token}/monitoring"),
+                        )],
+                    ),
+                ),
+            },
+            Decision::Decline { reasons } => Message {
+                to,
+                subject: crate::t_with("fund-email-declined-subject", &words),
+                body: format!(
+                    "{}\n\n{}\n",
+                    crate::t_with("fund-email-declined-body", &words),
+                    why(reasons),
+                ),
+            },
+        });
     vec![email_job(message, now)]
 }
 

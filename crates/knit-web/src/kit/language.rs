@@ -25,75 +25,34 @@ pub const WELSH_CATALOGUE: &str = include_str!("../../locales/cy/public.ftl");
 
 const COOKIE: &str = "knit_lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    English,
-    Welsh,
-}
+pub use knit_domain::language::Language;
 
-impl Language {
-    pub const ALL: [Language; 2] = [Language::English, Language::Welsh];
-
-    /// The BCP 47 tag, as `<html lang>` and the switch link carry it.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Language::English => "en-GB",
-            Language::Welsh => "cy",
-        }
-    }
-
-    /// The short code used in `?lang=` and the cookie.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::English => "en",
-            Language::Welsh => "cy",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Language> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "en" | "en-gb" => Some(Language::English),
-            "cy" | "cy-gb" => Some(Language::Welsh),
-            _ => None,
-        }
-    }
-
-    /// The other language, offered by the switch link in its own name.
-    pub fn other(self) -> Language {
-        match self {
-            Language::English => Language::Welsh,
-            Language::Welsh => Language::English,
-        }
-    }
-
-    /// The language's name in itself: what the switch link says.
-    pub fn own_name(self) -> &'static str {
-        match self {
-            Language::English => "English",
-            Language::Welsh => "Cymraeg",
-        }
-    }
-
-    fn catalogue(self) -> &'static str {
-        match self {
-            Language::English => ENGLISH_CATALOGUE,
-            Language::Welsh => WELSH_CATALOGUE,
-        }
-    }
-
-    fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
-        let bundles = BUNDLES.get_or_init(|| Language::ALL.map(build_bundle));
-        match self {
-            Language::English => &bundles[0],
-            Language::Welsh => &bundles[1],
-        }
-    }
-
+/// A language's words: its catalogue, compiled once.
+pub trait Catalogued {
     /// A message with its arguments; the English words where this catalogue lacks the
     /// message (the catalogue check in the tests keeps that from happening).
-    pub fn message(self, id: &str, args: Option<&FluentArgs>) -> String {
-        let formatted = format_in(self.bundle(), id, args);
+    fn message(self, id: &str, args: Option<&FluentArgs>) -> String;
+}
+
+fn catalogue(language: Language) -> &'static str {
+    match language {
+        Language::English => ENGLISH_CATALOGUE,
+        Language::Welsh => WELSH_CATALOGUE,
+    }
+}
+
+fn bundle(language: Language) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| Language::ALL.map(build_bundle));
+    match language {
+        Language::English => &bundles[0],
+        Language::Welsh => &bundles[1],
+    }
+}
+
+impl Catalogued for Language {
+    fn message(self, id: &str, args: Option<&FluentArgs>) -> String {
+        let formatted = format_in(bundle(self), id, args);
         match formatted {
             Some(text) => text,
             None if self != Language::English => {
@@ -121,7 +80,7 @@ fn build_bundle(language: Language) -> FluentBundle<FluentResource> {
     // No bidi isolation marks: both languages run left to right, and the marks would
     // show in email subjects and page titles.
     bundle.set_use_isolating(false);
-    let resource = FluentResource::try_new(language.catalogue().to_owned())
+    let resource = FluentResource::try_new(catalogue(language).to_owned())
         .unwrap_or_else(|(_, errors)| panic!("{} catalogue: {errors:?}", language.code()));
     bundle
         .add_resource(resource)
@@ -160,6 +119,18 @@ tokio::task_local! {
 /// The language of the page being made; English outside a request (jobs, the CLI).
 pub fn current() -> Language {
     CHOSEN.try_with(|c| c.language).unwrap_or(Language::English)
+}
+
+/// Runs `make` speaking `language`: for what is written outside the request it is for
+/// (an email sent later, to someone who chose Welsh), so `t` and the rest speak it.
+pub fn speaking<R>(language: Language, make: impl FnOnce() -> R) -> R {
+    CHOSEN.sync_scope(
+        Chosen {
+            language,
+            here: String::new(),
+        },
+        make,
+    )
 }
 
 /// The words for `id` in the current language.

@@ -2,12 +2,14 @@
 //! place on the waiting list, a promotion, a reminder the day before) and the iCalendar
 //! events of the feeds. Shared by the public booking pages and the place leads' register.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use knit_domain::icalendar::Event;
 use knit_domain::opening::uk_local;
 use knit_domain::training::{BookingStatus, TrainingKind};
+use knit_domain::validation::one_line;
 use knit_store::connectors::{BookingMail, BookingNotice, TrainingSession};
 
+use crate::kit::language::{self, Language, t, t_with};
 use crate::mail::Message;
 use crate::mail::queue::email_job;
 
@@ -25,7 +27,26 @@ pub fn when(session: &TrainingSession) -> String {
     )
 }
 
-/// Who leads a session: a trainer, or an event's host.
+/// When a session runs, in the current language: [`when`] in English; in Welsh with the
+/// catalogue's days and months ("Dydd Mercher 1 Gorffennaf 2026, 6:30pm i 8:00pm").
+pub fn when_spoken(session: &TrainingSession) -> String {
+    if language::current() == Language::English {
+        return when(session);
+    }
+    let starts = uk_local(session.starts_at);
+    let ends = uk_local(session.ends_at);
+    format!(
+        "{} {} {} {}, {} i {}",
+        language::weekday_name(starts.date()),
+        starts.day(),
+        language::month_name(starts.date()),
+        starts.year(),
+        starts.format("%-I:%M%P"),
+        ends.format("%-I:%M%P")
+    )
+}
+
+/// Who leads a session: a trainer, or an event's host (in English: calendar feeds).
 fn host_word(kind: TrainingKind) -> &'static str {
     match kind {
         TrainingKind::MatchEvent => "Host",
@@ -33,18 +54,33 @@ fn host_word(kind: TrainingKind) -> &'static str {
     }
 }
 
-/// Where to go: the place, the online link, or both.
+/// Where to go, in the current language: the place, the online link, or both.
 pub fn where_(session: &TrainingSession) -> String {
     match (&session.place, &session.online_link) {
-        (Some(place), Some(link)) => format!("{place}, or online: {link}"),
+        (Some(place), Some(link)) => t_with(
+            "training-where-both",
+            &[("place", place.as_str()), ("link", link.as_str())],
+        ),
         (Some(place), None) => place.clone(),
-        (None, Some(link)) => format!("Online: {link}"),
-        (None, None) => "to be confirmed".to_owned(),
+        (None, Some(link)) => t_with("training-where-online", &[("link", link.as_str())]),
+        (None, None) => t("training-where-unknown"),
     }
 }
 
-/// The emails for a booking that was just made or promoted, with links under `base_url`.
+/// The emails for a booking that was just made or promoted, with links under `base_url`,
+/// in the language the booking was made in.
 pub fn booking_mail(
+    base_url: &str,
+    site_name: &str,
+    notice: &BookingNotice<'_>,
+    now: DateTime<Utc>,
+) -> BookingMail {
+    language::speaking(notice.booking.language, || {
+        spoken_booking_mail(base_url, site_name, notice, now)
+    })
+}
+
+fn spoken_booking_mail(
     base_url: &str,
     site_name: &str,
     notice: &BookingNotice<'_>,
@@ -58,42 +94,48 @@ pub fn booking_mail(
     } = notice;
     let cancel = format!("{base_url}/bookings/{cancel_token}/cancel");
     let calendar = format!("{base_url}/training/{}/calendar.ics", session.id);
-    let details = format!(
-        "{title}\nWhen: {when}\nWhere: {where_}\n{host}: {trainer}",
-        title = session.title,
-        when = when(session),
-        where_ = where_(session),
-        host = host_word(session.kind),
-        trainer = session.trainer,
-    );
-    let what = match session.kind {
-        TrainingKind::MatchEvent => "volunteer match event",
-        _ => "training session",
-    };
+    let title = one_line(&session.title);
+    let when = when_spoken(session);
+    let details = [
+        title.clone(),
+        t_with("email-booking-when", &[("when", when.as_str())]),
+        t_with(
+            "email-booking-where",
+            &[("where", where_(session).as_str())],
+        ),
+        t_with(
+            match session.kind {
+                TrainingKind::MatchEvent => "email-booking-host",
+                _ => "email-booking-trainer",
+            },
+            &[("name", session.trainer.as_str())],
+        ),
+    ]
+    .join("\n");
+    let what = t(match session.kind {
+        TrainingKind::MatchEvent => "email-booking-what-event",
+        _ => "email-booking-what-training",
+    });
+    let titled = |id: &str| t_with(id, &[("title", title.as_str())]);
     let (subject, opening) = match booking.status {
         BookingStatus::Waiting => (
-            format!("You are on the waiting list: {}", session.title),
-            "The session is full, so you are on the waiting list. If a place comes free, \
-             the first person waiting gets it and we email you straight away."
-                .to_owned(),
+            titled("email-booking-waiting-subject"),
+            t("email-booking-waiting-opening"),
         ),
         _ if *promoted => (
-            format!("A place has come free for you: {}", session.title),
-            "Good news: someone cancelled and you were first on the waiting list, so the \
-             place is yours."
-                .to_owned(),
+            titled("email-booking-promoted-subject"),
+            t("email-booking-promoted-opening"),
         ),
         _ => (
-            format!("You are booked: {}", session.title),
-            "Thank you for booking. Your place is confirmed.".to_owned(),
+            titled("email-booking-booked-subject"),
+            t("email-booking-booked-opening"),
         ),
     };
+    let hello = t_with("email-hello", &[("name", one_line(&booking.name).as_str())]);
     let body = format!(
-        "Hello {name},\n\n{opening}\n\n{details}\n\n\
-         Add it to your calendar: {calendar}\n\n\
-         If you cannot come, please cancel so someone else can have the place:\n{cancel}\n\n\
-         {site_name}\n",
-        name = booking.name,
+        "{hello}\n\n{opening}\n\n{details}\n\n{}\n\n{}\n{cancel}\n\n{site_name}\n",
+        t_with("email-add-to-calendar", &[("link", calendar.as_str())]),
+        t("email-booking-cancel"),
     );
     let message = |subject: String, body: String| Message {
         to: booking.email.clone(),
@@ -102,12 +144,14 @@ pub fn booking_mail(
     };
     let reminder_at = (session.starts_at - REMINDER_BEFORE).max(now);
     let reminder = message(
-        format!("Reminder: {}, {}", session.title, when(session)),
+        t_with(
+            "email-booking-reminder-subject",
+            &[("title", title.as_str()), ("when", when.as_str())],
+        ),
         format!(
-            "Hello {name},\n\nA reminder of your {what}:\n\n{details}\n\n\
-             If you cannot come after all, please cancel so someone else can have the \
-             place:\n{cancel}\n\n{site_name}\n",
-            name = booking.name,
+            "{hello}\n\n{}\n\n{details}\n\n{}\n{cancel}\n\n{site_name}\n",
+            t_with("email-booking-reminder-opening", &[("what", what.as_str())]),
+            t("email-booking-reminder-cancel"),
         ),
     );
     BookingMail {

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use knit_domain::icalendar::calendar;
 use knit_domain::public_forms::PublicForm;
 use knit_domain::training::{Booker, BookingStatus, TrainingKind};
@@ -25,7 +25,7 @@ use crate::kit::{
     ClientAddress, FieldError, Notice, PageError, PageResult, public_base_url, public_limit,
     random_bytes, render,
 };
-use crate::training::emails::{booking_mail, event, when, where_};
+use crate::training::emails::{booking_mail, event, when_spoken, where_};
 use crate::{AppState, Site};
 
 /// Sessions listed and put in the feed: a year's worth for any town.
@@ -54,32 +54,13 @@ impl SessionView {
             kind: language::domain_words("training-kind", s.kind.code(), s.kind.label()),
             is_joint: s.kind == TrainingKind::Joint,
             is_match_event: s.kind == TrainingKind::MatchEvent,
-            when: when_in_page_language(s),
+            when: when_spoken(s),
             where_: where_(s),
             trainer: s.trainer.clone(),
             seats_left: s.seats_left(),
             waiting: s.waiting,
         }
     }
-}
-
-/// When a session runs, in the page's language ("Dydd Mercher 1 Gorffennaf 2026, 6:30pm i
-/// 8:00pm"); emails keep [`when`].
-fn when_in_page_language(s: &TrainingSession) -> String {
-    if language::current() == language::Language::English {
-        return when(s);
-    }
-    let starts = knit_domain::opening::uk_local(s.starts_at);
-    let ends = knit_domain::opening::uk_local(s.ends_at);
-    let day = language::weekday_name(starts.date());
-    let month = language::month_name(starts.date());
-    format!(
-        "{day} {} {month} {}, {} i {}",
-        starts.day(),
-        starts.year(),
-        starts.format("%-I:%M%P"),
-        ends.format("%-I:%M%P")
-    )
 }
 
 #[derive(Template)]
@@ -210,7 +191,10 @@ pub(crate) async fn book(
         )
     };
     let booker = match Booker::parse(&form.name, &form.email, &form.organization, session.kind) {
-        Ok(b) => b,
+        Ok(b) => Booker {
+            language: language::current(),
+            ..b
+        },
         Err(e) => {
             return Ok(again(
                 e.field(),

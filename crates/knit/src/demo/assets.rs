@@ -158,6 +158,7 @@ pub async fn add_demo_assets(store: &dyn Store) -> anyhow::Result<()> {
                     email: String::new(),
                     purpose: "A knitting circle".into(),
                     people: 12,
+                    language: knit_domain::language::Language::English,
                 },
                 start,
                 end: start + TimeDelta::hours(2),

@@ -128,6 +128,9 @@ async fn kellys_group(backend: Backend) {
     assert_eq!(status, 200);
     assert!(hall_page.contains("Thursdays, 18:00 to 22:00"));
 
+    // Kelly reads the site in Welsh from here: her request's emails, even the answer the
+    // hall's staff give on their English pages, are in Welsh.
+    assert_eq!(kelly.get("/?lang=cy").await.status, 200);
     // A date gone by is refused, keeping what she typed; then four Thursdays from the next.
     let request = |date: String| {
         vec![
@@ -150,7 +153,7 @@ async fn kellys_group(backend: Backend) {
         .post(&format!("/assets/{}/request", hall.id), &past)
         .await;
     assert_eq!(page.status, 409, "{}", page.body);
-    assert!(page.body.contains("already passed"), "{}", page.body);
+    assert!(page.body.contains("wedi mynd heibio"), "{}", page.body);
     assert!(page.body.contains("Thursday Friends: a social evening"));
     let good = as_pairs(&request(thursday.to_string()));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -158,7 +161,7 @@ async fn kellys_group(backend: Backend) {
         .post(&format!("/assets/{}/request", hall.id), &good)
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("Your request has been sent"));
+    assert!(page.body.contains("Mae eich cais wedi"), "{}", page.body);
     let waiting = app.store().waiting_requests(None, 50).await.unwrap();
     let kellys = waiting
         .iter()
@@ -235,10 +238,22 @@ async fn kellys_group(backend: Backend) {
         .unwrap();
     let to_kelly = mailer.sent_to(&Email::parse("kelly@example.org").unwrap());
     assert_eq!(to_kelly.len(), 2, "{to_kelly:?}");
+    assert!(
+        to_kelly.iter().any(|m| m
+            .subject
+            .starts_with("Mae eich cais gennym: Fairleigh Park")),
+        "{to_kelly:?}"
+    );
     let approval = to_kelly
         .iter()
-        .find(|m| m.subject.contains("approved"))
-        .expect("an approval");
+        .find(|m| m.subject.contains("wedi'i chymeradwyo"))
+        .expect("an approval, in Welsh");
+    assert!(approval.body.starts_with("Helo Kelly Jones,"));
+    assert!(
+        approval.body.contains("Telerau llogi:"),
+        "{}",
+        approval.body
+    );
     let calendar = approval
         .body
         .split_whitespace()
@@ -428,6 +443,8 @@ async fn kellys_group(backend: Backend) {
         "the group's page offers the open round"
     );
     let mut kelly = Browser::new(&app, "203.0.113.47");
+    // She applies on the Welsh site: the fund's emails to her will be Welsh.
+    assert_eq!(kelly.get("/?lang=cy").await.status, 200);
     let form_page = kelly.get(&apply_link).await;
     assert_eq!(form_page.status, 200, "{}", form_page.body);
     assert!(
@@ -449,6 +466,10 @@ async fn kellys_group(backend: Backend) {
         .into_iter()
         .find(|a| a.draft.group_id.map(|g| g.to_string()) == Some(group_id.clone()))
         .expect("the application for the group");
+    assert_eq!(
+        application.draft.details.language,
+        knit_domain::language::Language::Welsh
+    );
     app.store()
         .decide(knit_store::fund::NewDecision {
             application: application.id,

@@ -171,12 +171,20 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
         no_email.body.contains("value=\"Ann Lee\""),
         "the name typed is kept"
     );
+    // Cy books on the Welsh site: everything her booking sends, then and later, is Welsh.
+    let mut welsh = Browser::new(&app, "203.0.113.6");
+    assert_eq!(welsh.get("/?lang=cy").await.status, 200);
     for (name, address, expected) in [
         ("Ann Lee", "ann@example.org", "You are booked"),
         ("Bo Diaz", "bo@example.org", "You are booked"),
-        ("Cy Evans", "cy@example.org", "You are on the waiting list"),
+        ("Cy Evans", "cy@example.org", "Rydych chi ar y rhestr aros"),
     ] {
-        let booked = public
+        let browser = if name == "Cy Evans" {
+            &mut welsh
+        } else {
+            &mut public
+        };
+        let booked = browser
             .post(&session_path, &[("name", name), ("email", address)])
             .await;
         assert_eq!(booked.status, 200, "{}", booked.body);
@@ -208,7 +216,20 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     assert!(ann_mail.subject.starts_with("You are booked"));
     assert!(ann_mail.body.contains("Northfield Community Centre"));
     let cy_mail = &mail.sent_to(&email("cy@example.org"))[0];
-    assert!(cy_mail.subject.starts_with("You are on the waiting list"));
+    assert!(
+        cy_mail
+            .subject
+            .starts_with("Rydych chi ar y rhestr aros: Local Connector training"),
+        "{}",
+        cy_mail.subject
+    );
+    assert!(
+        cy_mail.body.starts_with("Helo Cy Evans,"),
+        "{}",
+        cy_mail.body
+    );
+    assert!(cy_mail.body.contains("Pryd: Dydd "), "{}", cy_mail.body);
+    assert!(!cy_mail.body.contains("Where:"));
     assert_eq!(mail.sent().len(), 3, "reminders wait for the day before");
 
     // Ann cannot come: her link asks first, then cancels, and Cy is promoted and told.
@@ -228,7 +249,9 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     assert!(
         promoted[0]
             .subject
-            .starts_with("A place has come free for you")
+            .starts_with("Mae lle wedi dod yn rhydd i chi"),
+        "Cy hears in Welsh, though Ann cancelled in English: {}",
+        promoted[0].subject
     );
     assert!(promoted[0].body.contains("/cancel"));
     assert!(mail.sent_to(&email("ann@example.org")).is_empty());
@@ -271,10 +294,17 @@ async fn a_town_trains_connectors_and_counts_what_they_do(backend: Backend) {
     let reminded: Vec<String> = mail.sent().iter().map(|m| m.to.to_string()).collect();
     assert_eq!(reminded.len(), 2, "{reminded:?}");
     assert!(
-        mail.sent()
-            .iter()
-            .all(|m| m.subject.starts_with("Reminder"))
+        mail.sent_to(&email("bo@example.org"))[0]
+            .subject
+            .starts_with("Reminder")
     );
+    let cy_reminder = &mail.sent_to(&email("cy@example.org"))[0];
+    assert!(
+        cy_reminder.subject.starts_with("Nodyn atgoffa"),
+        "{}",
+        cy_reminder.subject
+    );
+    assert!(cy_reminder.body.contains("sesiwn hyfforddi"));
     assert!(mail.sent_to(&email("ann@example.org")).is_empty());
 
     // On the day, the register: Bo is present.

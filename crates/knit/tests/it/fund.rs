@@ -254,8 +254,12 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     assert!(refused.body.contains("How will you spend it?"));
     let mut whole = kelly_form("400", "Hall hire £300, tea and biscuits £100");
     whole.push(("action", "submit".into()));
+    // Her daughter sends it for her on the Welsh site, then switches back: every email
+    // the application sends from now on speaks Welsh, the language it was sent in.
+    assert_eq!(kelly.get("/?lang=cy").await.status, 200);
     let sent = kelly.post(&link, &fields(&whole)).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(kelly.get("/?lang=en").await.status, 200);
     let status = kelly.get(&link).await;
     assert!(
         status.body.contains("Waiting for a decision"),
@@ -356,7 +360,17 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     assert!(status.body.contains("Awarded £400") && status.body.contains("A clear need"));
     let mail = deliver(app, Utc::now()).await;
     let told = mail.sent_to(&Email::parse("kelly.marsh@example.org").unwrap());
-    assert!(told.iter().any(|m| m.subject.contains("is funded")));
+    assert!(
+        told.iter().any(|m| m
+            .subject
+            .ends_with(": mae eich cais i Northfield small grants wedi cyrraedd")),
+        "{told:?}"
+    );
+    let funded = told
+        .iter()
+        .find(|m| m.subject.contains("wedi'i ariannu"))
+        .expect("told in Welsh, though the panel decided in English");
+    assert!(funded.body.contains("Pam: A clear need"), "{}", funded.body);
 
     // The payment, and no more than the award.
     let pay = format!("{app_path}/payments");
@@ -410,7 +424,7 @@ pub(crate) async fn kelly_gets_a_grant(app: &TestApp) {
     let reminder = mail
         .sent_to(&Email::parse("kelly.marsh@example.org").unwrap())
         .into_iter()
-        .find(|m| m.subject.contains("how did it go"))
+        .find(|m| m.subject.contains("sut aeth pethau"))
         .expect("the reminder");
     let monitoring = link_in(app, &reminder.body, "/monitoring");
     let form = kelly.get(&monitoring).await;
