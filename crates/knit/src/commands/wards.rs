@@ -48,6 +48,19 @@ fn column(
         })
 }
 
+/// A CSV reader past its first line, the names on that line and the ward code's column.
+fn open_with_codes<R: Read>(
+    input: R,
+) -> anyhow::Result<(csv::Reader<R>, csv::StringRecord, usize)> {
+    let mut reader = csv::Reader::from_reader(input);
+    let headers = reader
+        .headers()
+        .context("could not read the first line")?
+        .clone();
+    let code = column(&headers, &["wdcd"], Some(("wd", "cd")), "ward code")?;
+    Ok((reader, headers, code))
+}
+
 /// A ward's name and authority, from the names file.
 #[derive(Debug)]
 struct Named {
@@ -59,12 +72,7 @@ struct Named {
 /// Reads the names file: by ward code, the first row of each (a ward listed for several
 /// years keeps its first name).
 fn read_names(input: impl Read) -> anyhow::Result<HashMap<String, Named>> {
-    let mut reader = csv::Reader::from_reader(input);
-    let headers = reader
-        .headers()
-        .context("could not read the first line")?
-        .clone();
-    let code = column(&headers, &["wdcd"], Some(("wd", "cd")), "ward code")?;
+    let (mut reader, headers, code) = open_with_codes(input)?;
     let name = column(&headers, &["wdnm"], Some(("wd", "nm")), "ward name")?;
     let authority_code = column(
         &headers,
@@ -94,12 +102,7 @@ fn read_names(input: impl Read) -> anyhow::Result<HashMap<String, Named>> {
 
 /// Reads the centres file and names each ward from `names`; every ward must be named.
 fn read_centres(input: impl Read, names: &HashMap<String, Named>) -> anyhow::Result<Vec<Ward>> {
-    let mut reader = csv::Reader::from_reader(input);
-    let headers = reader
-        .headers()
-        .context("could not read the first line")?
-        .clone();
-    let code = column(&headers, &["wdcd"], Some(("wd", "cd")), "ward code")?;
+    let (mut reader, headers, code) = open_with_codes(input)?;
     let lat = column(&headers, &["latitude", "lat"], None, "latitude")?;
     let lon = column(&headers, &["longitude", "long", "lon"], None, "longitude")?;
     let mut wards = Vec::new();
