@@ -3,6 +3,7 @@
 //! the catalogue narrows and pages.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use chrono::{DateTime, Utc, Weekday};
 use knit_domain::Service;
@@ -16,10 +17,13 @@ use uuid::Uuid;
 struct Entry {
     organization_id: Uuid,
     last_modified: Option<DateTime<Utc>>,
-    // Boxed slices, each list deduplicated: a nation's directory keeps one entry per service.
-    term_ids: Box<[Uuid]>,
-    taxonomy_names: Box<[Box<str>]>,
-    taxonomy_ids: Box<[Uuid]>,
+    /// The service's taxonomy terms, its taxonomies' names and its taxonomies, each list
+    /// deduplicated, as keys of the catalogue's [`Shared`] tables, in one slice (one
+    /// allocation a service): terms, then names from `names_at`, then taxonomies from
+    /// `ids_at`.
+    keys: Box<[u32]>,
+    names_at: u32,
+    ids_at: u32,
     minimum_age: Option<u16>,
     maximum_age: Option<u16>,
     /// Opening windows: (weekday from Monday = 0, opens, closes).
@@ -64,11 +68,57 @@ pub enum TaxonomyRef {
     Name(String),
 }
 
+/// Values thousands of services share (taxonomy terms, taxonomies, their names), each
+/// kept once and named in entries by a number: a directory of 100,000 services holds a few
+/// hundred distinct ones, and a copy in every entry was half the catalogue's memory.
+#[derive(Debug)]
+struct Shared<T>(foldhash::HashMap<T, u32>);
+
+impl<T> Default for Shared<T> {
+    fn default() -> Shared<T> {
+        Shared(foldhash::HashMap::default())
+    }
+}
+
+impl<T: Eq + Hash> Shared<T> {
+    fn key(&mut self, value: T) -> u32 {
+        let next = self.0.len() as u32;
+        *self.0.entry(value).or_insert(next)
+    }
+
+    fn find<Q: Eq + Hash + ?Sized>(&self, value: &Q) -> Option<u32>
+    where
+        T: std::borrow::Borrow<Q>,
+    {
+        self.0.get(value).copied()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tables {
+    terms: Shared<Uuid>,
+    names: Shared<Box<str>>,
+    taxonomies: Shared<Uuid>,
+}
+
+/// A filter's taxonomy term and taxonomy as keys of the shared tables.
+struct Wanted<'a> {
+    filter: &'a CatalogueFilter,
+    term: Option<u32>,
+    taxonomy: Option<TaxonomyKey>,
+}
+
+enum TaxonomyKey {
+    Id(u32),
+    Name(u32),
+}
+
 #[derive(Debug, Default)]
 pub struct Catalogue {
     entries: BTreeMap<Uuid, Entry>,
     /// service_at_location id to service id, for the public places only.
     place_owner: HashMap<Uuid, Uuid>,
+    tables: Tables,
 }
 
 /// Only places within `metres` of `centre`.
@@ -79,7 +129,7 @@ pub struct Proximity {
 }
 
 impl Entry {
-    fn of(service: &Service) -> Entry {
+    fn of(service: &Service, tables: &mut Tables) -> Entry {
         let mut windows = Vec::new();
         for schedule in &service.schedules {
             let (Some(opens), Some(closes)) = (schedule.opens_at, schedule.closes_at) else {
@@ -96,18 +146,33 @@ impl Entry {
             .attributes
             .iter()
             .filter_map(|a| a.taxonomy_term.as_ref());
+        let mut keys: Vec<u32> = distinct(
+            service
+                .attributes
+                .iter()
+                .map(|a| tables.terms.key(a.taxonomy_term_id)),
+        )
+        .into_vec();
+        let names_at = keys.len();
+        keys.extend(distinct(
+            terms
+                .clone()
+                .flat_map(|t| [t.taxonomy.as_deref(), t.vocabulary.as_deref()])
+                .flatten()
+                .map(|name| tables.names.key(Box::from(name))),
+        ));
+        let ids_at = keys.len();
+        keys.extend(distinct(
+            terms
+                .filter_map(|t| t.taxonomy_id)
+                .map(|id| tables.taxonomies.key(id)),
+        ));
         Entry {
             organization_id: service.organization_id,
             last_modified: service.last_modified,
-            term_ids: distinct(service.attributes.iter().map(|a| a.taxonomy_term_id)),
-            taxonomy_names: distinct(
-                terms
-                    .clone()
-                    .flat_map(|t| [t.taxonomy.as_deref(), t.vocabulary.as_deref()])
-                    .flatten()
-                    .map(Box::<str>::from),
-            ),
-            taxonomy_ids: distinct(terms.filter_map(|t| t.taxonomy_id)),
+            keys: keys.into_boxed_slice(),
+            names_at: names_at as u32,
+            ids_at: ids_at as u32,
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             windows: windows.into_boxed_slice(),
@@ -142,14 +207,16 @@ impl Entry {
         })
     }
 
-    fn matches(&self, f: &CatalogueFilter) -> bool {
-        let term = f
-            .taxonomy_term_id
-            .is_none_or(|t| self.term_ids.contains(&t));
-        let taxonomy = match &f.taxonomy {
+    fn matches(&self, wanted: &Wanted<'_>) -> bool {
+        let f = wanted.filter;
+        let (names_at, ids_at) = (self.names_at as usize, self.ids_at as usize);
+        let term = wanted
+            .term
+            .is_none_or(|t| self.keys[..names_at].contains(&t));
+        let taxonomy = match wanted.taxonomy {
             None => true,
-            Some(TaxonomyRef::Id(id)) => self.taxonomy_ids.contains(id),
-            Some(TaxonomyRef::Name(name)) => self.taxonomy_names.iter().any(|n| **n == **name),
+            Some(TaxonomyKey::Id(id)) => self.keys[ids_at..].contains(&id),
+            Some(TaxonomyKey::Name(name)) => self.keys[names_at..ids_at].contains(&name),
         };
         let ages = f
             .minimum_age
@@ -175,7 +242,7 @@ impl Catalogue {
     pub fn upsert(&mut self, service: &Service) {
         self.remove(service.id);
         if service.status.is_listed() {
-            let entry = Entry::of(service);
+            let entry = Entry::of(service, &mut self.tables);
             for (place, _) in &entry.places {
                 self.place_owner.insert(*place, service.id);
             }
@@ -235,6 +302,26 @@ impl Catalogue {
         self.entries.len()
     }
 
+    /// The filter's term and taxonomy as keys; `None` when one names what no service has.
+    fn wanted<'a>(&self, filter: &'a CatalogueFilter) -> Option<Wanted<'a>> {
+        let term = match filter.taxonomy_term_id {
+            None => None,
+            Some(id) => Some(self.tables.terms.find(&id)?),
+        };
+        let taxonomy = match &filter.taxonomy {
+            None => None,
+            Some(TaxonomyRef::Id(id)) => Some(TaxonomyKey::Id(self.tables.taxonomies.find(id)?)),
+            Some(TaxonomyRef::Name(name)) => {
+                Some(TaxonomyKey::Name(self.tables.names.find(name.as_str())?))
+            }
+        };
+        Some(Wanted {
+            filter,
+            term,
+            taxonomy,
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -252,6 +339,10 @@ impl Catalogue {
         page: u64,
         per_page: u64,
     ) -> (u64, Vec<Uuid>) {
+        let Some(wanted) = self.wanted(filter) else {
+            // A term or taxonomy no listed service has ever had.
+            return (0, Vec::new());
+        };
         let skip = page.saturating_sub(1).saturating_mul(per_page);
         let mut total = 0u64;
         let mut out = Vec::new();
@@ -265,14 +356,15 @@ impl Catalogue {
             Some(ids) => {
                 let mut seen = HashSet::new();
                 for id in ids {
-                    if seen.insert(*id) && self.entries.get(id).is_some_and(|e| e.matches(filter)) {
+                    if seen.insert(*id) && self.entries.get(id).is_some_and(|e| e.matches(&wanted))
+                    {
                         take(*id);
                     }
                 }
             }
             None => {
                 for (id, entry) in &self.entries {
-                    if entry.matches(filter) {
+                    if entry.matches(&wanted) {
                         take(*id);
                     }
                 }
@@ -396,6 +488,47 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(&c, &needs), [1]);
+        // Terms and taxonomies no service has match nothing, rather than everything.
+        let unknown_term = CatalogueFilter {
+            taxonomy_term_id: Some(Uuid::from_bytes([77; 16])),
+            ..Default::default()
+        };
+        assert_eq!(c.page(&unknown_term, None, 1, 10), (0, vec![]));
+        let unknown_name = CatalogueFilter {
+            taxonomy: Some(TaxonomyRef::Name("no-such-taxonomy".into())),
+            ..Default::default()
+        };
+        assert!(ids(&c, &unknown_name).is_empty());
+        let unknown_id = CatalogueFilter {
+            taxonomy: Some(TaxonomyRef::Id(Uuid::from_bytes([78; 16]))),
+            ..Default::default()
+        };
+        assert!(ids(&c, &unknown_id).is_empty());
+    }
+
+    #[test]
+    fn a_term_shared_by_many_services_is_kept_once_and_still_matches_each() {
+        let mut c = Catalogue::new();
+        for n in 1..=20 {
+            let mut s = service(n, "MO", "09:00", "10:00", (None, None));
+            s.set_needs(&[
+                NeedId::parse("food").unwrap(),
+                NeedId::parse("debt").unwrap(),
+            ]);
+            c.upsert(&s);
+        }
+        assert_eq!(c.tables.terms.0.len(), 2, "two terms, each kept once");
+        assert_eq!(c.tables.names.0.len(), 1, "one taxonomy name");
+        let debt = CatalogueFilter {
+            taxonomy_term_id: Some(NeedId::parse("debt").unwrap().term_id()),
+            ..Default::default()
+        };
+        assert_eq!(c.page(&debt, None, 1, 100).0, 20);
+        // Replacing a service with another need moves it, and the others keep theirs.
+        let mut one = service(1, "MO", "09:00", "10:00", (None, None));
+        one.set_needs(&[NeedId::parse("food").unwrap()]);
+        c.upsert(&one);
+        assert_eq!(c.page(&debt, None, 1, 100).0, 19);
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! [`InsightStore`] for both backends, written once and compiled into each backend module
 //! with `#[path]`, like `sql_connectors.rs`. Every figure is a `GROUP BY` over an index;
 //! the few fragments the two engines write differently (weekday, days between two times,
-//! month of a time) are chosen by the including module's `NAME`.
+//! month of a time) are chosen by the including module's `NAME`. The figures of the
+//! directory (supply, places, schedules) can have a row per service, so they are read as
+//! a stream: a national directory's rows, gathered whole, held 300 MiB of a server's memory
+//! long after the figures were made.
 
 #![allow(clippy::duplicate_mod)]
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use futures_util::TryStreamExt;
 use knit_domain::geo::LatLon;
 use knit_domain::needs::NeedId;
 use knit_domain::referral::ReferralStatus;
@@ -338,14 +342,13 @@ impl InsightStore for SqlStore {
 
     async fn supply(&self, sector: bool) -> Result<Vec<SupplyCell>> {
         let area = area_of(sector);
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let mut rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {area}, t.code, s.organization_id, COUNT(DISTINCT s.id) {PLACED_NEEDS} \
              GROUP BY 1, 2, 3"
         )))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch(&self.reader);
         let mut out = Vec::new();
-        for row in rows {
+        while let Some(row) = rows.try_next().await? {
             let mut c = Columns::new(&row);
             let area = c.text()?;
             let need = c.text()?;
@@ -364,15 +367,14 @@ impl InsightStore for SqlStore {
     }
 
     async fn supply_places(&self) -> Result<Vec<SupplyPlace>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let mut rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT DISTINCT t.code, CAST(ROUND(l.latitude * 100) AS BIGINT), \
              CAST(ROUND(l.longitude * 100) AS BIGINT) {PLACED_NEEDS} \
              AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
         )))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch(&self.reader);
         let mut out = Vec::new();
-        for row in rows {
+        while let Some(row) = rows.try_next().await? {
             let mut c = Columns::new(&row);
             let need = c.text()?;
             let lat = c.int()? as f64 / 100.0;
@@ -386,7 +388,7 @@ impl InsightStore for SqlStore {
 
     async fn schedule_shapes(&self, sector: bool) -> Result<Vec<ScheduleShape>> {
         let area = area_of(sector);
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let mut rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT sa.area, sa.need, sc.freq, sc.byday, CAST(sc.opens_at AS BIGINT), \
              CAST(sc.closes_at AS BIGINT), COUNT(*) \
              FROM (SELECT DISTINCT {area} AS area, t.code AS need, s.id AS service_id \
@@ -394,10 +396,9 @@ impl InsightStore for SqlStore {
              JOIN schedules sc ON sc.service_id = sa.service_id \
              GROUP BY sa.area, sa.need, sc.freq, sc.byday, sc.opens_at, sc.closes_at"
         )))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch(&self.reader);
         let mut out = Vec::new();
-        for row in rows {
+        while let Some(row) = rows.try_next().await? {
             let mut c = Columns::new(&row);
             let area = c.text()?;
             let need = c.text()?;
@@ -423,7 +424,7 @@ impl InsightStore for SqlStore {
     }
 
     async fn placed_services(&self) -> Result<Vec<PlacedService>> {
-        let rows = sqlx::query(
+        let mut rows = sqlx::query(
             "SELECT DISTINCT s.id, s.organization_id, t.code, l.latitude, l.longitude \
              FROM services s \
              JOIN attributes att ON att.service_id = s.id \
@@ -434,10 +435,9 @@ impl InsightStore for SqlStore {
              AND t.code IS NOT NULL AND s.status = 'active' AND NOT l.confidential \
              AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL",
         )
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch(&self.reader);
         let mut out = Vec::new();
-        for row in rows {
+        while let Some(row) = rows.try_next().await? {
             let mut c = Columns::new(&row);
             let service = c.id()?;
             let organization = c.id()?;
