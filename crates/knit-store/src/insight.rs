@@ -70,13 +70,16 @@ pub struct ReferralStates {
     pub count: u64,
 }
 
-/// Supply in one area for one need: the services meeting it and their hours.
+/// Supply in one area for one need: the services meeting it, and how many of them carry a
+/// notice on their listing (HSDS `alert`: full, a waiting list, closed for now), which is
+/// how a listing says it has no room.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupplyCell {
     pub area: String,
     pub need: NeedId,
     pub organization: Uuid,
     pub services: u64,
+    pub with_notice: u64,
 }
 
 /// A place a need is met, on a grid of about a kilometre.
@@ -93,6 +96,8 @@ pub struct PlacedService {
     pub organization: Uuid,
     pub need: NeedId,
     pub position: LatLon,
+    /// Whether its listing carries a notice (see [`SupplyCell::with_notice`]).
+    pub with_notice: bool,
 }
 
 /// A weekly schedule shape shared by this many services meeting a need in an area.

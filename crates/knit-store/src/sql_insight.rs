@@ -92,6 +92,9 @@ const PLACED_NEEDS: &str = "FROM services s \
      AND s.status = 'active' AND NOT l.confidential \
      AND LENGTH(REPLACE(a.postal_code, ' ', '')) >= 5";
 
+/// A service's listing carries a notice (HSDS `alert`).
+const WITH_NOTICE: &str = "COALESCE(TRIM(s.alert), '') <> ''";
+
 /// The terms of the needs a referral's service meets.
 const SERVICE_NEEDS: &str = "JOIN attributes att ON att.service_id = r.service_id \
      JOIN taxonomy_terms t ON t.id = att.taxonomy_term_id \
@@ -343,7 +346,8 @@ impl InsightStore for SqlStore {
     async fn supply(&self, sector: bool) -> Result<Vec<SupplyCell>> {
         let area = area_of(sector);
         let mut rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {area}, t.code, s.organization_id, COUNT(DISTINCT s.id) {PLACED_NEEDS} \
+            "SELECT {area}, t.code, s.organization_id, COUNT(DISTINCT s.id), \
+             COUNT(DISTINCT CASE WHEN {WITH_NOTICE} THEN s.id END) {PLACED_NEEDS} \
              GROUP BY 1, 2, 3"
         )))
         .fetch(&self.reader);
@@ -354,12 +358,14 @@ impl InsightStore for SqlStore {
             let need = c.text()?;
             let organization = c.id()?;
             let services = count_of(&mut c)?;
+            let with_notice = count_of(&mut c)?;
             if let Some(need) = need_of(&need) {
                 out.push(SupplyCell {
                     area,
                     need,
                     organization,
                     services,
+                    with_notice,
                 });
             }
         }
@@ -424,8 +430,9 @@ impl InsightStore for SqlStore {
     }
 
     async fn placed_services(&self) -> Result<Vec<PlacedService>> {
-        let mut rows = sqlx::query(
-            "SELECT DISTINCT s.id, s.organization_id, t.code, l.latitude, l.longitude \
+        let mut rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT DISTINCT s.id, s.organization_id, t.code, l.latitude, l.longitude, \
+             CAST(CASE WHEN {WITH_NOTICE} THEN 1 ELSE 0 END AS BIGINT) \
              FROM services s \
              JOIN attributes att ON att.service_id = s.id \
              JOIN taxonomy_terms t ON t.id = att.taxonomy_term_id \
@@ -433,8 +440,8 @@ impl InsightStore for SqlStore {
              JOIN locations l ON l.id = COALESCE(sal.embedded_location_id, sal.location_id) \
              WHERE (t.vocabulary = 'knit-needs' OR t.taxonomy = 'knit-needs') \
              AND t.code IS NOT NULL AND s.status = 'active' AND NOT l.confidential \
-             AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL",
-        )
+             AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
+        )))
         .fetch(&self.reader);
         let mut out = Vec::new();
         while let Some(row) = rows.try_next().await? {
@@ -444,12 +451,14 @@ impl InsightStore for SqlStore {
             let need = c.text()?;
             let lat: f64 = c.get()?;
             let lon: f64 = c.get()?;
+            let with_notice = c.int()? != 0;
             if let (Some(need), Ok(position)) = (need_of(&need), LatLon::new(lat, lon)) {
                 out.push(PlacedService {
                     service,
                     organization,
                     need,
                     position,
+                    with_notice,
                 });
             }
         }

@@ -852,6 +852,7 @@ insight-need = Angen
 insight-services = Gwasanaethau
 insight-organisations = Sefydliadau
 insight-hours = Oriau ar agor yr wythnos
+insight-with-notice = Gyda hysbysiad (llawn, rhestr aros)
 insight-no-services = Does dim gwasanaethau wedi'u rhestru eto.
 insight-by-need-and-area = Gwasanaethau yn ôl angen ac ardal
 insight-heat-lead = Tabl gwres: po dywyllaf y gell, y mwyaf o wasanaethau sy'n diwallu'r angen yn yr ardal. Mae pob cell yn rhoi'r nifer.

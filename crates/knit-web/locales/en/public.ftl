@@ -627,6 +627,7 @@ insight-need = Need
 insight-services = Services
 insight-organisations = Organisations
 insight-hours = Hours open a week
+insight-with-notice = With a notice (full, waiting list)
 insight-no-services = No services listed yet.
 insight-by-need-and-area = Services by need and area
 insight-heat-lead = A heat table: the darker the cell, the more services meet the need in the area. Each cell gives the number.

@@ -70,6 +70,8 @@ impl MapQuery {
 pub(crate) struct NeedRow {
     pub need: NeedId,
     pub services: u64,
+    /// Of them, services whose listing carries a notice (full, a waiting list).
+    pub with_notice: u64,
     pub organizations: u64,
     pub hours: u64,
     /// Services in each area, with the cell's shade.
@@ -194,9 +196,11 @@ pub(crate) async fn counts(
     // Supply by need and area.
     let mut areas: BTreeSet<String> = supply.iter().map(|c| c.area.clone()).collect();
     let mut services: HashMap<(NeedId, String), u64> = HashMap::new();
+    let mut with_notice: HashMap<NeedId, u64> = HashMap::new();
     let mut orgs_by_need: HashMap<NeedId, BTreeSet<Uuid>> = HashMap::new();
     for c in &supply {
         *services.entry((c.need, c.area.clone())).or_default() += c.services;
+        *with_notice.entry(c.need).or_default() += c.with_notice;
         orgs_by_need
             .entry(c.need)
             .or_default()
@@ -248,6 +252,7 @@ pub(crate) async fn counts(
             NeedRow {
                 need: n.id,
                 services: cells.iter().map(|c| c.0).sum(),
+                with_notice: with_notice.get(&n.id).copied().unwrap_or(0),
                 organizations: orgs_by_need.get(&n.id).map_or(0, |o| o.len() as u64),
                 hours: minutes.get(&n.id).copied().unwrap_or(0) / 60,
                 cells,
@@ -342,13 +347,14 @@ pub(crate) async fn counts(
 /// Supply by area, need and organisation from where services are, for areas placed by
 /// position: a service at several places in one area counts once there.
 fn supply_by_place(level: AreaLevel, wards: &WardMap, placed: &[PlacedService]) -> Vec<SupplyCell> {
-    let mut services: BTreeMap<(String, NeedId, Uuid), BTreeSet<Uuid>> = BTreeMap::new();
+    // The services in each cell, with whether each carries a notice.
+    let mut services: BTreeMap<(String, NeedId, Uuid), BTreeMap<Uuid, bool>> = BTreeMap::new();
     for p in placed {
         if let Some(area) = level.area_of_place(wards, p.position) {
             services
                 .entry((area, p.need, p.organization))
                 .or_default()
-                .insert(p.service);
+                .insert(p.service, p.with_notice);
         }
     }
     services
@@ -358,6 +364,7 @@ fn supply_by_place(level: AreaLevel, wards: &WardMap, placed: &[PlacedService]) 
             need,
             organization,
             services: s.len() as u64,
+            with_notice: s.values().filter(|noticed| **noticed).count() as u64,
         })
         .collect()
 }
@@ -588,6 +595,13 @@ fn csv_of(f: &MapFigures, casework: bool) -> Response {
             "all".to_owned(),
             "hours open a week".to_owned(),
             n.hours.to_string(),
+        ]);
+        rows.push(vec![
+            "supply".to_owned(),
+            n.need.need().label.to_owned(),
+            "all".to_owned(),
+            "services with a notice (full, waiting list)".to_owned(),
+            n.with_notice.to_string(),
         ]);
     }
     for d in &f.demand {

@@ -137,10 +137,15 @@ async fn seed_directory(store: SharedStore) {
         .expect("a synthetic service with a place and times");
     let larder = organization(LARDER, "Larder Trust");
     let pantry = organization(PANTRY, "Pantry Project");
+    // Pantry Project's food service says on its listing that it is full.
+    let mut pantry_food = service(&template, 0x200, &pantry, "food", "EV1 2BB", EV1);
+    pantry_food.alert = Some("Full at the moment: ask to join the waiting list".to_owned());
+    let mut larder_food = service(&template, 0x100, &larder, "food", "EV1 1AA", EV1);
+    larder_food.alert = Some("  ".to_owned());
     store
         .put_services(&[
-            service(&template, 0x100, &larder, "food", "EV1 1AA", EV1),
-            service(&template, 0x200, &pantry, "food", "EV1 2BB", EV1),
+            larder_food,
+            pantry_food,
             service(&template, 0x300, &pantry, "debt", "EV2 1CC", EV2),
         ])
         .await
@@ -345,6 +350,16 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
         "{public_csv}"
     );
     assert!(public_csv.contains("gap,Debt advice,EV1,"), "{public_csv}");
+    // One of the two food services says it is full; a blank notice is no notice.
+    assert!(
+        public_csv
+            .contains("supply,Food support,all,\"services with a notice (full, waiting list)\",1"),
+        "{public_csv}"
+    );
+    assert!(
+        public_csv
+            .contains("supply,Debt advice,all,\"services with a notice (full, waiting list)\",0")
+    );
     // Publicly nobody asked for food; place leads also count the referrals turned down.
     assert!(
         !public_csv.contains("gap,Food support,EV2,"),
@@ -569,6 +584,11 @@ async fn the_agency_map_counts_by_ward_or_local_authority(backend: Backend) {
         "{by_ward}"
     );
     assert!(by_ward.contains("supply,Debt advice,Eastfield (Evenley),services,1"));
+    assert!(
+        by_ward
+            .contains("supply,Food support,all,\"services with a notice (full, waiting list)\",1"),
+        "placed by ward, the notice still counts: {by_ward}"
+    );
     assert!(
         by_ward.contains("overlap,Food support,Abbey (Evenley),\"Larder Trust, Pantry Project\",2"),
         "{by_ward}"
