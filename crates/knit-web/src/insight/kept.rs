@@ -26,7 +26,8 @@ const KEPT: usize = 16;
 /// asked for): the oldest goes first.
 const MADE: usize = 16;
 
-/// Counts and when they were read.
+/// What was worked out (counts, or the figures made from them) and when its counts were
+/// read from the database.
 pub(crate) struct Worked<V> {
     pub figures: Arc<V>,
     pub at: DateTime<Utc>,
