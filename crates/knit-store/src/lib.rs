@@ -153,6 +153,11 @@ pub trait Store:
     /// The number of the latest change, 0 if there is none.
     async fn last_directory_change(&self) -> Result<u64>;
 
+    /// Finishes with the database before the process ends: every connection is closed,
+    /// waited for, and on SQLite the write-ahead log is folded into the file first. A
+    /// command that ends without it leaves SQLite's log for the next start to read.
+    async fn close(&self) -> Result<()>;
+
     /// Assembles every service again from its rows and rewrites each stored document that
     /// differs (each service keeps its whole JSON for fast reading). Returns how many
     /// differed: 0 unless a document went stale, or an upgrade changed how services are

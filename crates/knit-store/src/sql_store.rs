@@ -31,8 +31,8 @@ use sqlx::{Database, Decode, Pool, QueryBuilder, Row, Type};
 use uuid::Uuid;
 
 use super::{
-    DB, Key, LOCK_CHANGES, NAME, Stamp, begin_read, begin_write, kept_time, key, stamp, time_of,
-    uuid_of,
+    CHECKPOINT_ON_CLOSE, DB, Key, LOCK_CHANGES, NAME, Stamp, begin_read, begin_write, kept_time,
+    key, stamp, time_of, uuid_of,
 };
 use crate::{
     DirectoryChange, ImportSummary, Place, PostcodePoint, ProblemReport, Result, ServiceFilter,
@@ -1908,6 +1908,15 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn close(&self) -> Result<()> {
+        if let Some(checkpoint) = CHECKPOINT_ON_CLOSE {
+            sqlx::query(checkpoint).execute(&self.writer).await?;
+        }
+        self.writer.close().await;
+        self.reader.close().await;
+        Ok(())
     }
 
     async fn last_directory_change(&self) -> Result<u64> {

@@ -64,6 +64,9 @@ fn kept_time(time: DateTime<Utc>) -> DateTime<Utc> {
 /// Writers add changes one transaction at a time, so a reader never sees a later number
 /// before an earlier one commits and skips it.
 const LOCK_CHANGES: Option<&str> = Some("LOCK TABLE directory_changes IN EXCLUSIVE MODE");
+
+/// PostgreSQL keeps its own log: closing needs nothing first.
+const CHECKPOINT_ON_CLOSE: Option<&str> = None;
 /// Sends through the public forms from one address are counted one at a time, whichever
 /// instance takes them: a lock on the address until the transaction ends.
 const LOCK_ADDRESS: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");

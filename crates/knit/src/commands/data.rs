@@ -123,6 +123,10 @@ pub async fn import_hsds(
         summary.updated,
         stored as f64 / seconds.max(0.001)
     );
+    store
+        .close()
+        .await
+        .context("the import is stored, but the database did not close cleanly")?;
     Ok(())
 }
 

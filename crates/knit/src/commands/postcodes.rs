@@ -159,6 +159,10 @@ pub async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
     println!(
         "Imported {written} postcodes, sectors and districts; {skipped} rows had no position and were skipped."
     );
+    store
+        .close()
+        .await
+        .context("the postcodes are stored, but the database did not close cleanly")?;
     Ok(())
 }
 

@@ -83,26 +83,29 @@ async fn run(
     notice: &str,
 ) -> anyhow::Result<()> {
     let mailer = knit_web::mail::from_env(&global.data_dir).context("could not set up email")?;
-    tokio::spawn(knit_web::mail::queue::run(state.store.clone(), mailer));
-    tokio::spawn(knit_web::directory::listing_checks::run(
-        state.store.clone(),
-    ));
-    tokio::spawn(knit_web::referrals::chaser::run(
-        state.store.clone(),
-        state.site.chase,
-    ));
-    tokio::spawn(knit_web::insight::misses::run(
-        state.store.clone(),
-        Arc::clone(&state.engine),
-    ));
-    tokio::spawn(knit_web::insight::keep_fresh(state.clone()));
-    tokio::spawn(knit_web::volunteering::chaser::run(state.store.clone()));
-    tokio::spawn(knit_web::fund::reminders::run(
-        state.store.clone(),
-        state.site.name.clone(),
-    ));
-    tokio::spawn(knit_web::assets::reminders::run(state.store.clone()));
-    tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY));
+    // Background jobs, stopped before the database is closed at the end.
+    let jobs = [
+        tokio::spawn(knit_web::mail::queue::run(state.store.clone(), mailer)),
+        tokio::spawn(knit_web::directory::listing_checks::run(
+            state.store.clone(),
+        )),
+        tokio::spawn(knit_web::referrals::chaser::run(
+            state.store.clone(),
+            state.site.chase,
+        )),
+        tokio::spawn(knit_web::insight::misses::run(
+            state.store.clone(),
+            Arc::clone(&state.engine),
+        )),
+        tokio::spawn(knit_web::insight::keep_fresh(state.clone())),
+        tokio::spawn(knit_web::volunteering::chaser::run(state.store.clone())),
+        tokio::spawn(knit_web::fund::reminders::run(
+            state.store.clone(),
+            state.site.name.clone(),
+        )),
+        tokio::spawn(knit_web::assets::reminders::run(state.store.clone())),
+        tokio::spawn(Arc::clone(&state.engine).follow(state.store.clone(), FOLLOW_CHANGES_EVERY)),
+    ];
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("could not listen on {bind}"))?;
@@ -115,11 +118,19 @@ async fn run(
         println!("{notice}");
     }
     tracing::info!(%address, services = state.engine.len(), "serving");
+    let store = state.store.clone();
     let app = knit_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .context("the server stopped")
+        .context("the server stopped")?;
+    for job in &jobs {
+        job.abort();
+    }
+    store
+        .close()
+        .await
+        .context("the server stopped, but the database did not close cleanly")
 }

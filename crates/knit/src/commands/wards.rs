@@ -149,6 +149,10 @@ pub async fn import(global: &Global, centres: &Path, names: &Path) -> anyhow::Re
         .await
         .context("the import failed; the wards held before are unchanged")?;
     println!("Imported {written} wards; the wards held before were replaced.");
+    store
+        .close()
+        .await
+        .context("the wards are stored, but the database did not close cleanly")?;
     Ok(())
 }
 

@@ -178,6 +178,17 @@ fn a_bad_file_is_refused_whole_and_the_database_kept() {
         .status
         .success()
     );
+    // The import folds SQLite's log into the database file before it ends, so the next
+    // start has no log to read through (a nation's import left 8.5 GB of one).
+    let log = std::fs::metadata(dir.path().join("knit.sqlite-wal")).map_or(0, |m| m.len());
+    assert_eq!(log, 0, "the write-ahead log is empty");
+    let file = std::fs::metadata(dir.path().join("knit.sqlite"))
+        .unwrap()
+        .len();
+    assert!(
+        file > 4096,
+        "the services are in the file itself: {file} bytes"
+    );
 
     let mut broken: serde_json::Value = serde_json::to_value(&services[3..6]).unwrap();
     broken[1]["schedules"] = serde_json::json!([{"id": "not-a-uuid"}]);
