@@ -18,7 +18,7 @@ pub enum BadLatLon {
     OutOfRange,
 }
 
-const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub(crate) const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 impl LatLon {
     pub fn new(lat: f64, lon: f64) -> Result<LatLon, BadLatLon> {

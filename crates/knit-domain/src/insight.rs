@@ -4,7 +4,7 @@
 //! several organisations meet the same need (overlaps), and how wellbeing changes are
 //! summed up. Every count these produce is published through [`crate::disclosure`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -251,17 +251,42 @@ pub fn gaps(
     supply: &[SupplyPoint],
     within_km: f64,
 ) -> Vec<Gap> {
-    let mut by_need: BTreeMap<NeedId, Vec<LatLon>> = BTreeMap::new();
+    // Places meeting each need, in square cells at least `within_km` tall, so an area
+    // looks only at the cells a place within reach could be in: by ward, thousands of areas
+    // each compared with every place took 180 ms for one distance.
+    let cell = (within_km / KM_PER_DEGREE).max(1e-6);
+    let cell_of = |p: LatLon| ((p.lat / cell).floor() as i64, (p.lon / cell).floor() as i64);
+    let mut by_need: BTreeMap<NeedId, HashMap<(i64, i64), Vec<LatLon>>> = BTreeMap::new();
     for point in supply {
-        by_need.entry(point.need).or_default().push(point.position);
+        by_need
+            .entry(point.need)
+            .or_default()
+            .entry(cell_of(point.position))
+            .or_default()
+            .push(point.position);
     }
     let mut out = Vec::new();
     for area in areas {
+        let (row, col) = cell_of(area.position);
+        // How far in longitude a place in reach can be: the haversine bound at the highest
+        // latitude such a place can have, where degrees of longitude are shortest.
+        let highest = (area.position.lat.abs() + cell).min(90.0).to_radians();
+        let reach = 2.0
+            * ((within_km / (2.0 * crate::geo::EARTH_RADIUS_KM)).sin() / highest.cos().max(1e-9))
+                .min(1.0)
+                .asin();
+        let columns = (reach.to_degrees() / cell).ceil().min(1e7) as i64 + 1;
         for need in needs {
-            let near = by_need.get(need).is_some_and(|points| {
-                points
-                    .iter()
-                    .any(|p| p.distance_km(area.position) <= within_km)
+            let near = by_need.get(need).is_some_and(|cells| {
+                (row - 1..=row + 1).any(|r| {
+                    (col - columns..=col + columns).any(|c| {
+                        cells.get(&(r, c)).is_some_and(|points| {
+                            points
+                                .iter()
+                                .any(|p| p.distance_km(area.position) <= within_km)
+                        })
+                    })
+                })
             });
             if !near {
                 out.push(Gap {
@@ -274,6 +299,9 @@ pub fn gaps(
     out.sort();
     out
 }
+
+/// Kilometres in a degree of latitude, on the sphere [`LatLon::distance_km`] measures.
+const KM_PER_DEGREE: f64 = crate::geo::EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
 
 /// Several organisations meeting the same need in the same area.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,6 +100,66 @@ fn a_promise_needs_enough_answers() {
 }
 
 #[test]
+fn gaps_found_through_the_cells_are_those_found_by_comparing_every_place() {
+    // A small generator, so the test is the same on every run.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let needs: Vec<NeedId> = ["food", "debt", "housing-advice"]
+        .into_iter()
+        .map(need)
+        .collect();
+    for (lat0, spread) in [(51.4, 0.6), (60.2, 0.8), (-33.9, 0.5), (84.0, 3.0)] {
+        let mut point = || {
+            LatLon::new(
+                (lat0 + (next() - 0.5) * spread).clamp(-89.9, 89.9),
+                (next() - 0.5) * spread * 3.0,
+            )
+            .unwrap()
+        };
+        let areas: Vec<AreaPoint> = (0..60)
+            .map(|i| AreaPoint {
+                area: format!("A{i}"),
+                position: point(),
+            })
+            .collect();
+        let supply: Vec<SupplyPoint> = (0..90)
+            .map(|i| SupplyPoint {
+                need: needs[i % needs.len()],
+                position: point(),
+            })
+            .collect();
+        let asked: BTreeSet<NeedId> = needs.iter().copied().collect();
+        for within in [0.5, 3.0, 8.0, 25.0] {
+            let mut by_comparing = Vec::new();
+            for area in &areas {
+                for n in &asked {
+                    if !supply
+                        .iter()
+                        .any(|s| s.need == *n && s.position.distance_km(area.position) <= within)
+                    {
+                        by_comparing.push(Gap {
+                            area: area.area.clone(),
+                            need: *n,
+                        });
+                    }
+                }
+            }
+            by_comparing.sort();
+            assert_eq!(
+                gaps(&areas, &asked, &supply, within),
+                by_comparing,
+                "around latitude {lat0}, within {within} km"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_need_with_no_service_near_an_area_is_a_gap() {
     let here = LatLon::new(51.37, -0.41).unwrap();
     let far = LatLon::new(52.5, -1.9).unwrap();
