@@ -145,6 +145,16 @@ impl<K: PartialEq + Clone, V> Fresh<K, V> {
     }
 }
 
+impl<C, K: PartialEq, V> Worked<Counted<C, K, V>> {
+    /// The figures for `key` made from these counts (once), dated by the counts.
+    pub(crate) fn made(&self, key: K, make: impl FnOnce(&C) -> V) -> Worked<V> {
+        Worked {
+            figures: self.figures.figures(key, make),
+            at: self.at,
+        }
+    }
+}
+
 /// Counts read from the database, with the figures made from them for each way a view
 /// asked for them (`K`: a distance, a disclosure). The figures go with their counts, so
 /// renewed counts start with none and nothing shown is older than the counts.
@@ -183,17 +193,18 @@ impl<C, K: PartialEq, V> Counted<C, K, V> {
     }
 }
 
-/// What the agency map's figures were asked for with beyond its counts: how figures are
-/// disclosed, and the distance (as bits, to compare exactly).
+/// What the agency map's figures were asked for with beyond its counts: with casework or
+/// without, how figures are disclosed, and the distance (as bits, to compare exactly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MapKey {
+    pub casework: bool,
     pub disclosure: Disclosure,
     pub within_km_bits: u64,
 }
 
-/// Every insight page's kept counts. The map's are kept with casework or without.
+/// Every insight page's kept counts, one set a page: the public and staff maps share theirs.
 pub struct KeptFigures {
-    pub(crate) map: Fresh<bool, Counted<MapCounts, MapKey, MapFigures>>,
+    pub(crate) map: Fresh<(), Counted<MapCounts, MapKey, MapFigures>>,
     pub(crate) network: Fresh<(), Counted<NetworkCounts, Disclosure, NetworkFigures>>,
 }
 

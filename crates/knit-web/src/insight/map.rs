@@ -137,12 +137,13 @@ pub(crate) fn level_words(level: &AreaLevel) -> String {
     }
 }
 
-/// What the map is made of, read from the database: everything but what depends on how
-/// a view asks (the distance for gaps, the disclosure of counts about people), so that
-/// another distance or exact figures are made in memory (`super::kept::Counted`).
+/// What the map is made of, read from the database once for both maps: everything but
+/// what depends on how a view asks (with casework or without, the distance for gaps, the
+/// disclosure of counts about people), so that each view's figures are made in memory
+/// (`super::kept::Counted`). Casework's columns are here for the staff map; [`figures`]
+/// leaves them out of the public one.
 pub(crate) struct MapCounts {
     level: AreaLevel,
-    casework: bool,
     areas: Vec<String>,
     needs: Vec<NeedRow>,
     /// Per need: searches that found nothing, conversations, casework, refusals.
@@ -154,13 +155,9 @@ pub(crate) struct MapCounts {
     misses: Vec<SearchMiss>,
 }
 
-/// The map's counts. `casework` adds the columns that come from casework (needs raised
-/// with coordinators, referrals turned down); the public map has none of them.
-pub(crate) async fn counts(
-    store: &dyn Store,
-    level: AreaLevel,
-    casework: bool,
-) -> knit_store::Result<MapCounts> {
+/// The map's counts, casework's columns (needs raised with coordinators, referrals turned
+/// down, searches that found nothing by their words) included.
+pub(crate) async fn counts(store: &dyn Store, level: AreaLevel) -> knit_store::Result<MapCounts> {
     let now = Utc::now();
     let sector = level == AreaLevel::Sector;
     let period = last_days(now, DEMAND_DAYS);
@@ -184,14 +181,8 @@ pub(crate) async fn counts(
             now.date_naive() + chrono::Days::new(1),
         )
         .await?;
-    let (case_needs, refusals) = if casework {
-        (
-            store.casework_needs(period).await?,
-            store.capacity_refusals(period).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let case_needs = store.casework_needs(period).await?;
+    let refusals = store.capacity_refusals(period).await?;
 
     // Supply by need and area.
     let mut areas: BTreeSet<String> = supply.iter().map(|c| c.area.clone()).collect();
@@ -324,15 +315,10 @@ pub(crate) async fn counts(
         })
         .collect();
 
-    let misses = if casework {
-        store.search_misses(&from_month, 200).await?
-    } else {
-        Vec::new()
-    };
+    let misses = store.search_misses(&from_month, 200).await?;
 
     Ok(MapCounts {
         level,
-        casework,
         areas,
         needs,
         demand,
@@ -369,20 +355,25 @@ fn supply_by_place(level: AreaLevel, wards: &WardMap, placed: &[PlacedService]) 
         .collect()
 }
 
-/// The map's figures from its counts, for one distance and disclosure: no I/O.
-pub(crate) fn figures(c: &MapCounts, disclosure: Disclosure, within_km: f64) -> MapFigures {
-    let demand_needs: Vec<NeedId> = c.demand.keys().copied().collect();
-    let grid: Vec<Vec<u64>> = c
+/// The map's figures from its counts, for one view: no I/O. `casework` adds the columns
+/// that come from casework; without it (the public map) nothing of casework is shown or
+/// counted, not even which needs it raised.
+pub(crate) fn figures(
+    c: &MapCounts,
+    casework: bool,
+    disclosure: Disclosure,
+    within_km: f64,
+) -> MapFigures {
+    let columns = if casework { 4 } else { 2 };
+    // The needs people asked for, by the sources this view may count.
+    let asked_for: BTreeMap<NeedId, &[u64]> = c
         .demand
-        .values()
-        .map(|d| {
-            if c.casework {
-                d.to_vec()
-            } else {
-                d[..2].to_vec()
-            }
-        })
+        .iter()
+        .map(|(need, d)| (*need, &d[..columns]))
+        .filter(|(_, d)| d.iter().any(|n| *n > 0))
         .collect();
+    let demand_needs: Vec<NeedId> = asked_for.keys().copied().collect();
+    let grid: Vec<Vec<u64>> = asked_for.values().map(|d| d.to_vec()).collect();
     let table = disclosure.table(&grid);
     let demand_rows: Vec<DemandRow> = demand_needs
         .iter()
@@ -403,7 +394,7 @@ pub(crate) fn figures(c: &MapCounts, disclosure: Disclosure, within_km: f64) -> 
     demand_totals.push(table.total);
 
     // Gaps: needs people asked for, with no service near an area's centre.
-    let asked: BTreeSet<NeedId> = c.demand.keys().copied().collect();
+    let asked: BTreeSet<NeedId> = demand_needs.iter().copied().collect();
     let found_gaps = gaps(&c.area_points, &asked, &c.supply_points, within_km);
     let gaps_total = found_gaps.len();
 
@@ -412,6 +403,7 @@ pub(crate) fn figures(c: &MapCounts, disclosure: Disclosure, within_km: f64) -> 
     let misses = c
         .misses
         .iter()
+        .filter(|_| casework)
         .filter_map(|m| {
             let shown = disclosure.count(m.count);
             (disclosure == Disclosure::Exact || !shown.is_suppressed()).then(|| MissRow {
@@ -426,7 +418,12 @@ pub(crate) fn figures(c: &MapCounts, disclosure: Disclosure, within_km: f64) -> 
         level: c.level,
         within_km,
         areas: c.areas.clone(),
-        needs: c.needs.clone(),
+        needs: c
+            .needs
+            .iter()
+            .filter(|n| n.organizations > 0 || asked.contains(&n.need))
+            .cloned()
+            .collect(),
         demand: demand_rows,
         demand_totals,
         gaps: found_gaps
@@ -491,38 +488,23 @@ async fn kept(
     disclosure: Disclosure,
     within_km: f64,
 ) -> Result<Worked<MapFigures>, PageError> {
-    let worked = state
-        .insight
-        .map
-        .get(casework, || read(state, casework))
-        .await?;
+    let worked = state.insight.map.get((), || read(state)).await?;
     let key = MapKey {
+        casework,
         disclosure,
         within_km_bits: within_km.to_bits(),
     };
-    Ok(Worked {
-        figures: worked
-            .figures
-            .figures(key, |c| figures(c, disclosure, within_km)),
-        at: worked.at,
-    })
+    Ok(worked.made(key, |c| figures(c, casework, disclosure, within_km)))
 }
 
 /// Reads the map's counts again ahead of time (`super::keep_fresh`).
-pub(crate) async fn renew(state: &AppState, casework: bool) -> knit_store::Result<()> {
-    state
-        .insight
-        .map
-        .renew(casework, || read(state, casework))
-        .await
+pub(crate) async fn renew(state: &AppState) -> knit_store::Result<()> {
+    state.insight.map.renew((), || read(state)).await
 }
 
-async fn read(
-    state: &AppState,
-    casework: bool,
-) -> knit_store::Result<Counted<MapCounts, MapKey, MapFigures>> {
+async fn read(state: &AppState) -> knit_store::Result<Counted<MapCounts, MapKey, MapFigures>> {
     Ok(Counted::new(
-        counts(state.store.as_ref(), state.site.insight_area, casework).await?,
+        counts(state.store.as_ref(), state.site.insight_area).await?,
     ))
 }
 

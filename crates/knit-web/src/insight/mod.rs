@@ -49,17 +49,16 @@ pub(crate) fn may_see_exact(allowed: &Allowed) -> bool {
 /// How often `keep_fresh` looks for figures about to go stale.
 const RENEW_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Keeps the insight pages' counts fresh for as long as the process runs: the public and
-/// staff maps' and the network page's, read at start and again before they go stale,
-/// whether or not anyone looked, so that no view waits for the database. A failure is
-/// logged and tried again at the next check.
+/// Keeps the insight pages' counts fresh for as long as the process runs: the maps' (one
+/// set serves the public and the staff map) and the network page's, read at start and
+/// again before they go stale, whether or not anyone looked, so that no view waits for the
+/// database. A failure is logged and tried again at the next check.
 pub async fn keep_fresh(state: crate::AppState) {
-    const MAPS: [bool; 2] = [false, true];
     loop {
-        for casework in state.insight.map.due(&MAPS) {
-            if let Err(e) = map::renew(&state, casework).await {
-                tracing::warn!(error = %e, "could not read the agency map's counts");
-            }
+        if !state.insight.map.due(&[()]).is_empty()
+            && let Err(e) = map::renew(&state).await
+        {
+            tracing::warn!(error = %e, "could not read the agency map's counts");
         }
         if !state.insight.network.due(&[()]).is_empty()
             && let Err(e) = network::renew(&state).await

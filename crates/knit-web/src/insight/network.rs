@@ -258,12 +258,7 @@ async fn kept(
     disclosure: Disclosure,
 ) -> Result<Worked<NetworkFigures>, crate::kit::PageError> {
     let worked = state.insight.network.get((), || read(state)).await?;
-    Ok(Worked {
-        figures: worked
-            .figures
-            .figures(disclosure, |c| figures(c, disclosure)),
-        at: worked.at,
-    })
+    Ok(worked.made(disclosure, |c| figures(c, disclosure)))
 }
 
 async fn read(

@@ -366,6 +366,10 @@ async fn a_place_sees_who_does_what_where_and_how_the_network_responds(backend: 
         "{public_csv}"
     );
     assert!(!public_csv.contains("gap,Food support,EV1,"));
+    // The public map shares its counts with the staff map, and shows nothing of casework:
+    // food was asked for only there, so publicly it is no demand at all.
+    assert!(!public_csv.contains("demand,Food support,"), "{public_csv}");
+    assert!(!public_csv.contains("needs raised in casework"));
     assert!(!public_csv.contains("gap,Debt advice,EV2,"));
     // Two food services in EV1, each open six hours a week.
     assert!(public_csv.contains("supply,Food support,EV1,services,2"));
