@@ -120,6 +120,16 @@ impl<T: Eq + Hash> Shared<T> {
     }
 }
 
+impl Shared<Box<str>> {
+    /// The key of a name, copied only the first time it is seen.
+    fn key_of(&mut self, name: &str) -> u32 {
+        match self.find(name) {
+            Some(key) => key,
+            None => self.key(Box::from(name)),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Tables {
     terms: Shared<Uuid>,
@@ -185,7 +195,7 @@ impl Entry {
                 .clone()
                 .flat_map(|t| [t.taxonomy.as_deref(), t.vocabulary.as_deref()])
                 .flatten()
-                .map(|name| tables.names.key(Box::from(name))),
+                .map(|name| tables.names.key_of(name)),
         ));
         let ids_at = keys.len();
         keys.extend(distinct(
